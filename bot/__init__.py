@@ -1,0 +1,1 @@
+"""csba: multichannel post-order support for seller-fulfilled marketplace orders."""

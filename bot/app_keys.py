@@ -1,0 +1,20 @@
+"""Typed keys for the objects the aiohttp application shares with handlers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.engine import ConversationEngine
+from bot.outbox import Dispatcher
+from bot.settings import Settings
+from bot.templating import Templates
+from storage.db import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Clock)
+DATABASE = web.AppKey("database", Database)
+TEMPLATES = web.AppKey("templates", Templates)
+ENGINE = web.AppKey("engine", ConversationEngine)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+SMTP_SOCKETS = web.AppKey("smtp_sockets", list)

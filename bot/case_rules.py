@@ -1,0 +1,115 @@
+"""Seller cases as data (POLICY.md D): the kinds, how a seller's reply is read, and what
+happens on the seller's answer or silence. Pure: text, facts and `now` in, values out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.facts import OrderFacts
+from bot.messages import Decision
+
+PRODUCT_QUESTION = "product_question"
+CANCELLATION = "cancellation"
+ADDRESS_CHANGE = "address_change"
+NOT_SHIPPED = "not_shipped"
+NOT_RECEIVED = "not_received"
+DELIVERED_MISSING = "delivered_missing"
+GENERAL = "general"
+
+KINDS = (PRODUCT_QUESTION, CANCELLATION, ADDRESS_CHANGE, NOT_SHIPPED, NOT_RECEIVED,
+         DELIVERED_MISSING, GENERAL)
+
+# Seller decision words (POLICY.md D), English and Simplified Chinese.
+DECISION_WORDS: dict[str, tuple[str, ...]] = {
+    "shipped": ("shipped", "已发货", "已寄出", "已发出"),
+    "approve": ("approve", "approved", "agree", "yes", "同意", "批准", "可以"),
+    "decline": ("decline", "declined", "reject", "refuse", "拒绝", "不同意"),
+    "refund": ("refund", "refunded", "退款"),
+    "replace": ("replace", "replacement", "resend", "补发", "重发", "换货"),
+}
+_ASCII_WORD = re.compile(r"[a-z]+")
+_TRACKING = re.compile(r"(?<![A-Za-z0-9])(1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|\d{12,22}|"
+                       r"[A-Z]{2,4}\d{8,18}[A-Z]{0,2})(?![A-Za-z0-9])")
+
+
+@dataclass(frozen=True)
+class SellerAnswer:
+    decision: str | None        # one of DECISION_WORDS' keys, or None for free text only
+    tracking_number: str | None
+    text: str                   # the visible reply, as the seller wrote it
+
+
+def read_seller_reply(text: str) -> SellerAnswer:
+    """Find the first decision word in the visible reply, and a tracking number if any."""
+    lowered = text.lower()
+    ascii_words = {m.group(0): m.start() for m in reversed(list(_ASCII_WORD.finditer(lowered)))}
+    best: tuple[int, str] | None = None
+    for decision, words in DECISION_WORDS.items():
+        for word in words:
+            at = ascii_words.get(word) if word.isascii() else (
+                lowered.find(word) if word in lowered else None)
+            if at is not None and (best is None or at < best[0]):
+                best = (at, decision)
+    tracking = _TRACKING.search(text)
+    decision = best[1] if best else None
+    if decision is None and tracking and any(w in text for w in ("运单", "tracking")):
+        decision = "shipped"
+    return SellerAnswer(decision, tracking.group(1) if tracking else None, text.strip())
+
+
+# What each kind accepts from the seller: decision word -> outcome.
+ACCEPTED_ANSWERS: dict[str, dict[str, str]] = {
+    PRODUCT_QUESTION: {},
+    GENERAL: {},
+    CANCELLATION: {"approve": "canceled_refunded", "refund": "canceled_refunded",
+                   "decline": "cancellation_declined", "shipped": "seller_shipped"},
+    ADDRESS_CHANGE: {"approve": "address_changed", "decline": "address_change_declined",
+                     "shipped": "seller_shipped"},
+    NOT_SHIPPED: {"shipped": "seller_shipped", "approve": "canceled_refunded",
+                  "refund": "canceled_refunded", "decline": "seller_answered"},
+    NOT_RECEIVED: {"refund": "refund_returnless", "approve": "refund_returnless",
+                   "replace": "replacement_sent", "shipped": "seller_shipped",
+                   "decline": "seller_answered"},
+    DELIVERED_MISSING: {"refund": "refund_returnless", "approve": "refund_returnless",
+                        "replace": "replacement_sent", "decline": "seller_answered"},
+}
+
+
+def decide_on_answer(kind: str, answer: SellerAnswer) -> Decision:
+    outcome = ACCEPTED_ANSWERS.get(kind, {}).get(answer.decision or "")
+    facts = {"kind": kind, "decision_word": answer.decision,
+             "tracking_number": answer.tracking_number}
+    if outcome == "seller_shipped" and not answer.tracking_number:
+        outcome = None
+    if outcome is None:
+        return Decision("seller_answered", (f"case.{kind}.free_text_relayed",), facts)
+    return Decision(outcome, (f"case.{kind}.seller_{answer.decision}",), facts)
+
+
+def decide_on_silence(kind: str, order: OrderFacts, now: datetime) -> Decision:
+    """Resolution on seller silence, in the customer's best interest (POLICY.md D)."""
+    facts = {"kind": kind, "order_id": order.order_id, "status": order.status,
+             "now": now.isoformat()}
+    base = ("case.deadline_passed_without_reply",)
+    delivered = order.status == "Delivered" or order.delivered_at is not None
+    if kind in (NOT_RECEIVED, DELIVERED_MISSING):
+        return Decision("refund_returnless", (*base, f"silence.{kind}.full_refund"), facts)
+    if kind == CANCELLATION:
+        if order.shipped:
+            return Decision("return_after_delivery", (*base, "silence.cancellation.shipped_meanwhile"),
+                            facts)
+        return Decision("canceled_refunded", (*base, "silence.cancellation.cancel_and_refund"), facts)
+    if kind in (ADDRESS_CHANGE, NOT_SHIPPED):
+        if order.shipped:
+            return Decision("no_answer", (*base, f"silence.{kind}.shipped_meanwhile"), facts)
+        return Decision("cancellation_offered", (*base, f"silence.{kind}.offer_cancellation"),
+                        facts)
+    # Product questions and requests we could not classify.
+    if delivered:
+        return Decision("free_return_authorized", (*base, f"silence.{kind}.free_return"), facts)
+    if not order.shipped:
+        return Decision("cancellation_offered", (*base, f"silence.{kind}.offer_cancellation"),
+                        facts)
+    return Decision("no_answer", (*base, f"silence.{kind}.no_answer_notice"), facts)

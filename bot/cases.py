@@ -1,0 +1,158 @@
+"""Seller cases: opening them, taking the seller's emailed reply, reminding, and resolving on
+silence. The rules are in `bot.case_rules`; this module does the reading and writing."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import case_rules
+from bot.facts import order_facts
+from bot.journal import log_case_event, record_decision
+from bot.marketplace import MarketplacePolicy
+from bot.messages import Decision, InboundMessage
+from bot.outgoing import EmailThread, Outgoing, Say
+from bot.understanding import detect_language
+from storage.models import Case, Conversation, Message, Order
+
+log = logging.getLogger(__name__)
+
+OPEN = "waiting_on_seller"
+AWAITING_TRANSLATION = "awaiting_translation"
+ANSWERED = "answered"
+RESOLVED_ON_SILENCE = "resolved_on_silence"
+OPEN_STATUSES = (OPEN, AWAITING_TRANSLATION)
+
+# Outcomes that change the order itself (the service acts on the seller's behalf).
+_CANCELS_ORDER = {"canceled_refunded"}
+
+
+class CaseDesk:
+    def __init__(self, outgoing: Outgoing, policy: MarketplacePolicy) -> None:
+        self.outgoing = outgoing
+        self.policy = policy
+
+    async def find_open(self, session: AsyncSession, order_id: str, kind: str) -> Case | None:
+        return await session.scalar(
+            select(Case).where(Case.order_id == order_id, Case.kind == kind,
+                               Case.status.in_(OPEN_STATUSES)).limit(1))
+
+    async def open(self, session: AsyncSession, conversation: Conversation, order: Order,
+                   kind: str, customer_text: str, now: datetime, *, language: str,
+                   details: dict | None = None) -> Case:
+        """Open a case (or return the one already open for this order and question)."""
+        existing = await self.find_open(session, order.order_id, kind)
+        if existing is not None:
+            return existing
+        case = Case(
+            token=secrets.token_hex(10), kind=kind, status=OPEN,
+            conversation_id=conversation.id, order_id=order.order_id, seller_id=order.seller_id,
+            customer_channel=conversation.channel, customer_address=conversation.customer_address,
+            customer_language=language, customer_text=customer_text, details=details or {},
+            opened_at=now, reminder_at=now + self.policy.case_reminder,
+            deadline_at=now + self.policy.case_deadline,
+        )
+        session.add(case)
+        await session.flush()
+        log_case_event(session, case.id, "opened", "service", now, customer_text, kind=kind)
+        await self.outgoing.to_seller(session, case, order.seller, "case_opened", now,
+                                      order=order)
+        log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
+        return case
+
+    async def receive_reply(self, session: AsyncSession, case: Case, inbound: InboundMessage,
+                            message: Message, now: datetime) -> None:
+        """A seller's email to the case address: logged always, acted on only when it comes
+        from a registered address of the case's seller and the case is still open."""
+        order = await session.get(Order, case.order_id)
+        seller = order.seller
+        message.case_id, message.conversation_id = case.id, case.conversation_id
+        sender = inbound.sender.lower()
+        if inbound.automatic:
+            log_case_event(session, case.id, "automatic_reply_ignored", sender, now, inbound.text)
+            return
+        if sender not in seller.registered_addresses():
+            log_case_event(session, case.id, "reply_not_accepted", sender, now, inbound.text,
+                           reason="unregistered_address")
+            await self.outgoing.to_seller(session, case, seller, "reply_not_accepted", now,
+                                          order=order, unregistered=sender)
+            return
+        if case.status not in OPEN_STATUSES:
+            log_case_event(session, case.id, "reply_after_close", sender, now, inbound.text)
+            await self.outgoing.to_seller(session, case, seller, "case_closed", now, order=order)
+            return
+        log_case_event(session, case.id, "seller_reply", sender, now, inbound.text)
+        answer = case_rules.read_seller_reply(inbound.text)
+        decision = case_rules.decide_on_answer(case.kind, answer)
+        written_in = detect_language(answer.text)
+        if (decision.outcome == "seller_answered" and written_in
+                and written_in != case.customer_language):
+            case.status = AWAITING_TRANSLATION
+            held = Decision("held_for_translation",
+                            (*decision.reasons, "case.free_text_in_other_language"),
+                            {**decision.facts, "written_in": written_in,
+                             "customer_language": case.customer_language})
+            record_decision(session, held, now, conversation_id=case.conversation_id,
+                            case_id=case.id, message_id=message.id)
+            log_case_event(session, case.id, "held_for_translation", "service", now)
+            return
+        await self._conclude(session, case, order, decision, now, status=ANSWERED,
+                             seller_text=answer.text, message_id=message.id)
+
+    async def remind(self, session: AsyncSession, case: Case, now: datetime) -> None:
+        order = await session.get(Order, case.order_id)
+        case.reminded_at = now
+        log_case_event(session, case.id, "reminder_sent", "sweeper", now)
+        await self.outgoing.to_seller(session, case, order.seller, "case_reminder", now,
+                                      order=order)
+
+    async def resolve_on_silence(self, session: AsyncSession, case: Case, now: datetime) -> Decision:
+        order = await session.get(Order, case.order_id)
+        decision = case_rules.decide_on_silence(case.kind, order_facts(order), now)
+        await self._conclude(session, case, order, decision, now, status=RESOLVED_ON_SILENCE)
+        return decision
+
+    async def _conclude(self, session: AsyncSession, case: Case, order: Order,
+                        decision: Decision, now: datetime, *, status: str,
+                        seller_text: str | None = None, message_id: int | None = None) -> None:
+        """Carry out the outcome, tell the customer on their channel and the seller by email."""
+        if decision.outcome in _CANCELS_ORDER and order.status != "Canceled":
+            order.status = "Canceled"
+        case.status, case.closed_at = status, now
+        record_decision(session, decision, now, conversation_id=case.conversation_id,
+                        case_id=case.id, message_id=message_id)
+        log_case_event(session, case.id, status, "seller" if seller_text else "sweeper", now,
+                       outcome=decision.outcome, reasons=list(decision.reasons))
+        conversation = await session.get(Conversation, case.conversation_id)
+        if decision.outcome == "cancellation_offered":
+            conversation.state = {**conversation.state,
+                                  "offer": {"cancel_order": order.order_id}}
+        say = Say("case_update", {
+            "case": case, "order": order, "outcome": decision.outcome,
+            "seller_text": seller_text if decision.outcome == "seller_answered" else None,
+            "tracking_number": decision.facts.get("tracking_number"),
+            "rma": f"RMA-{case.id:06d}" if decision.outcome == "free_return_authorized" else None,
+        })
+        await self.outgoing.to_customer(session, conversation, [say], case.customer_language,
+                                        now, thread=await self._customer_thread(session, case),
+                                        case=case)
+        await self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+                                      order=order, outcome=decision.outcome,
+                                      on_silence=status == RESOLVED_ON_SILENCE)
+
+    async def _customer_thread(self, session: AsyncSession, case: Case) -> EmailThread | None:
+        """Email news threads onto the customer's last message in the conversation."""
+        if case.customer_channel != "email":
+            return None
+        last = await session.scalar(
+            select(Message).where(Message.conversation_id == case.conversation_id,
+                                  Message.direction == "in", Message.case_id.is_(None))
+            .order_by(Message.id.desc()).limit(1))
+        if last is None or not last.external_id:
+            return None
+        return EmailThread(last.external_id, (), last.subject)
+

@@ -1,0 +1,179 @@
+"""The `csba` command line (DESIGN.md section 5): serve, load, chat, sweep, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.clock import FixedClock, SystemClock
+from bot.dataset import DatasetError, load_dataset
+from bot.engine import ConversationEngine
+from bot.marketplace import load_policy
+from bot.messages import Channel, InboundMessage
+from bot.settings import Settings, parse_host_port
+from bot.sweeper import sweep
+from bot.templating import Templates
+from storage.db import Database
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_overrides(
+        db_url=getattr(args, "db", None), http_listen=getattr(args, "http", None),
+        smtp_listen=getattr(args, "smtp", None))
+
+
+def _when(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="csba", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve webhooks, console and SMTP intake")
+    serve.add_argument("--demo", action="store_true", help="load the demo data set if empty")
+    serve.add_argument("--db", help="database URL (default sqlite+aiosqlite:///./csba.sqlite3)")
+    serve.add_argument("--http", help="HOST:PORT for HTTP (default 127.0.0.1:8080)")
+    serve.add_argument("--smtp", help="HOST:PORT for the SMTP intake (default 127.0.0.1:2525)")
+
+    load = commands.add_parser("load", help="load a data set (format v1), upserting by id")
+    load.add_argument("file", type=Path)
+    load.add_argument("--db")
+
+    chat = commands.add_parser("chat", help="talk to the engine from a terminal")
+    chat.add_argument("--channel", choices=["sms", "email"], default="sms")
+    chat.add_argument("--from", dest="sender", required=True, help="phone number or email")
+    chat.add_argument("--db")
+
+    sweep_cmd = commands.add_parser("sweep", help="run the deadline sweeper once")
+    sweep_cmd.add_argument("--now", type=_when, help="ISO 8601 time to sweep as of")
+    sweep_cmd.add_argument("--db")
+
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    db.add_argument("--db")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"csba: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return serve(settings, demo=args.demo)
+    return asyncio.run(COMMANDS[args.command](settings, args))
+
+
+def serve(settings: Settings, *, demo: bool) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    host, port = parse_host_port(settings.http_listen)
+    app = create_app(settings, demo=demo)
+    web.run_app(app, host=host, port=port, access_log=None,
+                print=lambda _: logging.getLogger("bot").info(
+                    "HTTP listening on http://%s:%s (webhooks /twilio/sms, console /console/, "
+                    "health /healthz)", host, port))
+    return 0
+
+
+async def _open(settings: Settings) -> Database:
+    db = Database(settings.db_url)
+    await db.upgrade()
+    return db
+
+
+async def load_command(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"csba load: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    db = await _open(settings)
+    try:
+        report = await load_dataset(db, data)
+    except DatasetError as exc:
+        print(f"csba load: {args.file}: {exc} (nothing was loaded)", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    print(f"loaded {report.sellers} sellers, {report.products} products, "
+          f"{report.orders} orders from {args.file}")
+    return 0
+
+
+async def chat_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.identifiers import to_e164
+
+    channel = Channel(args.channel)
+    sender = args.sender.lower() if channel is Channel.EMAIL else to_e164(args.sender)
+    if not sender:
+        print(f"csba chat: {args.sender!r} is not a phone number", file=sys.stderr)
+        return 2
+    recipient = settings.intake_address if channel is Channel.EMAIL else settings.sms_from
+    db = await _open(settings)
+    clock = SystemClock()
+    engine = ConversationEngine(db, clock, settings, load_policy(settings.marketplace),
+                                Templates())
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"Chatting as {sender} over {channel}. Ctrl-D to leave.")
+    try:
+        while True:
+            if interactive:
+                print("you> ", end="", flush=True)
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                break
+            if not line.strip():
+                continue
+            replies = await engine.handle(InboundMessage(
+                channel=channel, sender=sender, recipient=recipient, text=line.strip(),
+                external_id=f"chat-{uuid.uuid4()}", received_at=clock.now(),
+                subject="Question about my order" if channel is Channel.EMAIL else None))
+            for reply in replies:
+                print(f"bot> {reply.body}\n", flush=True)
+    finally:
+        await db.close()
+    return 0
+
+
+async def sweep_command(settings: Settings, args: argparse.Namespace) -> int:
+    clock = FixedClock(args.now) if args.now else SystemClock()
+    db = await _open(settings)
+    try:
+        engine = ConversationEngine(db, clock, settings, load_policy(settings.marketplace),
+                                    Templates())
+        report = await sweep(db, engine.desk, clock.now())
+    finally:
+        await db.close()
+    print(json.dumps({"now": clock.now().isoformat(), "reminded": report.reminded,
+                      "resolved": report.resolved}))
+    return 0
+
+
+async def db_command(settings: Settings, args: argparse.Namespace) -> int:
+    db = await _open(settings)
+    await db.close()
+    print(f"schema of {settings.db_url} is up to date")
+    return 0
+
+
+COMMANDS = {"load": load_command, "chat": chat_command, "sweep": sweep_command, "db": db_command}

@@ -1,0 +1,31 @@
+"""The support leads' console (placeholder): recent conversations and open cases, read-only.
+Sign-in, filters and actions come with the console issue."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.app_keys import CLOCK, DATABASE, TEMPLATES
+from bot.cases import OPEN_STATUSES
+from storage.models import Case, Conversation
+
+
+async def index(request: web.Request) -> web.Response:
+    async with request.config_dict[DATABASE].sessions() as session:
+        conversations = (await session.scalars(
+            select(Conversation).order_by(Conversation.updated_at.desc()).limit(20))).all()
+        cases = (await session.scalars(
+            select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.deadline_at)
+            .limit(20))).all()
+    page = request.config_dict[TEMPLATES].render(
+        "console/index.html", "en", tz="UTC", conversations=conversations, cases=cases,
+        now=request.config_dict[CLOCK].now())
+    return web.Response(text=page, content_type="text/html")
+
+
+def create_console() -> web.Application:
+    console = web.Application()
+    console.router.add_get("", index)
+    console.router.add_get("/", index)
+    return console

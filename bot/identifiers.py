@@ -1,0 +1,40 @@
+"""Identifiers customers type or providers send: order IDs, phone numbers, postal codes."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+# Customers type order IDs with dashes, spaces, dots, a leading "#", or no separators.
+_ORDER_ID = re.compile(r"(?<!\d)(\d{3})[\s.\-]?(\d{7})[\s.\-]?(\d{7})(?!\d)")
+_US_POSTAL = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+
+
+def find_order_ids(text: str) -> list[str]:
+    return [f"{a}-{b}-{c}" for a, b, c in _ORDER_ID.findall(text)]
+
+
+def find_postal_code(text: str) -> str | None:
+    without_orders = _ORDER_ID.sub(" ", text)
+    match = _US_POSTAL.search(without_orders)
+    return match.group(1) if match else None
+
+
+def same_postal_code(given: str, on_file: str) -> bool:
+    """ZIP+4 on file matches the five digits a customer types."""
+    def norm(code: str) -> str:
+        return re.sub(r"[\s\-]", "", code).upper()[:5]
+    return bool(given) and norm(given) == norm(on_file)
+
+
+def to_e164(number: str, region: str = "US") -> str | None:
+    """E.164 for a phone number, or None if it cannot be one."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    # Possible, not valid: fictional 555-01xx numbers and new ranges must still work.
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

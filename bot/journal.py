@@ -1,0 +1,33 @@
+"""The record of why the service did what it did: decisions with the rules that fired, and
+the case log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Decision
+from storage.models import CaseEvent
+from storage.models import Decision as DecisionRow
+
+
+def record_decision(session: AsyncSession, decision: Decision, now: datetime, *,
+                    conversation_id: int | None = None, case_id: int | None = None,
+                    message_id: int | None = None) -> DecisionRow:
+    row = DecisionRow(
+        conversation_id=conversation_id, case_id=case_id, message_id=message_id,
+        outcome=decision.outcome, reasons=list(decision.reasons), facts=dict(decision.facts),
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def log_case_event(session: AsyncSession, case_id: int, event: str, actor: str, now: datetime,
+                   body: str = "", **data: Any) -> CaseEvent:
+    row = CaseEvent(case_id=case_id, kind=event, actor=actor, body=body, data=data,
+                      created_at=now)
+    session.add(row)
+    return row

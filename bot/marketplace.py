@@ -1,0 +1,66 @@
+"""The marketplace policy file: the numbers and lists the pure rules read."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+POLICY_DIR = Path(__file__).with_name("marketplaces")
+
+
+@dataclass(frozen=True)
+class MarketplacePolicy:
+    marketplace: str
+    default_language: str
+    customer_languages: tuple[str, ...]
+    seller_languages: tuple[str, ...]
+    timezone: ZoneInfo
+    currency: str
+    covered_fulfillment: frozenset[str]
+    enrollment_delay: timedelta
+    late_after: timedelta
+    recent_orders: timedelta
+    case_deadline: timedelta
+    case_reminder: timedelta
+    max_failed_verifications: int
+    fresh_topic_after: timedelta
+
+    def customer_language(self, *candidates: str | None) -> str:
+        """The first candidate we can answer in, else the marketplace default."""
+        for tag in candidates:
+            base = (tag or "").split("-")[0].lower()
+            if base in self.customer_languages:
+                return base
+        return self.default_language
+
+    def seller_language(self, tag: str | None) -> str:
+        base = (tag or "").split("-")[0].lower()
+        return base if base in self.seller_languages else self.seller_languages[0]
+
+
+@cache
+def load_policy(marketplace: str = "US") -> MarketplacePolicy:
+    path = POLICY_DIR / f"{marketplace.upper()}.toml"
+    if not path.is_file():
+        raise ValueError(f"no policy file for marketplace {marketplace!r} ({path})")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return MarketplacePolicy(
+        marketplace=raw["marketplace"],
+        default_language=raw["default_language"],
+        customer_languages=tuple(raw["customer_languages"]),
+        seller_languages=tuple(raw["seller_languages"]),
+        timezone=ZoneInfo(raw["timezone"]),
+        currency=raw["currency"],
+        covered_fulfillment=frozenset(raw["scope"]["covered_fulfillment"]),
+        enrollment_delay=timedelta(hours=raw["scope"]["enrollment_effective_after_hours"]),
+        late_after=timedelta(days=raw["delivery"]["late_after_days"]),
+        recent_orders=timedelta(days=raw["delivery"]["recent_order_days"]),
+        case_deadline=timedelta(hours=raw["cases"]["reply_deadline_hours"]),
+        case_reminder=timedelta(hours=raw["cases"]["reminder_after_hours"]),
+        max_failed_verifications=raw["identity"]["max_failed_verifications_per_day"],
+        fresh_topic_after=timedelta(hours=raw["dialogue"]["fresh_topic_after_hours"]),
+    )

@@ -1,0 +1,51 @@
+"""The channel-neutral message and decision types every adapter and the engine share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    VOICE = "voice"
+    EMAIL = "email"
+
+    @property
+    def replies_inline(self) -> bool:
+        """SMS and voice answer in the webhook response; email answers through the outbox."""
+        return self is not Channel.EMAIL
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: Channel
+    sender: str
+    recipient: str
+    text: str
+    external_id: str
+    received_at: datetime
+    thread_ref: str | None = None
+    subject: str | None = None
+    references: tuple[str, ...] = ()
+    automatic: bool = False
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    channel: Channel
+    to: str
+    body: str
+    subject: str | None = None
+    html: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    reasons: tuple[str, ...]
+    facts: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,150 @@
+"""Composing what the service says: customer answers per channel (inline SMS, threaded
+email) and seller emails, each stored as a message and, when not inline, queued in the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import make_msgid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.marketplace import MarketplacePolicy
+from bot.messages import Channel, OutboundMessage
+from bot.outbox import enqueue
+from bot.settings import Settings
+from bot.templating import Templates
+from storage.models import Case, Conversation, Message, Seller
+
+
+@dataclass(frozen=True)
+class Say:
+    """One paragraph of an answer: `templates/customer/<template>.txt` and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EmailThread:
+    """What a customer email answer threads onto (RFC 5322 section 3.6.4)."""
+
+    message_id: str | None
+    references: tuple[str, ...]
+    subject: str | None
+
+
+class Outgoing:
+    def __init__(self, settings: Settings, policy: MarketplacePolicy, templates: Templates):
+        self.settings = settings
+        self.policy = policy
+        self.templates = templates
+
+    def new_message_id(self, tag: str) -> str:
+        return make_msgid(idstring=tag, domain=self.settings.mail_domain)
+
+    def case_address(self, case: Case) -> str:
+        return f"case+{case.token}@{self.settings.mail_domain}"
+
+    def customer_text(self, says: list[Say], lang: str) -> str:
+        tz = self.policy.timezone
+        return "\n\n".join(
+            self.templates.render(f"customer/{say.template}.txt", lang, tz=tz, **say.context)
+            for say in says
+        )
+
+    async def to_customer(
+        self,
+        session: AsyncSession,
+        conversation: Conversation,
+        says: list[Say],
+        lang: str,
+        now: datetime,
+        *,
+        inline: bool = False,
+        thread: EmailThread | None = None,
+        case: Case | None = None,
+    ) -> OutboundMessage:
+        """Answer the customer on their channel. Inline answers (TwiML) are only recorded;
+        everything else goes through the outbox. A voice caller hears later news by SMS."""
+        body = self.customer_text(says, lang)
+        channel = Channel(conversation.channel)
+        if channel is Channel.EMAIL:
+            outbound = self._customer_email(conversation, body, lang, thread, case)
+        else:
+            outbound = OutboundMessage(Channel.SMS if not inline else channel,
+                                       conversation.customer_address, body)
+        message = Message(
+            conversation_id=conversation.id, case_id=case.id if case else None, direction="out",
+            channel=outbound.channel.value,
+            sender=self.settings.intake_address if channel is Channel.EMAIL
+            else self.settings.sms_from,
+            recipient=outbound.to, subject=outbound.subject, body=body,
+            external_id=outbound.headers.get("Message-ID"), language=lang, created_at=now,
+        )
+        session.add(message)
+        await session.flush()
+        if not inline:
+            await enqueue(session, outbound, now, message_id=message.id)
+        return outbound
+
+    def _customer_email(self, conversation: Conversation, body: str, lang: str,
+                        thread: EmailThread | None, case: Case | None) -> OutboundMessage:
+        original = (thread.subject if thread else None) or ""
+        rendered = self.templates.render_email(
+            "email/customer_reply", lang, tz=self.policy.timezone, body=body,
+            original_subject=original, case=case,
+        )
+        headers = {
+            "Message-ID": self.new_message_id(f"c{conversation.id}"),
+            # RFC 3834 section 5: mark what we send so other robots do not answer it.
+            "Auto-Submitted": "auto-replied" if thread and thread.message_id else "auto-generated",
+        }
+        if thread and thread.message_id:
+            headers["In-Reply-To"] = thread.message_id
+            headers["References"] = " ".join((*thread.references, thread.message_id))
+        return OutboundMessage(Channel.EMAIL, conversation.customer_address, rendered.text,
+                               subject=rendered.subject, html=rendered.html, headers=headers)
+
+    async def to_seller(
+        self,
+        session: AsyncSession,
+        case: Case,
+        seller: Seller,
+        template: str,
+        now: datetime,
+        *,
+        to: str | None = None,
+        **context: Any,
+    ) -> OutboundMessage:
+        """An email to the seller about a case, in the seller's language and time zone,
+        answerable at the case's reply address."""
+        lang = self.policy.seller_language(seller.language)
+        tz = seller.timezone or self.policy.timezone
+        rendered = self.templates.render_email(
+            f"seller/{template}", lang, tz=tz, case=case, seller=seller,
+            reply_address=self.case_address(case), **context,
+        )
+        headers = {
+            "Message-ID": self.new_message_id(f"case{case.id}"),
+            "Reply-To": self.case_address(case),
+            "Auto-Submitted": "auto-generated",
+        }
+        if case.seller_message_id:
+            headers["In-Reply-To"] = case.seller_message_id
+            headers["References"] = case.seller_message_id
+        outbound = OutboundMessage(Channel.EMAIL, to or seller.email, rendered.text,
+                                   subject=rendered.subject, html=rendered.html, headers=headers)
+        message = Message(
+            conversation_id=case.conversation_id, case_id=case.id, direction="out",
+            channel=Channel.EMAIL.value, sender=self.settings.intake_address,
+            recipient=outbound.to, subject=outbound.subject, body=outbound.body,
+            external_id=headers["Message-ID"], language=lang, created_at=now,
+        )
+        session.add(message)
+        await session.flush()
+        await enqueue(session, outbound, now, message_id=message.id)
+        if case.seller_message_id is None:
+            case.seller_message_id = headers["Message-ID"]
+        return outbound

@@ -1,0 +1,1 @@
+"""Channel adapters: Twilio SMS webhooks, the SMTP intake and the outbound senders."""

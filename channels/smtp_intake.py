@@ -1,0 +1,86 @@
+"""The SMTP intake: customers write to the support address, sellers reply to their case
+address. Recipients are checked at RCPT, size at DATA, and 250 is said only after the
+message is committed; an internal failure answers 451 so the sending server retries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from bot.clock import Clock
+from bot.engine import ConversationEngine
+from bot.messages import Channel, InboundMessage
+from bot.settings import Settings
+from channels.email_parsing import MalformedEmail, parse_email
+
+log = logging.getLogger(__name__)
+
+
+class IntakeHandler:
+    """aiosmtpd handler hooks (https://aiosmtpd.readthedocs.io/en/latest/handlers.html)."""
+
+    def __init__(self, engine: ConversationEngine, settings: Settings, clock: Clock) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self.domain = settings.mail_domain.lower()
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        recipient = address.lower()
+        if recipient == self.settings.intake_address:
+            envelope.rcpt_tos.append(recipient)
+            return "250 2.1.5 OK"
+        token = self.engine.case_token(recipient)
+        if token is not None and await self.engine.case_exists(token):
+            envelope.rcpt_tos.append(recipient)
+            return "250 2.1.5 OK"
+        if not recipient.endswith("@" + self.domain):
+            return "550 5.7.1 Relaying denied: we only accept mail for our own addresses"
+        return "550 5.1.1 No such mailbox here"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        try:
+            parsed = parse_email(raw, own_domain=self.domain)
+        except MalformedEmail as exc:
+            log.warning("rejected malformed message from %s: %s", envelope.mail_from, exc)
+            return f"554 5.6.0 Malformed message: {exc}"
+        received_at: datetime = self.clock.now()
+        try:
+            for recipient in envelope.rcpt_tos:
+                external_id = parsed.message_id
+                if recipient != self.settings.intake_address:
+                    external_id = f"{parsed.message_id} {recipient}"
+                await self.engine.handle(InboundMessage(
+                    channel=Channel.EMAIL, sender=parsed.sender, recipient=recipient,
+                    text=parsed.text, external_id=external_id, received_at=received_at,
+                    thread_ref=parsed.in_reply_to, subject=parsed.subject,
+                    references=parsed.references, automatic=parsed.automatic_reason is not None,
+                ))
+        except Exception:
+            log.exception("could not take message %s; asking the sender to retry",
+                          parsed.message_id)
+            return "451 4.3.0 Temporary failure, please try again later"
+        return "250 2.0.0 Message accepted"
+
+
+def smtp_protocol_factory(engine: ConversationEngine, settings: Settings, clock: Clock):
+    """A protocol factory for `loop.create_server`: the intake runs on the web server's loop."""
+    handler = IntakeHandler(engine, settings, clock)
+
+    def build() -> SMTP:
+        return SMTP(
+            handler,
+            hostname=settings.mail_domain,
+            ident="csba intake",
+            data_size_limit=settings.max_message_bytes,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+        )
+
+    return build

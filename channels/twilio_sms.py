@@ -1,0 +1,80 @@
+"""Twilio Programmable Messaging webhooks: incoming SMS answered with TwiML, and delivery
+status callbacks. Every request must carry a valid `X-Twilio-Signature` for our public URL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from aiohttp import web
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.app_keys import CLOCK, DATABASE, ENGINE, SETTINGS
+from bot.identifiers import to_e164
+from bot.messages import Channel, InboundMessage
+from bot.outbox import record_delivery_report
+
+log = logging.getLogger(__name__)
+
+TWIML = "application/xml"
+
+
+async def signed_form(request: web.Request) -> Mapping[str, str]:
+    """The POSTed form, after checking Twilio's signature over our public URL and the
+    parameters (https://www.twilio.com/docs/usage/webhooks/webhooks-security)."""
+    settings = request.app[SETTINGS]
+    if not settings.twilio_auth_token:
+        raise web.HTTPServiceUnavailable(text="Twilio is not configured: set CSBA_TWILIO_AUTH_TOKEN")
+    form = await request.post()
+    params = {key: str(value) for key, value in form.items()}
+    signature = request.headers.get("X-Twilio-Signature")
+    if not signature:
+        raise web.HTTPForbidden(text="missing X-Twilio-Signature")
+    url = settings.public_url.rstrip("/") + request.path_qs
+    if not RequestValidator(settings.twilio_auth_token).validate(url, params, signature):
+        log.warning("rejected %s with a bad Twilio signature", request.path)
+        raise web.HTTPForbidden(text="invalid X-Twilio-Signature")
+    return params
+
+
+def twiml(response: MessagingResponse) -> web.Response:
+    return web.Response(text=str(response), content_type=TWIML)
+
+
+async def incoming_sms(request: web.Request) -> web.Response:
+    form = await signed_form(request)
+    missing = [k for k in ("MessageSid", "From", "To") if not form.get(k)]
+    if missing:
+        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
+    sender = to_e164(form["From"])
+    if sender is None:
+        raise web.HTTPBadRequest(text=f"From is not a phone number: {form['From']!r}")
+    inbound = InboundMessage(
+        channel=Channel.SMS, sender=sender, recipient=form["To"], text=form.get("Body", ""),
+        external_id=form["MessageSid"], received_at=request.app[CLOCK].now(),
+    )
+    try:
+        replies = await request.app[ENGINE].handle(inbound)
+    except Exception:
+        log.exception("SMS %s not handled; Twilio will see a 500", form["MessageSid"])
+        raise web.HTTPInternalServerError(text="temporary failure, please retry") from None
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply.body)
+    return twiml(response)
+
+
+async def status_callback(request: web.Request) -> web.Response:
+    form = await signed_form(request)
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    status = form.get("MessageStatus") or form.get("SmsStatus")
+    if not sid or not status:
+        raise web.HTTPBadRequest(text="missing MessageSid or MessageStatus")
+    await record_delivery_report(request.app[DATABASE], request.app[CLOCK].now(), sid, status,
+                                 form.get("ErrorCode"))
+    return web.Response(status=204)
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.post("/twilio/sms", incoming_sms), web.post("/twilio/status", status_callback)]

@@ -1,0 +1,255 @@
+"""The tables: catalog data (sellers, products, orders), conversations, cases and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+Money = Numeric(12, 2, asdecimal=True)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Seller(Base):
+    __tablename__ = "sellers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    addresses: Mapped[list[Any]] = mapped_column(default=list)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    enrolled_at: Mapped[datetime | None]
+    opted_out_at: Mapped[datetime | None]
+    return_address_country: Mapped[str] = mapped_column(String(2), default="US")
+    returnless_refund_max: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+    def registered_addresses(self) -> set[str]:
+        return {a.lower() for a in [self.email, *(self.addresses or [])]}
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    asin: Mapped[str] = mapped_column(String(20), primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), default="")
+    bullets: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    returnable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    order_id: Mapped[str] = mapped_column(String(19), primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    fulfillment: Mapped[str] = mapped_column(String(3))
+    purchased_at: Mapped[datetime]
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    buyer_phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    buyer_language: Mapped[str | None] = mapped_column(String(16))
+    ship_postal_code: Mapped[str] = mapped_column(String(16), default="")
+    ship_country: Mapped[str] = mapped_column(String(2), default="US")
+    status: Mapped[str] = mapped_column(String(16))
+    latest_ship_date: Mapped[datetime | None]
+    earliest_delivery_date: Mapped[datetime | None]
+    latest_delivery_date: Mapped[datetime | None]
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", lazy="selectin",
+        order_by="OrderItem.position",
+    )
+    seller: Mapped[Seller] = relationship(lazy="joined")
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.price * item.quantity for item in self.items), Decimal("0"))
+
+    @property
+    def currency(self) -> str:
+        return self.items[0].product.currency if self.items else "USD"
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    asin: Mapped[str] = mapped_column(ForeignKey("products.asin"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    price: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_order_items_order", "order_id", "position"),)
+
+
+class Conversation(Base):
+    """One customer on one channel; `state` holds what the engine is waiting for."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    customer_address: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str | None] = mapped_column(String(16))
+    order_id: Mapped[str | None] = mapped_column(String(19))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_conversations_customer", "channel", "customer_address"),)
+
+
+class Message(Base):
+    """Every message in and out. Inbound `external_id` is the provider's idempotency key."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(8))
+    sender: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(998))
+    language: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(32))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_messages_external"),)
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    outcome: Mapped[str] = mapped_column(String(64))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class Case(Base):
+    """A question put to the seller, with its reply token and 24-hour deadline."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"))
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    customer_channel: Mapped[str] = mapped_column(String(8))
+    customer_address: Mapped[str] = mapped_column(String(320))
+    customer_language: Mapped[str] = mapped_column(String(16))
+    customer_text: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    opened_at: Mapped[datetime]
+    reminder_at: Mapped[datetime]
+    deadline_at: Mapped[datetime] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    seller_message_id: Mapped[str | None] = mapped_column(String(998))
+
+
+class CaseEvent(Base):
+    """The case log: every transition and every seller message, with who caused it."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(320))
+    body: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class OutboxItem(Base):
+    """A message waiting to be sent by the dispatcher; sent once, retried with backoff."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(24))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class SmsOptOut(Base):
+    """Numbers that texted STOP; nothing is sent to them until they text START."""
+
+    __tablename__ = "sms_opt_outs"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out_at: Mapped[datetime]
+
+
+class DeliveryReport(Base):
+    """Twilio status callbacks, one row per (MessageSid, status)."""
+
+    __tablename__ = "delivery_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("provider_id", "status", name="uq_delivery_reports"),)
