@@ -24,7 +24,7 @@ KINDS = (PRODUCT_QUESTION, CANCELLATION, ADDRESS_CHANGE, NOT_SHIPPED, NOT_RECEIV
 # Seller decision words (POLICY.md D), English and Simplified Chinese.
 DECISION_WORDS: dict[str, tuple[str, ...]] = {
     "shipped": ("shipped", "已发货", "已寄出", "已发出"),
-    "approve": ("approve", "approved", "agree", "yes", "同意", "批准", "可以"),
+    "approve": ("approve", "approved", "agree", "yes", "同意", "批准"),
     "decline": ("decline", "declined", "reject", "refuse", "拒绝", "不同意"),
     "refund": ("refund", "refunded", "退款"),
     "replace": ("replace", "replacement", "resend", "补发", "重发", "换货"),

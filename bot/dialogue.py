@@ -70,6 +70,8 @@ class CustomerTurn:
         lang = await self._language()
         intents = detect_intents(self.text, lang)
         intent = intents[0] if intents else "other"
+        if intent in ("other", "greeting") and find_order_ids(self.text):
+            intent = "order_status"  # an order number on its own asks where the order is
         self.message.language, self.message.intent = lang, intent
 
         handled = await self._continue_pending(intent, lang)

@@ -45,10 +45,13 @@ def load_translations(lang: str, locales: Path = LOCALES) -> Translations:
     return Translations(buffer)
 
 
-def short_title(title: str, limit: int = 40) -> str:
-    """A product title short enough for a text message: up to the first comma or dash."""
+def short_title(title: str, limit: int = 48) -> str:
+    """A product title short enough for a text message: up to the first comma or dash,
+    cut at a word boundary."""
     head = title.split(",")[0].split(" - ")[0].strip()
-    return head if len(head) <= limit else head[: limit - 1].rstrip() + "\u2026"
+    if len(head) <= limit:
+        return head
+    return head[:limit].rsplit(" ", 1)[0].rstrip(" -&/") + "\u2026"
 
 
 def paragraphs(text: str) -> Markup:

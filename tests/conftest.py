@@ -1,0 +1,156 @@
+"""The test harness: the real app (create_app) on a fresh SQLite file with the demo data,
+a fake of Twilio's Messages API and a real SMTP sink as the outbound relay, and helpers that
+speak the real protocols to it (signed Twilio forms, SMTP sessions)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import aiosmtplib
+import pytest
+from aiohttp.test_utils import TestClient
+from twilio.request_validator import RequestValidator
+
+from bot.app import create_app
+from bot.app_keys import DATABASE, DISPATCHER, SMTP_SOCKETS
+from bot.clock import FixedClock
+from bot.settings import Settings
+from storage.db import Database
+from tests.fakes.mail_sink import MailSink
+from tests.fakes.twilio_api import TwilioFake
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+ACCOUNT_SID = "AC" + "0" * 31 + "1"
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_URL = "https://csba.example.com"
+OUR_NUMBER = "+15005550006"
+MAIL_DOMAIN = "support.example.com"
+
+
+def twilio_fixture(name: str, **overrides: str) -> dict[str, str]:
+    form = json.loads((FIXTURES / "twilio" / f"{name}.json").read_text())
+    form.update(overrides)
+    return form
+
+
+def email_fixture(name: str, **replacements: str) -> bytes:
+    raw = (FIXTURES / "email" / name).read_bytes()
+    for key, value in replacements.items():
+        raw = raw.replace(f"{{{{{key}}}}}".encode(), value.encode())
+    return raw
+
+
+def twiml_messages(xml: str) -> list[str]:
+    root = ElementTree.fromstring(xml)
+    assert root.tag == "Response"
+    return [m.text or "" for m in root.findall("Message")]
+
+
+@dataclass
+class Service:
+    client: TestClient
+    settings: Settings
+    clock: FixedClock
+    twilio: TwilioFake
+    mail: MailSink
+
+    @property
+    def db(self) -> Database:
+        return self.client.app[DATABASE]
+
+    @property
+    def smtp_port(self) -> int:
+        return self.client.app[SMTP_SOCKETS][0][1]
+
+    def sign(self, path: str, form: dict[str, str]) -> str:
+        return RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + path, form)
+
+    async def post_signed(self, path: str, form: dict[str, str], *, signature: str | None = None):
+        headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(path, form)}
+        return await self.client.post(path, data=form, headers=headers)
+
+    async def sms(self, sender: str, body: str, *, sid: str | None = None) -> list[str]:
+        """Text the service as Twilio would deliver it; returns the TwiML <Message> bodies."""
+        self._sms_count = getattr(self, "_sms_count", 0) + 1
+        form = twilio_fixture("sms_inbound", From=sender, Body=body,
+                              MessageSid=sid or f"SM{self._sms_count:032d}",
+                              SmsMessageSid=sid or f"SM{self._sms_count:032d}")
+        response = await self.post_signed("/twilio/sms", form)
+        assert response.status == 200, await response.text()
+        assert response.content_type == "application/xml"
+        return twiml_messages(await response.text())
+
+    async def send_email(self, raw: bytes | EmailMessage, *, sender: str,
+                         recipients: list[str] | None = None):
+        """Deliver mail to the SMTP intake over a real SMTP session."""
+        return await aiosmtplib.send(
+            raw, sender=sender, recipients=recipients or [self.settings.intake_address],
+            hostname="127.0.0.1", port=self.smtp_port)
+
+    async def dispatch(self) -> int:
+        return await self.client.app[DISPATCHER].dispatch_due()
+
+    async def scalar(self, statement) -> Any:
+        async with self.db.sessions() as session:
+            return await session.scalar(statement)
+
+    async def scalars(self, statement) -> list[Any]:
+        async with self.db.sessions() as session:
+            return list((await session.scalars(statement)).all())
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """Run `python -m bot ...` against this service's database, as an operator would."""
+        env = {**os.environ, "CSBA_DB_URL": self.settings.db_url,
+               "CSBA_MAIL_DOMAIN": MAIL_DOMAIN, "CSBA_PUBLIC_URL": PUBLIC_URL}
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+async def twilio_fake(aiohttp_server):
+    fake = TwilioFake(ACCOUNT_SID, AUTH_TOKEN)
+    fake.server = await aiohttp_server(fake.app())
+    return fake
+
+
+@pytest.fixture
+async def mail_sink():
+    sink = MailSink()
+    sink.port = await sink.start()
+    yield sink
+    await sink.stop()
+
+
+@pytest.fixture
+def settings(tmp_path, twilio_fake, mail_sink) -> Settings:
+    return Settings(
+        db_url=f"sqlite+aiosqlite:///{tmp_path / 'csba.sqlite3'}",
+        smtp_listen="127.0.0.1:0",
+        public_url=PUBLIC_URL,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_api_url=str(twilio_fake.server.make_url("")).rstrip("/"),
+        sms_from=OUR_NUMBER,
+        mail_domain=MAIL_DOMAIN,
+        smtp_relay=f"127.0.0.1:{mail_sink.port}",
+        max_message_bytes=200_000,
+    )
+
+
+@pytest.fixture
+async def service(aiohttp_client, settings, twilio_fake, mail_sink) -> Service:
+    clock = FixedClock(NOW)
+    app = create_app(settings, clock=clock, demo=True, background=False)
+    client = await aiohttp_client(app)
+    return Service(client, settings, clock, twilio_fake, mail_sink)

@@ -1,0 +1,44 @@
+"""A real SMTP server (aiosmtpd) standing in for the outbound relay: it keeps every message
+it accepts, parsed with the stdlib `email` package, and can refuse the next N with a 4xx."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+from aiosmtpd.smtp import SMTP
+
+
+@dataclass
+class MailSink:
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    refuse_next: int = 0
+    server: asyncio.base_events.Server | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse_next:
+            self.refuse_next -= 1
+            return "451 4.3.0 Try again later"
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        # Back from SMTP's CRLF to the line endings the stdlib parser hands back as "\n".
+        raw = envelope.content.replace(b"\r\n", b"\n")
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(raw))
+        return "250 OK"
+
+    async def start(self) -> int:
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(lambda: SMTP(self, hostname="sink.test"),
+                                               "127.0.0.1", 0)
+        return self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]

@@ -1,0 +1,189 @@
+"""Seller cases end to end: the case email, the seller's reply by email, the relay to the
+customer, and resolution on the seller's silence through `csba sweep`."""
+
+import json
+import re
+
+from sqlalchemy import select
+
+from storage.models import Case, CaseEvent, Decision, Order
+from tests.conftest import email_fixture
+
+VALENTINA = "+15555550113"   # Spanish; two orders from the Chinese seller, one unshipped
+EMILY = "+15555550103"       # English; one order from the US seller, in transit
+CN_SELLER = "kefu@mingdeng.example"
+US_SELLER = "ops@brightside.example"
+
+
+def case_address(email) -> str:
+    return email["Reply-To"]
+
+
+async def open_cancellation_case_with_the_chinese_seller(service):
+    await service.sms(VALENTINA, "Quiero cancelar mi pedido")
+    reply = await service.sms(VALENTINA, "1")
+    assert reply == [
+        "Su pedido 111-3390846-7125509 todavía no se ha enviado, así que le pedí al vendedor "
+        "que lo cancele. Tendrá noticias mías a más tardar el 27 nov 2026, 10:00 hora estándar "
+        "oriental."]
+    assert await service.dispatch() == 1
+    [case_email] = service.mail.to(CN_SELLER)
+    return case_email
+
+
+async def test_whole_loop_sms_to_chinese_seller_and_gb18030_reply_back_by_sms(service):
+    case_email = await open_cancellation_case_with_the_chinese_seller(service)
+    [case] = await service.scalars(select(Case))
+    assert (case.kind, case.status) == ("cancellation", "waiting_on_seller")
+    assert case_address(case_email) == f"case+{case.token}@support.example.com"
+    assert case_email["Subject"] == "[案例 1] 取消订单请求：订单 111-3390846-7125509"
+    assert case_email["Auto-Submitted"] == "auto-generated"
+    body = case_email.get_body(("plain",)).get_content()
+    assert "深圳明灯照明有限公司 / Shenzhen Mingdeng Lighting，您好：" in body
+    assert "该订单尚未发货。您能取消这个订单吗？" in body
+    assert "请在 2026年11月27日 23:00 中国标准时间 之前回复。" in body
+    assert '"Quiero cancelar mi pedido"' in body
+    assert VALENTINA not in body
+
+    reply = email_fixture("seller_reply_gb18030_qqmail.eml", token=case.token,
+                          in_reply_to=case_email["Message-ID"])
+    _, answer = await service.send_email(reply, sender=CN_SELLER,
+                                         recipients=[case_address(case_email)])
+    assert answer == "2.0.0 Message accepted"
+    assert await service.dispatch() == 2   # the customer's SMS and the seller's confirmation
+
+    [sms] = service.twilio.sent
+    assert (sms["To"], sms["From"]) == (VALENTINA, "+15005550006")
+    assert sms["Body"] == ("Su pedido 111-3390846-7125509 está cancelado. Recibirá un reembolso "
+                           "completo de 35,97 US$ en su método de pago original.")
+    assert sms["StatusCallback"] == "https://csba.example.com/twilio/status"
+    events = await service.scalars(select(CaseEvent).order_by(CaseEvent.id))
+    assert [(e.kind, e.actor) for e in events] == [
+        ("opened", "service"), ("seller_reply", CN_SELLER), ("answered", "seller")]
+    assert events[1].body == "同意，已取消订单，请给买家退款。"
+    decision = await service.scalar(select(Decision).where(Decision.case_id == case.id))
+    assert (decision.outcome, decision.reasons) == ("canceled_refunded",
+                                                    ["case.cancellation.seller_approve"])
+    assert (await service.scalar(select(Order.status).where(
+        Order.order_id == "111-3390846-7125509"))) == "Canceled"
+    confirmation = service.mail.to(CN_SELLER)[-1]
+    assert confirmation["Subject"] == "已关闭：[案例 1] 取消订单请求：订单 111-3390846-7125509"
+    assert "订单 111-3390846-7125509 已取消，已向买家退款 US$35.97。请不要发货。" in \
+        confirmation.get_body(("plain",)).get_content()
+
+
+async def test_reply_from_an_unregistered_address_is_logged_not_acted_on(service):
+    case_email = await open_cancellation_case_with_the_chinese_seller(service)
+    [case] = await service.scalars(select(Case))
+    reply = email_fixture("seller_reply_gb18030_qqmail.eml", token=case.token,
+                          in_reply_to=case_email["Message-ID"]).replace(
+        b"kefu@mingdeng.example>", b"intruder@mingdeng-lighting.example>")
+    await service.send_email(reply, sender="intruder@mingdeng-lighting.example",
+                             recipients=[case_address(case_email)])
+    await service.dispatch()
+    assert service.twilio.sent == []
+    case = await service.scalar(select(Case))
+    assert case.status == "waiting_on_seller"
+    event = await service.scalar(select(CaseEvent).where(CaseEvent.kind == "reply_not_accepted"))
+    assert event.actor == "intruder@mingdeng-lighting.example"
+    notice = service.mail.to(CN_SELLER)[-1]
+    assert notice["Subject"] == "您对案例 1 的回复未被接受"
+
+
+async def test_product_question_the_data_cannot_settle_goes_to_the_seller_in_english(service):
+    reply = await service.sms(EMILY, "Does it come in a gift box?")
+    assert reply == [
+        "The product details don't answer that, so I've asked the seller. You'll hear from me "
+        "by Nov 27, 2026, 10:00 AM EST at the latest."]
+    await service.dispatch()
+    [case_email] = service.mail.to(US_SELLER)
+    assert case_email["Subject"] == "[Case 1] Product question: order 111-6649302-1175048"
+    body = case_email.get_body(("plain",)).get_content()
+    assert "Please reply by Nov 27, 2026, 9:00\u202fAM CST." in body
+    assert "The product details do not answer the customer's question." in body
+    html = case_email.get_body(("html",)).get_content()
+    assert "<blockquote><p>Does it come in a gift box?</p></blockquote>" in html
+
+
+async def test_free_text_answer_is_relayed_verbatim(service):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    await service.dispatch()
+    [case_email] = service.mail.to(US_SELLER)
+    reply = (f"From: Brightside Ops <{US_SELLER}>\r\nTo: {case_address(case_email)}\r\n"
+             f"Subject: Re: {case_email['Subject']}\r\nMessage-ID: <r1@brightside.example>\r\n"
+             f"In-Reply-To: {case_email['Message-ID']}\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+             "No gift box, but it ships in a plain brown box with no price on it.\r\n\r\n"
+             "On Thu, Nov 26, 2026 at 10:00 AM Customer Support <support@support.example.com> "
+             "wrote:\r\n> A customer needs your answer about order 111-6649302-1175048.\r\n"
+             ).encode()
+    await service.send_email(reply, sender=US_SELLER, recipients=[case_address(case_email)])
+    await service.dispatch()
+    [sms] = service.twilio.sent
+    assert sms["Body"] == (
+        "The seller answered your question about order 111-6649302-1175048:\n"
+        "\"No gift box, but it ships in a plain brown box with no price on it.\"")
+
+
+async def test_free_text_in_another_language_waits_for_a_translation(service):
+    case_email = await open_cancellation_case_with_the_chinese_seller(service)
+    reply = (f"From: <{CN_SELLER}>\r\nTo: {case_address(case_email)}\r\n"
+             "Subject: Re\r\nMessage-ID: <r2@mingdeng.example>\r\n"
+             "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+             "这个订单明天就会发出，可以吗？\r\n").encode()
+    await service.send_email(reply, sender=CN_SELLER, recipients=[case_address(case_email)])
+    await service.dispatch()
+    assert service.twilio.sent == []
+    case = await service.scalar(select(Case))
+    assert case.status == "awaiting_translation"
+    decision = await service.scalar(select(Decision).where(Decision.case_id == case.id))
+    assert decision.outcome == "held_for_translation"
+    assert decision.facts["written_in"] == "zh"
+
+
+async def test_silent_seller_reminded_at_12_hours_and_overruled_at_24(service):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    await service.dispatch()
+
+    just_before = service.cli("sweep", "--now", "2026-11-27T02:59:59Z")
+    assert json.loads(just_before.stdout) == {
+        "now": "2026-11-27T02:59:59+00:00", "reminded": [], "resolved": {}}
+    reminder = service.cli("sweep", "--now", "2026-11-27T03:00:00Z")
+    assert json.loads(reminder.stdout)["reminded"] == [1]
+    assert service.cli("sweep", "--now", "2026-11-27T14:59:59Z").stdout.strip().endswith(
+        '"reminded": [], "resolved": {}}')
+    resolved = service.cli("sweep", "--now", "2026-11-27T15:00:00Z")
+    assert json.loads(resolved.stdout)["resolved"] == {"1": "no_answer"}
+    again = service.cli("sweep", "--now", "2026-11-28T15:00:00Z")
+    assert json.loads(again.stdout)["resolved"] == {}
+
+    service.clock.set(service.clock.now().replace(day=27))
+    await service.dispatch()
+    [sms] = service.twilio.sent
+    assert sms["Body"] == (
+        "The seller didn't answer in time about order 111-6649302-1175048. I'm sorry for the "
+        "wait; if you still need help, just write to me again.")
+    subjects = [m["Subject"] for m in service.mail.to(US_SELLER)]
+    assert subjects == [
+        "[Case 1] Product question: order 111-6649302-1175048",
+        "Reminder: [Case 1] Product question: order 111-6649302-1175048",
+        "Closed: [Case 1] Product question: order 111-6649302-1175048",
+    ]
+    assert all(m["In-Reply-To"] for m in service.mail.to(US_SELLER)[1:])
+    decision = await service.scalar(select(Decision).where(Decision.case_id == 1))
+    assert decision.reasons == ["case.deadline_passed_without_reply",
+                                "silence.product_question.no_answer_notice"]
+    case = await service.scalar(select(Case))
+    assert case.status == "resolved_on_silence"
+
+
+async def test_silent_seller_on_a_cancellation_cancels_and_refunds(service):
+    await open_cancellation_case_with_the_chinese_seller(service)
+    result = service.cli("sweep", "--now", "2026-11-27T15:00:00Z")
+    assert json.loads(result.stdout)["resolved"] == {"1": "canceled_refunded"}
+    service.clock.set(service.clock.now().replace(day=27))
+    await service.dispatch()
+    [sms] = service.twilio.sent
+    assert sms["Body"].startswith("Su pedido 111-3390846-7125509 está cancelado.")
+    resolved = service.mail.to(CN_SELLER)[-1].get_body(("plain",)).get_content()
+    assert re.search(r"我们在 2026年11月27日 23:00 中国标准时间 之前未收到您对案例 1 的答复", resolved)
