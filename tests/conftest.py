@@ -109,12 +109,13 @@ class Service:
         async with self.db.sessions() as session:
             return list((await session.scalars(statement)).all())
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
+    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run `python -m bot ...` against this service's database, as an operator would."""
         env = {**os.environ, "CSBA_DB_URL": self.settings.db_url,
-               "CSBA_MAIL_DOMAIN": MAIL_DOMAIN, "CSBA_PUBLIC_URL": PUBLIC_URL}
+               "CSBA_MAIL_DOMAIN": MAIL_DOMAIN, "CSBA_PUBLIC_URL": PUBLIC_URL,
+               "CSBA_SMS_FROM": OUR_NUMBER}
         return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=60)
+                              input=stdin, capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture

@@ -30,9 +30,12 @@ class MailSink:
         return "250 OK"
 
     async def start(self) -> int:
+        return await self.start_on(0)
+
+    async def start_on(self, port: int) -> int:
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(lambda: SMTP(self, hostname="sink.test"),
-                                               "127.0.0.1", 0)
+                                               "127.0.0.1", port, reuse_address=True)
         return self.server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

@@ -1,0 +1,139 @@
+"""Every text a reader sees exists in their language: the catalogs are complete for their
+audience (customers: en, es; sellers: en, zh), up to date with the templates, and every branch
+of every template renders in every language."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from bot.case_rules import ACCEPTED_ANSWERS, KINDS
+from bot.templating import Templates
+from storage.models import Case, Order, OrderItem, Product, Seller
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDIENCES = {"customer": ("en", "es"), "email": ("en", "es"), "seller": ("en", "zh")}
+
+
+def extracted() -> dict[str, set[str]]:
+    """msgid -> the template folders it appears in, straight from the templates."""
+    with open(ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found: dict[str, set[str]] = {}
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map):
+        key = message if isinstance(message, str) else message[0]
+        found.setdefault(key, set()).add(Path(filename).parts[1])
+    return found
+
+
+def catalog(lang: str):
+    with open(ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=lang)
+
+
+def test_the_template_of_catalogs_is_up_to_date():
+    with open(ROOT / "locales" / "messages.pot", "rb") as pot:
+        pot_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot) if m.id}
+    assert pot_ids == set(extracted()), "run: python scripts/update_catalogs.py"
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+def test_each_catalog_translates_everything_its_audience_reads(lang):
+    messages = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog(lang) if m.id}
+    missing = []
+    for msgid, folders in extracted().items():
+        if not any(lang in AUDIENCES[folder] for folder in folders):
+            continue
+        message = messages.get(msgid)
+        strings = [] if message is None else (
+            list(message.string) if isinstance(message.string, tuple) else [message.string])
+        if not strings or not all(strings):
+            missing.append(msgid)
+    assert missing == []
+
+
+def sample_order(status: str = "Unshipped") -> Order:
+    seller = Seller(id="S1", name="Shenzhen Lamp Co", email="ops@lamp.example", language="zh",
+                    timezone="Asia/Shanghai", addresses=[])
+    product = Product(asin="B0TEST0001", seller_id="S1", sku="LAMP-01",
+                      title="LED Desk Lamp, Dimmable, 9 W", price=Decimal("24.99"), currency="USD")
+    moment = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    return Order(order_id="112-1234567-1234567", seller=seller, status=status,
+                 items=[OrderItem(asin=product.asin, product=product, quantity=1,
+                                  price=Decimal("24.99"))],
+                 latest_ship_date=moment, earliest_delivery_date=moment,
+                 latest_delivery_date=moment, delivered_at=moment, carrier="UPS",
+                 tracking_number="1Z999AA10123456784", purchased_at=moment)
+
+
+def sample_case(kind: str) -> Case:
+    moment = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    return Case(id=7, kind=kind, token="0" * 20, order_id="112-1234567-1234567",
+                customer_text="Can you cancel it?", deadline_at=moment, opened_at=moment)
+
+
+CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answers.values()} | {
+    "seller_answered", "free_return_authorized", "cancellation_offered", "no_answer",
+    "return_after_delivery", "refund_returnless"})
+ORDER_OUTCOMES = ["not_yet_shipped", "in_transit", "delivered", "canceled", "canceled_refunded",
+                  "return_after_delivery", "address_change_refused"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_customer_template_branch_renders(lang):
+    templates = Templates()
+    order = sample_order()
+    rendered = []
+    for outcome in ORDER_OUTCOMES:
+        rendered.append(templates.render("customer/order_update.txt", lang, tz="UTC",
+                                         outcome=outcome, order=order, late=True))
+    for outcome in CASE_OUTCOMES:
+        rendered.append(templates.render("customer/case_update.txt", lang, tz="UTC",
+                                         outcome=outcome, order=order, case=sample_case("general"),
+                                         seller_text="ok", tracking_number="1Z", rma="RMA-000007"))
+    for kind in KINDS:
+        rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind=kind,
+                                         order=order, deadline=order.latest_ship_date,
+                                         already_open=False))
+    for reason in ("scope.fba", "scope.placed_after_opt_out"):
+        rendered.append(templates.render("customer/out_of_scope.txt", lang, tz="UTC",
+                                         reason=reason, order=order))
+    assert all(text.strip() for text in rendered)
+    if lang == "es":
+        assert not [t for t in rendered if "Your order" in t or "The seller" in t]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_seller_email_renders(lang):
+    templates = Templates()
+    order = sample_order()
+    for kind in KINDS:
+        for template, extra in (("case_opened", {}), ("case_reminder", {}),
+                                ("case_closed", {}), ("reply_not_accepted",
+                                                      {"unregistered": "x@y.example"})):
+            email = templates.render_email(f"seller/{template}", lang, tz="Asia/Shanghai",
+                                           case=sample_case(kind), seller=order.seller,
+                                           order=order, reply_address="case+0@x", **extra)
+            assert email.subject and email.text and email.html
+            if lang == "zh":
+                assert "Hello" not in email.text and "您好" in email.text
+        for outcome in CASE_OUTCOMES:
+            email = templates.render_email("seller/case_resolved", lang, tz="Asia/Shanghai",
+                                           case=sample_case(kind), seller=order.seller,
+                                           order=order, outcome=outcome, on_silence=True,
+                                           reply_address="case+0@x")
+            assert email.text.strip()
+
+
+def test_customer_words_never_become_markup():
+    templates = Templates()
+    html = templates.render_email("email/customer_reply", "en", tz="UTC",
+                                  body='<script>alert("x")</script>\n\nsecond', original_subject="",
+                                  case=None).html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html

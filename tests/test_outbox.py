@@ -1,0 +1,81 @@
+"""The outbox: provider failures are retried with backoff; nothing lost, nothing sent twice."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from storage.models import OutboxItem
+
+JAMES = "+15555550102"
+EMILY = "+15555550103"
+
+
+async def sms_waiting_in_the_outbox(service) -> None:
+    """A silent seller's case leaves an SMS for the customer in the outbox."""
+    await service.sms(EMILY, "Does it come in a gift box?")
+    assert service.cli("sweep", "--now", "2026-11-27T15:00:00Z").returncode == 0
+    service.clock.set(service.clock.now() + timedelta(days=1))
+
+
+async def outbox(service, channel: str) -> list[OutboxItem]:
+    return await service.scalars(select(OutboxItem).where(OutboxItem.channel == channel)
+                                 .order_by(OutboxItem.id))
+
+
+async def test_twilio_5xx_is_retried_with_backoff_and_sent_once(service):
+    await sms_waiting_in_the_outbox(service)
+    service.twilio.fail_next = 2
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.attempts) == ("pending", 1)
+    assert "503" in item.last_error
+    assert item.next_attempt_at == service.clock.now() + timedelta(seconds=5)
+    await service.dispatch()  # not due yet: nothing happens
+    assert service.twilio.requests == 1
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.attempts) == ("pending", 2)
+    assert item.next_attempt_at == service.clock.now() + timedelta(seconds=10)
+    service.clock.set(service.clock.now() + timedelta(seconds=10))
+    await service.dispatch()
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.attempts) == ("sent", 3)
+    assert [m["To"] for m in service.twilio.sent] == [EMILY]
+    assert item.provider_id == service.twilio.sent[0]["sid"]
+
+
+async def test_relay_refusing_mail_is_retried_and_delivers_once(service):
+    await service.sms(EMILY, "Does it come in a gift box?")   # a case email to the seller
+    service.mail.refuse_next = 1
+    assert await service.dispatch() == 0
+    [item] = await outbox(service, "email")
+    assert item.status == "pending" and "451" in item.last_error
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    assert await service.dispatch() == 1
+    assert len(service.mail.messages) == 1
+
+
+async def test_relay_down_keeps_the_mail_until_it_is_back(service, mail_sink):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    await mail_sink.stop()
+    assert await service.dispatch() == 0
+    [item] = await outbox(service, "email")
+    assert item.status == "pending" and item.attempts == 1
+    await mail_sink.start_on(mail_sink.port)
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    assert await service.dispatch() == 1
+    assert len(mail_sink.messages) == 1
+
+
+async def test_a_permanent_refusal_is_not_retried(service):
+    await sms_waiting_in_the_outbox(service)
+    service.twilio.fail_next, service.twilio.fail_status = 1, 400
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert item.status == "failed"
+    assert item.last_error.startswith("Twilio 400")
+    service.clock.set(service.clock.now() + timedelta(hours=2))
+    await service.dispatch()
+    assert service.twilio.requests == 1
