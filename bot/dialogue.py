@@ -21,7 +21,7 @@ from bot.messages import Channel, Decision, InboundMessage
 from bot.outgoing import Say
 from bot.product_answers import answer_product_question
 from bot.scope import COVERED, check_coverage
-from bot.understanding import choose_option, detect_intents, detect_language
+from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
 from storage.models import Conversation, Message, Order
 
 ORDER_INTENTS = {
@@ -249,14 +249,19 @@ class CustomerTurn:
             self.state["pending"] = {"awaiting": "order_id", "intent": intent, "text": text}
             self.say("ask_order_id", again=False)
             return None
+        if len(candidates) == 1:
+            return candidates[0]
+        labels = [", ".join(i.product.title for i in o.items) for o in candidates]
+        named = choose_by_name(text, labels)
+        if named is not None:
+            return candidates[named]
         focus = self.state.get("focus")
         for order in candidates:
             if order.order_id == focus:
                 return order
-        if len(candidates) == 1:
-            return candidates[0]
-        options = [{"order_id": o.order_id, "label": ", ".join(i.product.title for i in o.items),
-                    "purchased_at": o.purchased_at.isoformat()} for o in candidates[:5]]
+        options = [{"order_id": o.order_id, "label": label,
+                    "purchased_at": o.purchased_at.isoformat()}
+                   for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
                                  "intent": intent, "text": text}
         self.say("choose_order", options=options, again=False)

@@ -4,6 +4,7 @@ engine then asks the seller). Pure."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.facts import ItemFacts
@@ -22,6 +23,14 @@ ATTRIBUTE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "battery life": ("battery", "bateria", "charge"),
     "warranty": ("warranty", "guarantee", "garantia"),
 }
+# Question words that point at a value by its unit when the attribute name differs
+# ("how many watts?" finds "output power: 65 W").
+UNIT_HINTS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
+    (frozenset(hints), re.compile(pattern)) for hints, pattern in (
+        (("watt", "watts", "wattage", "power", "vatios", "potencia"), r"\d\s*W\b"),
+        (("volt", "volts", "voltage", "voltaje"), r"\d\s*V\b"),
+        (("weigh", "weighs", "weight", "heavy", "pesa", "peso"), r"\d\s*(lb|oz|kg|g)\b"),
+    ))
 _STOP = {"the", "this", "that", "does", "what", "with", "have", "has", "for", "and", "are",
          "can", "how", "much", "many", "its", "it's", "will", "you", "your", "item", "product",
          "is", "it", "de", "la", "el", "que", "es", "tiene", "una", "uno", "los", "las"}
@@ -47,11 +56,13 @@ def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> Prod
         for name, value in item.attributes:
             name_words = set(words(name))
             hints = set(ATTRIBUTE_SYNONYMS.get(name.lower(), ())) | name_words
+            score = 0
             if asked & hints:
                 score = 10 + len(asked & name_words)
-                candidate = ProductAnswer(item.asin, item.title, f"{name}: {value}", name)
-                if best is None or score > best[0]:
-                    best = (score, candidate)
+            elif any(asked & unit_words and unit.search(value) for unit_words, unit in UNIT_HINTS):
+                score = 8
+            if score and (best is None or score > best[0]):
+                best = (score, ProductAnswer(item.asin, item.title, f"{name}: {value}", name))
         for bullet in item.bullets:
             overlap = len(content & _content_words(bullet))
             if overlap >= 2 and (best is None or overlap > best[0]):

@@ -129,6 +129,11 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
                 index = len(labels) - 1 if position == -1 else position - 1
                 if 0 <= index < len(labels):
                     return index
+    return choose_by_name(text, labels)
+
+
+def choose_by_name(text: str, labels: list[str]) -> int | None:
+    """The one label that shares the most words with the text ("the kettle"), or None."""
     tokens = {w for w in words(text) if len(w) > 2}
     scores = [len(tokens & {w for w in words(label) if len(w) > 2}) for label in labels]
     best = max(scores, default=0)
