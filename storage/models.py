@@ -224,7 +224,7 @@ class OutboxItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
-    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_id: Mapped[str | None] = mapped_column(String(998), index=True)
     provider_status: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 19:42:09.570359
+Create Date: 2026-11-26 19:55:52.396883
 """
 
 from alembic import op
@@ -218,7 +218,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('provider_id', sa.String(length=64), nullable=True),
+    sa.Column('provider_id', sa.String(length=998), nullable=True),
     sa.Column('provider_status', sa.String(length=24), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),

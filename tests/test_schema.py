@@ -1,0 +1,18 @@
+"""The migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from storage.db import Database
+from storage.models import Base
+
+
+async def test_migrations_match_the_models(tmp_path):
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'schema.sqlite3'}")
+    await db.upgrade()
+    assert not await db.pending_migrations()
+    async with db.engine.connect() as conn:
+        diff = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    await db.close()
+    assert diff == []
