@@ -59,8 +59,8 @@ class CaseDesk:
         session.add(case)
         await session.flush()
         log_case_event(session, case.id, "opened", "service", now, customer_text, kind=kind)
-        await self.outgoing.to_seller(session, case, order.seller, "case_opened", now,
-                                      order=order)
+        await self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+                                      order=order, reminder=False)
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
@@ -107,8 +107,8 @@ class CaseDesk:
         order = await session.get(Order, case.order_id)
         case.reminded_at = now
         log_case_event(session, case.id, "reminder_sent", "sweeper", now)
-        await self.outgoing.to_seller(session, case, order.seller, "case_reminder", now,
-                                      order=order)
+        await self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+                                      order=order, reminder=True)
 
     async def resolve_on_silence(self, session: AsyncSession, case: Case, now: datetime) -> Decision:
         order = await session.get(Order, case.order_id)

@@ -17,7 +17,6 @@ from bot.settings import Settings
 from bot.templating import Templates
 from storage.models import Case, Conversation, Message, Seller
 
-
 # Characters CLDR and our own text use that would force a text message into UCS-2, which
 # cuts a segment from 160 to 70 characters (GSM 03.38), for no visible gain.
 _SMS_PLAIN = str.maketrans({"\u202f": " ", "\u00a0": " ", "\u2026": "...", "\u2019": "'",

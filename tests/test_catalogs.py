@@ -113,9 +113,9 @@ def test_every_seller_email_renders(lang):
     templates = Templates()
     order = sample_order()
     for kind in KINDS:
-        for template, extra in (("case_opened", {}), ("case_reminder", {}),
-                                ("case_closed", {}), ("reply_not_accepted",
-                                                      {"unregistered": "x@y.example"})):
+        for template, extra in (("case_request", {"reminder": False}),
+                                ("case_request", {"reminder": True}), ("case_closed", {}),
+                                ("reply_not_accepted", {"unregistered": "x@y.example"})):
             email = templates.render_email(f"seller/{template}", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,
                                            order=order, reply_address="case+0@x", **extra)
