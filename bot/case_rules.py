@@ -29,7 +29,7 @@ DECISION_WORDS: dict[str, tuple[str, ...]] = {
     "refund": ("refund", "refunded", "退款"),
     "replace": ("replace", "replacement", "resend", "补发", "重发", "换货"),
 }
-_ASCII_WORD = re.compile(r"[a-z]+")
+_CHINESE_NEGATIONS = ("不", "不能", "无法", "没有", "没法", "不可以")
 _TRACKING = re.compile(r"(?<![A-Za-z0-9])(1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|\d{12,22}|"
                        r"[A-Z]{2,4}\d{8,18}[A-Z]{0,2})(?![A-Za-z0-9])")
 
@@ -41,21 +41,37 @@ class SellerAnswer:
     text: str                   # the visible reply, as the seller wrote it
 
 
-def read_seller_reply(text: str) -> SellerAnswer:
-    """Find the first decision word in the visible reply, and a tracking number if any."""
-    lowered = text.lower()
-    ascii_words = {m.group(0): m.start() for m in reversed(list(_ASCII_WORD.finditer(lowered)))}
-    best: tuple[int, str] | None = None
+def _negated(lowered: str, at: int) -> bool:
+    """A decision word right after a negation ("do not approve", "can't refund", 不能退款)."""
+    before = lowered[max(0, at - 12):at]
+    if re.search(r"(\bnot|n't|\bcannot|\bunable to|\bno)\s+(\w+\s+)?$", before):
+        return True
+    return before.endswith(_CHINESE_NEGATIONS)
+
+
+def _decision_words(lowered: str) -> list[tuple[int, str]]:
+    """(position, decision) of every decision word; negated words count as a refusal."""
+    found = []
     for decision, words in DECISION_WORDS.items():
         for word in words:
-            at = ascii_words.get(word) if word.isascii() else (
-                lowered.find(word) if word in lowered else None)
-            if at is not None and (best is None or at < best[0]):
-                best = (at, decision)
+            pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
+            for match in re.finditer(pattern, lowered):
+                negated = _negated(lowered, match.start())
+                found.append((match.start(), "decline" if negated else decision))
+    return sorted(found)
+
+
+def read_seller_reply(text: str) -> SellerAnswer:
+    """The seller's decision: a shipment with a tracking number wins; otherwise the first
+    decision word. A tracking number is kept whatever the decision."""
+    lowered = text.lower()
+    found = _decision_words(lowered)
+    decisions = [decision for _, decision in found]
     tracking = _TRACKING.search(text)
-    decision = best[1] if best else None
-    if decision is None and tracking and any(w in text for w in ("运单", "tracking")):
+    if tracking and ("shipped" in decisions or "运单" in text or "tracking" in lowered):
         decision = "shipped"
+    else:
+        decision = decisions[0] if decisions else None
     return SellerAnswer(decision, tracking.group(1) if tracking else None, text.strip())
 
 
@@ -107,6 +123,8 @@ def decide_on_silence(kind: str, order: OrderFacts, now: datetime) -> Decision:
         return Decision("cancellation_offered", (*base, f"silence.{kind}.offer_cancellation"),
                         facts)
     # Product questions and requests we could not classify.
+    if order.status == "Canceled":
+        return Decision("no_answer", (*base, f"silence.{kind}.order_canceled"), facts)
     if delivered:
         return Decision("free_return_authorized", (*base, f"silence.{kind}.free_return"), facts)
     if not order.shipped:

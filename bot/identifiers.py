@@ -34,7 +34,9 @@ def to_e164(number: str, region: str = "US") -> str | None:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
-    # Possible, not valid: fictional 555-01xx numbers and new ranges must still work.
-    if not phonenumbers.is_possible_number(parsed):
+    # Possible, not valid: fictional 555-01xx numbers and new ranges must still work; a
+    # local-only number (7 digits, no area code) is not one we can reach.
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

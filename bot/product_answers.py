@@ -15,7 +15,8 @@ ATTRIBUTE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "wattage": ("watt", "watts", "wattage", "power", "vatios", "potencia"),
     "voltage": ("volt", "volts", "voltage", "voltaje"),
     "weight": ("weigh", "weighs", "weight", "heavy", "pesa", "peso"),
-    "dimensions": ("big", "size", "dimensions", "long", "wide", "tall", "high", "mide",
+    # Not "long": "how long does shipping take?" is about time, not size.
+    "dimensions": ("big", "size", "dimensions", "wide", "tall", "high", "mide",
                    "medidas", "dimensiones", "tamano"),
     "color": ("color", "colour", "colors", "colours"),
     "material": ("material", "made", "materials"),

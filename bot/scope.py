@@ -31,6 +31,8 @@ def check_coverage(order: OrderFacts, policy: MarketplacePolicy) -> Decision:
     facts["enrollment_effective_at"] = effective.isoformat()
     if order.purchased_at < effective:
         return Decision(OUT_OF_SCOPE, ("scope.placed_before_enrollment",), facts)
-    if seller.opted_out_at is not None and order.purchased_at >= seller.opted_out_at:
+    # An opt-out older than the current enrollment was undone by re-enrolling.
+    opted_out = seller.opted_out_at is not None and seller.opted_out_at > seller.enrolled_at
+    if opted_out and order.purchased_at >= seller.opted_out_at:
         return Decision(OUT_OF_SCOPE, ("scope.placed_after_opt_out",), facts)
     return Decision(COVERED, ("scope.mfn_enrolled",), facts)

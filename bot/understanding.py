@@ -84,18 +84,21 @@ def detect_language(text: str) -> str | None:
     return best if score >= 1 and score > runner_up else None
 
 
-def _contains_phrase(haystack: str, phrase: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack) is not None
+def _phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack)]
 
 
 def detect_intents(text: str, lang: str) -> list[str]:
-    """Every intent whose phrases occur in the text, most specific first."""
+    """Every intent whose phrases occur in the text, most specific first. A phrase inside a
+    longer matched phrase does not count ("no thanks" is a refusal, not thanks)."""
     haystack = normalize(text)
-    found: set[str] = set()
+    spans: list[tuple[int, int, str]] = []
     for candidate in dict.fromkeys((lang, "en")):
         for intent, phrases in language_data(candidate).intents.items():
-            if any(_contains_phrase(haystack, p) for p in phrases):
-                found.add(intent)
+            for phrase in phrases:
+                spans += [(start, end, intent) for start, end in _phrase_spans(haystack, phrase)]
+    found = {intent for start, end, intent in spans
+             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
     if not found and haystack.endswith("?"):
         found.add("product_question")
     return [i for i in INTENT_PRIORITY if i in found]
@@ -123,12 +126,15 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     number = re.fullmatch(r"\D*(\d{1,2})\D*", haystack)
     if number and 1 <= int(number.group(1)) <= len(labels):
         return int(number.group(1)) - 1
+    mentioned = []  # (where, -length, position): the earliest ordinal, the longest on a tie
     for candidate in dict.fromkeys((lang, "en")):
         for word, position in language_data(candidate).ordinals.items():
-            if _contains_phrase(haystack, word):
-                index = len(labels) - 1 if position == -1 else position - 1
-                if 0 <= index < len(labels):
-                    return index
+            mentioned += [(start, start - end, position)
+                          for start, end in _phrase_spans(haystack, word)]
+    for _, _, position in sorted(mentioned):
+        index = len(labels) - 1 if position == -1 else position - 1
+        if 0 <= index < len(labels):
+            return index
     return choose_by_name(text, labels)
 
 

@@ -3,11 +3,13 @@ it (RFC 3834), and the visible text in any charset with quoted history and signa
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
 from dataclasses import dataclass
 from email import policy
+from email.header import decode_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -57,13 +59,13 @@ class ParsedEmail:
 
 def parse_email(raw: bytes, *, own_domain: str) -> ParsedEmail:
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = _parse(raw)
         sender = _sender(message)
     except MalformedEmail:
         raise
     except Exception as exc:  # the stdlib parser raises many types on broken headers
         raise MalformedEmail(f"cannot parse message: {exc}") from exc
-    subject = " ".join(str(message.get("Subject", "")).split())
+    subject = " ".join(decode_header_value(message, "Subject").split())
     message_id = (str(message.get("Message-ID", "")).strip()
                   or f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id>")
     in_reply_to = str(message.get("In-Reply-To", "")).strip() or None
@@ -75,6 +77,20 @@ def parse_email(raw: bytes, *, own_domain: str) -> ParsedEmail:
         references=references, text=visible_text(body_text(message)),
         automatic_reason=automatic_reason(message, sender, own_domain),
     )
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    if message.get_content_maintype() == "multipart" and not message.is_multipart():
+        # Outlook Express writes boundary=----=_NextPart_... unquoted; policy.default cuts it
+        # at the "=". The compat32 parser reads the whole token: quote it and parse again.
+        boundary = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)\
+            .get_boundary()
+        unquoted = f"boundary={boundary}".encode("ascii", "surrogateescape")
+        if boundary and unquoted in raw:
+            quoted = f'boundary="{boundary}"'.encode("ascii", "surrogateescape")
+            message = BytesParser(policy=policy.default).parsebytes(raw.replace(unquoted, quoted, 1))
+    return message
 
 
 def _sender(message: EmailMessage) -> str:
@@ -113,15 +129,54 @@ def automatic_reason(message: EmailMessage, sender: str, own_domain: str) -> str
     return None
 
 
-def decode_part(part: EmailMessage) -> str:
-    payload = part.get_payload(decode=True) or b""
-    declared = (part.get_content_charset() or "utf-8").lower()
-    for charset in (CHARSET_SUPERSETS.get(declared, declared), "utf-8", "gb18030", "cp1252"):
+def _codec(declared: str | None) -> str:
+    """The codec to decode a declared charset with: its superset, if it has a known one."""
+    name = (declared or "utf-8").strip().strip('"').lower()
+    name = CHARSET_SUPERSETS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
+
+
+def _gb_euro(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Windows code page 936 writes the euro sign as the single byte 0x80."""
+    bad = error.object[error.start:error.end]
+    return ("\u20ac" if bad[:1] == b"\x80" else "\ufffd"), error.start + 1
+
+
+codecs.register_error("csba_gb_euro", _gb_euro)
+
+
+def decode_bytes(payload: bytes, declared: str | None) -> str:
+    """Decode with the declared charset's superset; mail that is not what it declares is
+    most often UTF-8; what still fails keeps every decodable character."""
+    codec = _codec(declared)
+    for candidate in dict.fromkeys((codec, "utf-8")):
         try:
-            return payload.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+            return payload.decode(candidate)
+        except UnicodeDecodeError:
             continue
-    return payload.decode("utf-8", errors="replace")
+    return payload.decode(codec, errors="csba_gb_euro" if codec == "gb18030" else "replace")
+
+
+def decode_part(part: EmailMessage) -> str:
+    return decode_bytes(part.get_payload(decode=True) or b"", part.get_content_charset())
+
+
+def decode_header_value(message: EmailMessage, name: str) -> str:
+    """An RFC 2047 header decoded with the same charset supersets as bodies (a subject
+    declared gb2312 often carries GBK characters)."""
+    raw = next((value for key, value in message.raw_items() if key.lower() == name.lower()), "")
+    try:
+        parts = decode_header(raw)
+    except Exception:  # a broken encoded-word: take what the stdlib made of it
+        return str(message.get(name, ""))
+    # Raw 8-bit header bytes (RFC 6532, or a client ignoring RFC 2047) arrive as surrogates.
+    return "".join(
+        decode_bytes(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text,
+                     charset or "utf-8")
+        for text, charset in parts)
 
 
 def body_text(message: EmailMessage) -> str:
@@ -148,9 +203,9 @@ def visible_text(text: str) -> str:
         stripped = line.strip()
         if any(p.match(stripped) for p in _HISTORY_STARTS + _SIGNATURE_STARTS):
             break
-        # "On Mon, ... <x@y>" wrapped before "wrote:"
-        if (stripped.startswith("On ") and index + 1 < len(lines)
-                and lines[index + 1].strip().endswith("wrote:")):
+        # An attribution wrapped over two lines ("On Mon, ... <x@y>" / "wrote:").
+        joined = f"{stripped} {lines[index + 1].strip()}" if index + 1 < len(lines) else ""
+        if joined and any(p.match(joined) for p in _HISTORY_STARTS[:3]):
             break
         if stripped.startswith(">"):
             continue

@@ -37,6 +37,7 @@ from bot.delivery import (
 from bot.facts import ItemFacts, OrderFacts, SellerFacts
 from bot.marketplace import load_policy
 from bot.scope import check_coverage
+from tests.tables import rows
 
 POLICY = load_policy("US")
 SECOND = timedelta(seconds=1)
@@ -93,17 +94,6 @@ def assert_decision(decision, outcome: str, reasons: tuple[str, ...]) -> None:
     assert (decision.outcome, decision.reasons) == (outcome, reasons)
 
 
-def rows(table, bugs: dict[str, str] | None = None) -> list:
-    """pytest params from (id, *values) rows; ids listed in `bugs` are strict xfails that
-    assert the correct behaviour of a rule the module gets wrong today."""
-    bugs = bugs or {}
-    unknown = set(bugs) - {r[0] for r in table}
-    assert not unknown, unknown
-    return [pytest.param(*r[1:], id=r[0],
-                         marks=[pytest.mark.xfail(strict=True, reason=bugs[r[0]])]
-                         if r[0] in bugs else [])
-            for r in table]
-
 
 # -- A. scope.check_coverage ---------------------------------------------------------------
 
@@ -136,17 +126,10 @@ SCOPE_TABLE = [
      {"opted_out_at": OPTED_OUT_AT, "enrolled_at": OPTED_OUT_AT + timedelta(days=5)},
      "covered", ("scope.mfn_enrolled",)),
 ]
-SCOPE_BUGS = {
-    "re-enrolled-after-opt-out": (
-        "BUG bot/scope.py:34: an opt-out older than the current enrollment still excludes "
-        "every later order, so a re-enrolled seller (POLICY.md A: re-enrollment allowed at "
-        "any time, same 1-hour start) is never covered again"),
-}
-
 
 @pytest.mark.parametrize(
     "fulfillment, purchased_at, seller_overrides, outcome, reasons",
-    rows(SCOPE_TABLE, SCOPE_BUGS))
+    rows(SCOPE_TABLE))
 def test_check_coverage(fulfillment, purchased_at, seller_overrides, outcome, reasons):
     facts = order("unshipped", fulfillment=fulfillment, purchased_at=purchased_at,
                   seller=seller(**seller_overrides))
@@ -331,25 +314,10 @@ SELLER_REPLY_TABLE = [
     ("en-yes-shipped-with-tracking", f"Yes, it shipped today, tracking {TRACKING_UPS}",
      "shipped", TRACKING_UPS),
 ]
-SELLER_REPLY_BUGS = {
-    "en-negated-approve": (
-        "BUG bot/case_rules.py:44-59: English negation is ignored ('do not approve' -> "
-        "approve), unlike 不同意; for a cancellation case this cancels and refunds"),
-    "en-dont-agree": "BUG bot/case_rules.py:44-59: \"don't agree\" is read as approve",
-    "zh-cannot-refund": "BUG bot/case_rules.py:44-59: 不能退款 ('cannot refund') is read as refund",
-    "en-capitalised-tracking": (
-        "BUG bot/case_rules.py:57: the 'tracking' fallback is case-sensitive (checks `text`, "
-        "not `lowered`), so 'Tracking: <number>' is not a shipped answer"),
-    "en-yes-shipped-with-tracking": (
-        "BUG bot/case_rules.py:49-56: the earliest decision word wins, so a leading 'Yes' "
-        "turns 'shipped + tracking number' into approve (a not_shipped case then cancels "
-        "and refunds an order that has shipped)"),
-}
-
 
 @pytest.mark.parametrize(
     "text, decision, tracking",
-    rows(SELLER_REPLY_TABLE, SELLER_REPLY_BUGS))
+    rows(SELLER_REPLY_TABLE))
 def test_read_seller_reply(text, decision, tracking):
     answer = read_seller_reply(text)
     assert (answer.decision, answer.tracking_number) == (decision, tracking)
