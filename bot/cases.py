@@ -116,6 +116,16 @@ class CaseDesk:
         await self._conclude(session, case, order, decision, now, status=RESOLVED_ON_SILENCE)
         return decision
 
+    async def tell_seller_offer_accepted(self, session: AsyncSession, case_id: int, order: Order,
+                                         now: datetime) -> None:
+        """The customer took the cancellation offered when the seller stayed silent."""
+        case = await session.get(Case, case_id)
+        log_case_event(session, case.id, "offer_accepted", case.customer_address, now,
+                       outcome="canceled_refunded")
+        await self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+                                      order=order, outcome="canceled_refunded", on_silence=False,
+                                      offer_accepted=True)
+
     async def _conclude(self, session: AsyncSession, case: Case, order: Order,
                         decision: Decision, now: datetime, *, status: str,
                         seller_text: str | None = None, message_id: int | None = None) -> None:
@@ -129,8 +139,8 @@ class CaseDesk:
                        outcome=decision.outcome, reasons=list(decision.reasons))
         conversation = await session.get(Conversation, case.conversation_id)
         if decision.outcome == "cancellation_offered":
-            conversation.state = {**conversation.state,
-                                  "offer": {"cancel_order": order.order_id}}
+            conversation.state = {**conversation.state, "last_activity_at": now.isoformat(),
+                                  "offer": {"order_id": order.order_id, "case_id": case.id}}
         say = Say("case_update", {
             "case": case, "order": order, "outcome": decision.outcome,
             "seller_text": seller_text if decision.outcome == "seller_answered" else None,
@@ -142,7 +152,8 @@ class CaseDesk:
                                         case=case)
         await self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
                                       order=order, outcome=decision.outcome,
-                                      on_silence=status == RESOLVED_ON_SILENCE)
+                                      on_silence=status == RESOLVED_ON_SILENCE,
+                                      offer_accepted=False)
 
     async def _customer_thread(self, session: AsyncSession, case: Case) -> EmailThread | None:
         """Email news threads onto the customer's last message in the conversation."""

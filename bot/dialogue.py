@@ -17,7 +17,7 @@ from bot.facts import OrderFacts, order_facts
 from bot.identifiers import find_order_ids, find_postal_code, same_postal_code
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
-from bot.messages import Channel, Decision, InboundMessage
+from bot.messages import Channel, Decision
 from bot.outgoing import Say
 from bot.product_answers import answer_product_question
 from bot.scope import COVERED, check_coverage
@@ -45,18 +45,15 @@ CASE_FOR_OUTCOME = {
 class TurnResult:
     says: list[Say] = field(default_factory=list)
     language: str = "en"
-    intent: str = "other"
 
 
 class CustomerTurn:
     def __init__(self, session: AsyncSession, desk: CaseDesk, policy: MarketplacePolicy,
-                 conversation: Conversation, inbound: InboundMessage, message: Message,
-                 now: datetime) -> None:
+                 conversation: Conversation, message: Message, now: datetime) -> None:
         self.session = session
         self.desk = desk
         self.policy = policy
         self.conversation = conversation
-        self.inbound = inbound
         self.message = message
         self.text = message.body
         self.now = now
@@ -76,12 +73,12 @@ class CustomerTurn:
 
         handled = await self._continue_pending(intent, lang)
         if not handled:
-            await self._act(intent, self.text, lang)
-        self.state["last_turn_at"] = self.now.isoformat()
+            await self._act(intent, self.text)
+        self.state["last_activity_at"] = self.now.isoformat()
         self.conversation.state = self.state
         self.conversation.language = lang
         self.conversation.updated_at = self.now
-        return TurnResult(self.says, lang, self.message.intent or intent)
+        return TurnResult(self.says, lang)
 
     # -- language and topic ------------------------------------------------------------
 
@@ -102,7 +99,7 @@ class CustomerTurn:
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
-        last = self.state.get("last_turn_at")
+        last = self.state.get("last_activity_at")
         if last and self.now - datetime.fromisoformat(last) > self.policy.fresh_topic_after:
             for key in ("pending", "offer", "focus"):
                 self.state.pop(key, None)
@@ -111,10 +108,10 @@ class CustomerTurn:
 
     async def _continue_pending(self, intent: str, lang: str) -> bool:
         offer = self.state.pop("offer", None)
-        if offer and intent in ("affirm", "cancel_order") and "cancel_order" in offer:
-            order = await self.session.get(Order, offer["cancel_order"])
+        if offer and intent in ("affirm", "cancel_order"):
+            order = await self.session.get(Order, offer["order_id"])
             if order is not None:
-                await self._cancel_after_offer(order)
+                await self._cancel_after_offer(order, offer["case_id"])
                 return True
         pending = self.state.get("pending")
         if not pending:
@@ -124,7 +121,7 @@ class CustomerTurn:
         if awaiting == "postal_code":
             postal = find_postal_code(self.text)
             if postal and not explicit_order:
-                await self._verify_postal_code(pending, postal, lang)
+                await self._verify_postal_code(pending, postal)
                 return True
         elif awaiting == "order_choice" and not explicit_order:
             labels = [o["label"] for o in pending["options"]]
@@ -139,7 +136,7 @@ class CustomerTurn:
             self.state.pop("pending")
             wanted = pending["intent"] if intent in ("other", "affirm") else intent
             self.message.intent = wanted
-            await self._act(wanted, f"{pending['text']}\n{self.text}", lang)
+            await self._act(wanted, f"{pending['text']}\n{self.text}")
             return True
         if intent in ("other", "affirm", "deny") and not explicit_order:
             self._ask_again(pending)
@@ -185,7 +182,7 @@ class CustomerTurn:
             return (order.buyer_email or "").lower() == address
         return (order.buyer_phone or "") == self.conversation.customer_address
 
-    async def _verify_postal_code(self, pending: dict, postal: str, lang: str) -> None:
+    async def _verify_postal_code(self, pending: dict, postal: str) -> None:
         order = await self.session.get(Order, pending["order_id"])
         facts = {"order_id": pending["order_id"], "attempt": self._failures_today() + 1}
         if order is not None and same_postal_code(postal, order.ship_postal_code):
@@ -209,7 +206,7 @@ class CustomerTurn:
 
     # -- finding the order ---------------------------------------------------------------
 
-    async def _act(self, intent: str, text: str, lang: str) -> None:
+    async def _act(self, intent: str, text: str) -> None:
         if intent not in ORDER_INTENTS:
             self._answer_without_order(intent)
             return
@@ -236,7 +233,7 @@ class CustomerTurn:
             postal = find_postal_code(text)
             if postal:
                 self.state["pending"] = pending
-                await self._verify_postal_code(pending, postal, "")
+                await self._verify_postal_code(pending, postal)
                 return None
             self.state["pending"] = pending
             self.say("ask_postal_code", order_id=order.order_id, again=False)
@@ -334,7 +331,7 @@ class CustomerTurn:
         self.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
                  already_open=existing is not None)
 
-    async def _cancel_after_offer(self, order: Order) -> None:
+    async def _cancel_after_offer(self, order: Order, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""
         self.message.intent = "cancel_order"
         facts = order_facts(order)
@@ -344,8 +341,10 @@ class CustomerTurn:
             self.say("order_update", outcome=decision.outcome, order=order, late=False)
             return
         order.status = "Canceled"
-        self.decide(Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
-                             {"order_id": order.order_id}))
+        decision = Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
+                            {"order_id": order.order_id, "case_id": case_id})
+        self.decide(decision)
+        await self.desk.tell_seller_offer_accepted(self.session, case_id, order, self.now)
         self.say("order_update", outcome="canceled_refunded", order=order, late=False)
 
     # -- recording ---------------------------------------------------------------------------

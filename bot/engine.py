@@ -115,7 +115,7 @@ class ConversationEngine:
                                           [Say(f"sms_{keyword}")],
                                           conversation.language or self.policy.default_language,
                                           now)]
-        turn = CustomerTurn(session, self.desk, self.policy, conversation, inbound, message, now)
+        turn = CustomerTurn(session, self.desk, self.policy, conversation, message, now)
         result = await turn.run()
         if not result.says:
             return []

@@ -88,7 +88,11 @@ class Dispatcher:
                 claimed = await self._claim()
                 if not claimed:
                     return sent
-                results = await asyncio.gather(*(self._send(item) for item in claimed))
+                by_recipient: dict[tuple[str, str], list[OutboxItem]] = {}
+                for item in claimed:
+                    by_recipient.setdefault((item.channel, item.recipient), []).append(item)
+                results = await asyncio.gather(*(self._send_in_order(items)
+                                                 for items in by_recipient.values()))
                 sent += sum(results)
 
     async def _claim(self) -> list[OutboxItem]:
@@ -117,6 +121,25 @@ class Dispatcher:
                 item.next_attempt_at = now + self.lease
                 claimed.append(item)
         return claimed
+
+    async def _send_in_order(self, items: list[OutboxItem]) -> int:
+        """One recipient's messages go one after the other, in the order they were written;
+        after a failure the rest wait for the failed one's retry."""
+        for index, item in enumerate(items):
+            if not await self._send(item):
+                await self._release(items[index + 1:], after=item.id)
+                return index
+        return len(items)
+
+    async def _release(self, items: list[OutboxItem], *, after: int) -> None:
+        if not items:
+            return
+        async with self.db.sessions.begin() as session:
+            failed = await session.get(OutboxItem, after)
+            for item in items:
+                row = await session.get(OutboxItem, item.id)
+                row.status, row.attempts = PENDING, row.attempts - 1
+                row.next_attempt_at = failed.next_attempt_at
 
     async def _send(self, item: OutboxItem) -> bool:
         sender = self.senders.get(Channel(item.channel))

@@ -187,3 +187,25 @@ async def test_silent_seller_on_a_cancellation_cancels_and_refunds(service):
     assert sms["Body"].startswith("Su pedido 111-3390846-7125509 está cancelado.")
     resolved = service.mail.to(CN_SELLER)[-1].get_body(("plain",)).get_content()
     assert re.search(r"我们在 2026年11月27日 23:00 中国标准时间 之前未收到您对案例 1 的答复", resolved)
+
+
+async def test_cancellation_offered_on_silence_is_carried_out_when_the_customer_says_yes(service):
+    david = "+15555550106"   # the drill is unshipped 3 days past its ship-by date
+    assert (await service.sms(david, "where is my drill?"))[0].startswith(
+        "Your order 113-5521907-2049386 should have shipped by Nov 23, 2026 and hasn't yet.")
+    result = service.cli("sweep", "--now", "2026-11-27T15:00:00Z")
+    assert json.loads(result.stdout)["resolved"] == {"1": "cancellation_offered"}
+    service.clock.set(service.clock.now().replace(day=27))
+    await service.dispatch()
+    assert service.twilio.sent[-1]["Body"] == (
+        "The seller didn't answer in time about order 113-5521907-2049386, which hasn't shipped. "
+        "Would you like me to cancel it for a full refund of $79.99? Reply YES to cancel.")
+    assert await service.sms(david, "yes") == [
+        "Your order 113-5521907-2049386 (Brightside 20 V Cordless Drill/Driver Kit) is canceled. "
+        "You'll get a full refund of $79.99 to your original payment method."]
+    assert (await service.scalar(select(Order.status).where(
+        Order.order_id == "113-5521907-2049386"))) == "Canceled"
+    await service.dispatch()
+    notice = service.mail.to(US_SELLER)[-1].get_body(("plain",)).get_content()
+    assert "The customer accepted the cancellation we offered when case 1 went unanswered." in notice
+    assert "Order 113-5521907-2049386 was canceled and the customer refunded $79.99." in notice

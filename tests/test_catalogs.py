@@ -126,6 +126,7 @@ def test_every_seller_email_renders(lang):
             email = templates.render_email("seller/case_resolved", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,
                                            order=order, outcome=outcome, on_silence=True,
+                                           offer_accepted=False,
                                            reply_address="case+0@x")
             assert email.text.strip()
 

@@ -79,3 +79,16 @@ async def test_a_permanent_refusal_is_not_retried(service):
     service.clock.set(service.clock.now() + timedelta(hours=2))
     await service.dispatch()
     assert service.twilio.requests == 1
+
+
+async def test_one_recipients_messages_keep_their_order_across_a_failure(service):
+    await service.sms(EMILY, "Does it come in a gift box?")      # case 1: email to the seller
+    await service.sms("+15555550106", "where is my drill?")       # case 2: same seller
+    service.mail.refuse_next = 1
+    assert await service.dispatch() == 0
+    items = await outbox(service, "email")
+    assert [(i.status, i.attempts) for i in items] == [("pending", 1), ("pending", 0)]
+    assert items[0].next_attempt_at == items[1].next_attempt_at
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    assert await service.dispatch() == 2
+    assert [m["Subject"].strip()[:7] for m in service.mail.messages] == ["[Case 1", "[Case 2"]
