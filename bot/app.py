@@ -64,9 +64,8 @@ def _database(demo: bool):
 
 
 async def load_demo_if_empty(db: Database, clock: Clock) -> bool:
-    async with db.sessions() as session:
-        if await session.scalar(select(func.count()).select_from(Seller)):
-            return False
+    if await db.run(lambda session: session.scalar(select(func.count()).select_from(Seller))):
+        return False
     report = await load_dataset(db, build_demo_dataset(clock.now()))
     log.info("loaded the demo data set: %s sellers, %s products, %s orders",
              report.sellers, report.products, report.orders)
@@ -127,6 +126,5 @@ async def _background_loops(app: web.Application) -> AsyncIterator[None]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    async with request.app[DATABASE].sessions() as session:
-        await session.scalar(select(1))
+    await request.app[DATABASE].run(lambda session: session.scalar(select(1)))
     return web.json_response({"status": "ok"})

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot import case_rules
 from bot.facts import order_facts
@@ -36,16 +36,16 @@ class CaseDesk:
         self.outgoing = outgoing
         self.policy = policy
 
-    async def find_open(self, session: AsyncSession, order_id: str, kind: str) -> Case | None:
-        return await session.scalar(
+    def find_open(self, session: Session, order_id: str, kind: str) -> Case | None:
+        return session.scalar(
             select(Case).where(Case.order_id == order_id, Case.kind == kind,
                                Case.status.in_(OPEN_STATUSES)).limit(1))
 
-    async def open(self, session: AsyncSession, conversation: Conversation, order: Order,
+    def open(self, session: Session, conversation: Conversation, order: Order,
                    kind: str, customer_text: str, now: datetime, *, language: str,
                    details: dict | None = None) -> Case:
         """Open a case (or return the one already open for this order and question)."""
-        existing = await self.find_open(session, order.order_id, kind)
+        existing = self.find_open(session, order.order_id, kind)
         if existing is not None:
             return existing
         case = Case(
@@ -57,18 +57,18 @@ class CaseDesk:
             deadline_at=now + self.policy.case_deadline,
         )
         session.add(case)
-        await session.flush()
+        session.flush()
         log_case_event(session, case.id, "opened", "service", now, customer_text, kind=kind)
-        await self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+        self.outgoing.to_seller(session, case, order.seller, "case_request", now,
                                       order=order, reminder=False)
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
-    async def receive_reply(self, session: AsyncSession, case: Case, inbound: InboundMessage,
+    def receive_reply(self, session: Session, case: Case, inbound: InboundMessage,
                             message: Message, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
         from a registered address of the case's seller and the case is still open."""
-        order = await session.get(Order, case.order_id)
+        order = session.get(Order, case.order_id)
         seller = order.seller
         message.case_id, message.conversation_id = case.id, case.conversation_id
         sender = inbound.sender.lower()
@@ -78,12 +78,12 @@ class CaseDesk:
         if sender not in seller.registered_addresses():
             log_case_event(session, case.id, "reply_not_accepted", sender, now, inbound.text,
                            reason="unregistered_address")
-            await self.outgoing.to_seller(session, case, seller, "reply_not_accepted", now,
+            self.outgoing.to_seller(session, case, seller, "reply_not_accepted", now,
                                           order=order, unregistered=sender)
             return
         if case.status not in OPEN_STATUSES:
             log_case_event(session, case.id, "reply_after_close", sender, now, inbound.text)
-            await self.outgoing.to_seller(session, case, seller, "case_closed", now, order=order)
+            self.outgoing.to_seller(session, case, seller, "case_closed", now, order=order)
             return
         log_case_event(session, case.id, "seller_reply", sender, now, inbound.text)
         answer = case_rules.read_seller_reply(inbound.text)
@@ -100,33 +100,33 @@ class CaseDesk:
                             case_id=case.id, message_id=message.id)
             log_case_event(session, case.id, "held_for_translation", "service", now)
             return
-        await self._conclude(session, case, order, decision, now, status=ANSWERED,
+        self._conclude(session, case, order, decision, now, status=ANSWERED,
                              seller_text=answer.text, message_id=message.id)
 
-    async def remind(self, session: AsyncSession, case: Case, now: datetime) -> None:
-        order = await session.get(Order, case.order_id)
+    def remind(self, session: Session, case: Case, now: datetime) -> None:
+        order = session.get(Order, case.order_id)
         case.reminded_at = now
         log_case_event(session, case.id, "reminder_sent", "sweeper", now)
-        await self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+        self.outgoing.to_seller(session, case, order.seller, "case_request", now,
                                       order=order, reminder=True)
 
-    async def resolve_on_silence(self, session: AsyncSession, case: Case, now: datetime) -> Decision:
-        order = await session.get(Order, case.order_id)
+    def resolve_on_silence(self, session: Session, case: Case, now: datetime) -> Decision:
+        order = session.get(Order, case.order_id)
         decision = case_rules.decide_on_silence(case.kind, order_facts(order), now)
-        await self._conclude(session, case, order, decision, now, status=RESOLVED_ON_SILENCE)
+        self._conclude(session, case, order, decision, now, status=RESOLVED_ON_SILENCE)
         return decision
 
-    async def tell_seller_offer_accepted(self, session: AsyncSession, case_id: int, order: Order,
+    def tell_seller_offer_accepted(self, session: Session, case_id: int, order: Order,
                                          now: datetime) -> None:
         """The customer took the cancellation offered when the seller stayed silent."""
-        case = await session.get(Case, case_id)
+        case = session.get(Case, case_id)
         log_case_event(session, case.id, "offer_accepted", case.customer_address, now,
                        outcome="canceled_refunded")
-        await self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+        self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
                                       order=order, outcome="canceled_refunded", on_silence=False,
                                       offer_accepted=True)
 
-    async def _conclude(self, session: AsyncSession, case: Case, order: Order,
+    def _conclude(self, session: Session, case: Case, order: Order,
                         decision: Decision, now: datetime, *, status: str,
                         seller_text: str | None = None, message_id: int | None = None) -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
@@ -137,7 +137,7 @@ class CaseDesk:
                         case_id=case.id, message_id=message_id)
         log_case_event(session, case.id, status, "seller" if seller_text else "sweeper", now,
                        outcome=decision.outcome, reasons=list(decision.reasons))
-        conversation = await session.get(Conversation, case.conversation_id)
+        conversation = session.get(Conversation, case.conversation_id)
         if decision.outcome == "cancellation_offered":
             conversation.state = {**conversation.state, "last_activity_at": now.isoformat(),
                                   "offer": {"order_id": order.order_id, "case_id": case.id}}
@@ -147,19 +147,19 @@ class CaseDesk:
             "tracking_number": decision.facts.get("tracking_number"),
             "rma": f"RMA-{case.id:06d}" if decision.outcome == "free_return_authorized" else None,
         })
-        await self.outgoing.to_customer(session, conversation, [say], case.customer_language,
-                                        now, thread=await self._customer_thread(session, case),
+        self.outgoing.to_customer(session, conversation, [say], case.customer_language,
+                                        now, thread=self._customer_thread(session, case),
                                         case=case)
-        await self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+        self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
                                       order=order, outcome=decision.outcome,
                                       on_silence=status == RESOLVED_ON_SILENCE,
                                       offer_accepted=False)
 
-    async def _customer_thread(self, session: AsyncSession, case: Case) -> EmailThread | None:
+    def _customer_thread(self, session: Session, case: Case) -> EmailThread | None:
         """Email news threads onto the customer's last message in the conversation."""
         if case.customer_channel != "email":
             return None
-        last = await session.scalar(
+        last = session.scalar(
             select(Message).where(Message.conversation_id == case.conversation_id,
                                   Message.direction == "in", Message.case_id.is_(None))
             .order_by(Message.id.desc()).limit(1))

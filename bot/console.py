@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.app_keys import CLOCK, DATABASE, TEMPLATES
 from bot.cases import OPEN_STATUSES
@@ -12,12 +13,15 @@ from storage.models import Case, Conversation
 
 
 async def index(request: web.Request) -> web.Response:
-    async with request.config_dict[DATABASE].sessions() as session:
-        conversations = (await session.scalars(
-            select(Conversation).order_by(Conversation.updated_at.desc()).limit(20))).all()
-        cases = (await session.scalars(
+    def recent(session: Session) -> tuple[list[Conversation], list[Case]]:
+        conversations = session.scalars(
+            select(Conversation).order_by(Conversation.updated_at.desc()).limit(20)).all()
+        cases = session.scalars(
             select(Case).where(Case.status.in_(OPEN_STATUSES)).order_by(Case.deadline_at)
-            .limit(20))).all()
+            .limit(20)).all()
+        return list(conversations), list(cases)
+
+    conversations, cases = await request.config_dict[DATABASE].run(recent)
     page = request.config_dict[TEMPLATES].render(
         "console/index.html", "en", tz="UTC", conversations=conversations, cases=cases,
         now=request.config_dict[CLOCK].now())

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.identifiers import to_e164
 from storage.db import Database
@@ -59,18 +59,21 @@ async def load_dataset(db: Database, data: dict) -> LoadReport:
     """Upsert sellers, products and orders in one transaction: all or nothing."""
     if not isinstance(data, dict):
         raise DatasetError("a data set is a JSON object with sellers, products and orders")
-    async with db.sessions.begin() as session:
-        sellers = [await _upsert_seller(session, s) for s in data.get("sellers", [])]
-        await session.flush()
-        products = [await _upsert_product(session, p) for p in data.get("products", [])]
-        await session.flush()
-        orders = [await _upsert_order(session, o) for o in data.get("orders", [])]
+    return await db.run(lambda session: _load(session, data))
+
+
+def _load(session: Session, data: dict) -> LoadReport:
+    sellers = [_upsert_seller(session, s) for s in data.get("sellers", [])]
+    session.flush()
+    products = [_upsert_product(session, p) for p in data.get("products", [])]
+    session.flush()
+    orders = [_upsert_order(session, o) for o in data.get("orders", [])]
     return LoadReport(len(sellers), len(products), len(orders))
 
 
-async def _upsert_seller(session: AsyncSession, raw: dict) -> Seller:
+def _upsert_seller(session: Session, raw: dict) -> Seller:
     where = f"seller {raw.get('id', '?')}"
-    seller = await session.get(Seller, _need(raw, "id", where)) or Seller(id=raw["id"])
+    seller = session.get(Seller, _need(raw, "id", where)) or Seller(id=raw["id"])
     seller.name = _need(raw, "name", where)
     seller.email = _need(raw, "email", where).lower()
     seller.addresses = [a.lower() for a in raw.get("addresses", [])]
@@ -84,9 +87,9 @@ async def _upsert_seller(session: AsyncSession, raw: dict) -> Seller:
     return seller
 
 
-async def _upsert_product(session: AsyncSession, raw: dict) -> Product:
+def _upsert_product(session: Session, raw: dict) -> Product:
     where = f"product {raw.get('asin', '?')}"
-    product = await session.get(Product, _need(raw, "asin", where)) or Product(asin=raw["asin"])
+    product = session.get(Product, _need(raw, "asin", where)) or Product(asin=raw["asin"])
     product.seller_id = _need(raw, "seller_id", where)
     product.sku = raw.get("sku") or ""
     product.title = _need(raw, "title", where)
@@ -101,7 +104,7 @@ async def _upsert_product(session: AsyncSession, raw: dict) -> Product:
     return product
 
 
-async def _upsert_order(session: AsyncSession, raw: dict) -> Order:
+def _upsert_order(session: Session, raw: dict) -> Order:
     where = f"order {raw.get('order_id', '?')}"
     order_id = _need(raw, "order_id", where)
     if not ORDER_ID.fullmatch(order_id):
@@ -115,7 +118,7 @@ async def _upsert_order(session: AsyncSession, raw: dict) -> Order:
     if phone and to_e164(phone) is None:
         raise DatasetError(f"{where}: buyer phone {phone!r} is not a phone number")
     shipment = raw.get("shipment") or {}
-    order = await session.get(Order, order_id) or Order(order_id=order_id)
+    order = session.get(Order, order_id) or Order(order_id=order_id)
     order.seller_id = _need(raw, "seller_id", where)
     order.fulfillment = raw["fulfillment"]
     order.purchased_at = _when(raw.get("purchased_at"), f"{where} purchased_at", required=True)
@@ -137,7 +140,7 @@ async def _upsert_order(session: AsyncSession, raw: dict) -> Order:
         raise DatasetError(f"{where}: an order needs at least one item")
     new_items = []
     for position, item in enumerate(items):
-        product = await session.get(Product, _need(item, "asin", f"{where} item {position}"))
+        product = session.get(Product, _need(item, "asin", f"{where} item {position}"))
         if product is None:
             raise DatasetError(f"{where}: item {item['asin']} is not a known product")
         new_items.append(OrderItem(position=position, asin=item["asin"],

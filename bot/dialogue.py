@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import case_rules, delivery
 from bot.cases import CaseDesk
@@ -48,7 +48,7 @@ class TurnResult:
 
 
 class CustomerTurn:
-    def __init__(self, session: AsyncSession, desk: CaseDesk, policy: MarketplacePolicy,
+    def __init__(self, session: Session, desk: CaseDesk, policy: MarketplacePolicy,
                  conversation: Conversation, message: Message, now: datetime) -> None:
         self.session = session
         self.desk = desk
@@ -62,18 +62,18 @@ class CustomerTurn:
 
     # -- entry point -------------------------------------------------------------------
 
-    async def run(self) -> TurnResult:
+    def run(self) -> TurnResult:
         self._forget_stale_topic()
-        lang = await self._language()
+        lang = self._language()
         intents = detect_intents(self.text, lang)
         intent = intents[0] if intents else "other"
         if intent in ("other", "greeting") and find_order_ids(self.text):
             intent = "order_status"  # an order number on its own asks where the order is
         self.message.language, self.message.intent = lang, intent
 
-        handled = await self._continue_pending(intent, lang)
+        handled = self._continue_pending(intent, lang)
         if not handled:
-            await self._act(intent, self.text)
+            self._act(intent, self.text)
         self.state["last_activity_at"] = self.now.isoformat()
         self.conversation.state = self.state
         self.conversation.language = lang
@@ -82,7 +82,7 @@ class CustomerTurn:
 
     # -- language and topic ------------------------------------------------------------
 
-    async def _language(self) -> str:
+    def _language(self) -> str:
         detected = detect_language(self.text)
         if detected and detected not in self.policy.customer_languages:
             self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
@@ -92,7 +92,7 @@ class CustomerTurn:
             detected = None
         buyer_language = None
         if not self.conversation.language:
-            orders = await self._own_orders()
+            orders = self._own_orders()
             buyer_language = orders[0].buyer_language if orders else None
         return self.policy.customer_language(detected, self.conversation.language,
                                              buyer_language)
@@ -106,12 +106,12 @@ class CustomerTurn:
 
     # -- pending questions ---------------------------------------------------------------
 
-    async def _continue_pending(self, intent: str, lang: str) -> bool:
+    def _continue_pending(self, intent: str, lang: str) -> bool:
         offer = self.state.pop("offer", None)
         if offer and intent in ("affirm", "cancel_order"):
-            order = await self.session.get(Order, offer["order_id"])
+            order = self.session.get(Order, offer["order_id"])
             if order is not None:
-                await self._cancel_after_offer(order, offer["case_id"])
+                self._cancel_after_offer(order, offer["case_id"])
                 return True
         pending = self.state.get("pending")
         if not pending:
@@ -121,22 +121,22 @@ class CustomerTurn:
         if awaiting == "postal_code":
             postal = find_postal_code(self.text)
             if postal and not explicit_order:
-                await self._verify_postal_code(pending, postal)
+                self._verify_postal_code(pending, postal)
                 return True
         elif awaiting == "order_choice" and not explicit_order:
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, lang)
             if index is not None:
                 self.state.pop("pending")
-                order = await self.session.get(Order, pending["options"][index]["order_id"])
+                order = self.session.get(Order, pending["options"][index]["order_id"])
                 self.message.intent = pending["intent"]
-                await self._act_on_order(pending["intent"], pending["text"], order)
+                self._act_on_order(pending["intent"], pending["text"], order)
                 return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")
             wanted = pending["intent"] if intent in ("other", "affirm") else intent
             self.message.intent = wanted
-            await self._act(wanted, f"{pending['text']}\n{self.text}")
+            self._act(wanted, f"{pending['text']}\n{self.text}")
             return True
         if intent in ("other", "affirm", "deny") and not explicit_order:
             self._ask_again(pending)
@@ -166,14 +166,16 @@ class CustomerTurn:
         failures = self.state.get("failed_verifications", {})
         return failures.get("count", 0) if failures.get("date") == self._today() else 0
 
-    async def _own_orders(self) -> list[Order]:
-        channel = Channel(self.conversation.channel)
-        address = self.conversation.customer_address
-        column = Order.buyer_email if channel is Channel.EMAIL else Order.buyer_phone
+    def _own_orders(self) -> list[Order]:
+        # Buyer emails are stored lower-cased and phones in E.164: plain equality uses the index.
+        if Channel(self.conversation.channel) is Channel.EMAIL:
+            matches = Order.buyer_email == self.conversation.customer_address.lower()
+        else:
+            matches = Order.buyer_phone == self.conversation.customer_address
         since = self.now - self.policy.recent_orders
-        orders = (await self.session.scalars(
-            select(Order).where(func.lower(column) == address.lower(), Order.purchased_at >= since)
-            .order_by(Order.purchased_at.desc()))).all()
+        orders = self.session.scalars(
+            select(Order).where(matches, Order.purchased_at >= since)
+            .order_by(Order.purchased_at.desc())).unique().all()
         return list(orders)
 
     def _owns(self, order: Order) -> bool:
@@ -182,8 +184,8 @@ class CustomerTurn:
             return (order.buyer_email or "").lower() == address
         return (order.buyer_phone or "") == self.conversation.customer_address
 
-    async def _verify_postal_code(self, pending: dict, postal: str) -> None:
-        order = await self.session.get(Order, pending["order_id"])
+    def _verify_postal_code(self, pending: dict, postal: str) -> None:
+        order = self.session.get(Order, pending["order_id"])
         facts = {"order_id": pending["order_id"], "attempt": self._failures_today() + 1}
         if order is not None and same_postal_code(postal, order.ship_postal_code):
             self.state.pop("pending")
@@ -191,7 +193,7 @@ class CustomerTurn:
             self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
             self.decide(Decision("identity_verified", ("identity.order_id_and_postal_code",), facts))
             self.message.intent = pending["intent"]
-            await self._act_on_order(pending["intent"], pending["text"], order)
+            self._act_on_order(pending["intent"], pending["text"], order)
             return
         failures = self._failures_today() + 1
         self.state["failed_verifications"] = {"date": self._today(), "count": failures}
@@ -206,18 +208,18 @@ class CustomerTurn:
 
     # -- finding the order ---------------------------------------------------------------
 
-    async def _act(self, intent: str, text: str) -> None:
+    def _act(self, intent: str, text: str) -> None:
         if intent not in ORDER_INTENTS:
             self._answer_without_order(intent)
             return
-        order = await self._which_order(intent, text)
+        order = self._which_order(intent, text)
         if order is not None:
-            await self._act_on_order(intent, text, order)
+            self._act_on_order(intent, text, order)
 
-    async def _which_order(self, intent: str, text: str) -> Order | None:
+    def _which_order(self, intent: str, text: str) -> Order | None:
         mentioned = find_order_ids(text)
         if mentioned:
-            order = await self.session.get(Order, mentioned[0])
+            order = self.session.get(Order, mentioned[0])
             if order is None:
                 self.decide(Decision("order_not_found", ("identity.unknown_order_id",),
                                      {"order_id": mentioned[0]}))
@@ -233,13 +235,13 @@ class CustomerTurn:
             postal = find_postal_code(text)
             if postal:
                 self.state["pending"] = pending
-                await self._verify_postal_code(pending, postal)
+                self._verify_postal_code(pending, postal)
                 return None
             self.state["pending"] = pending
             self.say("ask_postal_code", order_id=order.order_id, again=False)
             return None
-        own = await self._own_orders()
-        verified = [o for o in [await self.session.get(Order, oid)
+        own = self._own_orders()
+        verified = [o for o in [self.session.get(Order, oid)
                                 for oid in sorted(self._verified_today())] if o is not None]
         candidates = own + [o for o in verified if o not in own]
         if not candidates:
@@ -278,7 +280,7 @@ class CustomerTurn:
         else:
             self.say("not_understood")
 
-    async def _act_on_order(self, intent: str, text: str, order: Order) -> None:
+    def _act_on_order(self, intent: str, text: str, order: Order) -> None:
         self.state["focus"] = order.order_id
         self.conversation.order_id = order.order_id
         facts = order_facts(order)
@@ -288,12 +290,12 @@ class CustomerTurn:
             self.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
         if intent == "product_question":
-            await self._answer_product_question(text, order, facts)
+            self._answer_product_question(text, order, facts)
             return
         if intent in GENERAL_CASE_INTENTS:
             self.decide(Decision("case_opened", (f"dialogue.{intent}.seller_decides",),
                                  {"order_id": order.order_id, "intent": intent}))
-            await self._open_case(case_rules.GENERAL, order, text)
+            self._open_case(case_rules.GENERAL, order, text)
             return
         assess = {
             "order_status": lambda: delivery.assess_order_status(facts, self.now, self.policy),
@@ -308,14 +310,14 @@ class CustomerTurn:
             self.say("order_update", outcome=decision.outcome, order=order,
                      late=decision.reasons[-1] == "delivery.in_transit_late")
         else:
-            await self._open_case(kind, order, text)
+            self._open_case(kind, order, text)
 
-    async def _answer_product_question(self, text: str, order: Order, facts: OrderFacts) -> None:
+    def _answer_product_question(self, text: str, order: Order, facts: OrderFacts) -> None:
         answer = answer_product_question(text, facts.items)
         if answer is None:
             self.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
                                  {"order_id": order.order_id, "question": text}))
-            await self._open_case(case_rules.PRODUCT_QUESTION, order, text)
+            self._open_case(case_rules.PRODUCT_QUESTION, order, text)
             return
         reason = "product.answered_from_attribute" if answer.attribute else \
             "product.answered_from_bullet"
@@ -323,15 +325,15 @@ class CustomerTurn:
                              {"asin": answer.asin, "evidence": answer.evidence}))
         self.say("product_answer", title=answer.title, evidence=answer.evidence)
 
-    async def _open_case(self, kind: str, order: Order, text: str) -> None:
-        existing = await self.desk.find_open(self.session, order.order_id, kind)
-        case = existing or await self.desk.open(
+    def _open_case(self, kind: str, order: Order, text: str) -> None:
+        existing = self.desk.find_open(self.session, order.order_id, kind)
+        case = existing or self.desk.open(
             self.session, self.conversation, order, kind, text, self.now,
             language=self.message.language)
         self.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
                  already_open=existing is not None)
 
-    async def _cancel_after_offer(self, order: Order, case_id: int) -> None:
+    def _cancel_after_offer(self, order: Order, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""
         self.message.intent = "cancel_order"
         facts = order_facts(order)
@@ -344,7 +346,7 @@ class CustomerTurn:
         decision = Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
                             {"order_id": order.order_id, "case_id": case_id})
         self.decide(decision)
-        await self.desk.tell_seller_offer_accepted(self.session, case_id, order, self.now)
+        self.desk.tell_seller_offer_accepted(self.session, case_id, order, self.now)
         self.say("order_update", outcome="canceled_refunded", order=order, late=False)
 
     # -- recording ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.cases import CaseDesk
 from bot.clock import Clock
@@ -75,54 +75,54 @@ class ConversationEngine:
         return match.group(1) if match else None
 
     async def case_exists(self, token: str) -> bool:
-        async with self.db.sessions() as session:
-            return await session.scalar(select(Case.id).where(Case.token == token)) is not None
+        return await self.db.run(
+            lambda session: session.scalar(select(Case.id).where(Case.token == token))) is not None
 
     async def handle(self, inbound: InboundMessage) -> list[OutboundMessage]:
         """Handle one inbound message; returns the answers for the sender (inline channels
         deliver them in the webhook response). A repeated delivery returns []."""
         try:
-            async with (self._locks.hold((inbound.channel.value, inbound.sender.lower())),
-                        self.db.sessions.begin() as session):
-                replies = await self._route(session, inbound)
+            async with self._locks.hold((inbound.channel.value, inbound.sender.lower())):
+                replies = await self.db.run(lambda session: self._route(session, inbound))
         except DuplicateMessage:
             log.info("duplicate %s message %s dropped", inbound.channel, inbound.external_id)
             return []
         self.after_commit()
         return replies
 
-    async def _route(self, session: AsyncSession, inbound: InboundMessage) -> list[OutboundMessage]:
+    def _route(self, session: Session, inbound: InboundMessage) -> list[OutboundMessage]:
         now = self.clock.now()
         token = self.case_token(inbound.recipient) if inbound.channel is Channel.EMAIL else None
         if token is not None:
-            case = await session.scalar(select(Case).where(Case.token == token))
+            case = session.scalar(select(Case).where(Case.token == token))
             if case is None:
                 raise LookupError(f"no case for {inbound.recipient}")
-            message = await self._store(session, inbound, None, now)
-            await self.desk.receive_reply(session, case, inbound, message, now)
+            message = self._store(session, inbound, None, now)
+            self.desk.receive_reply(session, case, inbound, message, now)
             return []
-        conversation = await self._conversation(session, inbound, now)
-        message = await self._store(session, inbound, conversation, now)
+        conversation = self._conversation(session, inbound, now)
+        message = self._store(session, inbound, conversation, now)
         if inbound.automatic:
             return []  # RFC 3834: never answer an automatic message
         if inbound.channel is Channel.SMS:
-            keyword = await self._sms_keyword(session, inbound, now)
+            keyword = self._sms_keyword(session, inbound, now)
             if keyword == "suppressed":
                 return []
             if keyword is not None:
                 message.intent = f"sms_{keyword}"
-                return [await self._reply(session, conversation, inbound,
+                return [self._reply(session, conversation, inbound,
                                           [Say(f"sms_{keyword}")],
                                           conversation.language or self.policy.default_language,
                                           now)]
         turn = CustomerTurn(session, self.desk, self.policy, conversation, message, now)
-        result = await turn.run()
+        with session.no_autoflush:  # everything the turn writes goes out in one flush
+            result = turn.run()
         if not result.says:
             return []
-        return [await self._reply(session, conversation, inbound, result.says, result.language,
+        return [self._reply(session, conversation, inbound, result.says, result.language,
                                   now)]
 
-    async def _store(self, session: AsyncSession, inbound: InboundMessage,
+    def _store(self, session: Session, inbound: InboundMessage,
                      conversation: Conversation | None, now) -> Message:
         message = Message(
             conversation_id=conversation.id if conversation else None, direction="in",
@@ -132,24 +132,24 @@ class ConversationEngine:
         )
         session.add(message)
         try:
-            await session.flush()
+            session.flush()
         except IntegrityError as exc:
             raise DuplicateMessage(inbound.external_id) from exc
         return message
 
-    async def _conversation(self, session: AsyncSession, inbound: InboundMessage,
+    def _conversation(self, session: Session, inbound: InboundMessage,
                             now) -> Conversation:
         """The customer's conversation on this channel; an email reply to one of our messages
         lands in the conversation that message belonged to."""
         if inbound.references:
-            found = await session.scalar(
+            found = session.scalar(
                 select(Conversation).join(Message, Message.conversation_id == Conversation.id)
                 .where(Message.external_id.in_(inbound.references),
                        func.lower(Conversation.customer_address) == inbound.sender.lower())
                 .order_by(Message.id.desc()).limit(1))
             if found is not None:
                 return found
-        found = await session.scalar(
+        found = session.scalar(
             select(Conversation)
             .where(Conversation.channel == inbound.channel.value,
                    Conversation.customer_address == inbound.sender)
@@ -160,32 +160,32 @@ class ConversationEngine:
                                     customer_address=inbound.sender, state={},
                                     created_at=now, updated_at=now)
         session.add(conversation)
-        await session.flush()
+        session.flush()
         return conversation
 
-    async def _sms_keyword(self, session: AsyncSession, inbound: InboundMessage,
+    def _sms_keyword(self, session: Session, inbound: InboundMessage,
                            now) -> str | None:
         """Carrier keywords: STOP until START, HELP always. START words only count from a
         number that stopped, so "yes" stays an answer."""
         keyword = sms_keyword(inbound.text)
-        opted_out = await session.get(SmsOptOut, inbound.sender)
+        opted_out = session.get(SmsOptOut, inbound.sender)
         if keyword == "stop":
             if opted_out is None:
                 session.add(SmsOptOut(phone=inbound.sender, opted_out_at=now))
             return "stop"
         if keyword == "start" and opted_out is not None:
-            await session.delete(opted_out)
+            session.delete(opted_out)
             return "start"
         if keyword == "help":
             return "help"
         return "suppressed" if opted_out is not None else None
 
-    async def _reply(self, session: AsyncSession, conversation: Conversation,
+    def _reply(self, session: Session, conversation: Conversation,
                      inbound: InboundMessage, says: list[Say], lang: str,
                      now) -> OutboundMessage:
         thread = None
         if inbound.channel is Channel.EMAIL:
             thread = EmailThread(inbound.external_id, inbound.references, inbound.subject)
-        return await self.outgoing.to_customer(
+        return self.outgoing.to_customer(
             session, conversation, says, lang, now,
             inline=inbound.channel.replies_inline, thread=thread)

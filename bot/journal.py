@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.messages import Decision
 from storage.models import CaseEvent
 from storage.models import Decision as DecisionRow
 
 
-def record_decision(session: AsyncSession, decision: Decision, now: datetime, *,
+def record_decision(session: Session, decision: Decision, now: datetime, *,
                     conversation_id: int | None = None, case_id: int | None = None,
                     message_id: int | None = None) -> DecisionRow:
     row = DecisionRow(
@@ -25,7 +25,7 @@ def record_decision(session: AsyncSession, decision: Decision, now: datetime, *,
     return row
 
 
-def log_case_event(session: AsyncSession, case_id: int, event: str, actor: str, now: datetime,
+def log_case_event(session: Session, case_id: int, event: str, actor: str, now: datetime,
                    body: str = "", **data: Any) -> CaseEvent:
     row = CaseEvent(case_id=case_id, kind=event, actor=actor, body=body, data=data,
                       created_at=now)

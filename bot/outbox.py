@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.messages import Channel, OutboundMessage
 from storage.db import Database
-from storage.models import DeliveryReport, OutboxItem, SmsOptOut
+from storage.models import DeliveryReport, Message, OutboxItem, SmsOptOut
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,12 @@ class PermanentSendError(Exception):
 Sender = Callable[[OutboundMessage], Awaitable[str | None]]
 
 
-async def enqueue(session: AsyncSession, outbound: OutboundMessage, now: datetime,
-                  *, message_id: int | None = None) -> OutboxItem:
+def enqueue(session: Session, outbound: OutboundMessage, now: datetime,
+            *, message: Message | None = None) -> OutboxItem:
     item = OutboxItem(
         channel=outbound.channel.value, recipient=outbound.to, subject=outbound.subject,
         body=outbound.body, html=outbound.html, headers=dict(outbound.headers),
-        message_id=message_id, status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
+        message=message, status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
     )
     session.add(item)
     return item
@@ -96,30 +96,30 @@ class Dispatcher:
                 sent += sum(results)
 
     async def _claim(self) -> list[OutboxItem]:
+        return await self.db.run(self._claim_due)
+
+    def _claim_due(self, session: Session) -> list[OutboxItem]:
         now = self.clock.now()
-        async with self.db.sessions.begin() as session:
-            due = (await session.scalars(
-                select(OutboxItem)
-                .where(or_(OutboxItem.status == PENDING, OutboxItem.status == SENDING),
-                       OutboxItem.next_attempt_at <= now)
-                .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
-            )).all()
-            opted_out = set()
-            phones = [i.recipient for i in due if i.channel == Channel.SMS.value]
-            if phones:
-                opted_out = set((await session.scalars(
-                    select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones)))).all())
-            claimed = []
-            for item in due:
-                if item.channel == Channel.SMS.value and item.recipient in opted_out:
-                    item.status, item.last_error = SUPPRESSED, "recipient texted STOP"
-                    continue
-                item.status = SENDING
-                item.attempts += 1
-                item.next_attempt_at = now + self.lease
-                claimed.append(item)
+        due = session.scalars(
+            select(OutboxItem)
+            .where(or_(OutboxItem.status == PENDING, OutboxItem.status == SENDING),
+                   OutboxItem.next_attempt_at <= now)
+            .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        ).all()
+        phones = [i.recipient for i in due if i.channel == Channel.SMS.value]
+        opted_out = set(session.scalars(
+            select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones))).all()) if phones else set()
+        claimed = []
+        for item in due:
+            if item.channel == Channel.SMS.value and item.recipient in opted_out:
+                item.status, item.last_error = SUPPRESSED, "recipient texted STOP"
+                continue
+            item.status = SENDING
+            item.attempts += 1
+            item.next_attempt_at = now + self.lease
+            claimed.append(item)
         return claimed
 
     async def _send_in_order(self, items: list[OutboxItem]) -> int:
@@ -132,14 +132,14 @@ class Dispatcher:
         return len(items)
 
     async def _release(self, items: list[OutboxItem], *, after: int) -> None:
-        if not items:
-            return
-        async with self.db.sessions.begin() as session:
-            failed = await session.get(OutboxItem, after)
+        def release(session: Session) -> None:
+            failed = session.get(OutboxItem, after)
             for item in items:
-                row = await session.get(OutboxItem, item.id)
+                row = session.get(OutboxItem, item.id)
                 row.status, row.attempts = PENDING, row.attempts - 1
                 row.next_attempt_at = failed.next_attempt_at
+        if items:
+            await self.db.run(release)
 
     async def _send(self, item: OutboxItem) -> bool:
         sender = self.senders.get(Channel(item.channel))
@@ -155,35 +155,40 @@ class Dispatcher:
                 error, permanent = str(exc), True
             except Exception as exc:  # a provider outage: retried with backoff
                 error = f"{type(exc).__name__}: {exc}"
+        return await self.db.run(lambda session: self._record_attempt(
+            session, item.id, provider_id, error, permanent))
+
+    def _record_attempt(self, session: Session, item_id: int, provider_id: str | None,
+                        error: str | None, permanent: bool) -> bool:
         now = self.clock.now()
-        async with self.db.sessions.begin() as session:
-            row = await session.get(OutboxItem, item.id)
-            if row is None:
-                return False
-            if error is None:
-                row.status, row.sent_at, row.provider_id, row.last_error = SENT, now, provider_id, None
-                return True
-            row.last_error = error
-            if permanent or row.attempts >= self.max_attempts:
-                row.status = FAILED
-                log.error("outbox item %s failed for good: %s", row.id, error)
-            else:
-                delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
-                row.status, row.next_attempt_at = PENDING, now + delay
-                log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
-                            row.id, row.attempts, error, delay)
+        row = session.get(OutboxItem, item_id)
+        if row is None:
+            return False
+        if error is None:
+            row.status, row.sent_at, row.provider_id, row.last_error = SENT, now, provider_id, None
+            return True
+        row.last_error = error
+        if permanent or row.attempts >= self.max_attempts:
+            row.status = FAILED
+            log.error("outbox item %s failed for good: %s", row.id, error)
+        else:
+            delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
+            row.status, row.next_attempt_at = PENDING, now + delay
+            log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
+                        row.id, row.attempts, error, delay)
         return False
 
 
 async def record_delivery_report(db: Database, now: datetime, provider_id: str, status: str,
                                  error_code: str | None) -> None:
     """A provider's delivery status for a message we sent; repeated callbacks are kept once."""
+    def record(session: Session) -> None:
+        session.add(DeliveryReport(provider_id=provider_id, status=status,
+                                   error_code=error_code, received_at=now))
+        item = session.scalar(select(OutboxItem).where(OutboxItem.provider_id == provider_id))
+        if item is not None:
+            item.provider_status = status
     try:
-        async with db.sessions.begin() as session:
-            session.add(DeliveryReport(provider_id=provider_id, status=status,
-                                       error_code=error_code, received_at=now))
-            item = await session.scalar(select(OutboxItem).where(OutboxItem.provider_id == provider_id))
-            if item is not None:
-                item.provider_status = status
+        await db.run(record)
     except IntegrityError:
         log.info("delivery report %s/%s already recorded", provider_id, status)

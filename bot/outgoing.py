@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, OutboundMessage
@@ -63,9 +63,9 @@ class Outgoing:
             for say in says
         )
 
-    async def to_customer(
+    def to_customer(
         self,
-        session: AsyncSession,
+        session: Session,
         conversation: Conversation,
         says: list[Say],
         lang: str,
@@ -94,9 +94,8 @@ class Outgoing:
             external_id=outbound.headers.get("Message-ID"), language=lang, created_at=now,
         )
         session.add(message)
-        await session.flush()
         if not inline:
-            await enqueue(session, outbound, now, message_id=message.id)
+            enqueue(session, outbound, now, message=message)
         return outbound
 
     def _customer_email(self, conversation: Conversation, body: str, lang: str,
@@ -117,9 +116,9 @@ class Outgoing:
         return OutboundMessage(Channel.EMAIL, conversation.customer_address, rendered.text,
                                subject=rendered.subject, html=rendered.html, headers=headers)
 
-    async def to_seller(
+    def to_seller(
         self,
-        session: AsyncSession,
+        session: Session,
         case: Case,
         seller: Seller,
         template: str,
@@ -153,8 +152,7 @@ class Outgoing:
             external_id=headers["Message-ID"], language=lang, created_at=now,
         )
         session.add(message)
-        await session.flush()
-        await enqueue(session, outbound, now, message_id=message.id)
+        enqueue(session, outbound, now, message=message)
         if case.seller_message_id is None:
             case.seller_message_id = headers["Message-ID"]
         return outbound

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.cases import OPEN, CaseDesk
 from bot.clock import Clock
@@ -27,28 +28,33 @@ class SweepReport:
 
 async def sweep(db: Database, desk: CaseDesk, now: datetime) -> SweepReport:
     report = SweepReport()
-    async with db.sessions() as session:
-        overdue = (await session.scalars(
+
+    def due(session: Session) -> tuple[list[int], list[int]]:
+        overdue = session.scalars(
             select(Case.id).where(Case.status == OPEN, Case.deadline_at <= now)
-            .order_by(Case.deadline_at))).all()
-        reminders = (await session.scalars(
+            .order_by(Case.deadline_at)).all()
+        reminders = session.scalars(
             select(Case.id).where(Case.status == OPEN, Case.reminder_at <= now,
                                   Case.deadline_at > now, Case.reminded_at.is_(None))
-            .order_by(Case.reminder_at))).all()
-    for case_id in overdue:
-        async with db.sessions.begin() as session:
-            case = await session.get(Case, case_id)
-            if case is None or case.status != OPEN or case.deadline_at > now:
-                continue  # answered meanwhile
-            decision = await desk.resolve_on_silence(session, case, now)
-            report.resolved[case_id] = decision.outcome
-    for case_id in reminders:
-        async with db.sessions.begin() as session:
-            case = await session.get(Case, case_id)
-            if case is None or case.status != OPEN or case.reminded_at is not None:
-                continue
-            await desk.remind(session, case, now)
+            .order_by(Case.reminder_at)).all()
+        return list(overdue), list(reminders)
+
+    def resolve(session: Session, case_id: int) -> None:
+        case = session.get(Case, case_id)
+        if case is not None and case.status == OPEN and case.deadline_at <= now:
+            report.resolved[case_id] = desk.resolve_on_silence(session, case, now).outcome
+
+    def remind(session: Session, case_id: int) -> None:
+        case = session.get(Case, case_id)
+        if case is not None and case.status == OPEN and case.reminded_at is None:
+            desk.remind(session, case, now)
             report.reminded.append(case_id)
+
+    overdue, reminders = await db.run(due)
+    for case_id in overdue:
+        await db.run(lambda session, case_id=case_id: resolve(session, case_id))
+    for case_id in reminders:
+        await db.run(lambda session, case_id=case_id: remind(session, case_id))
     if report.reminded or report.resolved:
         log.info("sweep at %s: reminded %s, resolved %s", now.isoformat(), report.reminded,
                  report.resolved)

@@ -88,17 +88,25 @@ def _phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack)]
 
 
-def detect_intents(text: str, lang: str) -> list[str]:
-    """Every intent whose phrases occur in the text, most specific first. A phrase inside a
-    longer matched phrase does not count ("no thanks" is a refusal, not thanks)."""
-    haystack = normalize(text)
-    spans: list[tuple[int, int, str]] = []
-    for candidate in dict.fromkeys((lang, "en")):
-        for intent, phrases in language_data(candidate).intents.items():
+@cache
+def _intent_matcher(langs: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """One pattern for every intent phrase of these languages, longest first, so that a
+    phrase inside a longer one never matches on its own ("no thanks" is not thanks)."""
+    intents_of: dict[str, set[str]] = {}
+    for lang in langs:
+        for intent, phrases in language_data(lang).intents.items():
             for phrase in phrases:
-                spans += [(start, end, intent) for start, end in _phrase_spans(haystack, phrase)]
-    found = {intent for start, end, intent in spans
-             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
+                intents_of.setdefault(phrase, set()).add(intent)
+    ordered = sorted(intents_of, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+    return pattern, {phrase: frozenset(i) for phrase, i in intents_of.items()}
+
+
+def detect_intents(text: str, lang: str) -> list[str]:
+    """Every intent whose phrases occur in the text, most specific first."""
+    haystack = normalize(text)
+    pattern, intents_of = _intent_matcher(tuple(dict.fromkeys((lang, "en"))))
+    found = {intent for match in pattern.finditer(haystack) for intent in intents_of[match.group(0)]}
     if not found and haystack.endswith("?"):
         found.add("product_question")
     return [i for i in INTENT_PRIORITY if i in found]

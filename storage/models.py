@@ -85,7 +85,7 @@ class Order(Base):
     delivered_at: Mapped[datetime | None]
 
     items: Mapped[list[OrderItem]] = relationship(
-        back_populates="order", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="order", cascade="all, delete-orphan", lazy="joined",
         order_by="OrderItem.position",
     )
     seller: Mapped[Seller] = relationship(lazy="joined")
@@ -220,6 +220,7 @@ class OutboxItem(Base):
     html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message: Mapped[Message | None] = relationship()
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

@@ -102,12 +102,13 @@ class Service:
         return await self.client.app[DISPATCHER].dispatch_due()
 
     async def scalar(self, statement) -> Any:
-        async with self.db.sessions() as session:
-            return await session.scalar(statement)
+        return await self.db.run(lambda session: session.scalar(statement))
 
     async def scalars(self, statement) -> list[Any]:
-        async with self.db.sessions() as session:
-            return list((await session.scalars(statement)).all())
+        return await self.db.run(lambda session: list(session.scalars(statement).all()))
+
+    async def sql(self, statement: str) -> None:
+        await self.db.on_connection(lambda connection: connection.exec_driver_sql(statement))
 
     def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run `python -m bot ...` against this service's database, as an operator would."""

@@ -2,7 +2,7 @@
 
 import aiosmtplib
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from storage.models import Conversation, Message
 from tests.conftest import email_fixture
@@ -119,14 +119,12 @@ async def test_the_same_message_id_twice_is_stored_and_answered_once(service):
 
 
 async def test_internal_failure_answers_451_so_the_sender_retries(service):
-    async with service.db.engine.begin() as conn:
-        await conn.execute(text("ALTER TABLE decisions RENAME TO decisions_away"))
+    await service.sql("ALTER TABLE decisions RENAME TO decisions_away")
     with pytest.raises(aiosmtplib.SMTPDataError) as error:
         await service.send_email(email_fixture("customer_where_is_my_order.eml"), sender=ANA)
     assert error.value.code == 451
     assert await stored_inbound(service) == []
-    async with service.db.engine.begin() as conn:
-        await conn.execute(text("ALTER TABLE decisions_away RENAME TO decisions"))
+    await service.sql("ALTER TABLE decisions_away RENAME TO decisions")
     _, reply = await service.send_email(email_fixture("customer_where_is_my_order.eml"), sender=ANA)
     assert reply == "2.0.0 Message accepted"
     assert len(await stored_inbound(service)) == 1

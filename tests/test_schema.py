@@ -11,8 +11,7 @@ async def test_migrations_match_the_models(tmp_path):
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'schema.sqlite3'}")
     await db.upgrade()
     assert not await db.pending_migrations()
-    async with db.engine.connect() as conn:
-        diff = await conn.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    diff = await db.on_connection(
+        lambda connection: compare_metadata(MigrationContext.configure(connection), Base.metadata))
     await db.close()
     assert diff == []

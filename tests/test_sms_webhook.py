@@ -2,7 +2,7 @@
 
 import asyncio
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from storage.models import Conversation, Decision, DeliveryReport, Message, OutboxItem, SmsOptOut
 from tests.conftest import twilio_fixture
@@ -193,8 +193,7 @@ async def test_card_numbers_are_masked_before_storage(service):
 
 
 async def test_an_internal_failure_answers_500_and_keeps_nothing_half_done(service):
-    async with service.db.engine.begin() as conn:
-        await conn.execute(text("DROP TABLE decisions"))
+    await service.sql("DROP TABLE decisions")
     form = twilio_fixture("sms_inbound", From=EMILY, Body="Where is my order?")
     response = await service.post_signed("/twilio/sms", form)
     assert response.status == 500
