@@ -97,11 +97,11 @@ class CaseDesk:
                             {**decision.facts, "written_in": written_in,
                              "customer_language": case.customer_language})
             record_decision(session, held, now, conversation_id=case.conversation_id,
-                            case_id=case.id, message_id=message.id)
+                            case_id=case.id, message=message)
             log_case_event(session, case.id, "held_for_translation", "service", now)
             return
         self._conclude(session, case, order, decision, now, status=ANSWERED,
-                             seller_text=answer.text, message_id=message.id)
+                             seller_text=answer.text, message=message)
 
     def remind(self, session: Session, case: Case, now: datetime) -> None:
         order = session.get(Order, case.order_id)
@@ -128,13 +128,13 @@ class CaseDesk:
 
     def _conclude(self, session: Session, case: Case, order: Order,
                         decision: Decision, now: datetime, *, status: str,
-                        seller_text: str | None = None, message_id: int | None = None) -> None:
+                        seller_text: str | None = None, message: Message | None = None) -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
         if decision.outcome in _CANCELS_ORDER and order.status != "Canceled":
             order.status = "Canceled"
         case.status, case.closed_at = status, now
         record_decision(session, decision, now, conversation_id=case.conversation_id,
-                        case_id=case.id, message_id=message_id)
+                        case_id=case.id, message=message)
         log_case_event(session, case.id, status, "seller" if seller_text else "sweeper", now,
                        outcome=decision.outcome, reasons=list(decision.reasons))
         conversation = session.get(Conversation, case.conversation_id)

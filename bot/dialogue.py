@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import case_rules, delivery
@@ -23,6 +22,7 @@ from bot.product_answers import answer_product_question
 from bot.scope import COVERED, check_coverage
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
 from storage.models import Conversation, Message, Order
+from storage.queries import RECENT_ORDERS_BY_EMAIL, RECENT_ORDERS_BY_PHONE
 
 ORDER_INTENTS = {
     "order_status", "not_received", "cancel_order", "change_address", "return_request",
@@ -49,28 +49,41 @@ class TurnResult:
 
 class CustomerTurn:
     def __init__(self, session: Session, desk: CaseDesk, policy: MarketplacePolicy,
-                 conversation: Conversation, message: Message, now: datetime) -> None:
+                 conversation: Conversation, text: str, now: datetime) -> None:
         self.session = session
         self.desk = desk
         self.policy = policy
         self.conversation = conversation
-        self.message = message
-        self.text = message.body
+        self.text = text
         self.now = now
         self.state: dict[str, Any] = dict(conversation.state or {})
         self.says: list[Say] = []
+        self.message: Message | None = None
+        self.language = policy.default_language
+        self.intent = "other"
+        self.unsupported_language: str | None = None
 
-    # -- entry point -------------------------------------------------------------------
+    # -- entry points ------------------------------------------------------------------
 
-    def run(self) -> TurnResult:
+    def understand(self) -> tuple[str, str]:
+        """The language to answer in and what the customer wants; writes nothing."""
+        self.language = self._language()
+        intents = detect_intents(self.text, self.language)
+        self.intent = intents[0] if intents else "other"
+        if self.intent in ("other", "greeting") and find_order_ids(self.text):
+            self.intent = "order_status"  # an order number on its own asks where the order is
+        return self.language, self.intent
+
+    def run(self, message: Message) -> TurnResult:
+        """Answer the stored `message`, recording every decision against it."""
+        self.message = message
+        lang, intent = self.language, self.intent
         self._forget_stale_topic()
-        lang = self._language()
-        intents = detect_intents(self.text, lang)
-        intent = intents[0] if intents else "other"
-        if intent in ("other", "greeting") and find_order_ids(self.text):
-            intent = "order_status"  # an order number on its own asks where the order is
-        self.message.language, self.message.intent = lang, intent
-
+        if self.unsupported_language:
+            self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
+                                 {"detected": self.unsupported_language}))
+            self.state["unsupported_language"] = self.unsupported_language
+            self.say("language_unsupported")
         handled = self._continue_pending(intent, lang)
         if not handled:
             self._act(intent, self.text)
@@ -85,11 +98,7 @@ class CustomerTurn:
     def _language(self) -> str:
         detected = detect_language(self.text)
         if detected and detected not in self.policy.customer_languages:
-            self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
-                                 {"detected": detected}))
-            self.state["unsupported_language"] = detected
-            self.say("language_unsupported")
-            detected = None
+            self.unsupported_language, detected = detected, None
         buyer_language = None
         if not self.conversation.language:
             orders = self._own_orders()
@@ -168,15 +177,11 @@ class CustomerTurn:
 
     def _own_orders(self) -> list[Order]:
         # Buyer emails are stored lower-cased and phones in E.164: plain equality uses the index.
-        if Channel(self.conversation.channel) is Channel.EMAIL:
-            matches = Order.buyer_email == self.conversation.customer_address.lower()
-        else:
-            matches = Order.buyer_phone == self.conversation.customer_address
-        since = self.now - self.policy.recent_orders
-        orders = self.session.scalars(
-            select(Order).where(matches, Order.purchased_at >= since)
-            .order_by(Order.purchased_at.desc())).unique().all()
-        return list(orders)
+        by_email = Channel(self.conversation.channel) is Channel.EMAIL
+        statement = RECENT_ORDERS_BY_EMAIL if by_email else RECENT_ORDERS_BY_PHONE
+        return list(self.session.scalars(statement, {
+            "address": self.conversation.customer_address.lower(),
+            "since": self.now - self.policy.recent_orders}).unique().all())
 
     def _owns(self, order: Order) -> bool:
         address = self.conversation.customer_address.lower()
@@ -356,4 +361,4 @@ class CustomerTurn:
 
     def decide(self, decision: Decision) -> None:
         record_decision(self.session, decision, self.now,
-                        conversation_id=self.conversation.id, message_id=self.message.id)
+                        conversation_id=self.conversation.id, message=self.message)

@@ -9,15 +9,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.messages import Decision
-from storage.models import CaseEvent
+from storage.models import CaseEvent, Message
 from storage.models import Decision as DecisionRow
 
 
 def record_decision(session: Session, decision: Decision, now: datetime, *,
                     conversation_id: int | None = None, case_id: int | None = None,
-                    message_id: int | None = None) -> DecisionRow:
+                    message: Message | None = None) -> DecisionRow:
+    """Record a decision, against the message that led to it when there is one (that
+    message may not be written yet: it goes out in the same flush)."""
     row = DecisionRow(
-        conversation_id=conversation_id, case_id=case_id, message_id=message_id,
+        conversation_id=conversation_id, case_id=case_id, message=message,
         outcome=decision.outcome, reasons=list(decision.reasons), facts=dict(decision.facts),
         created_at=now,
     )

@@ -21,6 +21,7 @@ from storage.models import DeliveryReport, Message, OutboxItem, SmsOptOut
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED, SUPPRESSED = "pending", "sending", "sent", "failed", "suppressed"
+QUEUED = "csba.outbox_queued"
 
 
 class PermanentSendError(Exception):
@@ -38,7 +39,13 @@ def enqueue(session: Session, outbound: OutboundMessage, now: datetime,
         message=message, status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
     )
     session.add(item)
+    session.info[QUEUED] = True
     return item
+
+
+def queued_in(session: Session) -> bool:
+    """Whether this transaction put anything in the outbox (so the dispatcher has work)."""
+    return session.info.get(QUEUED, False)
 
 
 def as_outbound(item: OutboxItem) -> OutboundMessage:

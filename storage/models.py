@@ -162,6 +162,7 @@ class Decision(Base):
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message: Mapped[Message | None] = relationship()
     outcome: Mapped[str] = mapped_column(String(64))
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
