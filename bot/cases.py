@@ -42,8 +42,8 @@ class CaseDesk:
                                Case.status.in_(OPEN_STATUSES)).limit(1))
 
     def open(self, session: Session, conversation: Conversation, order: Order,
-                   kind: str, customer_text: str, now: datetime, *, language: str,
-                   details: dict | None = None) -> Case:
+             kind: str, customer_text: str, now: datetime, *, language: str,
+             details: dict | None = None) -> Case:
         """Open a case (or return the one already open for this order and question)."""
         existing = self.find_open(session, order.order_id, kind)
         if existing is not None:
@@ -60,12 +60,12 @@ class CaseDesk:
         session.flush()
         log_case_event(session, case.id, "opened", "service", now, customer_text, kind=kind)
         self.outgoing.to_seller(session, case, order.seller, "case_request", now,
-                                      order=order, reminder=False)
+                                order=order, reminder=False)
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
     def receive_reply(self, session: Session, case: Case, inbound: InboundMessage,
-                            message: Message, now: datetime) -> None:
+                      message: Message, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
         from a registered address of the case's seller and the case is still open."""
         order = session.get(Order, case.order_id)
@@ -79,7 +79,7 @@ class CaseDesk:
             log_case_event(session, case.id, "reply_not_accepted", sender, now, inbound.text,
                            reason="unregistered_address")
             self.outgoing.to_seller(session, case, seller, "reply_not_accepted", now,
-                                          order=order, unregistered=sender)
+                                    order=order, unregistered=sender)
             return
         if case.status not in OPEN_STATUSES:
             log_case_event(session, case.id, "reply_after_close", sender, now, inbound.text)
@@ -101,14 +101,14 @@ class CaseDesk:
             log_case_event(session, case.id, "held_for_translation", "service", now)
             return
         self._conclude(session, case, order, decision, now, status=ANSWERED,
-                             seller_text=answer.text, message=message)
+                       seller_text=answer.text, message=message)
 
     def remind(self, session: Session, case: Case, now: datetime) -> None:
         order = session.get(Order, case.order_id)
         case.reminded_at = now
         log_case_event(session, case.id, "reminder_sent", "sweeper", now)
         self.outgoing.to_seller(session, case, order.seller, "case_request", now,
-                                      order=order, reminder=True)
+                                order=order, reminder=True)
 
     def resolve_on_silence(self, session: Session, case: Case, now: datetime) -> Decision:
         order = session.get(Order, case.order_id)
@@ -117,18 +117,18 @@ class CaseDesk:
         return decision
 
     def tell_seller_offer_accepted(self, session: Session, case_id: int, order: Order,
-                                         now: datetime) -> None:
+                                   now: datetime) -> None:
         """The customer took the cancellation offered when the seller stayed silent."""
         case = session.get(Case, case_id)
         log_case_event(session, case.id, "offer_accepted", case.customer_address, now,
                        outcome="canceled_refunded")
         self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
-                                      order=order, outcome="canceled_refunded", on_silence=False,
-                                      offer_accepted=True)
+                                order=order, outcome="canceled_refunded", on_silence=False,
+                                offer_accepted=True)
 
     def _conclude(self, session: Session, case: Case, order: Order,
-                        decision: Decision, now: datetime, *, status: str,
-                        seller_text: str | None = None, message: Message | None = None) -> None:
+                  decision: Decision, now: datetime, *, status: str,
+                  seller_text: str | None = None, message: Message | None = None) -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
         if decision.outcome in _CANCELS_ORDER and order.status != "Canceled":
             order.status = "Canceled"
@@ -148,12 +148,12 @@ class CaseDesk:
             "rma": f"RMA-{case.id:06d}" if decision.outcome == "free_return_authorized" else None,
         })
         self.outgoing.to_customer(session, conversation, [say], case.customer_language,
-                                        now, thread=self._customer_thread(session, case),
-                                        case=case)
+                                  now, thread=self._customer_thread(session, case),
+                                  case=case)
         self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
-                                      order=order, outcome=decision.outcome,
-                                      on_silence=status == RESOLVED_ON_SILENCE,
-                                      offer_accepted=False)
+                                order=order, outcome=decision.outcome,
+                                on_silence=status == RESOLVED_ON_SILENCE,
+                                offer_accepted=False)
 
     def _customer_thread(self, session: Session, case: Case) -> EmailThread | None:
         """Email news threads onto the customer's last message in the conversation."""

@@ -189,8 +189,8 @@ class ConversationEngine:
         return "suppressed" if opted_out else None
 
     def _reply(self, session: Session, conversation: Conversation,
-                     inbound: InboundMessage, says: list[Say], lang: str,
-                     now) -> OutboundMessage:
+               inbound: InboundMessage, says: list[Say], lang: str,
+               now) -> OutboundMessage:
         thread = None
         if inbound.channel is Channel.EMAIL:
             thread = EmailThread(inbound.external_id, inbound.references, inbound.subject)

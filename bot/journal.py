@@ -30,6 +30,6 @@ def record_decision(session: Session, decision: Decision, now: datetime, *,
 def log_case_event(session: Session, case_id: int, event: str, actor: str, now: datetime,
                    body: str = "", **data: Any) -> CaseEvent:
     row = CaseEvent(case_id=case_id, kind=event, actor=actor, body=body, data=data,
-                      created_at=now)
+                    created_at=now)
     session.add(row)
     return row
