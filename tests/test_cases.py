@@ -1,13 +1,17 @@
 """Seller cases end to end: the case email, the seller's reply by email, the relay to the
 customer, and resolution on the seller's silence through `csba sweep`."""
 
+import asyncio
 import json
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.app import create_app
+from bot.clock import FixedClock
 from storage.models import Case, CaseEvent, Decision, Order
-from tests.conftest import email_fixture
+from tests.conftest import NOW, Service, email_fixture
 
 VALENTINA = "+15555550113"   # Spanish; two orders from the Chinese seller, one unshipped
 EMILY = "+15555550103"       # English; one order from the US seller, in transit
@@ -209,3 +213,24 @@ async def test_cancellation_offered_on_silence_is_carried_out_when_the_customer_
     notice = service.mail.to(US_SELLER)[-1].get_body(("plain",)).get_content()
     assert "The customer accepted the cancellation we offered when case 1 went unanswered." in notice
     assert "Order 113-5521907-2049386 was canceled and the customer refunded $79.99." in notice
+
+
+async def test_the_background_sweeper_and_dispatcher_do_it_on_their_own(aiohttp_client, settings,
+                                                                         twilio_fake, mail_sink):
+    clock = FixedClock(NOW)
+    fast = settings.with_overrides(sweep_interval_seconds=0.05, outbox_poll_seconds=0.05)
+    client = await aiohttp_client(create_app(fast, clock=clock, demo=True, background=True))
+    service = Service(client, fast, clock, twilio_fake, mail_sink)
+    await service.sms(EMILY, "Does it come in a gift box?")
+    for _ in range(100):
+        if service.mail.to(US_SELLER):
+            break
+        await asyncio.sleep(0.05)
+    assert service.mail.to(US_SELLER), "the case email was not sent by the dispatcher"
+    clock.set(NOW + timedelta(hours=24))
+    for _ in range(100):
+        if twilio_fake.sent:
+            break
+        await asyncio.sleep(0.05)
+    assert [m["To"] for m in twilio_fake.sent] == [EMILY]
+    assert (await service.scalar(select(Case.status))) == "resolved_on_silence"
