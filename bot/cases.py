@@ -6,18 +6,26 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row
 
 from bot import case_rules
-from bot.facts import order_facts
+from bot.facts import OrderFacts
 from bot.journal import log_case_event, record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Decision, InboundMessage
+from bot.orders import load_order
 from bot.outgoing import EmailThread, Outgoing, Say
 from bot.understanding import detect_language
-from storage.models import Case, Conversation, Message, Order
+from storage import cases as case_store
+from storage.conversations import (
+    conversation,
+    last_inbound_message,
+    save_conversation,
+    update_message,
+)
+from storage.orders import set_order_status
 
 log = logging.getLogger(__name__)
 
@@ -36,134 +44,128 @@ class CaseDesk:
         self.outgoing = outgoing
         self.policy = policy
 
-    def find_open(self, session: Session, order_id: str, kind: str) -> Case | None:
-        return session.scalar(
-            select(Case).where(Case.order_id == order_id, Case.kind == kind,
-                               Case.status.in_(OPEN_STATUSES)).limit(1))
+    def find_open(self, connection: Connection, order_id: str, kind: str) -> Row | None:
+        return case_store.open_case_for(connection, order_id, kind, OPEN_STATUSES)
 
-    def open(self, session: Session, conversation: Conversation, order: Order,
-             kind: str, customer_text: str, now: datetime, *, language: str,
-             details: dict | None = None) -> Case:
+    def open(self, connection: Connection, conversation: Any, order: OrderFacts, kind: str,
+             customer_text: str, now: datetime, *, language: str,
+             details: dict | None = None) -> Row:
         """Open a case (or return the one already open for this order and question)."""
-        existing = self.find_open(session, order.order_id, kind)
+        existing = self.find_open(connection, order.order_id, kind)
         if existing is not None:
             return existing
-        case = Case(
-            token=secrets.token_hex(10), kind=kind, status=OPEN,
-            conversation_id=conversation.id, order_id=order.order_id, seller_id=order.seller_id,
+        case = case_store.insert_case(
+            connection, token=secrets.token_hex(10), kind=kind, status=OPEN,
+            conversation_id=conversation.id, order_id=order.order_id, seller_id=order.seller.id,
             customer_channel=conversation.channel, customer_address=conversation.customer_address,
             customer_language=language, customer_text=customer_text, details=details or {},
             opened_at=now, reminder_at=now + self.policy.case_reminder,
             deadline_at=now + self.policy.case_deadline,
         )
-        session.add(case)
-        session.flush()
-        log_case_event(session, case.id, "opened", "service", now, customer_text, kind=kind)
-        self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+        log_case_event(connection, case.id, "opened", "service", now, customer_text, kind=kind)
+        self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
                                 order=order, reminder=False)
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
-    def receive_reply(self, session: Session, case: Case, inbound: InboundMessage,
-                      message: Message, now: datetime) -> None:
+    def receive_reply(self, connection: Connection, case: Row, inbound: InboundMessage,
+                      message_id: int, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
         from a registered address of the case's seller and the case is still open."""
-        order = session.get(Order, case.order_id)
+        order = load_order(connection, case.order_id)
         seller = order.seller
-        message.case_id, message.conversation_id = case.id, case.conversation_id
+        update_message(connection, message_id, case_id=case.id,
+                       conversation_id=case.conversation_id)
         sender = inbound.sender.lower()
         if inbound.automatic:
-            log_case_event(session, case.id, "automatic_reply_ignored", sender, now, inbound.text)
+            log_case_event(connection, case.id, "automatic_reply_ignored", sender, now,
+                           inbound.text)
             return
         if sender not in seller.registered_addresses():
-            log_case_event(session, case.id, "reply_not_accepted", sender, now, inbound.text,
+            log_case_event(connection, case.id, "reply_not_accepted", sender, now, inbound.text,
                            reason="unregistered_address")
-            self.outgoing.to_seller(session, case, seller, "reply_not_accepted", now,
+            self.outgoing.to_seller(connection, case, seller, "reply_not_accepted", now,
                                     order=order, unregistered=sender)
             return
         if case.status not in OPEN_STATUSES:
-            log_case_event(session, case.id, "reply_after_close", sender, now, inbound.text)
-            self.outgoing.to_seller(session, case, seller, "case_closed", now, order=order)
+            log_case_event(connection, case.id, "reply_after_close", sender, now, inbound.text)
+            self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order)
             return
-        log_case_event(session, case.id, "seller_reply", sender, now, inbound.text)
+        log_case_event(connection, case.id, "seller_reply", sender, now, inbound.text)
         answer = case_rules.read_seller_reply(inbound.text)
         decision = case_rules.decide_on_answer(case.kind, answer)
         written_in = detect_language(answer.text)
         if (decision.outcome == "seller_answered" and written_in
                 and written_in != case.customer_language):
-            case.status = AWAITING_TRANSLATION
+            case_store.update_case(connection, case.id, status=AWAITING_TRANSLATION)
             held = Decision("held_for_translation",
                             (*decision.reasons, "case.free_text_in_other_language"),
                             {**decision.facts, "written_in": written_in,
                              "customer_language": case.customer_language})
-            record_decision(session, held, now, conversation_id=case.conversation_id,
-                            case_id=case.id, message=message)
-            log_case_event(session, case.id, "held_for_translation", "service", now)
+            record_decision(connection, held, now, conversation_id=case.conversation_id,
+                            case_id=case.id, message_id=message_id)
+            log_case_event(connection, case.id, "held_for_translation", "service", now)
             return
-        self._conclude(session, case, order, decision, now, status=ANSWERED,
-                       seller_text=answer.text, message=message)
+        self._conclude(connection, case, order, decision, now, status=ANSWERED,
+                       seller_text=answer.text, message_id=message_id)
 
-    def remind(self, session: Session, case: Case, now: datetime) -> None:
-        order = session.get(Order, case.order_id)
-        case.reminded_at = now
-        log_case_event(session, case.id, "reminder_sent", "sweeper", now)
-        self.outgoing.to_seller(session, case, order.seller, "case_request", now,
+    def remind(self, connection: Connection, case: Row, now: datetime) -> None:
+        order = load_order(connection, case.order_id)
+        case_store.update_case(connection, case.id, reminded_at=now)
+        log_case_event(connection, case.id, "reminder_sent", "sweeper", now)
+        self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
                                 order=order, reminder=True)
 
-    def resolve_on_silence(self, session: Session, case: Case, now: datetime) -> Decision:
-        order = session.get(Order, case.order_id)
-        decision = case_rules.decide_on_silence(case.kind, order_facts(order), now)
-        self._conclude(session, case, order, decision, now, status=RESOLVED_ON_SILENCE)
+    def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
+        order = load_order(connection, case.order_id)
+        decision = case_rules.decide_on_silence(case.kind, order, now)
+        self._conclude(connection, case, order, decision, now, status=RESOLVED_ON_SILENCE)
         return decision
 
-    def tell_seller_offer_accepted(self, session: Session, case_id: int, order: Order,
-                                   now: datetime) -> None:
+    def tell_seller_offer_accepted(self, connection: Connection, case_id: int,
+                                   order: OrderFacts, now: datetime) -> None:
         """The customer took the cancellation offered when the seller stayed silent."""
-        case = session.get(Case, case_id)
-        log_case_event(session, case.id, "offer_accepted", case.customer_address, now,
+        case = case_store.case_by_id(connection, case_id)
+        log_case_event(connection, case.id, "offer_accepted", case.customer_address, now,
                        outcome="canceled_refunded")
-        self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+        self.outgoing.to_seller(connection, case, order.seller, "case_resolved", now,
                                 order=order, outcome="canceled_refunded", on_silence=False,
                                 offer_accepted=True)
 
-    def _conclude(self, session: Session, case: Case, order: Order,
+    def _conclude(self, connection: Connection, case: Row, order: OrderFacts,
                   decision: Decision, now: datetime, *, status: str,
-                  seller_text: str | None = None, message: Message | None = None) -> None:
+                  seller_text: str | None = None, message_id: int | None = None) -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
         if decision.outcome in _CANCELS_ORDER and order.status != "Canceled":
-            order.status = "Canceled"
-        case.status, case.closed_at = status, now
-        record_decision(session, decision, now, conversation_id=case.conversation_id,
-                        case_id=case.id, message=message)
-        log_case_event(session, case.id, status, "seller" if seller_text else "sweeper", now,
+            set_order_status(connection, order.order_id, "Canceled")
+            order = order.with_status("Canceled")
+        case_store.update_case(connection, case.id, status=status, closed_at=now)
+        record_decision(connection, decision, now, conversation_id=case.conversation_id,
+                        case_id=case.id, message_id=message_id)
+        log_case_event(connection, case.id, status, "seller" if seller_text else "sweeper", now,
                        outcome=decision.outcome, reasons=list(decision.reasons))
-        conversation = session.get(Conversation, case.conversation_id)
+        customer = conversation(connection, case.conversation_id)
         if decision.outcome == "cancellation_offered":
-            conversation.state = {**conversation.state, "last_activity_at": now.isoformat(),
-                                  "offer": {"order_id": order.order_id, "case_id": case.id}}
+            save_conversation(connection, customer.id, state={
+                **customer.state, "last_activity_at": now.isoformat(),
+                "offer": {"order_id": order.order_id, "case_id": case.id}})
         say = Say("case_update", {
             "case": case, "order": order, "outcome": decision.outcome,
             "seller_text": seller_text if decision.outcome == "seller_answered" else None,
             "tracking_number": decision.facts.get("tracking_number"),
             "rma": f"RMA-{case.id:06d}" if decision.outcome == "free_return_authorized" else None,
         })
-        self.outgoing.to_customer(session, conversation, [say], case.customer_language,
-                                  now, thread=self._customer_thread(session, case),
-                                  case=case)
-        self.outgoing.to_seller(session, case, order.seller, "case_resolved", now,
+        self.outgoing.to_customer(connection, customer, [say], case.customer_language, now,
+                                  thread=self._customer_thread(connection, case), case=case)
+        self.outgoing.to_seller(connection, case, order.seller, "case_resolved", now,
                                 order=order, outcome=decision.outcome,
-                                on_silence=status == RESOLVED_ON_SILENCE,
-                                offer_accepted=False)
+                                on_silence=status == RESOLVED_ON_SILENCE, offer_accepted=False)
 
-    def _customer_thread(self, session: Session, case: Case) -> EmailThread | None:
+    def _customer_thread(self, connection: Connection, case: Row) -> EmailThread | None:
         """Email news threads onto the customer's last message in the conversation."""
         if case.customer_channel != "email":
             return None
-        last = session.scalar(
-            select(Message).where(Message.conversation_id == case.conversation_id,
-                                  Message.direction == "in", Message.case_id.is_(None))
-            .order_by(Message.id.desc()).limit(1))
+        last = last_inbound_message(connection, case.conversation_id)
         if last is None or not last.external_id:
             return None
         return EmailThread(last.external_id, (), last.subject)
-

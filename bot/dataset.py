@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from bot.identifiers import to_e164
+from storage import orders as store
 from storage.db import Database
-from storage.models import Order, OrderItem, Product, Seller
 
 FULFILLMENT = {"MFN", "AFN", "SFP"}
 STATUSES = {"Pending", "Unshipped", "Shipped", "Delivered", "Canceled"}
@@ -59,52 +59,57 @@ async def load_dataset(db: Database, data: dict) -> LoadReport:
     """Upsert sellers, products and orders in one transaction: all or nothing."""
     if not isinstance(data, dict):
         raise DatasetError("a data set is a JSON object with sellers, products and orders")
-    return await db.run(lambda session: _load(session, data))
+    return await db.run(lambda connection: _load(connection, data))
 
 
-def _load(session: Session, data: dict) -> LoadReport:
-    sellers = [_upsert_seller(session, s) for s in data.get("sellers", [])]
-    session.flush()
-    products = [_upsert_product(session, p) for p in data.get("products", [])]
-    session.flush()
-    orders = [_upsert_order(session, o) for o in data.get("orders", [])]
+def _load(connection: Connection, data: dict) -> LoadReport:
+    sellers = data.get("sellers", [])
+    products = data.get("products", [])
+    orders = data.get("orders", [])
+    for raw in sellers:
+        store.upsert_seller(connection, _seller(raw))
+    for raw in products:
+        store.upsert_product(connection, _product(raw))
+    for raw in orders:
+        values, items = _order(connection, raw)
+        store.upsert_order(connection, values, items)
     return LoadReport(len(sellers), len(products), len(orders))
 
 
-def _upsert_seller(session: Session, raw: dict) -> Seller:
+def _seller(raw: dict) -> dict:
     where = f"seller {raw.get('id', '?')}"
-    seller = session.get(Seller, _need(raw, "id", where)) or Seller(id=raw["id"])
-    seller.name = _need(raw, "name", where)
-    seller.email = _need(raw, "email", where).lower()
-    seller.addresses = [a.lower() for a in raw.get("addresses", [])]
-    seller.language = raw.get("language") or "en"
-    seller.timezone = raw.get("timezone")
-    seller.enrolled_at = _when(raw.get("enrolled_at"), f"{where} enrolled_at")
-    seller.opted_out_at = _when(raw.get("opted_out_at"), f"{where} opted_out_at")
-    seller.return_address_country = (raw.get("return_address_country") or "US").upper()
-    seller.returnless_refund_max = _money(raw.get("returnless_refund_max", 0), where)
-    session.add(seller)
-    return seller
+    return {
+        "id": _need(raw, "id", where),
+        "name": _need(raw, "name", where),
+        "email": _need(raw, "email", where).lower(),
+        "addresses": [a.lower() for a in raw.get("addresses", [])],
+        "language": raw.get("language") or "en",
+        "timezone": raw.get("timezone"),
+        "enrolled_at": _when(raw.get("enrolled_at"), f"{where} enrolled_at"),
+        "opted_out_at": _when(raw.get("opted_out_at"), f"{where} opted_out_at"),
+        "return_address_country": (raw.get("return_address_country") or "US").upper(),
+        "returnless_refund_max": _money(raw.get("returnless_refund_max", 0), where),
+    }
 
 
-def _upsert_product(session: Session, raw: dict) -> Product:
+def _product(raw: dict) -> dict:
     where = f"product {raw.get('asin', '?')}"
-    product = session.get(Product, _need(raw, "asin", where)) or Product(asin=raw["asin"])
-    product.seller_id = _need(raw, "seller_id", where)
-    product.sku = raw.get("sku") or ""
-    product.title = _need(raw, "title", where)
-    product.category = raw.get("category") or ""
-    product.bullets = list(raw.get("bullets") or [])
-    product.description = raw.get("description") or ""
-    product.attributes = dict(raw.get("attributes") or {})
-    product.price = _money(_need(raw, "price", where), f"{where} price")
-    product.currency = raw.get("currency") or "USD"
-    product.returnable = bool(raw.get("returnable", True))
-    session.add(product)
-    return product
+    return {
+        "asin": _need(raw, "asin", where),
+        "seller_id": _need(raw, "seller_id", where),
+        "sku": raw.get("sku") or "",
+        "title": _need(raw, "title", where),
+        "category": raw.get("category") or "",
+        "bullets": list(raw.get("bullets") or []),
+        "description": raw.get("description") or "",
+        "attributes": dict(raw.get("attributes") or {}),
+        "price": _money(_need(raw, "price", where), f"{where} price"),
+        "currency": raw.get("currency") or "USD",
+        "returnable": bool(raw.get("returnable", True)),
+    }
 
 
-def _upsert_order(session: Session, raw: dict) -> Order:
+def _order(connection: Connection, raw: dict) -> tuple[dict, list[dict]]:
     where = f"order {raw.get('order_id', '?')}"
     order_id = _need(raw, "order_id", where)
     if not ORDER_ID.fullmatch(order_id):
@@ -117,35 +122,36 @@ def _upsert_order(session: Session, raw: dict) -> Order:
     phone = buyer.get("phone")
     if phone and to_e164(phone) is None:
         raise DatasetError(f"{where}: buyer phone {phone!r} is not a phone number")
+    ship_to = raw.get("ship_to") or {}
     shipment = raw.get("shipment") or {}
-    order = session.get(Order, order_id) or Order(order_id=order_id)
-    order.seller_id = _need(raw, "seller_id", where)
-    order.fulfillment = raw["fulfillment"]
-    order.purchased_at = _when(raw.get("purchased_at"), f"{where} purchased_at", required=True)
-    order.buyer_name = buyer.get("name") or ""
-    order.buyer_email = (buyer.get("email") or "").lower() or None
-    order.buyer_phone = to_e164(phone) if phone else None
-    order.buyer_language = buyer.get("language")
-    order.ship_postal_code = str((raw.get("ship_to") or {}).get("postal_code") or "")
-    order.ship_country = ((raw.get("ship_to") or {}).get("country") or "US").upper()
-    order.status = raw["status"]
+    values = {
+        "order_id": order_id,
+        "seller_id": _need(raw, "seller_id", where),
+        "fulfillment": raw["fulfillment"],
+        "purchased_at": _when(raw.get("purchased_at"), f"{where} purchased_at", required=True),
+        "buyer_name": buyer.get("name") or "",
+        "buyer_email": (buyer.get("email") or "").lower() or None,
+        "buyer_phone": to_e164(phone) if phone else None,
+        "buyer_language": buyer.get("language"),
+        "ship_postal_code": str(ship_to.get("postal_code") or ""),
+        "ship_country": (ship_to.get("country") or "US").upper(),
+        "status": raw["status"],
+        "carrier": shipment.get("carrier"),
+        "tracking_number": shipment.get("tracking_number"),
+        "shipped_at": _when(shipment.get("shipped_at"), f"{where} shipped_at"),
+        "delivered_at": _when(shipment.get("delivered_at"), f"{where} delivered_at"),
+    }
     for name in ("latest_ship_date", "earliest_delivery_date", "latest_delivery_date"):
-        setattr(order, name, _when(raw.get(name), f"{where} {name}"))
-    order.carrier = shipment.get("carrier")
-    order.tracking_number = shipment.get("tracking_number")
-    order.shipped_at = _when(shipment.get("shipped_at"), f"{where} shipped_at")
-    order.delivered_at = _when(shipment.get("delivered_at"), f"{where} delivered_at")
+        values[name] = _when(raw.get(name), f"{where} {name}")
     items = raw.get("items") or []
     if not items:
         raise DatasetError(f"{where}: an order needs at least one item")
-    new_items = []
+    rows = []
     for position, item in enumerate(items):
-        product = session.get(Product, _need(item, "asin", f"{where} item {position}"))
-        if product is None:
-            raise DatasetError(f"{where}: item {item['asin']} is not a known product")
-        new_items.append(OrderItem(position=position, asin=item["asin"],
-                                   quantity=int(item.get("quantity", 1)),
-                                   price=_money(item.get("price", product.price), where)))
-    order.items = new_items
-    session.add(order)
-    return order
+        asin = _need(item, "asin", f"{where} item {position}")
+        price = store.product_price(connection, asin)
+        if price is None:
+            raise DatasetError(f"{where}: item {asin} is not a known product")
+        rows.append({"position": position, "asin": asin, "quantity": int(item.get("quantity", 1)),
+                     "price": _money(item.get("price", price), where)})
+    return values, rows

@@ -1,6 +1,6 @@
 """One customer turn: who is asking, about which order, what they want, and the answer.
-Reads and writes through the session it is given; the rules it applies are the pure modules
-(understanding, scope, delivery, product answers)."""
+Reads and writes through the connection it is given; the rules it applies are the pure
+modules (understanding, scope, delivery, product answers)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row
 
 from bot import case_rules, delivery
 from bot.cases import CaseDesk
-from bot.facts import OrderFacts, order_facts
+from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_postal_code, same_postal_code
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision
+from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.product_answers import answer_product_question
 from bot.scope import COVERED, check_coverage
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
-from storage.models import Conversation, Message, Order
-from storage.queries import RECENT_ORDERS_BY_EMAIL, RECENT_ORDERS_BY_PHONE
+from storage.conversations import save_conversation, update_message
+from storage.orders import set_order_status
 
 ORDER_INTENTS = {
     "order_status", "not_received", "cancel_order", "change_address", "return_request",
@@ -48,9 +49,9 @@ class TurnResult:
 
 
 class CustomerTurn:
-    def __init__(self, session: Session, desk: CaseDesk, policy: MarketplacePolicy,
-                 conversation: Conversation, text: str, now: datetime) -> None:
-        self.session = session
+    def __init__(self, connection: Connection, desk: CaseDesk, policy: MarketplacePolicy,
+                 conversation: Row, text: str, now: datetime) -> None:
+        self.connection = connection
         self.desk = desk
         self.policy = policy
         self.conversation = conversation
@@ -58,9 +59,11 @@ class CustomerTurn:
         self.now = now
         self.state: dict[str, Any] = dict(conversation.state or {})
         self.says: list[Say] = []
-        self.message: Message | None = None
+        self.message_id: int | None = None
         self.language = policy.default_language
         self.intent = "other"
+        self.answered_intent = "other"  # what the turn turned out to be about
+        self.focus_order_id: str | None = conversation.order_id
         self.unsupported_language: str | None = None
 
     # -- entry points ------------------------------------------------------------------
@@ -74,10 +77,11 @@ class CustomerTurn:
             self.intent = "order_status"  # an order number on its own asks where the order is
         return self.language, self.intent
 
-    def run(self, message: Message) -> TurnResult:
-        """Answer the stored `message`, recording every decision against it."""
-        self.message = message
+    def run(self, message_id: int) -> TurnResult:
+        """Answer the stored message, recording every decision against it."""
+        self.message_id = message_id
         lang, intent = self.language, self.intent
+        self.answered_intent = intent
         self._forget_stale_topic()
         if self.unsupported_language:
             self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
@@ -88,9 +92,10 @@ class CustomerTurn:
         if not handled:
             self._act(intent, self.text)
         self.state["last_activity_at"] = self.now.isoformat()
-        self.conversation.state = self.state
-        self.conversation.language = lang
-        self.conversation.updated_at = self.now
+        save_conversation(self.connection, self.conversation.id, state=self.state, language=lang,
+                          order_id=self.focus_order_id, updated_at=self.now)
+        if self.answered_intent != intent:
+            update_message(self.connection, message_id, intent=self.answered_intent)
         return TurnResult(self.says, lang)
 
     # -- language and topic ------------------------------------------------------------
@@ -118,7 +123,7 @@ class CustomerTurn:
     def _continue_pending(self, intent: str, lang: str) -> bool:
         offer = self.state.pop("offer", None)
         if offer and intent in ("affirm", "cancel_order"):
-            order = self.session.get(Order, offer["order_id"])
+            order = load_order(self.connection, offer["order_id"])
             if order is not None:
                 self._cancel_after_offer(order, offer["case_id"])
                 return True
@@ -137,14 +142,14 @@ class CustomerTurn:
             index = choose_option(self.text, labels, lang)
             if index is not None:
                 self.state.pop("pending")
-                order = self.session.get(Order, pending["options"][index]["order_id"])
-                self.message.intent = pending["intent"]
+                order = load_order(self.connection, pending["options"][index]["order_id"])
+                self.answered_intent = pending["intent"]
                 self._act_on_order(pending["intent"], pending["text"], order)
                 return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")
             wanted = pending["intent"] if intent in ("other", "affirm") else intent
-            self.message.intent = wanted
+            self.answered_intent = wanted
             self._act(wanted, f"{pending['text']}\n{self.text}")
             return True
         if intent in ("other", "affirm", "deny") and not explicit_order:
@@ -175,29 +180,26 @@ class CustomerTurn:
         failures = self.state.get("failed_verifications", {})
         return failures.get("count", 0) if failures.get("date") == self._today() else 0
 
-    def _own_orders(self) -> list[Order]:
-        # Buyer emails are stored lower-cased and phones in E.164: plain equality uses the index.
-        by_email = Channel(self.conversation.channel) is Channel.EMAIL
-        statement = RECENT_ORDERS_BY_EMAIL if by_email else RECENT_ORDERS_BY_PHONE
-        return list(self.session.scalars(statement, {
-            "address": self.conversation.customer_address.lower(),
-            "since": self.now - self.policy.recent_orders}).unique().all())
+    def _own_orders(self) -> list[OrderFacts]:
+        return recent_orders(self.connection, Channel(self.conversation.channel),
+                             self.conversation.customer_address,
+                             self.now - self.policy.recent_orders)
 
-    def _owns(self, order: Order) -> bool:
+    def _owns(self, order: OrderFacts) -> bool:
         address = self.conversation.customer_address.lower()
         if Channel(self.conversation.channel) is Channel.EMAIL:
             return (order.buyer_email or "").lower() == address
         return (order.buyer_phone or "") == self.conversation.customer_address
 
     def _verify_postal_code(self, pending: dict, postal: str) -> None:
-        order = self.session.get(Order, pending["order_id"])
+        order = load_order(self.connection, pending["order_id"])
         facts = {"order_id": pending["order_id"], "attempt": self._failures_today() + 1}
         if order is not None and same_postal_code(postal, order.ship_postal_code):
             self.state.pop("pending")
             verified = self._verified_today() | {order.order_id}
             self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
             self.decide(Decision("identity_verified", ("identity.order_id_and_postal_code",), facts))
-            self.message.intent = pending["intent"]
+            self.answered_intent = pending["intent"]
             self._act_on_order(pending["intent"], pending["text"], order)
             return
         failures = self._failures_today() + 1
@@ -221,10 +223,10 @@ class CustomerTurn:
         if order is not None:
             self._act_on_order(intent, text, order)
 
-    def _which_order(self, intent: str, text: str) -> Order | None:
+    def _which_order(self, intent: str, text: str) -> OrderFacts | None:
         mentioned = find_order_ids(text)
         if mentioned:
-            order = self.session.get(Order, mentioned[0])
+            order = load_order(self.connection, mentioned[0])
             if order is None:
                 self.decide(Decision("order_not_found", ("identity.unknown_order_id",),
                                      {"order_id": mentioned[0]}))
@@ -246,22 +248,21 @@ class CustomerTurn:
             self.say("ask_postal_code", order_id=order.order_id, again=False)
             return None
         own = self._own_orders()
-        verified = [o for o in [self.session.get(Order, oid)
-                                for oid in sorted(self._verified_today())] if o is not None]
-        candidates = own + [o for o in verified if o not in own]
+        known = {o.order_id for o in own}
+        verified = load_orders(self.connection, sorted(self._verified_today() - known))
+        candidates = own + verified
         if not candidates:
             self.state["pending"] = {"awaiting": "order_id", "intent": intent, "text": text}
             self.say("ask_order_id", again=False)
             return None
         if len(candidates) == 1:
             return candidates[0]
-        labels = [", ".join(i.product.title for i in o.items) for o in candidates]
+        labels = [", ".join(o.item_titles) for o in candidates]
         named = choose_by_name(text, labels)
         if named is not None:
             return candidates[named]
-        focus = self.state.get("focus")
         for order in candidates:
-            if order.order_id == focus:
+            if order.order_id == self.state.get("focus"):
                 return order
         options = [{"order_id": o.order_id, "label": label,
                     "purchased_at": o.purchased_at.isoformat()}
@@ -285,17 +286,15 @@ class CustomerTurn:
         else:
             self.say("not_understood")
 
-    def _act_on_order(self, intent: str, text: str, order: Order) -> None:
-        self.state["focus"] = order.order_id
-        self.conversation.order_id = order.order_id
-        facts = order_facts(order)
-        coverage = check_coverage(facts, self.policy)
+    def _act_on_order(self, intent: str, text: str, order: OrderFacts) -> None:
+        self.state["focus"] = self.focus_order_id = order.order_id
+        coverage = check_coverage(order, self.policy)
         if coverage.outcome != COVERED:
             self.decide(coverage)
             self.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
         if intent == "product_question":
-            self._answer_product_question(text, order, facts)
+            self._answer_product_question(text, order)
             return
         if intent in GENERAL_CASE_INTENTS:
             self.decide(Decision("case_opened", (f"dialogue.{intent}.seller_decides",),
@@ -303,10 +302,10 @@ class CustomerTurn:
             self._open_case(case_rules.GENERAL, order, text)
             return
         assess = {
-            "order_status": lambda: delivery.assess_order_status(facts, self.now, self.policy),
-            "not_received": lambda: delivery.assess_not_received(facts, self.now, self.policy),
-            "cancel_order": lambda: delivery.assess_cancellation(facts, self.now),
-            "change_address": lambda: delivery.assess_address_change(facts, self.now),
+            "order_status": lambda: delivery.assess_order_status(order, self.now, self.policy),
+            "not_received": lambda: delivery.assess_not_received(order, self.now, self.policy),
+            "cancel_order": lambda: delivery.assess_cancellation(order, self.now),
+            "change_address": lambda: delivery.assess_address_change(order, self.now),
         }[intent]
         decision = assess()
         self.decide(decision)
@@ -317,8 +316,8 @@ class CustomerTurn:
         else:
             self._open_case(kind, order, text)
 
-    def _answer_product_question(self, text: str, order: Order, facts: OrderFacts) -> None:
-        answer = answer_product_question(text, facts.items)
+    def _answer_product_question(self, text: str, order: OrderFacts) -> None:
+        answer = answer_product_question(text, order.items)
         if answer is None:
             self.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
                                  {"order_id": order.order_id, "question": text}))
@@ -330,28 +329,28 @@ class CustomerTurn:
                              {"asin": answer.asin, "evidence": answer.evidence}))
         self.say("product_answer", title=answer.title, evidence=answer.evidence)
 
-    def _open_case(self, kind: str, order: Order, text: str) -> None:
-        existing = self.desk.find_open(self.session, order.order_id, kind)
+    def _open_case(self, kind: str, order: OrderFacts, text: str) -> None:
+        existing = self.desk.find_open(self.connection, order.order_id, kind)
         case = existing or self.desk.open(
-            self.session, self.conversation, order, kind, text, self.now,
-            language=self.message.language)
+            self.connection, self.conversation, order, kind, text, self.now,
+            language=self.language)
         self.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
                  already_open=existing is not None)
 
-    def _cancel_after_offer(self, order: Order, case_id: int) -> None:
+    def _cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""
-        self.message.intent = "cancel_order"
-        facts = order_facts(order)
-        if facts.shipped or order.status == "Canceled":
-            decision = delivery.assess_cancellation(facts, self.now)
+        self.answered_intent = "cancel_order"
+        if order.shipped or order.status == "Canceled":
+            decision = delivery.assess_cancellation(order, self.now)
             self.decide(decision)
             self.say("order_update", outcome=decision.outcome, order=order, late=False)
             return
-        order.status = "Canceled"
+        set_order_status(self.connection, order.order_id, "Canceled")
+        order = order.with_status("Canceled")
         decision = Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
                             {"order_id": order.order_id, "case_id": case_id})
         self.decide(decision)
-        self.desk.tell_seller_offer_accepted(self.session, case_id, order, self.now)
+        self.desk.tell_seller_offer_accepted(self.connection, case_id, order, self.now)
         self.say("order_update", outcome="canceled_refunded", order=order, late=False)
 
     # -- recording ---------------------------------------------------------------------------
@@ -360,5 +359,5 @@ class CustomerTurn:
         self.says.append(Say(template, context))
 
     def decide(self, decision: Decision) -> None:
-        record_decision(self.session, decision, self.now,
-                        conversation_id=self.conversation.id, message=self.message)
+        record_decision(self.connection, decision, self.now,
+                        conversation_id=self.conversation.id, message_id=self.message_id)

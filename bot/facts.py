@@ -1,7 +1,9 @@
-"""Plain, immutable views of orders and sellers: what the pure rules are allowed to see."""
+"""Plain, immutable views of orders and sellers: what the pure rules and the templates see."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +21,7 @@ class ItemFacts:
     description: str = ""
     attributes: tuple[tuple[str, str], ...] = ()
     returnable: bool = True
+    sku: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,13 @@ class SellerFacts:
     enrolled_at: datetime | None
     opted_out_at: datetime | None
     return_address_country: str
+    email: str = ""
+    addresses: tuple[str, ...] = ()
+    timezone: str | None = None
+    returnless_refund_max: Decimal = Decimal("0")
+
+    def registered_addresses(self) -> set[str]:
+        return {a.lower() for a in (self.email, *self.addresses) if a}
 
 
 @dataclass(frozen=True)
@@ -48,14 +58,28 @@ class OrderFacts:
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
     ship_postal_code: str = ""
+    buyer_email: str | None = None
+    buyer_phone: str | None = None
+    buyer_language: str | None = None
 
     @property
     def shipped(self) -> bool:
         return self.status in ("Shipped", "Delivered") or self.shipped_at is not None
 
     @property
+    def delivered(self) -> bool:
+        return self.status == "Delivered" or self.delivered_at is not None
+
+    @property
     def item_titles(self) -> list[str]:
         return [item.title for item in self.items]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.price * item.quantity for item in self.items), Decimal("0"))
+
+    def with_status(self, status: str) -> OrderFacts:
+        return dataclasses.replace(self, status=status)
 
     def dates(self) -> dict[str, Any]:
         """The order's dates as ISO strings, for a Decision's facts."""
@@ -64,37 +88,49 @@ class OrderFacts:
         return {n: getattr(self, n).isoformat() for n in names if getattr(self, n) is not None}
 
 
-def order_facts(order: Any) -> OrderFacts:
-    """Build the view from a `storage.models.Order` row (items and products loaded)."""
-    seller = order.seller
+def orders_from_rows(rows: Iterable[Any]) -> list[OrderFacts]:
+    """Group `storage.orders` rows (one per order item, in order) into orders."""
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.order_id, []).append(row)
+    return [_order(order_rows) for order_rows in grouped.values()]
+
+
+def _order(rows: list[Any]) -> OrderFacts:
+    first = rows[0]
     return OrderFacts(
-        order_id=order.order_id,
-        fulfillment=order.fulfillment,
-        status=order.status,
-        purchased_at=order.purchased_at,
-        currency=order.items[0].product.currency if order.items else "USD",
+        order_id=first.order_id,
+        fulfillment=first.fulfillment,
+        status=first.status,
+        purchased_at=first.purchased_at,
+        currency=first.currency,
         seller=SellerFacts(
-            id=seller.id, name=seller.name, language=seller.language,
-            enrolled_at=seller.enrolled_at, opted_out_at=seller.opted_out_at,
-            return_address_country=seller.return_address_country,
+            id=first.seller_id, name=first.seller_name, language=first.seller_language,
+            enrolled_at=first.seller_enrolled_at, opted_out_at=first.seller_opted_out_at,
+            return_address_country=first.seller_return_address_country,
+            email=first.seller_email, addresses=tuple(first.seller_addresses or ()),
+            timezone=first.seller_timezone,
+            returnless_refund_max=first.seller_returnless_refund_max,
         ),
         items=tuple(
             ItemFacts(
-                asin=item.asin, title=item.product.title, category=item.product.category,
-                quantity=item.quantity, price=item.price,
-                bullets=tuple(item.product.bullets or ()),
-                description=item.product.description or "",
-                attributes=tuple((str(k), str(v)) for k, v in (item.product.attributes or {}).items()),
-                returnable=item.product.returnable,
+                asin=row.asin, title=row.title, category=row.category, quantity=row.quantity,
+                price=row.item_price, bullets=tuple(row.bullets or ()),
+                description=row.description or "",
+                attributes=tuple((str(k), str(v)) for k, v in (row.attributes or {}).items()),
+                returnable=row.returnable, sku=row.sku,
             )
-            for item in order.items
+            for row in rows
         ),
-        latest_ship_date=order.latest_ship_date,
-        earliest_delivery_date=order.earliest_delivery_date,
-        latest_delivery_date=order.latest_delivery_date,
-        carrier=order.carrier,
-        tracking_number=order.tracking_number,
-        shipped_at=order.shipped_at,
-        delivered_at=order.delivered_at,
-        ship_postal_code=order.ship_postal_code,
+        latest_ship_date=first.latest_ship_date,
+        earliest_delivery_date=first.earliest_delivery_date,
+        latest_delivery_date=first.latest_delivery_date,
+        carrier=first.carrier,
+        tracking_number=first.tracking_number,
+        shipped_at=first.shipped_at,
+        delivered_at=first.delivered_at,
+        ship_postal_code=first.ship_postal_code,
+        buyer_email=first.buyer_email,
+        buyer_phone=first.buyer_phone,
+        buyer_language=first.buyer_language,
     )

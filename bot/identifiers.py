@@ -28,8 +28,14 @@ def same_postal_code(given: str, on_file: str) -> bool:
     return bool(given) and norm(given) == norm(on_file)
 
 
+# A North American number in E.164, as Twilio sends it: no need for the full parser.
+_NANP_E164 = re.compile(r"\+1[2-9]\d{2}[2-9]\d{6}")
+
+
 def to_e164(number: str, region: str = "US") -> str | None:
     """E.164 for a phone number, or None if it cannot be one."""
+    if _NANP_E164.fullmatch(number):
+        return number
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:

@@ -9,14 +9,15 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.messages import Channel, OutboundMessage
+from storage.conversations import opted_out_among
 from storage.db import Database
-from storage.models import DeliveryReport, Message, OutboxItem, SmsOptOut
+from storage.outbox import due_outbox, insert_outbox, outbox_item, update_outbox
+from storage.outbox import record_delivery_report as store_delivery_report
 
 log = logging.getLogger(__name__)
 
@@ -31,24 +32,22 @@ class PermanentSendError(Exception):
 Sender = Callable[[OutboundMessage], Awaitable[str | None]]
 
 
-def enqueue(session: Session, outbound: OutboundMessage, now: datetime,
-            *, message: Message | None = None) -> OutboxItem:
-    item = OutboxItem(
-        channel=outbound.channel.value, recipient=outbound.to, subject=outbound.subject,
-        body=outbound.body, html=outbound.html, headers=dict(outbound.headers),
-        message=message, status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
-    )
-    session.add(item)
-    session.info[QUEUED] = True
-    return item
+def enqueue(connection: Connection, outbound: OutboundMessage, now: datetime,
+            *, message_id: int | None = None) -> None:
+    insert_outbox(connection, channel=outbound.channel.value, recipient=outbound.to,
+                  subject=outbound.subject, body=outbound.body, html=outbound.html,
+                  headers=dict(outbound.headers), message_id=message_id, status=PENDING,
+                  attempts=0, next_attempt_at=now, created_at=now)
+    connection.info[QUEUED] = True
 
 
-def queued_in(session: Session) -> bool:
-    """Whether this transaction put anything in the outbox (so the dispatcher has work)."""
-    return session.info.get(QUEUED, False)
+def take_queued(connection: Connection) -> bool:
+    """Whether anything was queued on this connection since the last call (so the dispatcher
+    has work); clears the mark."""
+    return connection.info.pop(QUEUED, False)
 
 
-def as_outbound(item: OutboxItem) -> OutboundMessage:
+def as_outbound(item) -> OutboundMessage:
     return OutboundMessage(Channel(item.channel), item.recipient, item.body,
                            subject=item.subject, html=item.html, headers=item.headers or {})
 
@@ -95,41 +94,33 @@ class Dispatcher:
                 claimed = await self._claim()
                 if not claimed:
                     return sent
-                by_recipient: dict[tuple[str, str], list[OutboxItem]] = {}
+                by_recipient: dict[tuple[str, str], list[Row]] = {}
                 for item in claimed:
                     by_recipient.setdefault((item.channel, item.recipient), []).append(item)
                 results = await asyncio.gather(*(self._send_in_order(items)
                                                  for items in by_recipient.values()))
                 sent += sum(results)
 
-    async def _claim(self) -> list[OutboxItem]:
+    async def _claim(self) -> list[Row]:
         return await self.db.run(self._claim_due)
 
-    def _claim_due(self, session: Session) -> list[OutboxItem]:
+    def _claim_due(self, connection: Connection) -> list[Row]:
         now = self.clock.now()
-        due = session.scalars(
-            select(OutboxItem)
-            .where(or_(OutboxItem.status == PENDING, OutboxItem.status == SENDING),
-                   OutboxItem.next_attempt_at <= now)
-            .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True)
-        ).all()
-        phones = [i.recipient for i in due if i.channel == Channel.SMS.value]
-        opted_out = set(session.scalars(
-            select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones))).all()) if phones else set()
+        due = due_outbox(connection, (PENDING, SENDING), now, self.batch)
+        opted_out = opted_out_among(
+            connection, [i.recipient for i in due if i.channel == Channel.SMS.value])
         claimed = []
         for item in due:
             if item.channel == Channel.SMS.value and item.recipient in opted_out:
-                item.status, item.last_error = SUPPRESSED, "recipient texted STOP"
+                update_outbox(connection, item.id, status=SUPPRESSED,
+                              last_error="recipient texted STOP")
                 continue
-            item.status = SENDING
-            item.attempts += 1
-            item.next_attempt_at = now + self.lease
+            update_outbox(connection, item.id, status=SENDING, attempts=item.attempts + 1,
+                          next_attempt_at=now + self.lease)
             claimed.append(item)
         return claimed
 
-    async def _send_in_order(self, items: list[OutboxItem]) -> int:
+    async def _send_in_order(self, items: list[Row]) -> int:
         """One recipient's messages go one after the other, in the order they were written;
         after a failure the rest wait for the failed one's retry."""
         for index, item in enumerate(items):
@@ -138,17 +129,17 @@ class Dispatcher:
                 return index
         return len(items)
 
-    async def _release(self, items: list[OutboxItem], *, after: int) -> None:
-        def release(session: Session) -> None:
-            failed = session.get(OutboxItem, after)
+    async def _release(self, items: list[Row], *, after: int) -> None:
+        """Give back claimed rows unsent (their claim did not count as an attempt)."""
+        def release(connection: Connection) -> None:
+            failed = outbox_item(connection, after)
             for item in items:
-                row = session.get(OutboxItem, item.id)
-                row.status, row.attempts = PENDING, row.attempts - 1
-                row.next_attempt_at = failed.next_attempt_at
+                update_outbox(connection, item.id, status=PENDING, attempts=item.attempts,
+                              next_attempt_at=failed.next_attempt_at)
         if items:
             await self.db.run(release)
 
-    async def _send(self, item: OutboxItem) -> bool:
+    async def _send(self, item: Row) -> bool:
         sender = self.senders.get(Channel(item.channel))
         error: str | None = None
         permanent = False
@@ -162,40 +153,34 @@ class Dispatcher:
                 error, permanent = str(exc), True
             except Exception as exc:  # a provider outage: retried with backoff
                 error = f"{type(exc).__name__}: {exc}"
-        return await self.db.run(lambda session: self._record_attempt(
-            session, item.id, provider_id, error, permanent))
+        return await self.db.run(lambda connection: self._record_attempt(
+            connection, item, provider_id, error, permanent))
 
-    def _record_attempt(self, session: Session, item_id: int, provider_id: str | None,
+    def _record_attempt(self, connection: Connection, item: Row, provider_id: str | None,
                         error: str | None, permanent: bool) -> bool:
         now = self.clock.now()
-        row = session.get(OutboxItem, item_id)
-        if row is None:
-            return False
+        attempts = item.attempts + 1  # the claim counted this attempt
         if error is None:
-            row.status, row.sent_at, row.provider_id, row.last_error = SENT, now, provider_id, None
+            update_outbox(connection, item.id, status=SENT, sent_at=now, provider_id=provider_id,
+                          last_error=None)
             return True
-        row.last_error = error
-        if permanent or row.attempts >= self.max_attempts:
-            row.status = FAILED
-            log.error("outbox item %s failed for good: %s", row.id, error)
+        if permanent or attempts >= self.max_attempts:
+            update_outbox(connection, item.id, status=FAILED, last_error=error)
+            log.error("outbox item %s failed for good: %s", item.id, error)
         else:
-            delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
-            row.status, row.next_attempt_at = PENDING, now + delay
+            delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
+            update_outbox(connection, item.id, status=PENDING, next_attempt_at=now + delay,
+                          last_error=error)
             log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
-                        row.id, row.attempts, error, delay)
+                        item.id, attempts, error, delay)
         return False
 
 
 async def record_delivery_report(db: Database, now: datetime, provider_id: str, status: str,
                                  error_code: str | None) -> None:
     """A provider's delivery status for a message we sent; repeated callbacks are kept once."""
-    def record(session: Session) -> None:
-        session.add(DeliveryReport(provider_id=provider_id, status=status,
-                                   error_code=error_code, received_at=now))
-        item = session.scalar(select(OutboxItem).where(OutboxItem.provider_id == provider_id))
-        if item is not None:
-            item.provider_status = status
     try:
-        await db.run(record)
+        await db.run(lambda connection: store_delivery_report(
+            connection, provider_id, status, error_code, now))
     except IntegrityError:
         log.info("delivery report %s/%s already recorded", provider_id, status)

@@ -8,14 +8,16 @@ from datetime import datetime
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
+from bot.facts import SellerFacts
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, OutboundMessage
 from bot.outbox import enqueue
 from bot.settings import Settings
 from bot.templating import Templates
-from storage.models import Case, Conversation, Message, Seller
+from storage.cases import update_case
+from storage.conversations import insert_message
 
 # Characters CLDR and our own text use that would force a text message into UCS-2, which
 # cuts a segment from 160 to 70 characters (GSM 03.38), for no visible gain.
@@ -53,7 +55,7 @@ class Outgoing:
     def new_message_id(self, tag: str) -> str:
         return make_msgid(idstring=tag, domain=self.settings.mail_domain)
 
-    def case_address(self, case: Case) -> str:
+    def case_address(self, case: Any) -> str:
         return f"case+{case.token}@{self.settings.mail_domain}"
 
     def customer_text(self, says: list[Say], lang: str) -> str:
@@ -65,15 +67,15 @@ class Outgoing:
 
     def to_customer(
         self,
-        session: Session,
-        conversation: Conversation,
+        connection: Connection,
+        conversation: Any,
         says: list[Say],
         lang: str,
         now: datetime,
         *,
         inline: bool = False,
         thread: EmailThread | None = None,
-        case: Case | None = None,
+        case: Any = None,
     ) -> OutboundMessage:
         """Answer the customer on their channel. Inline answers (TwiML) are only recorded;
         everything else goes through the outbox. A voice caller hears later news by SMS."""
@@ -81,25 +83,18 @@ class Outgoing:
         channel = Channel(conversation.channel)
         if channel is Channel.EMAIL:
             outbound = self._customer_email(conversation, body, lang, thread, case)
+            sender = self.settings.intake_address
         else:
             body = sms_text(body)
-            outbound = OutboundMessage(Channel.SMS if not inline else channel,
+            outbound = OutboundMessage(channel if inline else Channel.SMS,
                                        conversation.customer_address, body)
-        message = Message(
-            conversation_id=conversation.id, case_id=case.id if case else None, direction="out",
-            channel=outbound.channel.value,
-            sender=self.settings.intake_address if channel is Channel.EMAIL
-            else self.settings.sms_from,
-            recipient=outbound.to, subject=outbound.subject, body=body,
-            external_id=outbound.headers.get("Message-ID"), language=lang, created_at=now,
-        )
-        session.add(message)
-        if not inline:
-            enqueue(session, outbound, now, message=message)
+            sender = self.settings.sms_from
+        self._record(connection, outbound, sender, lang, now, queue=not inline,
+                     conversation_id=conversation.id, case_id=case.id if case else None)
         return outbound
 
-    def _customer_email(self, conversation: Conversation, body: str, lang: str,
-                        thread: EmailThread | None, case: Case | None) -> OutboundMessage:
+    def _customer_email(self, conversation: Any, body: str, lang: str,
+                        thread: EmailThread | None, case: Any) -> OutboundMessage:
         original = (thread.subject if thread else None) or ""
         rendered = self.templates.render_email(
             "email/customer_reply", lang, tz=self.policy.timezone, body=body,
@@ -118,9 +113,9 @@ class Outgoing:
 
     def to_seller(
         self,
-        session: Session,
-        case: Case,
-        seller: Seller,
+        connection: Connection,
+        case: Any,
+        seller: SellerFacts,
         template: str,
         now: datetime,
         *,
@@ -143,16 +138,22 @@ class Outgoing:
         if case.seller_message_id:
             headers["In-Reply-To"] = case.seller_message_id
             headers["References"] = case.seller_message_id
+        else:
+            update_case(connection, case.id, seller_message_id=headers["Message-ID"])
         outbound = OutboundMessage(Channel.EMAIL, to or seller.email, rendered.text,
                                    subject=rendered.subject, html=rendered.html, headers=headers)
-        message = Message(
-            conversation_id=case.conversation_id, case_id=case.id, direction="out",
-            channel=Channel.EMAIL.value, sender=self.settings.intake_address,
-            recipient=outbound.to, subject=outbound.subject, body=outbound.body,
-            external_id=headers["Message-ID"], language=lang, created_at=now,
-        )
-        session.add(message)
-        enqueue(session, outbound, now, message=message)
-        if case.seller_message_id is None:
-            case.seller_message_id = headers["Message-ID"]
+        self._record(connection, outbound, self.settings.intake_address, lang, now, queue=True,
+                     conversation_id=case.conversation_id, case_id=case.id)
         return outbound
+
+    def _record(self, connection: Connection, outbound: OutboundMessage, sender: str,
+                lang: str, now: datetime, *, queue: bool, conversation_id: int | None,
+                case_id: int | None) -> None:
+        """Store what we say in the transcript and, unless it is said inline, queue it."""
+        message_id = insert_message(
+            connection, conversation_id=conversation_id, case_id=case_id, direction="out",
+            channel=outbound.channel.value, sender=sender, recipient=outbound.to,
+            subject=outbound.subject, body=outbound.body,
+            external_id=outbound.headers.get("Message-ID"), language=lang, created_at=now)
+        if queue:
+            enqueue(connection, outbound, now, message_id=message_id)

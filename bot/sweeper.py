@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from bot.cases import OPEN, CaseDesk
 from bot.clock import Clock
+from storage.cases import case_by_id, cases_due
 from storage.db import Database
-from storage.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -29,32 +28,22 @@ class SweepReport:
 async def sweep(db: Database, desk: CaseDesk, now: datetime) -> SweepReport:
     report = SweepReport()
 
-    def due(session: Session) -> tuple[list[int], list[int]]:
-        overdue = session.scalars(
-            select(Case.id).where(Case.status == OPEN, Case.deadline_at <= now)
-            .order_by(Case.deadline_at)).all()
-        reminders = session.scalars(
-            select(Case.id).where(Case.status == OPEN, Case.reminder_at <= now,
-                                  Case.deadline_at > now, Case.reminded_at.is_(None))
-            .order_by(Case.reminder_at)).all()
-        return list(overdue), list(reminders)
-
-    def resolve(session: Session, case_id: int) -> None:
-        case = session.get(Case, case_id)
+    def resolve(connection: Connection, case_id: int) -> None:
+        case = case_by_id(connection, case_id)
         if case is not None and case.status == OPEN and case.deadline_at <= now:
-            report.resolved[case_id] = desk.resolve_on_silence(session, case, now).outcome
+            report.resolved[case_id] = desk.resolve_on_silence(connection, case, now).outcome
 
-    def remind(session: Session, case_id: int) -> None:
-        case = session.get(Case, case_id)
+    def remind(connection: Connection, case_id: int) -> None:
+        case = case_by_id(connection, case_id)
         if case is not None and case.status == OPEN and case.reminded_at is None:
-            desk.remind(session, case, now)
+            desk.remind(connection, case, now)
             report.reminded.append(case_id)
 
-    overdue, reminders = await db.run(due)
+    overdue, reminders = await db.run(lambda connection: cases_due(connection, OPEN, now))
     for case_id in overdue:
-        await db.run(lambda session, case_id=case_id: resolve(session, case_id))
+        await db.run(lambda connection, case_id=case_id: resolve(connection, case_id))
     for case_id in reminders:
-        await db.run(lambda session, case_id=case_id: remind(session, case_id))
+        await db.run(lambda connection, case_id=case_id: remind(connection, case_id))
     if report.reminded or report.resolved:
         log.info("sweep at %s: reminded %s, resolved %s", now.isoformat(), report.reminded,
                  report.resolved)

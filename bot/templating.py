@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,12 @@ def paragraphs(text: str) -> Markup:
         for b in blocks)
 
 
+@lru_cache(maxsize=4096)
+def _calendar_day(day: date, fmt: str, locale: Locale) -> str:
+    # The same few delivery dates are formatted over and over; babel parses each time.
+    return format_date(day, fmt, locale=locale)
+
+
 def format_moment(value: datetime, zone: tzinfo, locale: Locale) -> str:
     """A point in time as the reader says it, with their zone: "Nov 27, 2026, 2:48 PM EST",
     "2026年11月28日 03:48 中国标准时间"."""
@@ -109,8 +115,8 @@ class Templates:
                 moment=pass_context(lambda ctx, value: format_moment(value, _zone(ctx), locale)),
                 # Calendar dates (ship-by, delivery window) are stored at UTC midnight or
                 # end of day: show the stored date, not a date shifted into the reader's zone.
-                day=lambda value, fmt="medium": format_date(value.astimezone(UTC).date(), fmt,
-                                                            locale=locale),
+                day=lambda value, fmt="medium": _calendar_day(value.astimezone(UTC).date(), fmt,
+                                                              locale),
                 money=lambda amount, currency: format_currency(
                     Decimal(str(amount)), currency, locale=locale),
                 fromiso=datetime.fromisoformat,

@@ -1,12 +1,12 @@
 """The database handle: one transaction at a time through `run(fn)`, schema upgrades, and the
 SQLite settings that make it a good embedded default.
 
-The core's data access is plain synchronous SQLAlchemy ORM code, handed a Session. `run(fn)`
-runs it in one transaction:
+The core's data access is plain synchronous SQLAlchemy Core (the statement modules of this
+package), handed a Connection. `run(fn)` runs it in one transaction:
 - on SQLite, directly on the event loop's thread: a local WAL database answers in
   microseconds, far less than the round trips of an asyncio driver (aiosqlite hops to a worker
   thread for every call, several per statement), and SQLite has one writer anyway;
-- on PostgreSQL, through asyncpg with `AsyncSession.run_sync`, so the loop never blocks on the
+- on PostgreSQL, through asyncpg with `AsyncConnection.run_sync`, so the loop never blocks on the
   network.
 """
 
@@ -21,8 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, event, make_url
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -44,31 +43,22 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
             # The contract's URL names aiosqlite; the embedded database runs on the loop with
-            # the standard library driver. One connection: turns never interleave on it.
+            # the standard library driver. One connection: turns never interleave on it, and
+            # every transaction ends in our own COMMIT or ROLLBACK (no reset on return).
             self.engine = create_engine(parsed.set(drivername="sqlite+pysqlite"), echo=echo,
-                                        poolclass=StaticPool,
+                                        poolclass=StaticPool, pool_reset_on_return=None,
                                         connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             self.async_engine = None
         else:
             self.async_engine = create_async_engine(url, echo=echo, pool_size=10,
                                                     max_overflow=10, pool_pre_ping=True)
             self.engine = self.async_engine.sync_engine
-            self._async_sessions = async_sessionmaker(self.async_engine, expire_on_commit=False)
 
-    async def run(self, work: Callable[[Session], T]) -> T:
-        """Run `work(session)` in one transaction: committed if it returns, rolled back if it
-        raises."""
-        if self.async_engine is None:
-            with self._sessions.begin() as session:
-                return work(session)
-        async with self._async_sessions.begin() as session:
-            return await session.run_sync(work)
-
-    async def on_connection(self, work: Callable[[Connection], T]) -> T:
-        """Run `work(connection)` on a plain connection in a transaction (schema, raw SQL)."""
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run `work(connection)` in one transaction: committed if it returns, rolled back if
+        it raises."""
         if self.async_engine is None:
             with self.engine.begin() as connection:
                 return work(connection)
@@ -77,10 +67,10 @@ class Database:
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
-        await self.on_connection(_upgrade)
+        await self.run(_upgrade)
 
     async def pending_migrations(self) -> bool:
-        current = await self.on_connection(
+        current = await self.run(
             lambda connection: MigrationContext.configure(connection).get_current_heads())
         heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
         return set(current) != set(heads)

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 import aiosmtplib
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from bot.app import create_app
@@ -102,13 +103,15 @@ class Service:
         return await self.client.app[DISPATCHER].dispatch_due()
 
     async def scalar(self, statement) -> Any:
-        return await self.db.run(lambda session: session.scalar(statement))
+        """Read with the ORM models (the tests' view of the tables)."""
+        return await self.db.run(lambda connection: Session(connection).scalar(statement))
 
     async def scalars(self, statement) -> list[Any]:
-        return await self.db.run(lambda session: list(session.scalars(statement).all()))
+        return await self.db.run(
+            lambda connection: list(Session(connection).scalars(statement).all()))
 
     async def sql(self, statement: str) -> None:
-        await self.db.on_connection(lambda connection: connection.exec_driver_sql(statement))
+        await self.db.run(lambda connection: connection.exec_driver_sql(statement))
 
     def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run `python -m bot ...` against this service's database, as an operator would."""

@@ -5,6 +5,7 @@ of every template renders in every language."""
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -12,8 +13,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.case_rules import ACCEPTED_ANSWERS, KINDS
+from bot.facts import ItemFacts, OrderFacts, SellerFacts
 from bot.templating import Templates
-from storage.models import Case, Order, OrderItem, Product, Seller
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIENCES = {"customer": ("en", "es"), "email": ("en", "es"), "seller": ("en", "zh")}
@@ -57,24 +58,27 @@ def test_each_catalog_translates_everything_its_audience_reads(lang):
     assert missing == []
 
 
-def sample_order(status: str = "Unshipped") -> Order:
-    seller = Seller(id="S1", name="Shenzhen Lamp Co", email="ops@lamp.example", language="zh",
-                    timezone="Asia/Shanghai", addresses=[])
-    product = Product(asin="B0TEST0001", seller_id="S1", sku="LAMP-01",
-                      title="LED Desk Lamp, Dimmable, 9 W", price=Decimal("24.99"), currency="USD")
-    moment = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-    return Order(order_id="112-1234567-1234567", seller=seller, status=status,
-                 items=[OrderItem(asin=product.asin, product=product, quantity=1,
-                                  price=Decimal("24.99"))],
-                 latest_ship_date=moment, earliest_delivery_date=moment,
-                 latest_delivery_date=moment, delivered_at=moment, carrier="UPS",
-                 tracking_number="1Z999AA10123456784", purchased_at=moment)
+MOMENT = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-def sample_case(kind: str) -> Case:
-    moment = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-    return Case(id=7, kind=kind, token="0" * 20, order_id="112-1234567-1234567",
-                customer_text="Can you cancel it?", deadline_at=moment, opened_at=moment)
+def sample_order(status: str = "Unshipped") -> OrderFacts:
+    seller = SellerFacts(id="S1", name="Shenzhen Lamp Co", language="zh", enrolled_at=MOMENT,
+                         opted_out_at=None, return_address_country="CN",
+                         email="ops@lamp.example", timezone="Asia/Shanghai")
+    item = ItemFacts(asin="B0TEST0001", title="LED Desk Lamp, Dimmable, 9 W", category="Home",
+                     quantity=1, price=Decimal("24.99"), sku="LAMP-01")
+    return OrderFacts(order_id="112-1234567-1234567", fulfillment="MFN", status=status,
+                      purchased_at=MOMENT, currency="USD", seller=seller, items=(item,),
+                      latest_ship_date=MOMENT, earliest_delivery_date=MOMENT,
+                      latest_delivery_date=MOMENT, delivered_at=MOMENT, carrier="UPS",
+                      tracking_number="1Z999AA10123456784")
+
+
+def sample_case(kind: str) -> SimpleNamespace:
+    """A case row as storage returns it (the templates read attributes)."""
+    return SimpleNamespace(id=7, kind=kind, token="0" * 20, order_id="112-1234567-1234567",
+                           customer_text="Can you cancel it?", deadline_at=MOMENT,
+                           opened_at=MOMENT)
 
 
 CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answers.values()} | {

@@ -11,7 +11,7 @@ async def test_migrations_match_the_models(tmp_path):
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'schema.sqlite3'}")
     await db.upgrade()
     assert not await db.pending_migrations()
-    diff = await db.on_connection(
+    diff = await db.run(
         lambda connection: compare_metadata(MigrationContext.configure(connection), Base.metadata))
     await db.close()
     assert diff == []

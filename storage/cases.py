@@ -1,0 +1,72 @@
+"""Seller cases, their log, and the decisions the service records: statements built once,
+functions that take the transaction's Connection and return plain rows or ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
+
+from storage.models import Case, CaseEvent, Decision
+
+CASES = Case.__table__
+EVENTS = CaseEvent.__table__
+DECISIONS = Decision.__table__
+
+_OPEN_FOR = (select(CASES).where(CASES.c.order_id == bindparam("order_id"),
+                                 CASES.c.kind == bindparam("kind"),
+                                 CASES.c.status.in_(bindparam("statuses", expanding=True)))
+             .limit(1))
+_INSERT_DECISION = insert(DECISIONS)
+_INSERT_EVENT = insert(EVENTS)
+
+
+def open_case_for(connection: Connection, order_id: str, kind: str,
+                  statuses: Sequence[str]) -> Row | None:
+    return connection.execute(_OPEN_FOR, {"order_id": order_id, "kind": kind,
+                                          "statuses": list(statuses)}).first()
+
+
+def case_by_id(connection: Connection, case_id: int) -> Row | None:
+    return connection.execute(select(CASES).where(CASES.c.id == case_id)).first()
+
+
+def case_by_token(connection: Connection, token: str) -> Row | None:
+    return connection.execute(select(CASES).where(CASES.c.token == token)).first()
+
+
+def insert_case(connection: Connection, **values: Any) -> Row:
+    case_id = connection.execute(insert(CASES), values).inserted_primary_key[0]
+    return case_by_id(connection, case_id)
+
+
+def update_case(connection: Connection, case_id: int, **values: Any) -> None:
+    connection.execute(update(CASES).where(CASES.c.id == case_id), values)
+
+
+def cases_due(connection: Connection, status: str, now: datetime) -> tuple[list[int], list[int]]:
+    """(cases past their deadline, cases due a reminder) among those in `status`."""
+    overdue = connection.scalars(
+        select(CASES.c.id).where(CASES.c.status == status, CASES.c.deadline_at <= now)
+        .order_by(CASES.c.deadline_at)).all()
+    reminders = connection.scalars(
+        select(CASES.c.id).where(CASES.c.status == status, CASES.c.reminder_at <= now,
+                                 CASES.c.deadline_at > now, CASES.c.reminded_at.is_(None))
+        .order_by(CASES.c.reminder_at)).all()
+    return list(overdue), list(reminders)
+
+
+def recent_open_cases(connection: Connection, statuses: Sequence[str], limit: int) -> list[Row]:
+    return list(connection.execute(
+        select(CASES).where(CASES.c.status.in_(list(statuses)))
+        .order_by(CASES.c.deadline_at).limit(limit)))
+
+
+def insert_case_event(connection: Connection, **values: Any) -> None:
+    connection.execute(_INSERT_EVENT, values)
+
+
+def insert_decision(connection: Connection, **values: Any) -> None:
+    connection.execute(_INSERT_DECISION, values)
