@@ -1,4 +1,6 @@
-"""The tables: catalog data (sellers, products, orders), conversations, cases and the outbox."""
+"""The tables: catalog data (sellers, products, orders), conversations, cases and the outbox.
+Declared with the ORM for Alembic and for reading in tests; the service itself reads and writes
+through the Core statements of the other modules of this package."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
 
@@ -41,9 +43,6 @@ class Seller(Base):
     opted_out_at: Mapped[datetime | None]
     return_address_country: Mapped[str] = mapped_column(String(2), default="US")
     returnless_refund_max: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-
-    def registered_addresses(self) -> set[str]:
-        return {a.lower() for a in [self.email, *(self.addresses or [])]}
 
 
 class Product(Base):
@@ -84,20 +83,6 @@ class Order(Base):
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
 
-    items: Mapped[list[OrderItem]] = relationship(
-        back_populates="order", cascade="all, delete-orphan", lazy="joined",
-        order_by="OrderItem.position",
-    )
-    seller: Mapped[Seller] = relationship(lazy="joined")
-
-    @property
-    def total(self) -> Decimal:
-        return sum((item.price * item.quantity for item in self.items), Decimal("0"))
-
-    @property
-    def currency(self) -> str:
-        return self.items[0].product.currency if self.items else "USD"
-
 
 class OrderItem(Base):
     __tablename__ = "order_items"
@@ -108,9 +93,6 @@ class OrderItem(Base):
     asin: Mapped[str] = mapped_column(ForeignKey("products.asin"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     price: Mapped[Decimal] = mapped_column(Money)
-
-    order: Mapped[Order] = relationship(back_populates="items")
-    product: Mapped[Product] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_order_items_order", "order_id", "position"),)
 
@@ -162,7 +144,6 @@ class Decision(Base):
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
-    message: Mapped[Message | None] = relationship()
     outcome: Mapped[str] = mapped_column(String(64))
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -221,7 +202,6 @@ class OutboxItem(Base):
     html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
-    message: Mapped[Message | None] = relationship()
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
