@@ -102,4 +102,5 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     # Take the write lock at the start, so a transaction never fails upgrading a read lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: this runs once per transaction, on every turn.
+    conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
