@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep_cmd.add_argument("--now", type=_when, help="ISO 8601 time to sweep as of")
     sweep_cmd.add_argument("--db")
 
+    evaluate = commands.add_parser("evaluate", help="measure the understanding on labelled data")
+    evaluate.add_argument("what", choices=sorted(EVALUATIONS))
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--predictions", type=Path,
+                          help="also write one JSON line per record with the prediction")
+
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--db")
@@ -77,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return serve(settings, demo=args.demo)
+    if args.command == "evaluate":
+        return evaluate_command(args)
     return asyncio.run(COMMANDS[args.command](settings, args))
 
 
@@ -173,6 +181,30 @@ async def db_command(settings: Settings, args: argparse.Namespace) -> int:
     db = await _open(settings)
     await db.close()
     print(f"schema of {settings.db_url} is up to date")
+    return 0
+
+
+EVALUATIONS = {
+    "intents": "bot.evaluation.intents",
+    "product-qa": "bot.evaluation.product_qa",
+}
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    import importlib
+
+    from bot.evaluation.common import read_jsonl, write_jsonl
+
+    try:
+        records = read_jsonl(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"csba evaluate: {exc}", file=sys.stderr)
+        return 2
+    result = importlib.import_module(EVALUATIONS[args.what]).evaluate(records)
+    print("\n".join(result.lines))
+    if args.predictions:
+        write_jsonl(args.predictions, result.predictions)
+    print(json.dumps(result.headline))
     return 0
 
 

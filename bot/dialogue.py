@@ -1,45 +1,33 @@
-"""One customer turn: who is asking, about which order, what they want, and the answer.
-Reads and writes through the connection it is given; the rules it applies are the pure
-modules (understanding, scope, delivery, product answers)."""
+"""One customer turn: who is asking, what they want (one or several requests), which order
+they mean, and what the conversation is waiting for. The conversation's state (a JSON dict)
+carries the question we asked, the order in focus, the last request (for corrections), offers
+made, and the identity verified today. What is done about each request is `bot.responder`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from bot import case_rules, delivery
 from bot.cases import CaseDesk
 from bot.facts import OrderFacts
-from bot.identifiers import find_order_ids, find_postal_code, same_postal_code
+from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numbers, same_postal_code
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision
 from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
-from bot.product_answers import answer_product_question
-from bot.scope import COVERED, check_coverage
+from bot.responder import ORDER_INTENTS, Responder
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
 from storage.conversations import save_conversation, update_message
-from storage.orders import set_order_status
+from storage.orders import order_ids_by_tracking
 
-ORDER_INTENTS = {
-    "order_status", "not_received", "cancel_order", "change_address", "return_request",
-    "damaged_or_defective", "wrong_item", "product_question",
-}
-# Intents this version hands to the seller as a general case (returns policy comes later).
-GENERAL_CASE_INTENTS = {"return_request", "damaged_or_defective", "wrong_item"}
-
-# Which case kind each delivery outcome opens.
-CASE_FOR_OUTCOME = {
-    delivery.CASE_NOT_SHIPPED: case_rules.NOT_SHIPPED,
-    delivery.CASE_NOT_RECEIVED: case_rules.NOT_RECEIVED,
-    delivery.CASE_DELIVERED_MISSING: case_rules.DELIVERED_MISSING,
-    delivery.CASE_CANCELLATION: case_rules.CANCELLATION,
-    delivery.CASE_ADDRESS_CHANGE: case_rules.ADDRESS_CHANGE,
-}
+# Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
+_CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
+                      "el otro", "i meant", "i mean", "me referia", "me refería")
 
 
 @dataclass
@@ -61,26 +49,31 @@ class CustomerTurn:
         self.says: list[Say] = []
         self.message_id: int | None = None
         self.language = policy.default_language
-        self.intent = "other"
+        self.requests: list[tuple[str, str]] = []
+        self.confidence = 0.0
         self.answered_intent = "other"  # what the turn turned out to be about
         self.focus_order_id: str | None = conversation.order_id
         self.unsupported_language: str | None = None
+        self.responder = Responder(self)
+        self._own: list[OrderFacts] | None = None
 
     # -- entry points ------------------------------------------------------------------
 
-    def understand(self) -> tuple[str, str]:
-        """The language to answer in and what the customer wants; writes nothing."""
+    def understand(self) -> tuple[str, str, float]:
+        """The language to answer in, the main intent and its confidence; writes nothing."""
         self.language = self._language()
-        intents = detect_intents(self.text, self.language)
-        self.intent = intents[0] if intents else "other"
-        if self.intent in ("other", "greeting") and find_order_ids(self.text):
-            self.intent = "order_status"  # an order number on its own asks where the order is
-        return self.language, self.intent
+        found = detect_intents(self.text, self.language)
+        self.requests = [(intent, clause) for intent, clause, _ in found]
+        self.confidence = found[0][2]
+        if self._mostly_a_number():
+            # An order or tracking number on its own asks where the order is.
+            self.requests = [("order_status", self.text)]
+        return self.language, self.requests[0][0], self.confidence
 
     def run(self, message_id: int) -> TurnResult:
         """Answer the stored message, recording every decision against it."""
         self.message_id = message_id
-        lang, intent = self.language, self.intent
+        intent = self.requests[0][0]
         self.answered_intent = intent
         self._forget_stale_topic()
         if self.unsupported_language:
@@ -88,15 +81,16 @@ class CustomerTurn:
                                  {"detected": self.unsupported_language}))
             self.state["unsupported_language"] = self.unsupported_language
             self.say("language_unsupported")
-        handled = self._continue_pending(intent, lang)
-        if not handled:
-            self._act(intent, self.text)
+        if not (self._accept_offer(intent) or self._continue_pending(intent)
+                or self._correction(intent)):
+            self._handle(self.requests)
         self.state["last_activity_at"] = self.now.isoformat()
-        save_conversation(self.connection, self.conversation.id, state=self.state, language=lang,
-                          order_id=self.focus_order_id, updated_at=self.now)
+        save_conversation(self.connection, self.conversation.id, state=self.state,
+                          language=self.language, order_id=self.focus_order_id,
+                          updated_at=self.now)
         if self.answered_intent != intent:
             update_message(self.connection, message_id, intent=self.answered_intent)
-        return TurnResult(self.says, lang)
+        return TurnResult(self.says, self.language)
 
     # -- language and topic ------------------------------------------------------------
 
@@ -115,22 +109,48 @@ class CustomerTurn:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
         last = self.state.get("last_activity_at")
         if last and self.now - datetime.fromisoformat(last) > self.policy.fresh_topic_after:
-            for key in ("pending", "offer", "focus"):
+            for key in ("pending", "offer", "focus", "last"):
                 self.state.pop(key, None)
+            self.focus_order_id = None
 
-    # -- pending questions ---------------------------------------------------------------
+    # -- handling requests -------------------------------------------------------------
 
-    def _continue_pending(self, intent: str, lang: str) -> bool:
+    def _handle(self, requests: list[tuple[str, str]], order: OrderFacts | None = None) -> None:
+        """Answer each request in turn; stop when a question has to be asked first (which
+        order, the ZIP code), keeping the rest for when the customer answers."""
+        for index, (intent, text) in enumerate(requests):
+            if intent not in ORDER_INTENTS:
+                self.responder.respond_without_order(intent, text, order or self._known_order())
+                continue
+            chosen = order or self._which_order(requests[index:])
+            if chosen is None:
+                return
+            self._respond(intent, text, chosen)
+
+    def _respond(self, intent: str, text: str, order: OrderFacts) -> None:
+        self.state["focus"] = self.focus_order_id = order.order_id
+        self.state["last"] = {"intent": intent, "text": text, "order_id": order.order_id}
+        self.responder.respond(intent, text, order)
+
+    def _accept_offer(self, intent: str) -> bool:
+        """A yes (or "cancel it") to the cancellation offered when the seller stayed silent."""
         offer = self.state.pop("offer", None)
-        if offer and intent in ("affirm", "cancel_order"):
-            order = load_order(self.connection, offer["order_id"])
-            if order is not None:
-                self._cancel_after_offer(order, offer["case_id"])
-                return True
+        if not offer or intent not in ("affirm", "cancel_order"):
+            return False
+        order = load_order(self.connection, offer["order_id"])
+        if order is None:
+            return False
+        self.answered_intent = "cancel_order"
+        self.responder.cancel_after_offer(order, offer["case_id"])
+        return True
+
+    def _continue_pending(self, intent: str) -> bool:
+        """An answer to the question we asked; a new request drops the question."""
         pending = self.state.get("pending")
         if not pending:
             return False
         awaiting = pending["awaiting"]
+        waiting = [tuple(r) for r in pending["requests"]]
         explicit_order = find_order_ids(self.text)
         if awaiting == "postal_code":
             postal = find_postal_code(self.text)
@@ -139,24 +159,49 @@ class CustomerTurn:
                 return True
         elif awaiting == "order_choice" and not explicit_order:
             labels = [o["label"] for o in pending["options"]]
-            index = choose_option(self.text, labels, lang)
+            index = choose_option(self.text, labels, self.language)
             if index is not None:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])
-                self.answered_intent = pending["intent"]
-                self._act_on_order(pending["intent"], pending["text"], order)
+                self.answered_intent = waiting[0][0]
+                self._handle(waiting, order)
                 return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")
-            wanted = pending["intent"] if intent in ("other", "affirm") else intent
-            self.answered_intent = wanted
-            self._act(wanted, f"{pending['text']}\n{self.text}")
+            answered = self._mostly_a_number() or intent in ("other", "affirm")
+            requests = waiting if answered else self.requests
+            self.answered_intent = requests[0][0]
+            self._handle([(i, f"{t}\n{self.text}") for i, t in requests])
             return True
         if intent in ("other", "affirm", "deny") and not explicit_order:
             self._ask_again(pending)
             return True
         self.state.pop("pending")  # the customer changed the subject
         return False
+
+    def _mostly_a_number(self) -> bool:
+        """An order or tracking number with at most a few words around it ("it's #112...")."""
+        numbers = find_order_ids(self.text) or find_tracking_numbers(self.text)
+        if not numbers:
+            return False
+        rest = re.sub(r"[\d#\-\s.]{8,}|[A-Z0-9]{10,}", " ", self.text)
+        return len(re.findall(r"[^\W\d_]+", rest)) <= 4
+
+    def _correction(self, intent: str) -> bool:
+        """ "No, the lamp": the last request again, about the order the customer names now."""
+        last = self.state.get("last")
+        lowered = self.text.strip().lower()
+        if not last or not (intent == "deny" or lowered.startswith(_CORRECTION_STARTS)):
+            return False
+        candidates = [o for o in self._own_orders() if o.order_id != last["order_id"]]
+        named = choose_by_name(self.text, [", ".join(o.item_titles) for o in candidates])
+        if named is None:
+            return False
+        self.answered_intent = last["intent"]
+        self.decide(Decision("corrected", ("dialogue.customer_named_another_order",),
+                             {"from": last["order_id"], "to": candidates[named].order_id}))
+        self._respond(last["intent"], last["text"], candidates[named])
+        return True
 
     def _ask_again(self, pending: dict) -> None:
         awaiting = pending["awaiting"]
@@ -181,9 +226,11 @@ class CustomerTurn:
         return failures.get("count", 0) if failures.get("date") == self._today() else 0
 
     def _own_orders(self) -> list[OrderFacts]:
-        return recent_orders(self.connection, Channel(self.conversation.channel),
-                             self.conversation.customer_address,
-                             self.now - self.policy.recent_orders)
+        if self._own is None:
+            self._own = recent_orders(self.connection, Channel(self.conversation.channel),
+                                      self.conversation.customer_address,
+                                      self.now - self.policy.recent_orders)
+        return self._own
 
     def _owns(self, order: OrderFacts) -> bool:
         address = self.conversation.customer_address.lower()
@@ -199,8 +246,9 @@ class CustomerTurn:
             verified = self._verified_today() | {order.order_id}
             self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
             self.decide(Decision("identity_verified", ("identity.order_id_and_postal_code",), facts))
-            self.answered_intent = pending["intent"]
-            self._act_on_order(pending["intent"], pending["text"], order)
+            waiting = [tuple(r) for r in pending["requests"]]
+            self.answered_intent = waiting[0][0]
+            self._handle(waiting, order)
             return
         failures = self._failures_today() + 1
         self.state["failed_verifications"] = {"date": self._today(), "count": failures}
@@ -215,50 +263,42 @@ class CustomerTurn:
 
     # -- finding the order ---------------------------------------------------------------
 
-    def _act(self, intent: str, text: str) -> None:
-        if intent not in ORDER_INTENTS:
-            self._answer_without_order(intent)
-            return
-        order = self._which_order(intent, text)
-        if order is not None:
-            self._act_on_order(intent, text, order)
-
-    def _which_order(self, intent: str, text: str) -> OrderFacts | None:
-        mentioned = find_order_ids(text)
+    def _mentioned_order_ids(self) -> list[str]:
+        """Order IDs in the message, or the orders of a tracking number in it."""
+        mentioned = find_order_ids(self.text)
         if mentioned:
-            order = load_order(self.connection, mentioned[0])
-            if order is None:
-                self.decide(Decision("order_not_found", ("identity.unknown_order_id",),
-                                     {"order_id": mentioned[0]}))
-                self.say("order_not_found", order_id=mentioned[0])
-                return None
-            if self._owns(order) or order.order_id in self._verified_today():
+            return mentioned
+        for number in find_tracking_numbers(self.text):
+            found = order_ids_by_tracking(self.connection, number)
+            if found:
+                return found
+        return []
+
+    def _known_order(self) -> OrderFacts | None:
+        """The order the conversation is about, when that needs no question: the focus, or
+        the customer's only recent order."""
+        own = self._own_orders()
+        for order in own:
+            if order.order_id == self.state.get("focus"):
                 return order
-            if self._failures_today() >= self.policy.max_failed_verifications:
-                self.say("verification_locked")
-                return None
-            pending = {"awaiting": "postal_code", "order_id": order.order_id,
-                       "intent": intent, "text": text}
-            postal = find_postal_code(text)
-            if postal:
-                self.state["pending"] = pending
-                self._verify_postal_code(pending, postal)
-                return None
-            self.state["pending"] = pending
-            self.say("ask_postal_code", order_id=order.order_id, again=False)
-            return None
+        return own[0] if len(own) == 1 else None
+
+    def _which_order(self, requests: list[tuple[str, str]]) -> OrderFacts | None:
+        """The order these requests are about, or None after asking the customer."""
+        mentioned = self._mentioned_order_ids()
+        if mentioned:
+            return self._mentioned_order(mentioned[0], requests)
         own = self._own_orders()
         known = {o.order_id for o in own}
-        verified = load_orders(self.connection, sorted(self._verified_today() - known))
-        candidates = own + verified
+        candidates = own + load_orders(self.connection, sorted(self._verified_today() - known))
         if not candidates:
-            self.state["pending"] = {"awaiting": "order_id", "intent": intent, "text": text}
+            self.state["pending"] = {"awaiting": "order_id", "requests": requests}
             self.say("ask_order_id", again=False)
             return None
         if len(candidates) == 1:
             return candidates[0]
         labels = [", ".join(o.item_titles) for o in candidates]
-        named = choose_by_name(text, labels)
+        named = choose_by_name(self.text, labels)
         if named is not None:
             return candidates[named]
         for order in candidates:
@@ -268,90 +308,30 @@ class CustomerTurn:
                     "purchased_at": o.purchased_at.isoformat()}
                    for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
-                                 "intent": intent, "text": text}
+                                 "requests": requests}
         self.say("choose_order", options=options, again=False)
         return None
 
-    # -- answering -------------------------------------------------------------------------
-
-    def _answer_without_order(self, intent: str) -> None:
-        if intent == "thanks":
-            self.say("thanks")
-        elif intent == "human_agent":
-            self.state["needs_lead"] = True
-            self.decide(Decision("handoff_requested", ("dialogue.customer_asked_for_person",)))
-            self.say("handoff")
-        elif intent in ("greeting", "help"):
-            self.say("help")
+    def _mentioned_order(self, order_id: str, requests: list[tuple[str, str]]) -> OrderFacts | None:
+        order = load_order(self.connection, order_id)
+        if order is None:
+            self.decide(Decision("order_not_found", ("identity.unknown_order_id",),
+                                 {"order_id": order_id}))
+            self.say("order_not_found", order_id=order_id)
+            return None
+        if self._owns(order) or order.order_id in self._verified_today():
+            return order
+        if self._failures_today() >= self.policy.max_failed_verifications:
+            self.say("verification_locked")
+            return None
+        pending = {"awaiting": "postal_code", "order_id": order.order_id, "requests": requests}
+        self.state["pending"] = pending
+        postal = find_postal_code(self.text)
+        if postal:
+            self._verify_postal_code(pending, postal)
         else:
-            self.say("not_understood")
-
-    def _act_on_order(self, intent: str, text: str, order: OrderFacts) -> None:
-        self.state["focus"] = self.focus_order_id = order.order_id
-        coverage = check_coverage(order, self.policy)
-        if coverage.outcome != COVERED:
-            self.decide(coverage)
-            self.say("out_of_scope", reason=coverage.reasons[0], order=order)
-            return
-        if intent == "product_question":
-            self._answer_product_question(text, order)
-            return
-        if intent in GENERAL_CASE_INTENTS:
-            self.decide(Decision("case_opened", (f"dialogue.{intent}.seller_decides",),
-                                 {"order_id": order.order_id, "intent": intent}))
-            self._open_case(case_rules.GENERAL, order, text)
-            return
-        assess = {
-            "order_status": lambda: delivery.assess_order_status(order, self.now, self.policy),
-            "not_received": lambda: delivery.assess_not_received(order, self.now, self.policy),
-            "cancel_order": lambda: delivery.assess_cancellation(order, self.now),
-            "change_address": lambda: delivery.assess_address_change(order, self.now),
-        }[intent]
-        decision = assess()
-        self.decide(decision)
-        kind = CASE_FOR_OUTCOME.get(decision.outcome)
-        if kind is None:
-            self.say("order_update", outcome=decision.outcome, order=order,
-                     late=decision.reasons[-1] == "delivery.in_transit_late")
-        else:
-            self._open_case(kind, order, text)
-
-    def _answer_product_question(self, text: str, order: OrderFacts) -> None:
-        answer = answer_product_question(text, order.items)
-        if answer is None:
-            self.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
-                                 {"order_id": order.order_id, "question": text}))
-            self._open_case(case_rules.PRODUCT_QUESTION, order, text)
-            return
-        reason = "product.answered_from_attribute" if answer.attribute else \
-            "product.answered_from_bullet"
-        self.decide(Decision("product_answered", (reason,),
-                             {"asin": answer.asin, "evidence": answer.evidence}))
-        self.say("product_answer", title=answer.title, evidence=answer.evidence)
-
-    def _open_case(self, kind: str, order: OrderFacts, text: str) -> None:
-        existing = self.desk.find_open(self.connection, order.order_id, kind)
-        case = existing or self.desk.open(
-            self.connection, self.conversation, order, kind, text, self.now,
-            language=self.language)
-        self.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
-                 already_open=existing is not None)
-
-    def _cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
-        """The customer accepted the cancellation offered after the seller's silence."""
-        self.answered_intent = "cancel_order"
-        if order.shipped or order.status == "Canceled":
-            decision = delivery.assess_cancellation(order, self.now)
-            self.decide(decision)
-            self.say("order_update", outcome=decision.outcome, order=order, late=False)
-            return
-        set_order_status(self.connection, order.order_id, "Canceled")
-        order = order.with_status("Canceled")
-        decision = Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
-                            {"order_id": order.order_id, "case_id": case_id})
-        self.decide(decision)
-        self.desk.tell_seller_offer_accepted(self.connection, case_id, order, self.now)
-        self.say("order_update", outcome="canceled_refunded", order=order, late=False)
+            self.say("ask_postal_code", order_id=order.order_id, again=False)
+        return None
 
     # -- recording ---------------------------------------------------------------------------
 

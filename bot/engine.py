@@ -131,9 +131,9 @@ class ConversationEngine:
             return [self._reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
                                 conversation.language or self.policy.default_language, now)]
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now)
-        language, intent = turn.understand()
+        language, intent, confidence = turn.understand()
         message_id = self._store(connection, inbound, text, conversation, now,
-                                 language=language, intent=intent)
+                                 language=language, intent=intent, confidence=confidence)
         result = turn.run(message_id)
         if not result.says:
             return []
@@ -141,7 +141,8 @@ class ConversationEngine:
 
     def _store(self, connection: Connection, inbound: InboundMessage, text: str,
                conversation: Row | None, now: datetime, *,
-               language: str | None = None, intent: str | None = None) -> int:
+               language: str | None = None, intent: str | None = None,
+               confidence: float | None = None) -> int:
         """Store the message; a repeated provider ID is refused by the unique constraint
         (IntegrityError), which ends the transaction before anything else is written."""
         return insert_message(
@@ -149,7 +150,7 @@ class ConversationEngine:
             direction="in", channel=inbound.channel.value, sender=inbound.sender,
             recipient=inbound.recipient, subject=inbound.subject, body=text,
             external_id=inbound.external_id, language=language, intent=intent,
-            automatic=inbound.automatic, created_at=now)
+            intent_confidence=confidence, automatic=inbound.automatic, created_at=now)
 
     def _conversation(self, connection: Connection, inbound: InboundMessage,
                       now: datetime) -> tuple[Row, bool]:

@@ -15,6 +15,25 @@ def find_order_ids(text: str) -> list[str]:
     return [f"{a}-{b}-{c}" for a, b, c in _ORDER_ID.findall(text)]
 
 
+# Carrier tracking numbers: UPS 1Z..., USPS 20-22 digits from 92/93/94/95, FedEx 12 or 15
+# digits, and the S10 international format (LX123456789CN) of China Post and others.
+_TRACKING = re.compile(
+    r"(?<![A-Za-z0-9])(1Z[0-9A-Z]{16}|9[2-5]\d{18,20}|\d{12}|\d{15}|[A-Z]{2}\d{9}[A-Z]{2}|"
+    r"(?:YT|UB|LP)\d{16})(?![A-Za-z0-9])")
+_AMOUNT = re.compile(r"(?:US\$|\$)\s?(\d{1,6}(?:[.,]\d{2})?)|(\d{1,6}(?:[.,]\d{2})?)\s?"
+                     r"(?:dollars|usd|d[oó]lares|bucks)", re.IGNORECASE)
+
+
+def find_tracking_numbers(text: str) -> list[str]:
+    without_orders = _ORDER_ID.sub(" ", text)
+    return [m.group(1).upper() for m in _TRACKING.finditer(without_orders.upper())]
+
+
+def find_amounts(text: str) -> list[str]:
+    """Money amounts customers mention ("$45", "299 dollars", "30 dólares"), as typed."""
+    return [(m.group(1) or m.group(2)).replace(",", ".") for m in _AMOUNT.finditer(text)]
+
+
 def find_postal_code(text: str) -> str | None:
     without_orders = _ORDER_ID.sub(" ", text)
     match = _US_POSTAL.search(without_orders)

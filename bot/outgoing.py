@@ -146,6 +146,22 @@ class Outgoing:
                      conversation_id=case.conversation_id, case_id=case.id)
         return outbound
 
+    def notify_seller(self, connection: Connection, conversation_id: int, order: Any,
+                      template: str, now: datetime, **context: Any) -> OutboundMessage:
+        """A notice to the seller that needs no answer from them through us (no case)."""
+        seller = order.seller
+        lang = self.policy.seller_language(seller.language)
+        rendered = self.templates.render_email(
+            f"seller/{template}", lang, tz=seller.timezone or self.policy.timezone,
+            seller=seller, order=order, **context)
+        headers = {"Message-ID": self.new_message_id(f"c{conversation_id}"),
+                   "Auto-Submitted": "auto-generated"}
+        outbound = OutboundMessage(Channel.EMAIL, seller.email, rendered.text,
+                                   subject=rendered.subject, html=rendered.html, headers=headers)
+        self._record(connection, outbound, self.settings.intake_address, lang, now, queue=True,
+                     conversation_id=conversation_id, case_id=None)
+        return outbound
+
     def _record(self, connection: Connection, outbound: OutboundMessage, sender: str,
                 lang: str, now: datetime, *, queue: bool, conversation_id: int | None,
                 case_id: int | None) -> None:

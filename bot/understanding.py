@@ -1,24 +1,30 @@
-"""Understanding a customer's message: language, intent, SMS keywords and which item or order
-they mean. Pure; the per-language data lives in `locales/<lang>/understanding.json`, so a new
-language is a matter of data."""
+"""Understanding a customer's message: language, intents (one per request in the message),
+SMS keywords and which item or order they mean. Pure; the per-language data lives under
+`locales/<lang>/` (understanding.json, intents.train.jsonl for the model), so a new language
+is a matter of data."""
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.intent_model import shipped_model
+from bot.text import normalize, words
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
-# When several intents match, the more specific problem wins over the general question.
-INTENT_PRIORITY = (
-    "human_agent", "cancel_order", "change_address", "not_received", "damaged_or_defective",
-    "wrong_item", "return_request", "order_status", "product_question", "thanks", "help",
-    "greeting", "affirm", "deny",
+INTENTS = (
+    "order_status", "return_request", "refund_status", "cancel_order", "change_address",
+    "damaged_or_defective", "wrong_item", "missing_item", "product_question", "invoice_request",
+    "customization", "pre_order", "human_agent", "complaint", "greeting", "thanks", "goodbye",
+    "affirm", "deny", "other",
 )
+SMALL_TALK = {"greeting", "thanks", "goodbye", "affirm", "deny", "other"}
+# Below this probability the model's best guess is not trusted: the message is "other".
+MIN_CONFIDENCE = 0.2
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
@@ -26,7 +32,6 @@ _WORD = re.compile(r"[\w']+", re.UNICODE)
 class LanguageData:
     lang: str
     stopwords: frozenset[str]
-    intents: dict[str, tuple[str, ...]]
     ordinals: dict[str, int]
     sms_keywords: dict[str, frozenset[str]]
 
@@ -37,7 +42,6 @@ def language_data(lang: str) -> LanguageData:
     return LanguageData(
         lang=lang,
         stopwords=frozenset(raw.get("stopwords", ())),
-        intents={k: tuple(normalize(p) for p in v) for k, v in raw.get("intents", {}).items()},
         ordinals={normalize(k): v for k, v in raw.get("ordinals", {}).items()},
         sms_keywords={k: frozenset(v) for k, v in raw.get("sms_keywords", {}).items()},
     )
@@ -46,18 +50,6 @@ def language_data(lang: str) -> LanguageData:
 @cache
 def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in LOCALES.glob("*/understanding.json")))
-
-
-def normalize(text: str) -> str:
-    """Lower case, accents removed, curly apostrophes straightened, spaces collapsed."""
-    text = text.replace("\u2019", "'").lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
 
 
 def detect_language(text: str) -> str | None:
@@ -88,33 +80,60 @@ def _phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack)]
 
 
-@cache
-def _intent_matcher(langs: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
-    """One pattern for every intent phrase of these languages, longest first, so that a
-    phrase inside a longer one never matches on its own ("no thanks" is not thanks)."""
-    intents_of: dict[str, set[str]] = {}
-    for lang in langs:
-        for intent, phrases in language_data(lang).intents.items():
-            for phrase in phrases:
-                intents_of.setdefault(phrase, set()).add(intent)
-    ordered = sorted(intents_of, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
-    return pattern, {phrase: frozenset(i) for phrase, i in intents_of.items()}
+@dataclass(frozen=True)
+class IntentResult:
+    intent: str
+    confidence: float
+    abstained: bool  # no intent was likely enough: the message counts as "other"
 
 
-def detect_intents(text: str, lang: str) -> list[str]:
-    """Every intent whose phrases occur in the text, most specific first."""
-    haystack = normalize(text)
-    pattern, intents_of = _intent_matcher(tuple(dict.fromkeys((lang, "en"))))
-    found = {intent for match in pattern.finditer(haystack) for intent in intents_of[match.group(0)]}
-    if not found and haystack.endswith("?"):
-        found.add("product_question")
-    return [i for i in INTENT_PRIORITY if i in found]
+def classify_intent(text: str, lang: str = "en") -> IntentResult:
+    """The intent of one message (or clause) by the shipped model (bot.intent_model); below
+    MIN_CONFIDENCE the answer is "other". The model is multilingual: `lang` is for callers
+    that know it, not needed here."""
+    best = shipped_model().scores(text)[0]
+    if best.probability < MIN_CONFIDENCE:
+        return IntentResult("other", best.probability, True)
+    return IntentResult(best.intent, best.probability, False)
 
 
-def detect_intent(text: str, lang: str) -> str:
-    intents = detect_intents(text, lang)
-    return intents[0] if intents else "other"
+_CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|,?\s+(?:and also|and|also|plus|y también|"
+                           r"y además|también|y|además)\s+(?=(?:can|could|is|are|do|does|"
+                           r"where|when|what|how|i|please|puede|puedo|quiero|donde|dónde|"
+                           r"cuando|cuándo|como|cómo|me|necesito)\b)", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """A message split where a new question or request starts ("where is it? and can I change
+    the address"); short fragments stay with the clause before them."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if p and p.strip()]
+    merged: list[str] = []
+    for part in parts:
+        if merged and len(part.split()) < 3:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged or [text]
+
+
+def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
+    """(intent, clause, confidence) for each distinct request in the message, in order.
+    Small talk (greetings, thanks) only counts when there is nothing else."""
+    whole = classify_intent(text, lang)
+    parts = clauses(text)
+    if len(parts) == 1:
+        return [(whole.intent, text, whole.confidence)]
+    found: dict[str, tuple[str, str, float]] = {}
+    for part in parts:
+        result = classify_intent(part, lang)
+        if not result.abstained and result.intent not in found:
+            found[result.intent] = (result.intent, part, result.confidence)
+    requests = [f for f in found.values() if f[0] not in SMALL_TALK]
+    return requests or [(whole.intent, text, whole.confidence)]
+
+
+def detect_intent(text: str, lang: str = "en") -> str:
+    return classify_intent(text, lang).intent
 
 
 def sms_keyword(text: str) -> str | None:

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
-from storage.models import Conversation, Message, SmsOptOut
+from storage.models import Conversation, Handoff, Message, SmsOptOut
 
 CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
 OPT_OUTS = SmsOptOut.__table__
+HANDOFFS = Handoff.__table__
 
 # The customer's latest conversation on a channel, and whether that number texted STOP.
 _LATEST = (
@@ -106,3 +107,14 @@ def opt_out(connection: Connection, phone: str, now: datetime) -> None:
 
 def opt_in(connection: Connection, phone: str) -> None:
     connection.execute(delete(OPT_OUTS).where(OPT_OUTS.c.phone == phone))
+
+
+def open_handoff(connection: Connection, conversation_id: int, reason: str, customer_text: str,
+                 now: datetime) -> None:
+    """Put the conversation in the support leads' queue (once: an open hand-off stays)."""
+    already = connection.scalar(select(HANDOFFS.c.id).where(
+        HANDOFFS.c.conversation_id == conversation_id, HANDOFFS.c.closed_at.is_(None)))
+    if already is None:
+        connection.execute(insert(HANDOFFS), {
+            "conversation_id": conversation_id, "reason": reason,
+            "customer_text": customer_text, "created_at": now})

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -131,6 +132,7 @@ class Message(Base):
     external_id: Mapped[str | None] = mapped_column(String(998))
     language: Mapped[str | None] = mapped_column(String(16))
     intent: Mapped[str | None] = mapped_column(String(32))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
@@ -212,6 +214,19 @@ class OutboxItem(Base):
     sent_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class Handoff(Base):
+    """The support leads' queue: a conversation a person should take, and why."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    customer_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class SmsOptOut(Base):

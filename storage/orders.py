@@ -65,6 +65,11 @@ def recent_order_rows(connection: Connection, *, phone: str | None = None,
     return list(connection.execute(_BY_PHONE, {"address": phone, "since": since}))
 
 
+def order_ids_by_tracking(connection: Connection, tracking_number: str) -> list[str]:
+    return list(connection.scalars(select(ORDERS.c.order_id).where(
+        ORDERS.c.tracking_number == tracking_number)))
+
+
 def set_order_status(connection: Connection, order_id: str, status: str) -> None:
     connection.execute(_SET_STATUS, {"id": order_id, "status": status})
 

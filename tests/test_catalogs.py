@@ -85,7 +85,7 @@ CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answ
     "seller_answered", "free_return_authorized", "cancellation_offered", "no_answer",
     "return_after_delivery", "refund_returnless"})
 ORDER_OUTCOMES = ["not_yet_shipped", "in_transit", "delivered", "canceled", "canceled_refunded",
-                  "return_after_delivery", "address_change_refused"]
+                  "refunded", "return_after_delivery", "address_change_refused"]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -107,6 +107,18 @@ def test_every_customer_template_branch_renders(lang):
     for reason in ("scope.fba", "scope.placed_after_opt_out"):
         rendered.append(templates.render("customer/out_of_scope.txt", lang, tz="UTC",
                                          reason=reason, order=order))
+    for kind in ("pre_order", "invoice_request", "customization"):
+        for known in (order, None):
+            rendered.append(templates.render("customer/redirected.txt", lang, tz="UTC",
+                                             kind=kind, order=known))
+    for reason in ("human_agent", "complaint"):
+        rendered.append(templates.render("customer/handoff.txt", lang, tz="UTC", reason=reason))
+    for conversion in ("30.5 cm", None):
+        rendered.append(templates.render("customer/product_answer.txt", lang, tz="UTC",
+                                         title="Lamp", evidence="height: 12 in",
+                                         conversion=conversion))
+    for name in ("acknowledge", "goodbye", "thanks", "help", "not_understood"):
+        rendered.append(templates.render(f"customer/{name}.txt", lang, tz="UTC"))
     assert all(text.strip() for text in rendered)
     if lang == "es":
         assert not [t for t in rendered if "Your order" in t or "The seller" in t]
@@ -126,6 +138,11 @@ def test_every_seller_email_renders(lang):
             assert email.subject and email.text and email.html
             if lang == "zh":
                 assert "Hello" not in email.text and "您好" in email.text
+        for kind in ("pre_order", "invoice_request", "customization"):
+            email = templates.render_email("seller/inquiry_redirected", lang, tz="Asia/Shanghai",
+                                           seller=order.seller, order=order, kind=kind,
+                                           customer_text="Can I get an invoice?")
+            assert email.subject and "Hello" not in (email.text if lang == "zh" else "")
         for outcome in CASE_OUTCOMES:
             email = templates.render_email("seller/case_resolved", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,

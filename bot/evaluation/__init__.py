@@ -1,0 +1,1 @@
+"""`csba evaluate ...`: measuring the understanding on labelled data (DESIGN.md section 5)."""

@@ -1,0 +1,177 @@
+"""What the service does about each kind of request, once it knows which order (if any) the
+customer means: the answer, the case with the seller, the redirection, or the hand-off to the
+support leads. Applies the pure rules (scope, delivery, product answers) and records every
+decision through the turn it serves."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import case_rules, delivery
+from bot.facts import ItemFacts, OrderFacts
+from bot.messages import Decision
+from bot.product_answers import answer_product_question
+from bot.scope import COVERED, check_coverage
+from bot.understanding import choose_by_name
+from storage.conversations import open_handoff
+from storage.orders import set_order_status
+
+if TYPE_CHECKING:
+    from bot.dialogue import CustomerTurn
+
+# Requests about an order: the service needs to know which one before it can answer.
+ORDER_INTENTS = {
+    "order_status", "missing_item", "cancel_order", "change_address", "return_request",
+    "refund_status", "damaged_or_defective", "wrong_item", "product_question",
+}
+# Requests the seller answers directly (POLICY.md A): the customer is redirected and, for an
+# order we know, the seller is told.
+REDIRECTED_INTENTS = {"pre_order", "invoice_request", "customization"}
+# Requests for a person: they go to the support leads' queue.
+HANDOFF_INTENTS = {"human_agent", "complaint"}
+# Requests this version hands to the seller as a general case (the returns policy comes later).
+GENERAL_CASE_INTENTS = {"return_request", "damaged_or_defective", "wrong_item"}
+
+# Which case kind each delivery outcome opens.
+CASE_FOR_OUTCOME = {
+    delivery.CASE_NOT_SHIPPED: case_rules.NOT_SHIPPED,
+    delivery.CASE_NOT_RECEIVED: case_rules.NOT_RECEIVED,
+    delivery.CASE_DELIVERED_MISSING: case_rules.DELIVERED_MISSING,
+    delivery.CASE_CANCELLATION: case_rules.CANCELLATION,
+    delivery.CASE_ADDRESS_CHANGE: case_rules.ADDRESS_CHANGE,
+}
+
+
+class Responder:
+    def __init__(self, turn: CustomerTurn) -> None:
+        self.turn = turn
+
+    # -- requests that need no order -------------------------------------------------------
+
+    def respond_without_order(self, intent: str, text: str, order: OrderFacts | None) -> None:
+        """Small talk, redirections and hand-offs. `order` is the order the conversation is
+        about, when that is known without asking (the seller of a redirected request is told)."""
+        turn = self.turn
+        if intent in HANDOFF_INTENTS:
+            open_handoff(turn.connection, turn.conversation.id, intent, text, turn.now)
+            turn.decide(Decision("handoff_requested", (f"dialogue.{intent}.leads_queue",),
+                                 {"reason": intent}))
+            turn.say("handoff", reason=intent)
+        elif intent in REDIRECTED_INTENTS:
+            self._redirect(intent, text, order)
+        elif intent == "thanks":
+            turn.say("thanks")
+        elif intent == "goodbye":
+            turn.say("goodbye")
+        elif intent == "greeting":
+            turn.say("help")
+        elif intent in ("affirm", "deny"):
+            turn.say("acknowledge")
+        else:
+            turn.say("not_understood")
+
+    def _redirect(self, intent: str, text: str, order: OrderFacts | None) -> None:
+        turn = self.turn
+        facts = {"intent": intent, "order_id": order.order_id if order else None}
+        turn.decide(Decision("redirected_to_seller", (f"scope.{intent}_answered_by_seller",),
+                             facts))
+        if order is not None and intent != "pre_order":
+            turn.desk.outgoing.notify_seller(turn.connection, turn.conversation.id, order,
+                                             "inquiry_redirected", turn.now, kind=intent,
+                                             customer_text=text)
+        turn.say("redirected", kind=intent, order=order)
+
+    # -- requests about an order -----------------------------------------------------------
+
+    def respond(self, intent: str, text: str, order: OrderFacts) -> None:
+        turn = self.turn
+        coverage = check_coverage(order, turn.policy)
+        if coverage.outcome != COVERED:
+            turn.decide(coverage)
+            turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
+            return
+        if intent == "product_question":
+            self._answer_product_question(text, order)
+        elif intent == "refund_status":
+            self._refund_status(text, order)
+        elif intent in GENERAL_CASE_INTENTS:
+            turn.decide(Decision("case_opened", (f"dialogue.{intent}.seller_decides",),
+                                 {"order_id": order.order_id, "intent": intent}))
+            self._open_case(case_rules.GENERAL, order, text)
+        else:
+            self._delivery(intent, text, order)
+
+    def _delivery(self, intent: str, text: str, order: OrderFacts) -> None:
+        turn = self.turn
+        decision = {
+            "order_status": lambda: delivery.assess_order_status(order, turn.now, turn.policy),
+            "missing_item": lambda: delivery.assess_not_received(order, turn.now, turn.policy),
+            "cancel_order": lambda: delivery.assess_cancellation(order, turn.now),
+            "change_address": lambda: delivery.assess_address_change(order, turn.now),
+        }[intent]()
+        turn.decide(decision)
+        kind = CASE_FOR_OUTCOME.get(decision.outcome)
+        if kind is None:
+            turn.say("order_update", outcome=decision.outcome, order=order,
+                     late=decision.reasons[-1] == "delivery.in_transit_late")
+        else:
+            self._open_case(kind, order, text)
+
+    def _refund_status(self, text: str, order: OrderFacts) -> None:
+        turn = self.turn
+        if order.status == "Canceled":
+            turn.decide(Decision("refund_issued", ("refund.order_canceled",),
+                                 {"order_id": order.order_id, "amount": str(order.total)}))
+            turn.say("order_update", outcome="refunded", order=order, late=False)
+            return
+        turn.decide(Decision("case_opened", ("refund.seller_knows_the_status",),
+                             {"order_id": order.order_id}))
+        self._open_case(case_rules.GENERAL, order, text)
+
+    def _answer_product_question(self, text: str, order: OrderFacts) -> None:
+        turn = self.turn
+        items = self.which_items(text, order)
+        answer = answer_product_question(text, items)
+        if answer is None:
+            turn.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
+                                 {"order_id": order.order_id, "question": text}))
+            self._open_case(case_rules.PRODUCT_QUESTION, order, text)
+            return
+        turn.decide(Decision("product_answered", (f"product.answered_from_{answer.source}",),
+                             {"asin": answer.asin, "evidence": answer.evidence,
+                              "conversion": answer.conversion}))
+        turn.say("product_answer", title=answer.title, evidence=answer.evidence,
+                 conversion=answer.conversion)
+
+    @staticmethod
+    def which_items(text: str, order: OrderFacts) -> tuple[ItemFacts, ...]:
+        """The item the customer names ("the lamp", "the blue one"), else all of them."""
+        if len(order.items) < 2:
+            return order.items
+        labels = [" ".join((item.title, *(v for _, v in item.attributes)))
+                  for item in order.items]
+        named = choose_by_name(text, labels)
+        return order.items if named is None else (order.items[named],)
+
+    def _open_case(self, kind: str, order: OrderFacts, text: str) -> None:
+        turn = self.turn
+        existing = turn.desk.find_open(turn.connection, order.order_id, kind)
+        case = existing or turn.desk.open(turn.connection, turn.conversation, order, kind, text,
+                                          turn.now, language=turn.language)
+        turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
+                 already_open=existing is not None)
+
+    def cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
+        """The customer accepted the cancellation offered after the seller's silence."""
+        turn = self.turn
+        if order.shipped or order.status == "Canceled":
+            decision = delivery.assess_cancellation(order, turn.now)
+            turn.decide(decision)
+            turn.say("order_update", outcome=decision.outcome, order=order, late=False)
+            return
+        set_order_status(turn.connection, order.order_id, "Canceled")
+        order = order.with_status("Canceled")
+        turn.decide(Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
+                             {"order_id": order.order_id, "case_id": case_id}))
+        turn.desk.tell_seller_offer_accepted(turn.connection, case_id, order, turn.now)
+        turn.say("order_update", outcome="canceled_refunded", order=order, late=False)

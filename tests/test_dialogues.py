@@ -1,0 +1,86 @@
+"""Dialogue scripts (tests/fixtures/dialogues/*.json) played through the real entry points:
+signed Twilio SMS webhooks, or SMTP into the intake with the answer read from the relay. Each
+turn states what the customer says and what must come back: reply text, the intent stored with
+the message, the decisions recorded for it, hand-offs and seller emails."""
+
+import json
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Decision, Handoff, Message
+from tests.conftest import FIXTURES
+
+SCRIPTS = sorted((FIXTURES / "dialogues").glob("*.json"))
+
+
+class Customer:
+    """Says things on one channel and returns what the service answered."""
+
+    def __init__(self, service, channel: str, address: str) -> None:
+        self.service = service
+        self.channel = channel
+        self.address = address
+        self.count = 0
+        self.last_answer: EmailMessage | None = None
+
+    async def say(self, text: str) -> tuple[str, str]:
+        """(the answer's text, the external id of what the customer sent)."""
+        self.count += 1
+        if self.channel == "sms":
+            sid = f"SMdialogue{self.count:022d}"
+            replies = await self.service.sms(self.address, text, sid=sid)
+            return "\n\n".join(replies), sid
+        message = EmailMessage()
+        message["From"] = self.address
+        message["To"] = self.service.settings.intake_address
+        message_id = f"<dialogue-{self.count}@example.com>"
+        message["Message-ID"] = message_id
+        if self.last_answer is not None:
+            message["Subject"] = self.last_answer["Subject"]
+            message["In-Reply-To"] = self.last_answer["Message-ID"]
+            message["References"] = self.last_answer["Message-ID"]
+        else:
+            message["Subject"] = "My order"
+        message.set_content(text)
+        await self.service.send_email(message, sender=self.address)
+        await self.service.dispatch()
+        answers = self.service.mail.to(self.address)
+        self.last_answer = answers[-1] if answers else None
+        body = self.last_answer.get_body(("plain",)).get_content() if answers else ""
+        return body, message_id
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+async def test_dialogue(service, script: Path):
+    plan = json.loads(script.read_text(encoding="utf-8"))
+    customer = Customer(service, plan["channel"], plan["from"])
+    for number, turn in enumerate(plan["turns"], 1):
+        if "advance_hours" in turn:
+            service.clock.set(service.clock.now() + timedelta(hours=turn["advance_hours"]))
+            continue
+        answer, external_id = await customer.say(turn["say"])
+        where = f"{script.stem} turn {number} ({turn['say']!r}) answered {answer!r}"
+        for expected in turn.get("reply_contains", []):
+            assert expected in answer, where
+        message = await service.scalar(select(Message).where(Message.external_id == external_id))
+        if "intent" in turn:
+            assert message.intent == turn["intent"], where
+        if "decisions" in turn:
+            outcomes = await service.scalars(select(Decision.outcome)
+                                             .where(Decision.message_id == message.id)
+                                             .order_by(Decision.id))
+            assert outcomes == turn["decisions"], where
+        if "handoffs" in turn:
+            reasons = await service.scalars(select(Handoff.reason).where(
+                Handoff.conversation_id == message.conversation_id))
+            assert reasons == turn["handoffs"], where
+        if "seller_emails" in turn:
+            await service.dispatch()
+            subjects = [m["Subject"].strip() for m in service.mail.messages
+                        if m["To"] != plan["from"]]
+            for expected in turn["seller_emails"]:
+                assert expected in subjects, where
