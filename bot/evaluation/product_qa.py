@@ -40,13 +40,8 @@ from typing import Any
 
 from bot.evaluation.common import Evaluation
 from bot.facts import ItemFacts
-from bot.product_answers import (
-    answer_product_question,
-    not_from_product_data,
-    sentences,
-    stem,
-    tokens,
-)
+from bot.product_answers import answer_product_question, not_from_product_data, sentences
+from bot.product_vocabulary import stem, tokens
 
 ATTRIBUTE_SOURCES = frozenset(("attribute",))
 BULLET_SOURCES = frozenset(("bullet",))
