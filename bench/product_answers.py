@@ -21,6 +21,7 @@ from typing import Any
 from bot import product_answers as pa
 from bot.evaluation.common import read_jsonl
 from bot.evaluation.product_qa import half, matches_reference, to_case, used_evidence
+from bot.text import normalize
 
 DEFAULT_FILES = [Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / name
                  for name in ("epqa_en.dev.jsonl", "hetpqa_en.dev.jsonl",
@@ -48,8 +49,17 @@ def timing(records: list[dict[str, Any]], repeat: int = 5) -> None:
             again.append(time.perf_counter() - start)
         warm.append(statistics.median(again))
         sizes.append(len(pa._facts(items[0])[0]))
+    # The bare baseline, in the same run: normalizing the question, which any answer starts with.
+    bare = []
+    for question, _ in cases:
+        start = time.perf_counter()
+        normalize(question)
+        bare.append(time.perf_counter() - start)
     print(f"{len(cases)} questions; facts per product: median {statistics.median(sizes)}, "
           f"max {max(sizes)}")
+    print(f"bare baseline (normalize the question): median {statistics.median(bare) * 1e3:.4f} ms; "
+          f"answer/baseline: cold {statistics.median(cold) / statistics.median(bare):.0f}x, "
+          f"warm {statistics.median(warm) / statistics.median(bare):.0f}x")
     print(f"{'facts per product':>18} {'questions':>9} {'cold median':>12} {'cold p99':>9} "
           f"{'warm median':>12} {'warm p99':>9}   (ms)")
     for low, high in ((1, 10_000), (1, 9), (10, 19), (20, 29), (30, 10_000)):
