@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.cases import CaseDesk
 from bot.clock import Clock
 from bot.dialogue import CustomerTurn
+from bot.entities import extract
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, InboundMessage, OutboundMessage
 from bot.outbox import take_queued
@@ -132,8 +133,10 @@ class ConversationEngine:
                                 conversation.language or self.policy.default_language, now)]
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now)
         language, intent, confidence = turn.understand()
+        today = now.astimezone(self.policy.timezone).date()
         message_id = self._store(connection, inbound, text, conversation, now,
-                                 language=language, intent=intent, confidence=confidence)
+                                 language=language, intent=intent, confidence=confidence,
+                                 entities=extract(text, today, language) or None)
         result = turn.run(message_id)
         if not result.says:
             return []
@@ -142,7 +145,7 @@ class ConversationEngine:
     def _store(self, connection: Connection, inbound: InboundMessage, text: str,
                conversation: Row | None, now: datetime, *,
                language: str | None = None, intent: str | None = None,
-               confidence: float | None = None) -> int:
+               confidence: float | None = None, entities: dict | None = None) -> int:
         """Store the message; a repeated provider ID is refused by the unique constraint
         (IntegrityError), which ends the transaction before anything else is written."""
         return insert_message(
@@ -150,7 +153,8 @@ class ConversationEngine:
             direction="in", channel=inbound.channel.value, sender=inbound.sender,
             recipient=inbound.recipient, subject=inbound.subject, body=text,
             external_id=inbound.external_id, language=language, intent=intent,
-            intent_confidence=confidence, automatic=inbound.automatic, created_at=now)
+            intent_confidence=confidence, entities=entities, automatic=inbound.automatic,
+            created_at=now)
 
     def _conversation(self, connection: Connection, inbound: InboundMessage,
                       now: datetime) -> tuple[Row, bool]:

@@ -22,15 +22,25 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 _DIGITS = re.compile(r"\d+")
 
 
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_DIGITS.sub("0", normalize(text)))
+
+
+def word_features(word: str) -> list[str]:
+    """The features of one word: itself and its character 3- to 5-grams."""
+    padded = f" {word} "
+    found = [f"w:{word}"]
+    for n in (3, 4, 5):
+        found += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
+    return found
+
+
 def features(text: str) -> list[str]:
     """The n-gram features of a message, shared by training and inference."""
-    words = _TOKEN.findall(_DIGITS.sub("0", normalize(text)))
-    found = [f"w:{w}" for w in words]
-    found += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    words = tokens(text)
+    found = [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     for word in words:
-        padded = f" {word} "
-        for n in (3, 4, 5):
-            found += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
+        found += word_features(word)
     return found
 
 
@@ -48,6 +58,7 @@ class IntentModel:
         self.coef = coef
         self.intercept = intercept
         self.classes = classes
+        self._words: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> IntentModel:
@@ -57,12 +68,27 @@ class IntentModel:
                        data["coef"].astype(np.float32), data["intercept"].astype(np.float32),
                        [str(c) for c in data["classes"]])
 
+    def _word_indices(self, word: str) -> tuple[int, ...]:
+        # Customers use the same few hundred words: their feature indices are worth keeping.
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) > 100_000:
+                self._words.clear()
+            found = tuple(i for f in word_features(word) if (i := self.vocabulary.get(f)) is not None)
+            self._words[word] = found
+        return found
+
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and weights of the message's known features (tf-idf, L2-normalized)."""
+        """Indices and weights of the message's known features (tf-idf, L2-normalized); the
+        same features as `features(text)`, looked up word by word."""
+        words = tokens(text)
         counts: dict[int, int] = {}
-        for feature in features(text):
-            index = self.vocabulary.get(feature)
+        for a, b in zip(words, words[1:], strict=False):
+            index = self.vocabulary.get(f"b:{a}_{b}")
             if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        for word in words:
+            for index in self._word_indices(word):
                 counts[index] = counts.get(index, 0) + 1
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -71,14 +97,22 @@ class IntentModel:
                                             count=len(counts)))) * self.idf[indices]
         return indices, weights / np.linalg.norm(weights)
 
-    def scores(self, text: str) -> list[IntentScore]:
-        """Every intent with its probability, most likely first."""
+    def probabilities(self, text: str) -> np.ndarray:
         indices, weights = self.vector(text)
         logits = self.intercept + self.coef[:, indices] @ weights
         exp = np.exp(logits - logits.max())
-        probabilities = exp / exp.sum()
-        order = np.argsort(-probabilities)
-        return [IntentScore(self.classes[i], float(probabilities[i])) for i in order]
+        return exp / exp.sum()
+
+    def best(self, text: str) -> IntentScore:
+        probabilities = self.probabilities(text)
+        top = int(probabilities.argmax())
+        return IntentScore(self.classes[top], float(probabilities[top]))
+
+    def scores(self, text: str) -> list[IntentScore]:
+        """Every intent with its probability, most likely first."""
+        probabilities = self.probabilities(text)
+        return [IntentScore(self.classes[i], float(probabilities[i]))
+                for i in np.argsort(-probabilities)]
 
 
 @cache

@@ -91,7 +91,7 @@ def classify_intent(text: str, lang: str = "en") -> IntentResult:
     """The intent of one message (or clause) by the shipped model (bot.intent_model); below
     MIN_CONFIDENCE the answer is "other". The model is multilingual: `lang` is for callers
     that know it, not needed here."""
-    best = shipped_model().scores(text)[0]
+    best = shipped_model().best(text)
     if best.probability < MIN_CONFIDENCE:
         return IntentResult("other", best.probability, True)
     return IntentResult(best.intent, best.probability, False)

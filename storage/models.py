@@ -133,6 +133,7 @@ class Message(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     intent: Mapped[str | None] = mapped_column(String(32))
     intent_confidence: Mapped[float | None] = mapped_column(Float)
+    entities: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
