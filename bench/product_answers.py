@@ -21,6 +21,7 @@ from typing import Any
 from bot import product_answers as pa
 from bot.evaluation.common import read_jsonl
 from bot.evaluation.product_qa import half, matches_reference, to_case, used_evidence
+from bot.product_facts import item_facts
 from bot.text import normalize
 
 DEFAULT_FILES = [Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / name
@@ -38,7 +39,7 @@ def timing(records: list[dict[str, Any]], repeat: int = 5) -> None:
     cases = [(str(r.get("question") or ""), (to_case(r).item,)) for r in records]
     sizes, cold, warm = [], [], []
     for question, items in cases:
-        pa._facts.cache_clear()
+        item_facts.cache_clear()
         start = time.perf_counter()
         pa.answer_product_question(question, items)
         cold.append(time.perf_counter() - start)
@@ -48,7 +49,7 @@ def timing(records: list[dict[str, Any]], repeat: int = 5) -> None:
             pa.answer_product_question(question, items)
             again.append(time.perf_counter() - start)
         warm.append(statistics.median(again))
-        sizes.append(len(pa._facts(items[0])[0]))
+        sizes.append(len(item_facts(items[0])[0]))
     # The bare baseline, in the same run: normalizing the question, which any answer starts with.
     bare = []
     for question, _ in cases:
@@ -119,11 +120,14 @@ SIGNS = {
     "yes_no_missed": -1, "how_many_number": 1, "other_name_better": -1,
     "attribute_no_tie": -1, "foreign_missed": -1, "attribute_concept_elsewhere": -1,
     "wh_concept_attribute": 1, "all_focus_matched": 1, "counted_missed": -1,
-    "name_part_unasked": -1,
+    "name_part_unasked": -1, "asked_in_name": 1, "concepts_named": 1, "other_unit": -1,
+    "yes_no_value": -1,
 }
 DECISION_SIGNS = {
     "top_logit": 1, "margin": 1, "strong_rivals": -1, "top_title": -1, "foreign_missed": -1,
-    "focus_coverage": 1, "entity_missed": -1, "direct_hit": 1,
+    "focus_coverage": 1, "entity_missed": -1, "direct_hit": 1, "named_hit": 1,
+    "top_coverage": 1, "top_pairs": 1, "yes_no_value": 1, "alternative_named": 1,
+    "concept_unit": 1,
 }
 
 
@@ -161,7 +165,7 @@ def _logistic(rows: list[tuple[str, list[float], bool]], l2: float, names: tuple
         held.add(min(wrong)[1])
 
 
-def fit(records: list[dict[str, Any]], l2: float = 1.0) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def fit(records: list[dict[str, Any]], l2: float = 3.0) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Stage 1: which fact answers (every candidate of every tuning question, labelled by
     its evidence). Stage 2: whether the best-ranked fact is an answer at all."""
     cases = list(_tuning_cases(records))
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, default=3.0)
     args = parser.parse_args(argv)
     records = [r for path in (args.files or DEFAULT_FILES) for r in read_jsonl(path)]
     if args.fit:

@@ -5,26 +5,38 @@ engine then asks the seller). Pure: no I/O, no clock.
 How a question is answered:
 
 1. Questions the detail data cannot settle by nature are recognised first and get no
-   answer: shipping and delivery, price, returns, the seller's stock and listings, opinions
-   and other shoppers' experience, comparisons with other products or variants, sizing advice,
-   troubleshooting ("why", "what if", "stopped working").
-2. Every fact of every item is a candidate: each attribute ("item weight: 2.2 lb"), each
-   sentence of the bullets and of the description. The title is not a candidate when the
-   item has other facts; when it matches the question better than every fact, the question
-   is about the product as a whole ("is this the right part for my model?") and is left to
-   the seller.
+   answer: shipping and delivery, price, returns, the seller's stock, listings and other
+   variants ("does it come in other colors?"), opinions and other shoppers' experience,
+   comparisons with other products, sizing advice, troubleshooting ("why", "what if").
+   The question is understood (bot.product_question): its key words, the concepts it asks
+   about, yes/no or wh, model names, quantities compared, the choices of "A or B?", what a
+   wh-question asks for by name, the words naming the item itself ("this mannequin head").
+2. Every fact of every item is a candidate (bot.product_facts): each attribute ("item weight:
+   2.2 lb"), each sentence of the bullets and of the description. The title is not a
+   candidate when the item has other facts; when it matches the question better than every
+   fact, the question is about the product as a whole ("is this the right part for my
+   model?") and is left to the seller.
 3. Each candidate gets features that tie it to the question: the concept asked about
-   (weight, dimensions, colour, material, voltage, capacity, age, compatibility, ...) and the
-   attribute named for it, a value in the unit asked for ("how tall" wants a length), the
-   question's words in the attribute's name and value or in the sentence (weighted by how rare
-   they are among the product's facts), word pairs, model numbers, words the fact leaves
-   unanswered. A logistic model ranks the candidates (`WEIGHTS`).
-4. A second logistic model decides whether the best candidate is an answer at all
+   (weight, dimensions, colour, material, voltage, capacity, age, compatibility, firmness,
+   connectivity, ...) and the attribute named for it, a value in the unit asked for ("how
+   tall" wants a length), the question's words in the attribute's name and value or in the
+   sentence (weighted by how rare they are among the product's facts), word pairs, model
+   numbers, words the fact leaves unanswered. A logistic model ranks the candidates
+   (`WEIGHTS`).
+4. A wh-question about a concept is answered by the attribute named for it when there is one
+   (`_direct_answer`: "what kind of metal?" -> "metal type", "how deep can it go in the
+   water?" -> "water resistance depth").
+5. Some facts never settle the question, however well they match (`_does_not_settle`): one
+   that does not name the model asked about ("does it fit the SGH-I337?"), that names neither
+   choice of "A or B?", that does not count what "how many X" counts, that does not measure
+   the quantity a "how heavy / how long" question asks for, the item's weight for the
+   shipping weight, a yes/no attribute about something else ("batteries included: no" for
+   "are the caps included?").
+6. A second logistic model decides whether the chosen fact is an answer at all
    (`DECISION_WEIGHTS`, over its score, its lead over a runner-up that says something else,
    and the kind of question); it answers only above `ANSWER_THRESHOLD`, set for precision.
-   Two kinds of answer need no such confidence because the fact says exactly what was asked
-   (`_sure_answer`); and a yes/no or compatibility question naming a model ("does it fit the
-   SGH-I337?") is never answered by a fact that does not name it.
+   Some answers need no such confidence because the fact says exactly what was asked
+   (`_sure_answer`).
 
 Both models were fitted on the tuning halves of the product-QA dev sets, never on their
 reporting halves (`python -m bench.product_answers --fit`; see bot/evaluation/product_qa.py).
@@ -38,36 +50,33 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.facts import ItemFacts
-from bot.product_vocabulary import (
-    CONCEPTS,
-    DURATION,
-    HOW_MANY,
-    JUNK_VALUES,
-    NOISE_ATTRIBUTES,
-    NOT_FROM_DATA,
-    PACKAGE_ATTRIBUTE,
-    PACKAGE_WORDS,
-    SPANISH,
-    SPANISH_MARKERS,
-    SPANISH_WH,
-    STOPWORDS,
-    WEAK_WORDS,
-    YES_NO_START,
-    convert_units,
-    split_token,
-    stem,
-    tokens,
-    words_of,
-    wordset,
+from bot.product_facts import (
+    ALL_CONCEPT_WORDS,
+    COLOR_WORDS,
+    CONCEPT_ASKED,
+    CONCEPT_NAME_WORDS,
+    CONCEPT_TEXT_WORDS,
+    MATERIAL_VALUES,
+    NOT_TEXT_CUES,
+    UNIT_OF,
+    WEAK_TERMS,
+    Fact,
+    item_facts,
+    sentences,
+    term,
+    title_words,
 )
-from bot.text import normalize
+from bot.product_question import Question, not_from_product_data, parse_question
+from bot.product_vocabulary import convert_units
 
-# -- facts ------------------------------------------------------------------------------------
+# what the rest of the bot and the evaluation use from here
+__all__ = ["ProductAnswer", "answer_product_question", "convert_units", "not_from_product_data",
+           "rank", "sentences"]
+
+# -- the answer -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ProductAnswer:
@@ -85,248 +94,6 @@ class ProductAnswer:
         return f"{self.evidence} ({self.conversion})" if self.conversion else self.evidence
 
 
-# Words that name the same thing: a question's "how wide" meets an attribute's "width".
-CANONICAL = {
-    "wide": "width", "tall": "height", "long": "length", "deep": "depth", "thick": "thickness",
-    "heavy": "weight", "weigh": "weight", "big": "size",
-    "dimension": "dimension", "colour": "color", "waterproof": "water", "proof": "water",
-    "resistant": "resist", "resistance": "resist", "rechargable": "rechargeable",
-    "cord": "cable", "charger": "charge", "charging": "charge",
-    "assemble": "assembly", "assembled": "assembly", "diam": "diameter", "qty": "quantity",
-    "lightweight": "weight", "inch": "inch", "lb": "pound", "kg": "kilogram", "oz": "ounce",
-    "instructions": "instruction", "manufactured": "manufacturer", "manufacture": "manufacturer",
-    "made": "made", "fit": "fit", "fitting": "fit", "battery": "battery",
-    "minimum": "min", "maximum": "max", "limit": "max", "wi": "wifi", "fi": "wifi",
-}
-
-
-@lru_cache(maxsize=65536)
-def term(token: str) -> str:
-    """The word a token is matched by: stemmed, then its canonical synonym."""
-    s = stem(token)
-    return CANONICAL.get(s, s)
-
-
-@dataclass(frozen=True)
-class _Fact:
-    source: str
-    text: str                      # as written (for attributes: "name: value")
-    attribute: str | None
-    value: str                     # the value (attributes) or the text
-    name_terms: frozenset[str]     # attribute name words
-    value_terms: frozenset[str]    # value words (attributes) or all words (text)
-    terms: tuple[str, ...]         # all words, in order
-    raw: frozenset[str]            # the tokens as written ("5s", "gf652")
-    term_set: frozenset[str]
-    name_concepts: frozenset[str]  # concepts of the attribute name
-    value_concepts: frozenset[str]  # concepts named or measured in the value / text
-    package: bool                  # about the package or shipping, not the item
-    noise: bool                    # an attribute that never answers by itself
-    numbers: frozenset[str]
-
-
-_SENTENCE_SPLIT = re.compile(r"(?:\.{2,}|(?<=[a-z0-9)\]][.!?;])\s+(?=[a-z0-9\"(])|\s*[\n\r\u2022]+\s*"
-                             r"|\s+-\s+(?=[a-z]))", re.I)
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a bullet or description, whitespace tidied."""
-    parts = (" ".join(p.split()).strip(" -*\u2022") for p in _SENTENCE_SPLIT.split(text or ""))
-    return [p for p in parts if len(p) > 2]
-
-
-_CONCEPT_WORDS = {c.name: frozenset(term(w) for w in c.asked_by | c.attribute_words)
-                  for c in CONCEPTS}
-_CONCEPT_NAME_WORDS = {c.name: frozenset(term(w) for w in c.attribute_words) for c in CONCEPTS}
-_CONCEPT_ASKED = {c.name: frozenset(term(w) for w in c.asked_by) for c in CONCEPTS}
-_ALL_CONCEPT_WORDS = frozenset(w for ws in _CONCEPT_WORDS.values() for w in ws)
-# In a sentence, these words say nothing about the concept by themselves ("works great").
-_NOT_TEXT_CUES = frozenset(term(w) for w in (
-    "work", "fit", "model", "version", "come", "box", "make", "number", "old", "year", "high",
-    "large", "small", "short", "big", "size", "made", "power", "cell", "make", "light", "clear",
-    "black", "white", "red", "blue", "green", "gold", "silver", "hold", "cup", "pack", "piece"))
-_CONCEPT_TEXT_WORDS = {c: ws - _NOT_TEXT_CUES for c, ws in _CONCEPT_WORDS.items()}
-_COLOR_WORDS = _CONCEPT_ASKED["color"]
-
-
-def _index(words_by_concept: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
-    """word -> the concepts it names."""
-    index: dict[str, set[str]] = {}
-    for concept, words in words_by_concept.items():
-        for word in words:
-            index.setdefault(word, set()).add(concept)
-    return {word: frozenset(concepts) for word, concepts in index.items()}
-
-
-_NAME_CONCEPTS_OF = _index(_CONCEPT_NAME_WORDS)
-_TEXT_CONCEPTS_OF = _index(_CONCEPT_TEXT_WORDS)
-# every concept's unit in one pattern: a value's units in one pass
-_ANY_UNIT = re.compile("|".join(f"(?P<{c.name}>{c.value_unit.pattern})" for c in CONCEPTS
-                                if c.value_unit), re.I)
-
-
-def _concepts_in(terms: frozenset[str], index: dict[str, frozenset[str]]) -> set[str]:
-    found: set[str] = set()
-    for word in terms:
-        if word in index:
-            found |= index[word]
-    return found
-
-
-def _terms(token_list: list[str]) -> list[str]:
-    return [term(p) for t in token_list for p in ((t,) if t.isalpha() else split_token(t))]
-
-
-def _make_fact(source: str, text: str, attribute: str | None = None,
-               value: str | None = None) -> _Fact:
-    value = (text if value is None else value).replace('\\"', '"')
-    name_tokens = tokens(attribute) if attribute else []
-    value_tokens = tokens(value)
-    name_list, value_list = _terms(name_tokens), _terms(value_tokens)
-    name_terms, value_terms = frozenset(name_list), frozenset(value_list)
-    terms = tuple(name_list + value_list)
-    key = attribute.lower().replace(" ", "_") if attribute else ""
-    package = bool(attribute and PACKAGE_ATTRIBUTE.search(key))
-    noise = key in NOISE_ATTRIBUTES
-    name_concepts = frozenset(_concepts_in(name_terms, _NAME_CONCEPTS_OF))
-    # an attribute's value names concepts by its sub-keys ("band: material steel; width 21
-    # mm"); a sentence by any of the concept's words
-    value_concepts = _concepts_in(value_terms,
-                                  _NAME_CONCEPTS_OF if attribute else _TEXT_CONCEPTS_OF)
-    if any(ch.isdigit() for ch in value):
-        for match in _ANY_UNIT.finditer(value):
-            value_concepts.add(match.lastgroup or "")
-    return _Fact(source, text, attribute, value, name_terms, value_terms, terms,
-                 frozenset(name_tokens + value_tokens), frozenset(terms), name_concepts,
-                 frozenset(value_concepts), package, noise,
-                 frozenset(t for t in terms if t[0].isdigit()))
-
-
-@lru_cache(maxsize=512)
-def _facts(item: ItemFacts) -> tuple[tuple[_Fact, ...], dict[str, float]]:
-    facts: list[_Fact] = []
-    for name, value in item.attributes:
-        if str(value).strip().lower() not in JUNK_VALUES:
-            facts.append(_make_fact("attribute", f"{name}: {value}", name, str(value)))
-    seen: set[str] = set()
-    for bullet in item.bullets:
-        for sentence in sentences(bullet):
-            if sentence.lower() not in seen:
-                seen.add(sentence.lower())
-                facts.append(_make_fact("bullet", sentence))
-    for sentence in sentences(item.description):
-        if sentence.lower() not in seen:
-            seen.add(sentence.lower())
-            facts.append(_make_fact("description", sentence))
-    if item.title:
-        facts.append(_make_fact("title", item.title))
-    # how rare each word is among this product's facts
-    df: dict[str, int] = {}
-    for fact in facts:
-        for s in fact.term_set:
-            df[s] = df.get(s, 0) + 1
-    n = len(facts)
-    idf = {s: math.log(1 + (n - d + 0.5) / (d + 0.5)) for s, d in df.items()}
-    return tuple(facts), idf
-
-
-# -- the question -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Question:
-    text: str
-    content: tuple[str, ...]        # content words (terms), in order
-    content_set: frozenset[str]
-    focus: frozenset[str]           # content words that are neither concept nor weak words
-    entities: frozenset[str]        # tokens with digits ("sgh-1337", "5s", "220v", "15.6")
-    codes: frozenset[str]           # of those, the ones that are not quantities: model names
-    concepts: frozenset[str]
-    yes_no: bool
-    how_many: bool
-    package: bool
-    numbers: frozenset[str]
-    parts: int                      # how many questions in one ("...? and ...?")
-    counted: str | None             # what "how many ..." counts
-
-
-_UNIT_WORDS = wordset("""
-in inch inches cm mm m ft feet foot lb lbs pound pounds oz ounce ounces kg g gram grams gallon
-gallons gal l liter liters litre litres ml qt quart quarts cup cups v volt volts w watt watts
-mah ah amp amps a hz ghz mhz gb tb mb year years yr yrs month months mo mos week weeks day days
-hour hours hr hrs minute minutes min mins second seconds pack packs pc pcs piece pieces count ct
-x by degree degrees f c mph psi db mp megapixel megapixels people person persons player players
-""")
-_QUANTITY_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:" + "|".join(sorted(_UNIT_WORDS, key=len,
-                                                                     reverse=True)) + r")")
-
-
-def _question(text: str) -> _Question:
-    norm = normalize(text)
-    raw = words_of(norm)
-    spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH for w in raw)
-    words_en: list[str] = []
-    for w in raw:
-        if spanish and w in SPANISH:
-            words_en.extend(SPANISH[w].split())
-        else:
-            words_en.append(w)
-    content = tuple(term(w) for w in words_en
-                    if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
-    content_set = frozenset(content)
-    concepts = {c for c, ws in _CONCEPT_ASKED.items() if content_set & ws}
-    q = " ".join(words_en)
-    if re.search(r"\bmade (of|from|out of|with)\b|\bwhat is it made\b", q):
-        concepts.add("material")
-    if re.search(r"\bmade in\b|\bwhere\b.*\b(made|manufactured|produced|from)\b", q):
-        concepts.add("origin")
-        concepts.discard("material")
-    if re.search(r"\bhow (much|many)\b.*\bhold\b", q):
-        concepts.add("capacity")
-    if re.search(r"\bhow long (is|are)\b|\bhow long\s*\??$", q):
-        concepts.add("dimensions")
-    if re.search(r"\b(come|comes|came) with\b|\bin the box\b", q):
-        concepts.add("included")
-    if re.search(r"\b(people|persons|kids|children|players)\b.*\bplay\b|\bplay(ed)? with\b.*"
-                 r"\b(people|persons|players)\b", q):
-        concepts.add("players")
-    if re.search(r"\bhow many\b", q) and not concepts & {
-            "battery", "players", "pages", "voltage", "power", "weight", "dimensions",
-            "capacity", "age"}:
-        concepts.add("count")
-    if DURATION.search(q):
-        concepts.discard("dimensions")
-        concepts.add("duration")
-    counted = re.search(r"\bhow many ([a-z]+)", q)
-    counted_term = term(counted.group(1)) if counted else None
-    focus = frozenset(w for w in content_set
-                      if w not in _ALL_CONCEPT_WORDS and w not in WEAK_WORDS)
-    raw_tokens = tokens(norm)
-    entities = frozenset(t for t in raw_tokens if any(ch.isdigit() for ch in t))
-    codes = frozenset(
-        t for i, t in enumerate(raw_tokens)
-        if any(ch.isdigit() for ch in t) and not _QUANTITY_TOKEN.fullmatch(t)
-        and not (t.replace(".", "").replace(",", "").isdigit()
-                 and i + 1 < len(raw_tokens) and raw_tokens[i + 1] in _UNIT_WORDS))
-    opening = norm.lstrip("\u00bf\u00a1 ")
-    yes_no = bool(YES_NO_START.search(opening)) or (
-        spanish and bool(raw) and raw[0] not in SPANISH_WH and opening.endswith("?"))
-    parts = len([p for p in re.split(r"\?+", norm) if len(tokens(p)) >= 2]) or 1
-    return _Question(
-        text=norm, content=content, content_set=content_set, focus=focus, entities=entities,
-        codes=codes,
-        concepts=frozenset(concepts), yes_no=yes_no, how_many=bool(HOW_MANY.search(q)),
-        package=bool(PACKAGE_WORDS & set(raw)),
-        numbers=frozenset(w for w in content if w[0].isdigit()), parts=parts,
-        counted=counted_term if counted_term and counted_term not in STOPWORDS else None)
-
-
-def not_from_product_data(question: str) -> bool:
-    """True for questions the detail data cannot settle by nature: shipping, price,
-    returns, the seller's stock, opinions, comparisons, sizing advice, troubleshooting."""
-    norm = normalize(question)
-    return any(p.search(norm) for p in NOT_FROM_DATA)
-
-
 # -- scoring ----------------------------------------------------------------------------------
 # Each candidate fact gets a vector of features; a logistic model turns it into the chance
 # that the fact answers the question. The weights were fitted on the tuning halves of the dev
@@ -341,24 +108,28 @@ FEATURES = (
     "yes_no", "yes_no_missed", "how_many_number", "other_name_better",
     "attribute_no_tie", "parts", "question_length", "no_concept", "foreign_missed",
     "attribute_concept_elsewhere", "wh_concept_attribute", "all_focus_matched",
-    "counted_missed", "name_part_unasked",
+    "counted_missed", "name_part_unasked", "asked_in_name", "concepts_named", "other_unit",
+    "yes_no_value",
 )
 
 
 def _word_weight(word: str, idf: dict[str, float]) -> float:
-    return idf.get(word, 1.0) * (0.35 if word in WEAK_WORDS else 1.0)
+    return idf.get(word, 1.0) * (0.35 if word in WEAK_TERMS else 1.0)
 
 
 @dataclass(frozen=True)
 class _Context:
     """What the features of one fact need to know about the item's other facts."""
     best_name_hits: int           # most question words in any attribute's name
+    name_words: frozenset[str]    # the question's words an attribute's name may hold: not
+                                  # those naming the item ("is the phone case silicone?")
     concept_attribute: bool       # some attribute's name is the concept asked about
+    item_concept_attribute: bool  # ... and is about the item, not its package
     title_terms: frozenset[str]   # the item's title words: the question's "it"
     total_weight: float           # the question words' weights, summed
 
 
-def _features(q: _Question, fact: _Fact, weight: dict[str, float], ctx: _Context) -> list[float]:
+def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) -> list[float]:
     """`weight`: each question word's weight among this item's facts."""
     content = q.content_set
     terms = fact.term_set
@@ -366,15 +137,15 @@ def _features(q: _Question, fact: _Fact, weight: dict[str, float], ctx: _Context
     total = ctx.total_weight
     got = sum(weight[w] for w in matched)
     is_attr = fact.source == "attribute"
-    name_hits = len(content & fact.name_terms)
+    name_hits = len(ctx.name_words & fact.name_terms)
     name_focus = len(q.focus & fact.name_terms)
     value_matched = (content & fact.value_terms) - fact.name_terms if is_attr else matched
     value_weight = sum(min(weight[w], 2.5) for w in value_matched)
     concept_name = bool(q.concepts & fact.name_concepts)
     concept_value = bool(q.concepts & fact.value_concepts)
-    unit_concepts = {c for c in q.concepts if _UNIT_OF.get(c) is not None
-                     and _UNIT_OF[c].search(fact.value)}
-    concept_words = {c for c in q.concepts if terms & _CONCEPT_TEXT_WORDS[c]}
+    unit_concepts = {c for c in q.concepts if UNIT_OF.get(c) is not None
+                     and UNIT_OF[c].search(fact.value)}
+    concept_words = {c for c in q.concepts if terms & CONCEPT_TEXT_WORDS[c]}
     # the question's words that name the item itself ("is the speaker waterproof?") are in
     # its title; a fact need not repeat them
     focus = q.focus - ctx.title_terms if fact.source != "title" else q.focus
@@ -406,7 +177,9 @@ def _features(q: _Question, fact: _Fact, weight: dict[str, float], ctx: _Context
         float(min(pairs, 4)),
         0.0 if is_attr else math.log1p(len(fact.terms)),
         float(fact.noise),
-        float(fact.package and not q.package),
+        # the package's weight answers "how heavy is it?" only when nothing else does
+        float(fact.package and not q.package
+              and (ctx.item_concept_attribute or not concept_name)),
         float(q.package and is_attr and concept_name and not fact.package),
         float(q.yes_no),
         float(q.yes_no and focus_missed > 0),
@@ -421,12 +194,19 @@ def _features(q: _Question, fact: _Fact, weight: dict[str, float], ctx: _Context
         float(is_attr and concept_name and not q.yes_no and not (q.focus - terms - ctx.title_terms)),
         float(bool(focus) and focus_missed == 0),
         float(q.counted is not None and q.counted not in terms and not concept_name),
-        float(is_attr and bool(fact.name_terms - _GENERIC_NAME_WORDS - _ALL_CONCEPT_WORDS
+        float(is_attr and bool(fact.name_terms - _GENERIC_NAME_WORDS - ALL_CONCEPT_WORDS
                                 - q.content_set)),
+        float(is_attr and bool(q.asked & fact.name_terms)),
+        float(min(len(q.concepts & fact.name_concepts), 2)),
+        # a value measured in another unit than what is asked ("how many?" -> "0.2 kg")
+        float(bool(fact.unit_concepts) and bool(q.concepts)
+              and not fact.unit_concepts & q.concepts
+              and (is_attr or q.concepts != {"count"})),
+        # "yes" or "no" answers "is it ...?", never "what ...?" or "how ...?"
+        float(is_attr and not q.yes_no and fact.value in ("yes", "no")),
     ]
 
 
-_UNIT_OF = {c.name: c.value_unit for c in CONCEPTS}
 # Words of attribute names that do not name a part of the product ("item weight", "output
 # power"); any other word does ("cord length", "band color"), and then the question should
 # mention that part.
@@ -437,66 +217,106 @@ _GENERIC_NAME_WORDS = frozenset(term(w) for w in (
     "recommended", "recommendation", "range", "level", "included", "includes", "is",
     "maximum", "minimum", "specification", "specs", "spec", "general", "main", "primary"))
 
+# The words of a yes/no attribute's name that only say how it holds ("batteries included",
+# "is dishwasher safe", "includes remote"): the rest of the name is what it is about.
+_BOOLEAN_GLUE = frozenset(term(w) for w in (
+    "is", "has", "have", "include", "included", "includes", "require", "required", "requires",
+    "contain", "contains", "support", "supports", "with", "can", "be", "item", "product"))
+
+
+# the quantities a "how ..." question asks for by name; "how much does it hold?" may count
+# rounds or cards as well as litres, and "how old" is often answered in words
+_MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "load"))
+
+
+def _unmeasured(q: Question, fact: Fact) -> bool:
+    """A wh-question about a quantity ("how heavy?", "how long does it last?") that the fact
+    does not measure: it neither is the attribute named for it nor gives a value in its unit
+    ("lightweight design" does not say how heavy). And how long it runs is not how long it
+    charges."""
+    if q.yes_no:
+        return False
+    measured = q.concepts & _MEASURED
+    if measured and not measured & (fact.name_concepts | fact.unit_concepts):
+        return True
+    charge = term("charge")
+    return "duration" in q.concepts and charge in fact.term_set and charge not in q.content_set
+
+
+def _boolean_off_topic(q: Question, fact: Fact) -> bool:
+    """A yes/no attribute about something the question does not mention: "batteries
+    included: no" does not say whether the keyboard's caps are included."""
+    return fact.source == "attribute" and fact.value in ("yes", "no") and bool(
+        fact.name_terms - _BOOLEAN_GLUE - q.content_set)
+
+
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.25,  # bias
-    0.08,  # bullet
-    0.37,  # description
+    -1.638,  # bias
+    0.152,  # bullet
+    0.397,  # description
     0.0,  # title
-    1.151,  # concept_name
-    1.542,  # concept_value
-    0.241,  # concept_unit
-    0.567,  # concept_text_unit_only
-    -0.436,  # name_hits
-    0.768,  # name_frac
-    0.705,  # name_focus
+    0.646,  # concept_name
+    1.59,  # concept_value
+    0.191,  # concept_unit
+    0.492,  # concept_text_unit_only
+    -0.263,  # name_hits
+    0.405,  # name_frac
+    1.57,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.424,  # coverage
-    0.0,  # focus_coverage
+    1.514,  # coverage
+    0.366,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
-    -0.249,  # entity_missed
+    -0.202,  # entity_missed
     0.0,  # compatible_missed
-    0.544,  # pairs
-    -0.089,  # text_length
-    -3.059,  # noise
-    -2.029,  # package_mismatch
-    -0.512,  # package_question_item_attribute
-    0.134,  # yes_no
+    0.498,  # pairs
+    -0.037,  # text_length
+    -1.349,  # noise
+    -1.803,  # package_mismatch
+    0.0,  # package_question_item_attribute
+    0.121,  # yes_no
     0.0,  # yes_no_missed
-    0.744,  # how_many_number
-    -0.718,  # other_name_better
-    -1.437,  # attribute_no_tie
-    0.208,  # parts
-    -0.386,  # question_length
-    -0.085,  # no_concept
+    0.73,  # how_many_number
+    -1.069,  # other_name_better
+    -1.059,  # attribute_no_tie
+    0.375,  # parts
+    -0.323,  # question_length
+    0.055,  # no_concept
     0.0,  # foreign_missed
-    -0.749,  # attribute_concept_elsewhere
-    0.509,  # wh_concept_attribute
-    0.35,  # all_focus_matched
-    0.0,  # counted_missed
-    -0.182,  # name_part_unasked
+    -0.716,  # attribute_concept_elsewhere
+    0.418,  # wh_concept_attribute
+    0.039,  # all_focus_matched
+    -0.034,  # counted_missed
+    -0.553,  # name_part_unasked
+    0.271,  # asked_in_name
+    0.903,  # concepts_named
+    -0.841,  # other_unit
+    -1.596,  # yes_no_value
 )
 
 
-@lru_cache(maxsize=512)
-def _title_terms(title: str) -> frozenset[str]:
-    return frozenset(term(t) for t in words_of(title))
-
-
-def _candidates(q: _Question, items: tuple[ItemFacts, ...]):
+def _candidates(q: Question, items: tuple[ItemFacts, ...]):
     """(item, fact, features) for every fact of every item."""
     out = []
     for item in items:
-        facts, idf = _facts(item)
-        weight = {w: _word_weight(w, idf) for w in q.content_set}
+        facts, idf = item_facts(item)
+        # the words naming the item say little: every fact is about it
+        weight = {w: _word_weight(w, idf) * (0.35 if w in q.item else 1.0)
+                  for w in q.content_set}
+        title_terms = title_words(item.title)
+        name_words = q.content_set - title_terms - q.item
         ctx = _Context(
-            best_name_hits=max((len(q.content_set & f.name_terms) for f in facts
+            name_words=name_words,
+            best_name_hits=max((len(name_words & f.name_terms) for f in facts
                                 if f.source == "attribute"), default=0),
             concept_attribute=any(q.concepts & f.name_concepts for f in facts
                                   if f.source == "attribute" and not f.noise),
-            title_terms=_title_terms(item.title),
+            item_concept_attribute=any(q.concepts & f.name_concepts for f in facts
+                                       if f.source == "attribute" and not f.noise
+                                       and not f.package),
+            title_terms=title_terms,
             total_weight=sum(weight.values()) or 1.0)
         for fact in facts:
             out.append((item, fact, _features(q, fact, weight, ctx)))
@@ -527,11 +347,12 @@ TITLE_OVERRULED = 0.6
 DECISION_FEATURES = (
     "bias", "top_logit", "margin", "strong_rivals", "yes_no", "question_length",
     "no_concept", "top_attribute_concept", "top_text", "top_title", "focus_count",
-    "foreign_missed", "focus_coverage", "entity_missed", "direct_hit",
+    "foreign_missed", "focus_coverage", "entity_missed", "direct_hit", "named_hit",
+    "top_coverage", "top_pairs", "yes_no_value", "alternative_named", "concept_unit",
 )
 
 
-def _decision_features(q: _Question, ranked: list[tuple[float, ItemFacts, _Fact, list[float]]]
+def _decision_features(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
                        ) -> list[float]:
     p1, _, top, f = ranked[0]
     # the runner-up that says something else (an attribute and a bullet giving the same
@@ -559,44 +380,61 @@ def _decision_features(q: _Question, ranked: list[tuple[float, ItemFacts, _Fact,
         named["focus_coverage"],
         named["entity_missed"],
         float(_direct_hit(q, top, named)),
+        float(_named_hit(q, top, named)),
+        named["coverage"],
+        min(named["pairs"], 3.0),
+        # "is it silicone?" -> "material: silicone": the value asked about is the value
+        float(q.yes_no and top.source == "attribute" and named["value_focus"] > 0),
+        float(bool(q.alternatives & top.term_set)),
+        named["concept_unit"],
     ]
 
 
-def _direct_hit(q: _Question, fact: _Fact, named: dict[str, float]) -> bool:
+def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
     """A wh-question about a concept ("what colour", "how heavy") met by the attribute named
     for it, with a value in the asked unit, and nothing else asked about."""
     if q.yes_no or fact.source != "attribute" or not named["concept_name"] or fact.noise:
         return False
-    if fact.package and not q.package:
+    if named["yes_no_value"]:  # "what kind of battery?" is not "batteries included: yes"
+        return False
+    if fact.package != q.package:  # "how heavy is it?" is not about the box, and vice versa
         return False
     asked = q.concepts & fact.name_concepts
-    if any(_UNIT_OF.get(c) is not None for c in asked) and not named["concept_unit"]:
+    if any(UNIT_OF.get(c) is not None for c in asked) and not named["concept_unit"]:
         return False
-    return not named["foreign_missed"] and not named["entity_missed"]
+    # a quantity the question mentions ("the weight of the 18in bike") describes the item; a
+    # model's name must be met
+    return not named["foreign_missed"] and not q.codes - fact.raw
 
 
 DECISION_WEIGHTS = (
-    0.223,  # bias
-    0.733,  # top_logit
-    0.242,  # margin
-    -0.321,  # strong_rivals
-    -0.024,  # yes_no
-    0.305,  # question_length
-    0.073,  # no_concept
-    -0.315,  # top_attribute_concept
-    -0.436,  # top_text
+    0.195,  # bias
+    0.556,  # top_logit
+    0.383,  # margin
+    0.0,  # strong_rivals
+    0.145,  # yes_no
+    -0.152,  # question_length
+    -0.318,  # no_concept
+    -0.593,  # top_attribute_concept
+    -0.629,  # top_text
     0.0,  # top_title
-    -0.099,  # focus_count
+    0.048,  # focus_count
     0.0,  # foreign_missed
-    0.373,  # focus_coverage
+    0.05,  # focus_coverage
     0.0,  # entity_missed
-    0.308,  # direct_hit
+    0.273,  # direct_hit
+    0.0,  # named_hit
+    0.791,  # top_coverage
+    0.0,  # top_pairs
+    0.0,  # yes_no_value
+    0.969,  # alternative_named
+    0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 
 
 def rank(question: str, items: tuple[ItemFacts, ...], weights: tuple[float, ...] | None = None
-         ) -> tuple[_Question, list[tuple[float, ItemFacts, _Fact, list[float]]]] | None:
+         ) -> tuple[Question, list[tuple[float, ItemFacts, Fact, list[float]]]] | None:
     """The question understood and every candidate fact, best first. None when the question
     is not one for the product data, or when an item's title matches it better than every
     fact of the item: the question is then about the product as a whole (is it the right
@@ -604,12 +442,12 @@ def rank(question: str, items: tuple[ItemFacts, ...], weights: tuple[float, ...]
     address."""
     if not items or not question or not question.strip() or not_from_product_data(question):
         return None
-    q = _question(question)
-    if not q.content:
+    q = parse_question(question)
+    if not q.content and not q.concepts:
         return None
     weights = weights or WEIGHTS
     if len(items) > 1:  # "is the backpack waterproof?": the item the question names
-        named = [len(q.content_set & _title_terms(item.title)) for item in items]
+        named = [len(q.content_set & title_words(item.title)) for item in items]
         if max(named) and named.count(max(named)) == 1:
             items = (items[named.index(max(named))],)
     scored = [(_probability(f, weights), item, fact, f) for item, fact, f in _candidates(q, items)]
@@ -628,45 +466,119 @@ def rank(question: str, items: tuple[ItemFacts, ...], weights: tuple[float, ...]
     return q, ranked
 
 
-def _direct_answer(q: _Question, ranked: list[tuple[float, ItemFacts, _Fact, list[float]]]
-                   ) -> tuple[ItemFacts, _Fact] | None:
-    """The best-ranked attribute named for the concept a wh-question asks about."""
-    if q.yes_no or not q.concepts:
+def _direct_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
+                   ) -> tuple[ItemFacts, Fact] | None:
+    """The attribute named for what a wh-question asks about: the one named with the asked
+    word ("what kind of metal?" -> "metal type", not "material"), else the one named for
+    the most of the concepts asked ("how deep can it go in the water?" -> "water resistance
+    depth", not "item dimensions"), else the best-ranked."""
+    if q.yes_no or not (q.concepts or q.asked):
         return None
-    for _, item, fact, features in ranked:
+    best, best_key = None, None
+    # never over an attribute ranked first whose name holds more of the question's words
+    # ("how many hard disk interfaces?": "hard disk: interface ...", not "hardware interface")
+    top = ranked[0][2]
+    top_name_hits = len((q.content_set - q.item) & top.name_terms) \
+        if top.source == "attribute" else 0
+    for i, (_, item, fact, features) in enumerate(ranked):
         if fact.source != "attribute":
             continue
         named = dict(zip(FEATURES, features, strict=True))
-        if _direct_hit(q, fact, named) and not named["name_part_unasked"]:
-            return item, fact
-    return None
+        if not (_direct_hit(q, fact, named) or _named_hit(q, fact, named)):
+            continue
+        if i and len((q.content_set - q.item) & fact.name_terms) < top_name_hits:
+            continue
+        # an attribute named for a part the question does not mention ("cord length" for
+        # "how long is it?") comes after one that is not
+        key = (named["asked_in_name"], named["concepts_named"], not named["name_part_unasked"],
+               -i)
+        if best_key is None or key > best_key:
+            best, best_key = (item, fact), key
+    return best
 
 
-def _sure_answer(q: _Question, ranked: list[tuple[float, ItemFacts, _Fact, list[float]]]
-                 ) -> tuple[ItemFacts, _Fact] | None:
+def _named_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
+    """A wh-question naming what it asks for ("what kind of collar ...?") met by the
+    attribute of that name ("collar style: button down collar"), and nothing else asked."""
+    if q.yes_no or not named["asked_in_name"] or fact.noise or named["yes_no_value"]:
+        return False
+    if fact.package != q.package:
+        return False
+    return not named["foreign_missed"] and not q.codes - fact.raw
+
+
+def _all_key_words(q: Question, fact: Fact, item: ItemFacts) -> bool:
+    """Every word of a yes/no question that says what it asks (its focus and the concept
+    words: "is it waterproof?", "can it be used in a pond?") is in the sentence; the words
+    naming the item need not be."""
+    key = q.content_set - WEAK_TERMS - q.item - title_words(item.title)
+    return bool(key) and key <= fact.term_set
+
+
+def _measured_sentence(q: Question, fact: Fact, named: dict[str, float]) -> bool:
+    """A wh-question about a quantity ("what are the width and depth?") met by a sentence
+    that names it and gives it in its unit ("the case measures 18" x 7.75" x 7.75""); about
+    where it is made, met by a sentence saying where ("100% made in spain"); about its
+    material, met by a sentence naming one ("nonwoven polyester aprons"). And nothing else
+    asked."""
+    if q.yes_no or fact.source not in ("bullet", "description") or q.codes - fact.raw:
+        return False
+    if named["foreign_missed"]:
+        return False
+    if "origin" in q.concepts and "origin" in fact.value_concepts:
+        return True
+    if "material" in q.concepts and fact.term_set & MATERIAL_VALUES:
+        return True
+    return any(c in fact.unit_concepts and fact.term_set & CONCEPT_TEXT_WORDS[c]
+               for c in q.concepts & _MEASURED)
+
+
+def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
+                 ) -> tuple[ItemFacts, Fact] | None:
     """Answers that need no calibrated confidence, because the fact says exactly what was
     asked: a wh-question about a concept met by the attribute named for it ("how heavy is
-    it?" -> "item weight: 2.2 lb"); a yes/no question whose every specific word is in the
-    best-ranked sentence ("is it cordless?" -> "Cordless kettle lifts off ..."); a yes/no
-    question about a value of the attribute named for its concept ("is it silicone?" ->
-    "material: silicone")."""
+    it?" -> "item weight: 2.2 lb") or by a sentence that measures it; a yes/no question
+    whose every key word is in the best-ranked sentence ("is it cordless?" -> "Cordless
+    kettle lifts off ..."); a yes/no question about a value of the attribute named for its
+    concept ("is it silicone?" -> "material: silicone")."""
     direct = _direct_answer(q, ranked)
     if direct is not None:
         return direct
     _, item, fact, features = ranked[0]
     named = dict(zip(FEATURES, features, strict=True))
+    if _measured_sentence(q, fact, named):
+        return item, fact
     if not q.yes_no or named["entity_missed"]:
         return None
-    if fact.source in ("bullet", "description") and q.focus and named["all_focus_matched"]:
+    if fact.source in ("bullet", "description") and _all_key_words(q, fact, item):
         return item, fact
     if fact.source == "attribute" and named["concept_name"] and not named["focus_missed"]:
         # "is it silicone?" -> "material: silicone": the value asked about is the value
         asked = q.content_set & frozenset().union(
-            *(_CONCEPT_ASKED[c] - _CONCEPT_NAME_WORDS[c] for c in q.concepts & fact.name_concepts))
-        asked -= _NOT_TEXT_CUES - _COLOR_WORDS
+            *(CONCEPT_ASKED[c] - CONCEPT_NAME_WORDS[c] for c in q.concepts & fact.name_concepts))
+        asked -= NOT_TEXT_CUES - COLOR_WORDS
         if asked and asked <= fact.value_terms:
             return item, fact
     return None
+
+
+def _does_not_settle(q: Question, fact: Fact) -> bool:
+    """Facts that cannot settle the question, however well they match it."""
+    if (q.yes_no or "compatible" in q.concepts) and q.codes - fact.raw:
+        # "does it fit the sgh-1337?": a fact that does not name the model
+        return True
+    if q.counted in q.focus and q.counted not in fact.term_set \
+            and not (q.concepts - {"count"}) & fact.name_concepts:
+        # "how many photos does it hold?": a fact that does not count photos
+        return True
+    if q.package and fact.source == "attribute" and not fact.package \
+            and q.concepts & fact.name_concepts:
+        # "what is the shipping weight?": the item's own weight
+        return True
+    if q.alternatives and not q.alternatives & fact.term_set:
+        # "is it shiny or brushed?": a fact that names neither
+        return True
+    return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> ProductAnswer | None:
@@ -677,18 +589,15 @@ def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> Prod
         return None
     q, ranked = found
     confidence = _probability(_decision_features(q, ranked), DECISION_WEIGHTS)
+    # the attribute named for what was asked says it most plainly; else the best-ranked fact
     _, item, fact, _ = ranked[0]
-    direct = _direct_answer(q, ranked)
-    if direct is not None:  # the attribute named for what was asked says it most plainly
-        item, fact = direct
-    if (q.yes_no or "compatible" in q.concepts) and q.codes - fact.raw:
-        # "does it fit the sgh-1337?": a fact that does not name the model does not settle it
+    item, fact = _direct_answer(q, ranked) or (item, fact)
+    if _does_not_settle(q, fact):
         return None
     if confidence < ANSWER_THRESHOLD:
         sure = _sure_answer(q, ranked)
-        if sure is None:
+        if sure is None or sure[1] is not fact:
             return None
-        item, fact = sure
-        confidence = max(confidence, ANSWER_THRESHOLD)
+        confidence = ANSWER_THRESHOLD
     return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
                          round(confidence, 4), convert_units(fact.value))

@@ -26,6 +26,7 @@ from by with about as into onto over under than then so if or and but not no yes
 we our you your yours he she they them their his her there here what which who whom whose when
 where why how much many any some all each every one ones also just only very really too quite
 please thanks thank hi hello hey product item thing things get got use used using
+whats hows wheres whos thats dont doesnt cant wont isnt arent didnt
 s t d ll re ve m y o
 el la los las un una unos unas de del al que es son esta este estos estas esto ese esa por para
 con sin se su sus lo le les mi mis tu tus como cual cuales cuanto cuanta cuantos cuantas hay
@@ -40,7 +41,7 @@ size sizes new good great well long big small large little like look looks see o
 way time part parts piece pieces side top bottom back front inside outside other another
 same different enough easy easily etc recommend recommended suitable appropriate okay ok
 please tell know wondering wonder say says said real actual actually exactly toy toys unit
-device gadget
+device gadget order up range max min maximum minimum limit group
 """)
 
 _IRREGULAR = {"batteries": "battery", "lbs": "lb", "inches": "inch", "feet": "foot",
@@ -57,7 +58,10 @@ _IRREGULAR = {"batteries": "battery", "lbs": "lb", "inches": "inch", "feet": "fo
               "its": "its", "yes": "yes", "gas": "gas", "glass": "glass", "us": "us",
               "series": "series", "plus": "plus", "bus": "bus", "lens": "lens",
               "canvas": "canvas", "status": "status", "xs": "xs", "ps": "ps", "os": "os",
-              "ios": "ios", "pcs": "piece", "pc": "pc", "cm": "cm", "mm": "mm"}
+              "ios": "ios", "pcs": "piece", "pc": "pc", "cm": "cm", "mm": "mm",
+              "lenses": "lens", "wireless": "wireless", "lossless": "lossless",
+              "gummies": "gummy", "women's": "woman", "mens": "man", "womens": "woman",
+              "ladies": "lady"}
 
 
 def stem(token: str) -> str:
@@ -69,7 +73,7 @@ def stem(token: str) -> str:
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
-    if token.endswith(("sses", "shes", "ches", "xes", "zes")):
+    if token.endswith(("sses", "shes", "ches", "xes", "zzes")):
         return token[:-2]
     if token.endswith("ss") or token.endswith("us") or token.endswith("is"):
         return token
@@ -166,8 +170,9 @@ def _concept(name: str, asked: str, attribute: str, unit: str | None = None) -> 
                    re.compile(unit, re.I) if unit else None)
 
 
-_LENGTH_UNIT = (r"\d\s*(?:in|inch|inches|cm|mm|centimeters?|millimeters?|ft|feet|foot|m|meters?|"
-                r"yards?)\b|\d\s*(?:\"|'')")
+_LENGTH_UNIT = (r"(?:\d|[\u00bc-\u00be]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                r"eleven|twelve))\s*-?\s*(?:in|inch|inches|cm|mm|centimeters?|millimeters?|ft|feet|"
+                r"foot|m|meters?|yards?)\b|(?:\d|[\u00bc-\u00be])\s*(?:\"|''|\u201d|\u201c|\u2033)")
 _WEIGHT_UNIT = r"\d\s*(?:lbs?|pounds?|oz|ounces?|kg|kilograms?|kilos?|g|grams?)\b"
 _VOLUME_UNIT = (r"\d\s*(?:l|liters?|litres?|ml|milliliters?|gallons?|gal|qt|quarts?|cups?|"
                 r"fl\.? ?oz|cu\.? ?ft|cubic)\b")
@@ -183,7 +188,7 @@ CONCEPTS: tuple[Concept, ...] = (
              "silver gold beige ivory navy tan clear transparent", "color"),
     _concept("material", "material made fabric plastic metal wood steel stainless aluminum "
              "glass leather cotton polyester silicone rubber nylon ceramic vinyl bamboo "
-             "polycarbonate foam wool", "material fabric"),
+             "polycarbonate foam wool wooden", "material fabric"),
     _concept("voltage", "volt voltage 110v 120v 220v 240v 110 120 220 230 240 12v",
              "voltage", r"\d\s*(?:v|volts?)\b"),
     _concept("power", "watt wattage power", "wattage power watt", r"\d\s*(?:w|watts?)\b"),
@@ -193,7 +198,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("age", "age old year month kid child toddler baby adult teen infant",
              "age", r"\b\d+\s*(?:\+|and up|& up|years?|yrs?|months?|mos?)(?!\w)|\bages?\s*\d"),
     _concept("compatible", "compatible fit work model iphone samsung galaxy ipad windows mac "
-             "android version", "compatible compatibility platform operating fit"),
+             "android version", "compatible compatibility platform operating"),
     _concept("included", "include come box contain accessory", "include included component"),
     _concept("count", "count pack number piece quantity", "number count quantity eache piece"),
     _concept("players", "player", "player"),
@@ -204,6 +209,29 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("language", "language english spanish french german", "language"),
     _concept("pages", "page", "page"),
     _concept("light", "bulb lumen bright brightness led", "light bulb lumen brightness"),
+    # the vocabulary of catalogue attributes: a question's word meets the attribute named for
+    # what it asks ("is the pillow soft?" -> "item firmness description: plush")
+    _concept("firmness", "firm firmness soft plush", "firmness"),
+    _concept("connectivity", "bluetooth wifi wireless ethernet usb hdmi connect connection "
+             "connectivity port interface", "connectivity interface wireless connector bluetooth"),
+    _concept("occasion", "occasion wedding party birthday casual formal event", "occasion"),
+    _concept("fit", "loose tight slim skinny baggy", "fit"),
+    _concept("form", "gummy tablet capsule chewable liquid powder pill softgel form", "form"),
+    _concept("allergen", "allergy allergic allergen nut peanut gluten dairy ingredient",
+             "allergen ingredient"),
+    _concept("storage", "gb tb memory ram", "storage memory disk"),
+    _concept("resolution", "resolution pixel megapixel 1080p 4k", "resolution"),
+    _concept("gender", "gender man woman boy girl male female unisex lady",
+             "gender audience"),
+    _concept("species", "dog cat pet puppy kitten bird", "species"),
+    _concept("load", "load support", "load recommendation hold support",
+             _WEIGHT_UNIT),
+    _concept("scent", "scent smell fragrance scented unscented", "scent"),
+    _concept("flavor", "flavor taste", "flavor"),
+    _concept("shape", "shape round square rectangular oval", "shape"),
+    _concept("skill", "beginner skill", "skill"),
+    _concept("assembly", "assembly assemble", "assembly"),
+    _concept("setting", "indoor outdoor", "indoor outdoor"),
     # asked by "how long does it last / take": see _question
     _concept("duration", "hour minute runtime", "life time hour runtime duration",
              r"\d\s*(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|years?)\b"),
@@ -251,6 +279,9 @@ NOT_FROM_DATA = tuple(re.compile(p) for p in (
     r"\bdo you have (?!to\b)",
     r"\b(can|could|may) (i|we) (order|buy|purchase) \b|\bwhere (can|do) (i|we) (buy|get|find|order)\b",
     r"\b(available|availability) (in|to|for)\b|\bavailable\?",
+    # other variants of the listing ("does it come in other colors?", "can i get it in suede?")
+    r"\b(come|comes|made) in (a )?(variety|other|different|more|another|several|multiple|"
+    r"various|any other)\b|\b(can|could) (i|we|you) get (it|this|these|them|one) in\b",
     # opinions and other people's experience
     r"\b(anyone|anybody|someone|somebody|everyone)\b(?! (know|tell))",
     r"\b(reviews?|reviewers?|worth|opinion|experience|experiences|satisfied|happy with|"
@@ -284,7 +315,8 @@ YES_NO_START = re.compile(
     r"am|shall|es|son|tiene|tienen|viene|vienen|sirve|funciona|puede|puedo|incluye|esta|hay)\b")
 HOW_MANY = re.compile(r"\b(how many|cuantos|cuantas|number of)\b")
 DURATION = re.compile(r"\bhow long (does|do|will|would|can|did|is the battery|will the battery|"
-                       r"does the battery|to)\b|\blast(s)?\b|\bduracion\b|\bdura\b")
+                       r"does the battery|to)\b|\blast(s)?\b|\b(battery|run|play) ?(life|time)\b|"
+                       r"\bduracion\b|\bdura\b")
 
 
 # -- units and conversion ---------------------------------------------------------------------

@@ -9,9 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from bot.evaluation.product_qa import evaluate, half, matches_reference, parse_attribute
+from bot.evaluation.product_qa import (
+    Tally,
+    evaluate,
+    half,
+    matches_reference,
+    parse_attribute,
+)
 from bot.facts import ItemFacts
 from bot.product_answers import answer_product_question, convert_units, sentences
+from bot.product_facts import term
+from bot.product_question import parse_question
 
 KETTLE = ItemFacts(
     asin="B0KETTLE01", title="Hamilton Beach Electric Tea Kettle, 1.7 Liter, Stainless Steel",
@@ -44,6 +52,47 @@ CASE = ItemFacts(
     attributes=(("compatible phone models", "iphone 13, iphone 13 pro"), ("material", "silicone"),
                 ("color", "navy blue")))
 ORDER = (KETTLE, BACKPACK, CASE)
+
+
+def _item(asin, title="", bullets=(), description="", attributes=()):
+    return ItemFacts(asin=asin, title=title, category="", quantity=1, price=Decimal("10"),
+                     bullets=tuple(bullets), description=description,
+                     attributes=tuple(attributes))
+
+
+# products with the attributes and sentences of catalogue data; some have no title, as the
+# evaluation sets' products
+SHIRT = _item("B0SHIRT001", "Men's Oxford Shirt", attributes=(
+    ("collar style", "button down collar"), ("material", "cotton"), ("color", "white")))
+RING = _item("B0RING0001", "Halo Ring", attributes=(
+    ("material", "rose gold, cubic zirconia"), ("metal type", "rose-gold-plated brass")))
+WATCH = _item("B0WATCH001", "Diver Watch", attributes=(
+    ("item dimensions", "1.5 x 1.5 x 0.5 inches"), ("water resistance depth", "330 feet"),
+    ("band material", "silicone")))
+HOSE = _item("B0HOSE0001", "Garden Hose", attributes=(
+    ("hose length", "15 feet"), ("material", "rubber")))
+MANNEQUIN = _item("B0HEAD0001", attributes=(
+    ("item dimensions", "3 x 2 x 11 inches (L x W x H)"), ("material", "foam")))
+DISPLAY = _item("B0DISP0001", description="The assembled figurine display case measures 18 x "
+                "7.75 x 7.75 inches. Dust-free acrylic.")
+DOLL = _item("B0DOLL0001", bullets=("100% made in Spain, with a warm pink blanket",))
+POOL_FLOAT = _item("B0FLOA0001", bullets=("Integrated headrest and cup holder",
+                                          "Supports most adults up to 300 pounds"))
+BLANKET = _item("B0BLNK0001", "Throw blanket", attributes=(
+    ("item package weight", "1.9 pounds"), ("color", "gray")))
+BACKSPLASH = _item("B0SPLA0001", "Peel and stick backsplash tile", bullets=(
+    "Stainless steel finish", "Easy to install over existing tile"))
+ALBUM = _item("B0ALBU0001", "Wedding album", bullets=(
+    "Each scrapbook includes 10 pages and is post bound for easy expansion",))
+GAMEPAD = _item("B0PAD00001", "Game controller", bullets=(
+    "The long-lasting rechargeable battery fully charges in under 4 hours",))
+PILLOW = _item("B0PILL0001", "Travel pillow", bullets=(
+    "Lightweight design for travel", "Machine washable cover"))
+KEYBOARD = _item("B0KEYB0001", "Keyboard", attributes=(
+    ("batteries included", "no"), ("keyboard description", "us"),
+    ("connectivity technology", "usb")))
+MUG = _item("B0MUG00001", "Travel mug", attributes=(
+    ("item weight", "0.6 pounds"), ("capacity", "15 fluid ounces")))
 
 
 # -- answered: (id, items, question, (asin, evidence, source, conversion)) -----------------------
@@ -103,6 +152,34 @@ ANSWERED = [
      ("B0CASE0001", "material: silicone", "attribute", None)),
     ("yes-no-value-of-attribute", (CASE,), "Is it blue?",
      ("B0CASE0001", "color: navy blue", "attribute", None)),
+    # the attribute named for what a wh-question asks by name, or for most of its concepts
+    ("named-attribute", (SHIRT,), "What kind of collar does this shirt have?",
+     ("B0SHIRT001", "collar style: button down collar", "attribute", None)),
+    ("asked-word-over-concept", (RING,), "What kind of metal is it?",
+     ("B0RING0001", "metal type: rose-gold-plated brass", "attribute", None)),
+    ("two-concepts-named", (WATCH,), "How deep can I go in the water with it?",
+     ("B0WATCH001", "water resistance depth: 330 feet", "attribute", "100.6 m")),
+    # a number compared is a quantity, not a model's name
+    ("compared-number", (HOSE,), "Is the hose length over 16?",
+     ("B0HOSE0001", "hose length: 15 feet", "attribute", "4.6 m")),
+    # "this mannequin head" names the item: a fact need not repeat it
+    ("item-named-in-question", (MANNEQUIN,), "What is the height of this mannequin head?",
+     ("B0HEAD0001", "item dimensions: 3 x 2 x 11 inches (L x W x H)", "attribute",
+      "7.6 x 5.1 x 27.9 cm")),
+    # sentences of a description-only product that say what was asked
+    ("sentence-measures", (DISPLAY,), "What are the dimensions?",
+     ("B0DISP0001", "The assembled figurine display case measures 18 x 7.75 x 7.75 inches.",
+      "description", "45.7 x 19.7 x 19.7 cm")),
+    ("sentence-origin", (DOLL,), "Where is this doll made?",
+     ("B0DOLL0001", "100% made in Spain, with a warm pink blanket", "bullet", None)),
+    ("sentence-weight-limit", (POOL_FLOAT,), "What is the weight limit?",
+     ("B0FLOA0001", "Supports most adults up to 300 pounds", "bullet", "136.1 kg")),
+    # "A or B?" answered by the fact that names one of them
+    ("alternative-named", (KETTLE,), "Is it made of steel or plastic?",
+     ("B0KETTLE01", "material: stainless steel", "attribute", None)),
+    # the package's weight when the item's own is not given
+    ("package-weight-only", (BLANKET,), "How much does it weigh?",
+     ("B0BLNK0001", "item package weight: 1.9 pounds", "attribute", "0.9 kg")),
 ]
 
 SPANISH = [
@@ -136,6 +213,14 @@ UNANSWERED = [
     ("not-in-data", (KETTLE,), "Is it dishwasher safe?"),
     ("other-model", (CASE,), "Does it fit the iPhone 12?"),
     ("whistle", (KETTLE,), "Does it whistle?"),
+    ("variants", (SHIRT,), "Does it come in other colors?"),
+    # facts that match but do not settle the question
+    ("alternative-neither", (BACKSPLASH,), "Is the backsplash shiny or brushed?"),
+    ("counts-something-else", (ALBUM,), "How many photos does it hold?"),
+    ("charge-time-not-run-time", (GAMEPAD,), "How long does the battery last?"),
+    ("not-measured", (PILLOW,), "How heavy is it?"),
+    ("yes-no-attribute-about-else", (KEYBOARD,), "Are the keycaps included?"),
+    ("item-weight-not-shipping-weight", (MUG,), "What is the shipping weight?"),
     # nothing to answer
     ("greeting", (KETTLE,), "hello"),
     ("punctuation", (KETTLE,), "???"),
@@ -176,6 +261,35 @@ def test_sentence_carries_the_conversion():
     assert answer is not None and answer.sentence == "item weight: 2.2 lb (1.0 kg)"
     answer = answer_product_question("What color is it?", (KETTLE,))
     assert answer is not None and answer.sentence == "color: silver"
+
+
+# -- understanding the question ------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, field, expected", [
+    ("what is the height of this mannequin head?", "item", {"mannequin", "head"}),
+    ("does this mouse have a laser?", "item", {"mouse"}),
+    ("does this fold for storage?", "item", set()),          # "fold" is what it does
+    ("is this dishwasher safe?", "item", set()),             # asks whether it is
+    ("is this made of wood or plastic?", "alternatives", {"wood", "plastic"}),
+    ("is this a disney doll or a mattel doll?", "alternatives", {"disney", "mattel"}),
+    ("is it waterproof or not?", "alternatives", set()),
+    ("what kind of collar does it have?", "asked", {"collar"}),
+    ("does it fit the sgh-i337?", "codes", {"i337"}),     # model names, as written
+    ("will it fit windows 8?", "codes", {"8"}),
+    ("is the hose over 16?", "codes", set()),                # compared: a quantity
+    ("can it hold cards in 8 different compartments?", "codes", set()),  # counts
+])
+def test_question_understanding(question, field, expected):
+    q = parse_question(question)
+    want = expected if field == "codes" else {term(w) for w in expected}
+    assert getattr(q, field) == frozenset(want)
+
+
+@pytest.mark.parametrize("a, b", [("sizes", "size"), ("required", "require"),
+                                  ("charged", "charging"), ("manufactured", "manufacturer"),
+                                  ("lenses", "lens"), ("colour", "color")])
+def test_word_forms_meet(a, b):
+    assert term(a) == term(b)
 
 
 # -- unit conversion ----------------------------------------------------------------------------
@@ -299,10 +413,33 @@ def test_evaluate_counts_precision_and_coverage():
             headline["correct"]) == (6, 3, 4, 3)
     assert headline["precision"] == pytest.approx(0.75)
     assert headline["coverage"] == pytest.approx(1.0)
+    assert headline["recall"] == pytest.approx(1.0)
     assert headline["coverage_all"] == pytest.approx(4 / 6, abs=1e-4)
     halves = headline["tune_half"]["records"], headline["report_half"]["records"]
     assert sum(halves) == 6
     assert any(line.startswith("TOTAL all") for line in result.lines)
+
+
+def test_coverage_is_answered_over_answerable_and_recall_correct_over_answerable():
+    tally = Tally()
+    # (answerable, answered, correct)
+    for row in [(True, True, True), (True, True, False), (True, False, False),
+                (True, False, False), (False, True, False), (False, False, False)]:
+        tally.add(*row)
+    figures = tally.figures()
+    assert figures["precision"] == pytest.approx(1 / 3, abs=1e-4)
+    assert figures["coverage"] == pytest.approx(2 / 4)      # answered among the answerable
+    assert figures["recall"] == pytest.approx(1 / 4)        # correct among the answerable
+    assert figures["coverage_all"] == pytest.approx(3 / 6)  # answered among all
+    assert (figures["answered"], figures["correct"], figures["answerable"],
+            figures["records"]) == (3, 1, 4, 6)
+
+
+def test_headline_has_each_set_when_a_file_mixes_sets():
+    headline = evaluate(RECORDS).headline
+    assert set(headline["sets"]) == {"t", "h", "s"}
+    assert headline["sets"]["t"]["all"]["records"] == 4
+    assert sum(s["all"]["records"] for s in headline["sets"].values()) == headline["records"]
 
 
 def test_reference_answer_counts_as_correct():

@@ -26,6 +26,14 @@ or when it agrees with the record's reference `answer` (the fact's value occurs 
 reference, or they share most of their content words). A record is answerable when at least
 one product-detail item is relevant.
 
+The figures, as usual in selective question answering:
+
+- precision = correct / answered: how often an answer given is right;
+- coverage = answered answerable records / answerable records: the fraction of the questions
+  the product detail data can answer that get an answer;
+- recall = correct / answerable: the fraction of those that get a right answer;
+- coverage_all = answered / records: how often any answer is given.
+
 Every file is split in two halves by a hash of the record id (stable across runs and
 machines): "tune" is the half thresholds were calibrated on, "report" the half held out.
 """
@@ -348,16 +356,19 @@ def used_evidence(case: _Case, answer: Any) -> list[int]:
 
 
 @dataclass
-class _Tally:
+class Tally:
+    """The counts of one set or half, and the figures made of them."""
     records: int = 0
     answerable: int = 0
     answered: int = 0
+    answered_answerable: int = 0
     correct: int = 0
 
     def add(self, answerable: bool, answered: bool, correct: bool) -> None:
         self.records += 1
         self.answerable += answerable
         self.answered += answered
+        self.answered_answerable += answerable and answered
         self.correct += correct
 
     @property
@@ -366,6 +377,11 @@ class _Tally:
 
     @property
     def coverage(self) -> float:
+        """The records the data can answer that get an answer, over those records."""
+        return self.answered_answerable / self.answerable if self.answerable else 0.0
+
+    @property
+    def recall(self) -> float:
         """Correct answers over the records the data can answer."""
         return self.correct / self.answerable if self.answerable else 0.0
 
@@ -375,15 +391,16 @@ class _Tally:
         return self.answered / self.records if self.records else 0.0
 
     def row(self, label: str) -> str:
-        return (f"{label:28} {self.records:7d} {self.answerable:10d} {self.answered:8d} "
+        return (f"{label:24} {self.records:7d} {self.answerable:10d} {self.answered:8d} "
                 f"{self.correct:7d} {self.precision:9.3f} {self.coverage:8.3f} "
-                f"{self.coverage_all:12.3f}")
+                f"{self.recall:6.3f} {self.coverage_all:12.3f}")
 
     def figures(self) -> dict[str, Any]:
         return {"precision": round(self.precision, 4), "coverage": round(self.coverage, 4),
-                "coverage_all": round(self.coverage_all, 4), "answered": self.answered,
-                "records": self.records, "answerable": self.answerable,
-                "correct": self.correct}
+                "coverage_all": round(self.coverage_all, 4), "recall": round(self.recall, 4),
+                "answered": self.answered, "correct": self.correct,
+                "answerable": self.answerable, "answered_answerable": self.answered_answerable,
+                "records": self.records}
 
 
 def _dataset(record: dict[str, Any]) -> str:
@@ -407,8 +424,8 @@ def score_record(record: dict[str, Any]) -> tuple[dict[str, Any], bool, bool, bo
 
 
 def evaluate(records: list[dict[str, Any]]) -> Evaluation:
-    tallies: dict[tuple[str, str], _Tally] = {}
-    overall = {"all": _Tally(), "tune": _Tally(), "report": _Tally()}
+    tallies: dict[tuple[str, str], Tally] = {}
+    overall = {"all": Tally(), "tune": Tally(), "report": Tally()}
     predictions = []
     by_nature = weak = 0
     for record in records:
@@ -421,16 +438,19 @@ def evaluate(records: list[dict[str, Any]]) -> Evaluation:
                 weak += 1
         name, part = _dataset(record), half(str(record.get("id", "")))
         for key in ((name, "all"), (name, part)):
-            tallies.setdefault(key, _Tally()).add(answerable, answered, correct)
+            tallies.setdefault(key, Tally()).add(answerable, answered, correct)
         overall["all"].add(answerable, answered, correct)
         overall[part].add(answerable, answered, correct)
-    header = (f"{'set / half':28} {'records':>7} {'answerable':>10} {'answered':>8} "
-              f"{'correct':>7} {'precision':>9} {'coverage':>8} {'coverage_all':>12}")
+    header = (f"{'set / half':24} {'records':>7} {'answerable':>10} {'answered':>8} "
+              f"{'correct':>7} {'precision':>9} {'coverage':>8} {'recall':>6} "
+              f"{'coverage_all':>12}")
     lines = ["product questions answered from product detail data (attributes, bullets, "
              "description; never community answers or reviews)",
              "correct = the quoted fact is labelled relevant (ePQA: label 2 only) or agrees "
              "with the reference answer",
-             "coverage = correct / answerable records; coverage_all = answered / records; "
+             "precision = correct / answered; coverage = answered answerable records / "
+             "answerable records; recall = correct / answerable; coverage_all = answered / "
+             "records",
              "halves by SHA-1 of the id (tune / report)", header]
     names = list(dict.fromkeys(name for name, _ in tallies))
     for name in names:
@@ -442,7 +462,12 @@ def evaluate(records: list[dict[str, Any]]) -> Evaluation:
             lines.append(overall[part].row(f"TOTAL {part}"))
     lines.append(f"abstained: {by_nature} not a question for the product data (shipping, "
                  f"price, returns, opinions, comparisons, ...), {weak} on weak evidence")
+    # the headline: every record of the file together, then each half, then each set
     headline = overall["all"].figures()
     headline["report_half"] = overall["report"].figures()
     headline["tune_half"] = overall["tune"].figures()
+    if len(names) > 1:
+        headline["sets"] = {name: {part: tallies[(name, part)].figures()
+                                   for part in ("all", "tune", "report")
+                                   if (name, part) in tallies} for name in names}
     return Evaluation(lines=lines, headline=headline, predictions=predictions)

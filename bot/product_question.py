@@ -1,0 +1,264 @@
+"""Shoppers' questions understood for the product answerer: the words that matter, the
+concepts asked about (weight, dimensions, colour, material, voltage, age, compatibility, ...),
+yes/no or wh-question, model names, quantities compared ("is it over 16 feet?"), the choices
+of "A or B?", what a wh-question asks for by name ("what kind of collar?"), the words that
+name the item itself ("this mannequin head"), and the questions the product data cannot
+settle by nature. Spanish questions are understood for the common attributes by mapping
+their words onto English ones. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, term
+from bot.product_vocabulary import (
+    DURATION,
+    HOW_MANY,
+    NOT_FROM_DATA,
+    PACKAGE_WORDS,
+    SPANISH,
+    SPANISH_MARKERS,
+    SPANISH_WH,
+    STOPWORDS,
+    WEAK_WORDS,
+    YES_NO_START,
+    stem,
+    tokens,
+    words_of,
+    wordset,
+)
+from bot.text import normalize
+
+# -- the question -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Question:
+    """A question, understood."""
+    text: str
+    content: tuple[str, ...]        # content words (terms), in order
+    content_set: frozenset[str]
+    focus: frozenset[str]           # content words that are neither concept nor weak words
+    entities: frozenset[str]        # tokens with digits ("sgh-1337", "5s", "220v", "15.6")
+    codes: frozenset[str]           # of those, the ones that are not quantities: model names
+    concepts: frozenset[str]
+    yes_no: bool
+    how_many: bool
+    package: bool
+    numbers: frozenset[str]
+    parts: int                      # how many questions in one ("...? and ...?")
+    counted: str | None             # what "how many ..." counts
+    # the words of "A or B?" that tell the choices apart ("wood or plastic": wood, plastic);
+    # a fact that names neither does not answer
+    alternatives: frozenset[str] = frozenset()
+    # what a wh-question asks for by name ("what kind of collar ...?" -> collar; "what is
+    # the weight limit?" -> weight, limit): the attribute with that name answers
+    asked: frozenset[str] = frozenset()
+    item: frozenset[str] = frozenset()  # the words that name the item ("this mannequin head")
+
+
+_UNIT_WORDS = wordset("""
+in inch inches cm mm m ft feet foot lb lbs pound pounds oz ounce ounces kg g gram grams gallon
+gallons gal l liter liters litre litres ml qt quart quarts cup cups v volt volts w watt watts
+mah ah amp amps a hz ghz mhz gb tb mb year years yr yrs month months mo mos week weeks day days
+hour hours hr hrs minute minutes min mins second seconds pack packs pc pcs piece pieces count ct
+x by degree degrees f c mph psi db mp megapixel megapixels people person persons player players
+""")
+# "how many come in the box?" asks what the box holds, not about the box
+_CONTENTS = re.compile(r"\b(in|per|inside|with) (the |a |an |each |one |every )?(package|box|"
+                       r"packaging|pack)\b(?!.*\b(weigh|weight|dimension|dimensions|size|big|"
+                       r"measure|measurements)\b)")
+_QUANTITY_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:" + "|".join(sorted(_UNIT_WORDS, key=len,
+                                                                     reverse=True)) + r")")
+# "is the hose over 16?": a number compared is a quantity, not a model's name
+_COMPARED = re.compile(r"\b(?:over|under|above|below|exceeds?|within|(?:more|less|greater|fewer|"
+                       r"bigger|smaller|larger|longer|shorter|higher|lower|heavier|lighter|wider)"
+                       r" than|at (?:least|most)|up to|as (?:much|little|many|few|long|big) as)"
+                       r" (\d+(?:[.,]\d+)?)\b")
+# "what is the height of this mannequin head?": the words after "this" name the item itself,
+# as its title does; a fact need not repeat them. Not after "is": "is this dishwasher safe?"
+# asks whether it is.
+_ITEM_PHRASE = re.compile(r"\b(?:(do|does|did|will|would|can|could|should|is|are|was) )?"
+                          r"(?:this|these|those) ([a-z][a-z ]*)")
+# the verbs that follow the item in "does this mouse have ...", "will this battery fit ..."
+_ITEM_VERBS = wordset("""
+have has had is are was were be work works fit fits come comes include includes need needs
+hold holds last lasts take takes run runs go goes make makes stay stays use uses support
+supports play plays look looks feel feels weigh weighs charge charges get gets
+""")
+
+
+def _item_words(norm: str) -> frozenset[str]:
+    words: list[str] = []
+    for match in _ITEM_PHRASE.finditer(norm):
+        phrase: list[str] = []
+        end = ""
+        for word in match.group(2).split():
+            if word in STOPWORDS or word in WEAK_WORDS or word in _ITEM_VERBS:
+                end = word
+                break
+            phrase.append(word)
+        verb = match.group(1)
+        if verb in ("is", "are", "was"):
+            # "is this dishwasher safe?" asks whether it is; "is this toy for dogs?" and "is
+            # this doll made in spain?" name it
+            if end not in _AFTER_SUBJECT:
+                continue
+            phrase = [w for w in phrase if term(w) not in ALL_CONCEPT_WORDS]
+        elif verb and end not in _ITEM_VERBS:
+            continue  # "does this fold for storage?": "fold" is what it does
+        # a long run is the item and what is said of it ("this wallet hold cards"): the
+        # first word only
+        words.extend(phrase if len(phrase) <= 2 else phrase[:1])
+    return frozenset(term(w) for w in words)
+
+
+_AFTER_SUBJECT = frozenset(("for", "made", "used", "in", "on", "meant", "designed", "suitable"))
+
+
+_ASKED = (
+    re.compile(r"\bwhat (?:kind|kinds|type|types|sort|style|brand|make|form) of (?:the )?"
+               r"([a-z][a-z ]*)"),
+    re.compile(r"\bwhat(?:'s| is| are| was)? (?:the |its |it's )?([a-z]+) (?:is|are|does|do|did|"
+               r"will|would|can|of|on|for|in)\b"),
+    re.compile(r"\bwhat(?:'s| is| are) (?:the |its |it's )?([a-z][a-z ]*)"),
+)
+
+
+def _asked_words(norm: str) -> frozenset[str]:
+    for pattern in _ASKED:
+        match = pattern.search(norm)
+        if match:
+            words: list[str] = []
+            for word in match.group(1).split():
+                if word in STOPWORDS or len(words) == 2:
+                    break
+                words.append(word)
+            if words:
+                return frozenset(term(w) for w in words)
+    return frozenset()
+
+
+_PLAYERS_WORDS = frozenset(term(w) for w in ("people", "persons", "kids", "children", "play",
+                                              "played", "once", "time"))
+_ORIGIN_VERBS = frozenset(term(w) for w in ("made", "manufactured", "produced", "built"))
+_USED_WITH = re.compile(r"\b(what|which)\b.*\b(can|could|should|do|would) (i|you|we) use\b.*"
+                        r"\b(with|on|in|for)\b")
+
+
+def _counts(raw_tokens: list[str], i: int) -> bool:
+    """Whether the number at `i` counts or measures something ("3 feet", "8 different
+    compartments", "2 people"), rather than naming a model ("iphone 6", "windows 8")."""
+    if not raw_tokens[i].replace(".", "").replace(",", "").isdigit():
+        return False
+    following = raw_tokens[i + 1:i + 3]
+    if following and following[0] in _UNIT_WORDS:
+        return True
+    return any(w.isalpha() and w not in STOPWORDS and stem(w) != w for w in following)
+
+
+def _alternatives(norm: str) -> frozenset[str]:
+    """The words that tell the choices of "A or B?" apart: the words either side of "or"
+    ("wood or plastic"), or before a shared noun ("a disney doll or a mattel doll")."""
+    found: set[str] = set()
+    for clause in re.split(r"[?.!;,]", norm):
+        parts = clause.split(" or ")
+        for left, right in zip(parts, parts[1:], strict=False):
+            before = [term(w) for w in words_of(left) if w not in STOPWORDS
+                      and w not in WEAK_WORDS]
+            after = [term(w) for w in words_of(right) if w not in STOPWORDS
+                     and w not in WEAK_WORDS]
+            if not before or not after:
+                continue
+            if len(before) > 1 and len(after) > 1 and after[1] == before[-1]:
+                found |= {before[-2], after[0]}
+            elif before[-1] != after[0]:
+                found |= {before[-1], after[0]}
+    return frozenset(found)
+
+
+def parse_question(text: str) -> Question:
+    norm = normalize(text)
+    raw = words_of(norm)
+    spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH for w in raw)
+    words_en: list[str] = []
+    for w in raw:
+        if spanish and w in SPANISH:
+            words_en.extend(SPANISH[w].split())
+        else:
+            words_en.append(w)
+    content = tuple(term(w) for w in words_en
+                    if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
+    content_set = frozenset(content)
+    concepts = {c for c, ws in CONCEPT_ASKED.items() if content_set & ws}
+    q = " ".join(words_en)
+    if re.search(r"\bmade (of|from|out of|with)\b|\bwhat is it made\b", q):
+        concepts.add("material")
+    if re.search(r"\bmade in\b|\bwhere\b.*\b(made|manufactured|produced|from)\b", q):
+        concepts.add("origin")
+        concepts -= {"material", "brand"}
+        # "where is it manufactured?" asks where, not by whom
+        content = tuple(w for w in content if w not in _ORIGIN_VERBS)
+        content_set = frozenset(content)
+    if re.search(r"\bhow (much|many)\b.*\bhold\b", q):
+        concepts.add("capacity")
+    if re.search(r"\bhow long (is|are)\b|\bhow long\s*\??$", q):
+        concepts.add("dimensions")
+    if re.search(r"\b(come|comes|came) with\b|\bin the box\b", q):
+        concepts.add("included")
+    if re.search(r"\b(people|persons|kids|children|players)\b.*\bplay\b|\bplay(ed)? with\b.*"
+                 r"\b(people|persons|players)\b", q):
+        concepts.add("players")
+    if re.search(r"\bhow many\b", q) and not concepts & {
+            "battery", "players", "pages", "voltage", "power", "weight", "dimensions",
+            "capacity", "age"}:
+        concepts.add("count")
+    if DURATION.search(q):
+        concepts.discard("dimensions")
+        concepts.add("duration")
+    if "weight" in concepts and re.search(
+            r"\b(limit|capacity|supports?|holds?|carry|carries|max|maximum)\b", q):
+        # "what is the weight limit?": what it bears, not what it weighs
+        concepts.discard("weight")
+        concepts.add("load")
+    counted = re.search(r"\bhow many ([a-z]+)", q)
+    counted_term = term(counted.group(1)) if counted else None
+    alternatives = _alternatives(norm)
+    item_words = _item_words(q) - alternatives
+    asked = _asked_words(norm)
+    if _USED_WITH.search(q):
+        # "what glue can i use with it?": another product, not one of this one's attributes
+        concepts, asked = {"compatible"}, frozenset()
+    focus = frozenset(w for w in content_set
+                      if w not in ALL_CONCEPT_WORDS and w not in WEAK_TERMS) - item_words
+    if "players" in concepts:  # "how many people can play?": the players
+        focus -= _PLAYERS_WORDS
+    contents = _CONTENTS.search(q)
+    if contents:  # "how many come in the box?": what the box holds, not the box
+        focus -= {term(contents.group(3))}
+    raw_tokens = tokens(norm)
+    entities = frozenset(t for t in raw_tokens if any(ch.isdigit() for ch in t))
+    compared = frozenset(_COMPARED.findall(norm))
+    codes = frozenset(
+        t for i, t in enumerate(raw_tokens)
+        if any(ch.isdigit() for ch in t) and not _QUANTITY_TOKEN.fullmatch(t)
+        and t not in compared and not _counts(raw_tokens, i))
+    opening = norm.lstrip("\u00bf\u00a1 ")
+    yes_no = bool(YES_NO_START.search(opening)) or (
+        spanish and bool(raw) and raw[0] not in SPANISH_WH and opening.endswith("?"))
+    parts = len([p for p in re.split(r"\?+", norm) if len(tokens(p)) >= 2]) or 1
+    return Question(
+        text=norm, content=content, content_set=content_set, focus=focus, entities=entities,
+        codes=codes,
+        concepts=frozenset(concepts), yes_no=yes_no, how_many=bool(HOW_MANY.search(q)),
+        package=bool(PACKAGE_WORDS & set(raw)) and not contents,
+        numbers=frozenset(w for w in content if w[0].isdigit()), parts=parts,
+        counted=counted_term if counted_term and counted_term not in STOPWORDS else None,
+        alternatives=alternatives, asked=asked, item=item_words)
+
+
+def not_from_product_data(question: str) -> bool:
+    """True for questions the detail data cannot settle by nature: shipping, price,
+    returns, the seller's stock, opinions, comparisons, sizing advice, troubleshooting."""
+    norm = normalize(question)
+    return any(p.search(norm) for p in NOT_FROM_DATA)
