@@ -17,9 +17,16 @@ NOT_SHIPPED = "not_shipped"
 NOT_RECEIVED = "not_received"
 DELIVERED_MISSING = "delivered_missing"
 GENERAL = "general"
+RETURN_OUT_OF_POLICY = "return_out_of_policy"
+RETURN_EXEMPT = "return_exempt"
+INTERNATIONAL_RETURN = "international_return"
+REPLACEMENT = "replacement"
 
 KINDS = (PRODUCT_QUESTION, CANCELLATION, ADDRESS_CHANGE, NOT_SHIPPED, NOT_RECEIVED,
-         DELIVERED_MISSING, GENERAL)
+         DELIVERED_MISSING, GENERAL, RETURN_OUT_OF_POLICY, RETURN_EXEMPT, INTERNATIONAL_RETURN,
+         REPLACEMENT)
+# Case kinds about returning one item: the case's details carry the item and the reason.
+RETURN_KINDS = (RETURN_OUT_OF_POLICY, RETURN_EXEMPT, INTERNATIONAL_RETURN, REPLACEMENT)
 
 # Seller decision words (POLICY.md D), English and Simplified Chinese.
 DECISION_WORDS: dict[str, tuple[str, ...]] = {
@@ -90,6 +97,14 @@ ACCEPTED_ANSWERS: dict[str, dict[str, str]] = {
                    "decline": "seller_answered"},
     DELIVERED_MISSING: {"refund": "refund_returnless", "approve": "refund_returnless",
                         "replace": "replacement_sent", "decline": "seller_answered"},
+    RETURN_OUT_OF_POLICY: {"approve": "return_authorized", "refund": "refund_returnless",
+                           "replace": "replacement_sent", "decline": "return_declined"},
+    RETURN_EXEMPT: {"approve": "return_authorized", "refund": "refund_returnless",
+                    "replace": "replacement_sent", "decline": "return_declined"},
+    INTERNATIONAL_RETURN: {"approve": "return_authorized", "refund": "refund_returnless",
+                           "replace": "replacement_sent"},
+    REPLACEMENT: {"replace": "replacement_sent", "approve": "replacement_sent",
+                  "refund": "refund_returnless"},
 }
 
 
@@ -104,11 +119,29 @@ def decide_on_answer(kind: str, answer: SellerAnswer) -> Decision:
     return Decision(outcome, (f"case.{kind}.seller_{answer.decision}",), facts)
 
 
-def decide_on_silence(kind: str, order: OrderFacts, now: datetime) -> Decision:
-    """Resolution on seller silence, in the customer's best interest (POLICY.md D)."""
+def decide_on_silence(kind: str, order: OrderFacts, now: datetime,
+                      details: dict | None = None) -> Decision:
+    """Resolution on seller silence, in the customer's best interest (POLICY.md D). Return
+    cases carry `seller_fault` and `returnless` (the item is non-returnable or at or below
+    the returnless limit) in their details."""
+    details = details or {}
     facts = {"kind": kind, "order_id": order.order_id, "status": order.status,
              "now": now.isoformat()}
     base = ("case.deadline_passed_without_reply",)
+    if kind in (RETURN_OUT_OF_POLICY, RETURN_EXEMPT):
+        if details.get("seller_fault"):
+            return Decision("return_authorized", (*base, f"silence.{kind}.seller_fault_authorized"),
+                            facts)
+        return Decision("return_declined", (*base, f"silence.{kind}.declined_policy_reason"),
+                        facts)
+    if kind == INTERNATIONAL_RETURN:
+        return Decision("refund_returnless", (*base, "silence.international_return.refund"), facts)
+    if kind == REPLACEMENT:
+        if details.get("returnless"):
+            return Decision("refund_returnless", (*base, "silence.replacement.refund_returnless"),
+                            facts)
+        return Decision("return_authorized", (*base, "silence.replacement.refund_with_free_return"),
+                        facts)
     delivered = order.status == "Delivered" or order.delivered_at is not None
     if kind in (NOT_RECEIVED, DELIVERED_MISSING):
         return Decision("refund_returnless", (*base, f"silence.{kind}.full_refund"), facts)

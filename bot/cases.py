@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from bot import case_rules
-from bot.facts import OrderFacts
+from bot.facts import ItemFacts, OrderFacts
 from bot.journal import log_case_event, record_decision
+from bot.ledger import Ledger
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Decision, InboundMessage
 from bot.orders import load_order
@@ -25,7 +26,6 @@ from storage.conversations import (
     save_conversation,
     update_message,
 )
-from storage.orders import set_order_status
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,11 @@ ANSWERED = "answered"
 RESOLVED_ON_SILENCE = "resolved_on_silence"
 OPEN_STATUSES = (OPEN, AWAITING_TRANSLATION)
 
-# Outcomes that change the order itself (the service acts on the seller's behalf).
-_CANCELS_ORDER = {"canceled_refunded"}
-
-
 class CaseDesk:
-    def __init__(self, outgoing: Outgoing, policy: MarketplacePolicy) -> None:
+    def __init__(self, outgoing: Outgoing, policy: MarketplacePolicy, ledger: Ledger) -> None:
         self.outgoing = outgoing
         self.policy = policy
+        self.ledger = ledger
 
     def find_open(self, connection: Connection, order_id: str, kind: str) -> Row | None:
         return case_store.open_case_for(connection, order_id, kind, OPEN_STATUSES)
@@ -118,7 +115,7 @@ class CaseDesk:
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)
-        decision = case_rules.decide_on_silence(case.kind, order, now)
+        decision = case_rules.decide_on_silence(case.kind, order, now, case.details)
         self._conclude(connection, case, order, decision, now, status=RESOLVED_ON_SILENCE)
         return decision
 
@@ -136,8 +133,8 @@ class CaseDesk:
                   decision: Decision, now: datetime, *, status: str,
                   seller_text: str | None = None, message_id: int | None = None) -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
-        if decision.outcome in _CANCELS_ORDER and order.status != "Canceled":
-            set_order_status(connection, order.order_id, "Canceled")
+        rma = self._carry_out(connection, case, order, decision.outcome, now)
+        if decision.outcome == "canceled_refunded":
             order = order.with_status("Canceled")
         case_store.update_case(connection, case.id, status=status, closed_at=now)
         record_decision(connection, decision, now, conversation_id=case.conversation_id,
@@ -148,18 +145,44 @@ class CaseDesk:
         if decision.outcome == "cancellation_offered":
             save_conversation(connection, customer.id, state={
                 **customer.state, "last_activity_at": now.isoformat(),
-                "offer": {"order_id": order.order_id, "case_id": case.id}})
+                "offer": {"intent": "cancel_order", "order_id": order.order_id,
+                          "case_id": case.id}})
         say = Say("case_update", {
             "case": case, "order": order, "outcome": decision.outcome,
             "seller_text": seller_text if decision.outcome == "seller_answered" else None,
             "tracking_number": decision.facts.get("tracking_number"),
-            "rma": f"RMA-{case.id:06d}" if decision.outcome == "free_return_authorized" else None,
+            "rma": rma, "item": self._item(case, order),
         })
         self.outgoing.to_customer(connection, customer, [say], case.customer_language, now,
                                   thread=self._customer_thread(connection, case), case=case)
         self.outgoing.to_seller(connection, case, order.seller, "case_resolved", now,
                                 order=order, outcome=decision.outcome,
                                 on_silence=status == RESOLVED_ON_SILENCE, offer_accepted=False)
+
+    @staticmethod
+    def _item(case: Row, order: OrderFacts) -> ItemFacts | None:
+        """The item a return case is about (its details name it)."""
+        asin = (case.details or {}).get("asin")
+        return next((item for item in order.items if item.asin == asin), None)
+
+    def _carry_out(self, connection: Connection, case: Row, order: OrderFacts, outcome: str,
+                   now: datetime) -> str | None:
+        """Refund, authorize the return or cancel on the seller's behalf; the seller hears of
+        it in the case's closing email. Returns the RMA of a return or refund."""
+        ids = {"conversation_id": case.conversation_id, "case_id": case.id, "notify": False}
+        item = self._item(case, order)
+        reason = (case.details or {}).get("reason") or case.kind
+        if outcome == "canceled_refunded" and order.status != "Canceled":
+            self.ledger.cancel(connection, order, now, **ids)
+        elif outcome == "refund_returnless":
+            return self.ledger.refund_without_return(connection, order, item, reason, now,
+                                                     **ids).rma
+        elif outcome in ("return_authorized", "free_return_authorized"):
+            records = [self.ledger.authorize_return(connection, order, returned, reason,
+                                                    "seller", now, **ids)
+                       for returned in ([item] if item else order.items)]
+            return records[0].rma
+        return None
 
     def _customer_thread(self, connection: Connection, case: Row) -> EmailThread | None:
         """Email news threads onto the customer's last message in the conversation."""

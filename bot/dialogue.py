@@ -21,6 +21,8 @@ from bot.messages import Channel, Decision
 from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
+from bot.return_flow import ASKED_REASONS, ReturnFlow
+from bot.return_reasons import wants_replacement
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
 from storage.conversations import save_conversation, update_message
 from storage.orders import order_ids_by_tracking
@@ -109,7 +111,7 @@ class CustomerTurn:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
         last = self.state.get("last_activity_at")
         if last and self.now - datetime.fromisoformat(last) > self.policy.fresh_topic_after:
-            for key in ("pending", "offer", "focus", "last"):
+            for key in ("pending", "offer", "focus", "last", "return"):
                 self.state.pop(key, None)
             self.focus_order_id = None
 
@@ -133,15 +135,19 @@ class CustomerTurn:
         self.responder.respond(intent, text, order)
 
     def _accept_offer(self, intent: str) -> bool:
-        """A yes (or "cancel it") to the cancellation offered when the seller stayed silent."""
+        """A yes (or the offered request itself) to what we offered: a cancellation after the
+        seller stayed silent (carried out at once), or asking the seller to cancel."""
         offer = self.state.pop("offer", None)
-        if not offer or intent not in ("affirm", "cancel_order"):
+        if not offer or intent not in ("affirm", offer.get("intent", "cancel_order")):
             return False
         order = load_order(self.connection, offer["order_id"])
         if order is None:
             return False
-        self.answered_intent = "cancel_order"
-        self.responder.cancel_after_offer(order, offer["case_id"])
+        self.answered_intent = offer.get("intent", "cancel_order")
+        if offer.get("case_id"):
+            self.responder.cancel_after_offer(order, offer["case_id"])
+        else:
+            self._respond(self.answered_intent, self.text, order)
         return True
 
     def _continue_pending(self, intent: str) -> bool:
@@ -166,6 +172,9 @@ class CustomerTurn:
                 self.answered_intent = waiting[0][0]
                 self._handle(waiting, order)
                 return True
+        elif awaiting in ("item_choice", "return_reason") and not explicit_order:
+            if self._continue_return(pending, waiting):
+                return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")
             answered = self._mostly_a_number() or intent in ("other", "affirm")
@@ -178,6 +187,30 @@ class CustomerTurn:
             return True
         self.state.pop("pending")  # the customer changed the subject
         return False
+
+    def _continue_return(self, pending: dict, waiting: list) -> bool:
+        """The item or the reason a return was waiting for."""
+        known = self.state.get("return") or {}
+        if pending["awaiting"] == "item_choice":
+            options = pending["options"]
+            index = choose_option(self.text, [o["label"] for o in options], self.language)
+            if index is None:
+                return False
+            known["asin"] = options[index]["asin"]
+        else:
+            reason = ReturnFlow.reason_from_answer(self.text, self.language)
+            if reason is None:
+                return False
+            known["reason"] = reason
+        known["replacement"] = known.get("replacement") or wants_replacement(self.text)
+        self.state["return"] = known
+        self.state.pop("pending")
+        order = load_order(self.connection, pending["order_id"])
+        if order is None:
+            return False
+        self.answered_intent = waiting[0][0]
+        self._handle(waiting, order)
+        return True
 
     def _mostly_a_number(self) -> bool:
         """An order or tracking number with at most a few words around it ("it's #112...")."""
@@ -207,6 +240,10 @@ class CustomerTurn:
         awaiting = pending["awaiting"]
         if awaiting == "order_choice":
             self.say("choose_order", options=pending["options"], again=True)
+        elif awaiting == "item_choice":
+            self.say("choose_item", options=pending["options"])
+        elif awaiting == "return_reason":
+            self.say("ask_return_reason", title=None, reasons=ASKED_REASONS)
         elif awaiting == "postal_code":
             self.say("ask_postal_code", order_id=pending["order_id"], again=True)
         else:

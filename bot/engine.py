@@ -14,10 +14,12 @@ from datetime import datetime
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from bot.actions import RecordingActions
 from bot.cases import CaseDesk
 from bot.clock import Clock
 from bot.dialogue import CustomerTurn
 from bot.entities import extract
+from bot.ledger import Ledger
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, InboundMessage, OutboundMessage
 from bot.outbox import take_queued
@@ -72,7 +74,7 @@ class ConversationEngine:
         self.settings = settings
         self.policy = policy
         self.outgoing = Outgoing(settings, policy, templates)
-        self.desk = CaseDesk(self.outgoing, policy)
+        self.desk = CaseDesk(self.outgoing, policy, Ledger(RecordingActions(self.outgoing)))
         self.after_commit = after_commit or (lambda: None)
         self._locks = KeyedLocks()
         domain = re.escape(settings.mail_domain.lower())

@@ -5,11 +5,30 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 POLICY_DIR = Path(__file__).with_name("marketplaces")
+
+
+@dataclass(frozen=True)
+class ReturnsPolicy:
+    window: timedelta
+    holiday_purchase_from: tuple[int, int]   # (month, day)
+    holiday_purchase_to: tuple[int, int]
+    holiday_return_until: tuple[int, int]
+    category_windows: dict[str, timedelta]
+    non_returnable_categories: frozenset[str]
+    exempt_categories: frozenset[str]
+    unsafe_to_return_categories: frozenset[str]
+    seller_fault_reasons: frozenset[str]
+    customer_reasons: frozenset[str]
+    refund_due_business_days: int
+    restocking_fee_late_return: Decimal
+    restocking_fee_returned_damaged_max: Decimal
+    international_returnless_max: Decimal
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,8 @@ class MarketplacePolicy:
     case_reminder: timedelta
     max_failed_verifications: int
     fresh_topic_after: timedelta
+    returns: ReturnsPolicy
+    holidays_country: str
 
     def customer_language(self, *candidates: str | None) -> str:
         """The first candidate we can answer in, else the marketplace default."""
@@ -63,4 +84,30 @@ def load_policy(marketplace: str = "US") -> MarketplacePolicy:
         case_reminder=timedelta(hours=raw["cases"]["reminder_after_hours"]),
         max_failed_verifications=raw["identity"]["max_failed_verifications_per_day"],
         fresh_topic_after=timedelta(hours=raw["dialogue"]["fresh_topic_after_hours"]),
+        returns=_returns(raw["returns"]),
+        holidays_country=raw["calendar"]["holidays_country"],
+    )
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    month, day = value.split("-")
+    return int(month), int(day)
+
+
+def _returns(raw: dict) -> ReturnsPolicy:
+    return ReturnsPolicy(
+        window=timedelta(days=raw["window_days"]),
+        holiday_purchase_from=_month_day(raw["holiday_purchase_from"]),
+        holiday_purchase_to=_month_day(raw["holiday_purchase_to"]),
+        holiday_return_until=_month_day(raw["holiday_return_until"]),
+        category_windows={k: timedelta(days=v) for k, v in raw["category_window_days"].items()},
+        non_returnable_categories=frozenset(raw["non_returnable_categories"]),
+        exempt_categories=frozenset(raw["exempt_categories"]),
+        unsafe_to_return_categories=frozenset(raw["unsafe_to_return_categories"]),
+        seller_fault_reasons=frozenset(raw["seller_fault_reasons"]),
+        customer_reasons=frozenset(raw["customer_reasons"]),
+        refund_due_business_days=raw["refund_due_business_days"],
+        restocking_fee_late_return=Decimal(raw["restocking_fee_late_return"]),
+        restocking_fee_returned_damaged_max=Decimal(raw["restocking_fee_returned_damaged_max"]),
+        international_returnless_max=Decimal(raw["international_returnless_max"]),
     )

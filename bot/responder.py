@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import case_rules, delivery
+from bot import case_rules, delivery, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Decision
 from bot.product_answers import answer_product_question
+from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.scope import COVERED, check_coverage
 from bot.understanding import choose_by_name
 from storage.conversations import open_handoff
-from storage.orders import set_order_status
+from storage.returns import flag_at_risk, returns_for_order
 
 if TYPE_CHECKING:
     from bot.dialogue import CustomerTurn
@@ -29,8 +30,6 @@ ORDER_INTENTS = {
 REDIRECTED_INTENTS = {"pre_order", "invoice_request", "customization"}
 # Requests for a person: they go to the support leads' queue.
 HANDOFF_INTENTS = {"human_agent", "complaint"}
-# Requests this version hands to the seller as a general case (the returns policy comes later).
-GENERAL_CASE_INTENTS = {"return_request", "damaged_or_defective", "wrong_item"}
 
 # Which case kind each delivery outcome opens.
 CASE_FOR_OUTCOME = {
@@ -93,11 +92,10 @@ class Responder:
         if intent == "product_question":
             self._answer_product_question(text, order)
         elif intent == "refund_status":
-            self._refund_status(text, order)
-        elif intent in GENERAL_CASE_INTENTS:
-            turn.decide(Decision("case_opened", (f"dialogue.{intent}.seller_decides",),
-                                 {"order_id": order.order_id, "intent": intent}))
-            self._open_case(case_rules.GENERAL, order, text)
+            self._refund_status(order)
+        elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
+                                          and is_missing_parts(text)):
+            ReturnFlow(turn).handle(intent, text, order)
         else:
             self._delivery(intent, text, order)
 
@@ -115,18 +113,16 @@ class Responder:
             turn.say("order_update", outcome=decision.outcome, order=order,
                      late=decision.reasons[-1] == "delivery.in_transit_late")
         else:
-            self._open_case(kind, order, text)
+            if kind in (case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING):
+                flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
+            self.open_case(kind, order, text)
 
-    def _refund_status(self, text: str, order: OrderFacts) -> None:
+    def _refund_status(self, order: OrderFacts) -> None:
         turn = self.turn
-        if order.status == "Canceled":
-            turn.decide(Decision("refund_issued", ("refund.order_canceled",),
-                                 {"order_id": order.order_id, "amount": str(order.total)}))
-            turn.say("order_update", outcome="refunded", order=order, late=False)
-            return
-        turn.decide(Decision("case_opened", ("refund.seller_knows_the_status",),
-                             {"order_id": order.order_id}))
-        self._open_case(case_rules.GENERAL, order, text)
+        decision = returns.refund_status(order, returns_for_order(turn.connection, order.order_id),
+                                         turn.now, turn.policy)
+        turn.decide(decision)
+        turn.say("refund_status", outcome=decision.outcome, order=order, facts=decision.facts)
 
     def _answer_product_question(self, text: str, order: OrderFacts) -> None:
         turn = self.turn
@@ -135,7 +131,7 @@ class Responder:
         if answer is None:
             turn.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
                                  {"order_id": order.order_id, "question": text}))
-            self._open_case(case_rules.PRODUCT_QUESTION, order, text)
+            self.open_case(case_rules.PRODUCT_QUESTION, order, text)
             return
         turn.decide(Decision("product_answered", (f"product.answered_from_{answer.source}",),
                              {"asin": answer.asin, "evidence": answer.evidence,
@@ -153,13 +149,14 @@ class Responder:
         named = choose_by_name(text, labels)
         return order.items if named is None else (order.items[named],)
 
-    def _open_case(self, kind: str, order: OrderFacts, text: str) -> None:
+    def open_case(self, kind: str, order: OrderFacts, text: str,
+                  details: dict | None = None) -> None:
         turn = self.turn
         existing = turn.desk.find_open(turn.connection, order.order_id, kind)
         case = existing or turn.desk.open(turn.connection, turn.conversation, order, kind, text,
-                                          turn.now, language=turn.language)
+                                          turn.now, language=turn.language, details=details)
         turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
-                 already_open=existing is not None)
+                 already_open=existing is not None, details=details or {})
 
     def cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""
@@ -169,8 +166,8 @@ class Responder:
             turn.decide(decision)
             turn.say("order_update", outcome=decision.outcome, order=order, late=False)
             return
-        set_order_status(turn.connection, order.order_id, "Canceled")
-        order = order.with_status("Canceled")
+        order = turn.desk.ledger.cancel(turn.connection, order, turn.now,
+                                        conversation_id=turn.conversation.id, notify=False)
         turn.decide(Decision("canceled_refunded", ("cancellation.accepted_offer_after_silence",),
                              {"order_id": order.order_id, "case_id": case_id}))
         turn.desk.tell_seller_offer_accepted(turn.connection, case_id, order, turn.now)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -109,6 +110,8 @@ class Conversation(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     order_id: Mapped[str | None] = mapped_column(String(19))
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # An order at risk of a guarantee claim or negative feedback, for the console.
+    at_risk: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -228,6 +231,63 @@ class Handoff(Base):
     customer_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ReturnRecord(Base):
+    """A return or refund the service decided: its RMA, and where it stands."""
+
+    __tablename__ = "returns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rma: Mapped[str] = mapped_column(String(32), unique=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"), index=True)
+    asin: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    reason: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    refund_amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    return_shipping_paid_by: Mapped[str | None] = mapped_column(String(16))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    authorized_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+
+
+class SellerAction(Base):
+    """What the service did on the seller's behalf (authorize a return, refund, cancel)."""
+
+    __tablename__ = "seller_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.order_id"), index=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """A photo or file a customer sent (MMS media, email attachment), kept with the
+    conversation and listed in cases."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    content_type: Mapped[str] = mapped_column(String(128))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class SmsOptOut(Base):

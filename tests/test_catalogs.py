@@ -97,13 +97,34 @@ def test_every_customer_template_branch_renders(lang):
         rendered.append(templates.render("customer/order_update.txt", lang, tz="UTC",
                                          outcome=outcome, order=order, late=True))
     for outcome in CASE_OUTCOMES:
-        rendered.append(templates.render("customer/case_update.txt", lang, tz="UTC",
-                                         outcome=outcome, order=order, case=sample_case("general"),
-                                         seller_text="ok", tracking_number="1Z", rma="RMA-000007"))
+        for item in (order.items[0], None):
+            rendered.append(templates.render(
+                "customer/case_update.txt", lang, tz="UTC", outcome=outcome, order=order,
+                case=sample_case("general"), seller_text="ok", tracking_number="1Z",
+                rma="RMA-20261126-0001", item=item))
     for kind in KINDS:
         rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind=kind,
                                          order=order, deadline=order.latest_ship_date,
-                                         already_open=False))
+                                         already_open=False,
+                                         details={"window_last_day": "2026-11-26"}))
+    item = order.items[0]
+    for outcome, payer in (("return_authorized", "seller"), ("return_authorized", "customer"),
+                           ("refund_returnless", None), ("return_declined", None),
+                           ("return_after_delivery", None), ("return_not_shipped", None)):
+        rendered.append(templates.render(
+            "customer/return_outcome.txt", lang, tz="UTC", outcome=outcome, order=order,
+            item=item, payer=payer, rma="RMA-20261126-0001", amount=item.price,
+            window_last_day="2026-12-26", facts={}, why="returns.seller_returnless_rule"))
+    for outcome, facts in (("refund_issued", {"refunded_on": "2026-11-20"}),
+                           ("refund_due", {"received_on": "2026-11-20", "due_by": "2026-11-24"}),
+                           ("awaiting_return", {"rma": "RMA-1"}), ("no_refund_found", {})):
+        rendered.append(templates.render("customer/refund_status.txt", lang, tz="UTC",
+                                         outcome=outcome, order=order, facts=facts))
+    rendered.append(templates.render("customer/ask_return_reason.txt", lang, tz="UTC",
+                                     title="Lamp", reasons=("damaged", "no_longer_needed")))
+    rendered.append(templates.render("customer/choose_item.txt", lang, tz="UTC",
+                                     options=[{"label": "Lamp"}, {"label": "Bulb"}]))
+    rendered.append(templates.render("customer/photo_request.txt", lang, tz="UTC"))
     for reason in ("scope.fba", "scope.placed_after_opt_out"):
         rendered.append(templates.render("customer/out_of_scope.txt", lang, tz="UTC",
                                          reason=reason, order=order))
@@ -138,6 +159,15 @@ def test_every_seller_email_renders(lang):
             assert email.subject and email.text and email.html
             if lang == "zh":
                 assert "Hello" not in email.text and "您好" in email.text
+        for kind_, details in (("authorize_return", {"rma": "R1", "title": "Lamp",
+                                                     "return_shipping_paid_by": "seller"}),
+                               ("authorize_return", {"rma": "R1", "title": "Lamp",
+                                                     "return_shipping_paid_by": "customer"}),
+                               ("refund", {"rma": "R1"}), ("cancel", {})):
+            email = templates.render_email("seller/action_taken", lang, tz="Asia/Shanghai",
+                                           seller=order.seller, order=order, kind=kind_,
+                                           amount=order.total, details=details)
+            assert email.subject and email.text.strip()
         for kind in ("pre_order", "invoice_request", "customization"):
             email = templates.render_email("seller/inquiry_redirected", lang, tz="Asia/Shanghai",
                                            seller=order.seller, order=order, kind=kind,

@@ -383,6 +383,30 @@ ANSWER_TABLE: dict[str, dict[str | None, tuple[str, str]]] = {
         "shipped": (FREE, "free_text_relayed"),
         None: (FREE, "free_text_relayed"),
     },
+    **{kind: {
+        "approve": ("return_authorized", "seller_approve"),
+        "refund": ("refund_returnless", "seller_refund"),
+        "replace": ("replacement_sent", "seller_replace"),
+        "decline": ("return_declined", "seller_decline"),
+        "shipped": (FREE, "free_text_relayed"),
+        None: (FREE, "free_text_relayed"),
+    } for kind in (case_rules.RETURN_OUT_OF_POLICY, case_rules.RETURN_EXEMPT)},
+    case_rules.INTERNATIONAL_RETURN: {
+        "approve": ("return_authorized", "seller_approve"),
+        "refund": ("refund_returnless", "seller_refund"),
+        "replace": ("replacement_sent", "seller_replace"),
+        "decline": (FREE, "free_text_relayed"),
+        "shipped": (FREE, "free_text_relayed"),
+        None: (FREE, "free_text_relayed"),
+    },
+    case_rules.REPLACEMENT: {
+        "replace": ("replacement_sent", "seller_replace"),
+        "approve": ("replacement_sent", "seller_approve"),
+        "refund": ("refund_returnless", "seller_refund"),
+        "decline": (FREE, "free_text_relayed"),
+        "shipped": (FREE, "free_text_relayed"),
+        None: (FREE, "free_text_relayed"),
+    },
 }
 
 ANSWER_ROWS = [
@@ -487,8 +511,35 @@ def test_decide_on_silence(kind, state, outcome, reasons):
     assert_decision(decide_on_silence(kind, order(state), deadline), outcome, reasons)
 
 
+# Return cases: the outcome depends on what the case's details say about the item.
+RETURN_SILENCE_TABLE = [
+    (case_rules.RETURN_OUT_OF_POLICY, {"seller_fault": True}, "return_authorized",
+     "silence.return_out_of_policy.seller_fault_authorized"),
+    (case_rules.RETURN_OUT_OF_POLICY, {"seller_fault": False}, "return_declined",
+     "silence.return_out_of_policy.declined_policy_reason"),
+    (case_rules.RETURN_EXEMPT, {"seller_fault": True}, "return_authorized",
+     "silence.return_exempt.seller_fault_authorized"),
+    (case_rules.RETURN_EXEMPT, {"seller_fault": False}, "return_declined",
+     "silence.return_exempt.declined_policy_reason"),
+    (case_rules.INTERNATIONAL_RETURN, {}, "refund_returnless",
+     "silence.international_return.refund"),
+    (case_rules.REPLACEMENT, {"returnless": True}, "refund_returnless",
+     "silence.replacement.refund_returnless"),
+    (case_rules.REPLACEMENT, {"returnless": False}, "return_authorized",
+     "silence.replacement.refund_with_free_return"),
+]
+
+
+@pytest.mark.parametrize("kind, details, outcome, rule", [
+    pytest.param(*row, id=f"{row[0]}-{row[3].rsplit('.', 1)[1]}") for row in RETURN_SILENCE_TABLE])
+def test_decide_on_silence_for_returns(kind, details, outcome, rule):
+    assert_decision(decide_on_silence(kind, order("delivered"), NOW, details), outcome,
+                    (BASE, rule))
+
+
 def test_silence_table_covers_every_kind():
-    assert set(SILENCE_TABLE) == set(KINDS) == set(case_rules.KINDS)
+    covered = set(SILENCE_TABLE) | {row[0] for row in RETURN_SILENCE_TABLE}
+    assert covered == set(KINDS) == set(case_rules.KINDS)
 
 
 def test_silence_on_a_delivered_scan_with_status_shipped_counts_as_delivered():

@@ -1,0 +1,133 @@
+"""A customer who wants to send something back, or has a damaged, defective, wrong or
+incomplete item: the conversation asks only for what is missing (which item, why), applies
+the return rules (`bot.returns`) and carries out the outcome: a return authorized with its
+RMA, a refund without a return, a case with the seller, or a refusal with the reason."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import case_rules, returns
+from bot.facts import ItemFacts, OrderFacts
+from bot.return_reasons import return_reason, wants_replacement
+from bot.understanding import choose_by_name, choose_option
+from storage.returns import attachments_of, flag_at_risk
+
+if TYPE_CHECKING:
+    from bot.dialogue import CustomerTurn
+
+RETURN_INTENTS = {"return_request", "damaged_or_defective", "wrong_item"}
+
+# Which case each outcome opens with the seller.
+CASE_OF_OUTCOME = {
+    returns.CASE_OUT_OF_POLICY: case_rules.RETURN_OUT_OF_POLICY,
+    returns.CASE_EXEMPT: case_rules.RETURN_EXEMPT,
+    returns.CASE_INTERNATIONAL: case_rules.INTERNATIONAL_RETURN,
+    returns.CASE_REPLACEMENT: case_rules.REPLACEMENT,
+}
+# The reasons the customer is offered, numbered, when they did not say why.
+ASKED_REASONS = ("damaged", "defective", "wrong_item", "missing_parts", "no_longer_needed",
+                 "wrong_size_ordered", "ordered_by_mistake")
+# Reasons worth a photo for the seller.
+PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "missing_parts"}
+
+
+def is_missing_parts(text: str) -> bool:
+    """A delivered order with parts missing is a return problem, not a lost parcel."""
+    return return_reason(text) == "missing_parts"
+
+
+class ReturnFlow:
+    def __init__(self, turn: CustomerTurn) -> None:
+        self.turn = turn
+
+    def handle(self, intent: str, text: str, order: OrderFacts) -> None:
+        turn = self.turn
+        known = turn.state.get("return") or {}
+        if known.get("order_id") != order.order_id:
+            known = {"order_id": order.order_id}
+        item = self._item(text, order, known, intent)
+        if item is None:
+            return
+        known["asin"] = item.asin
+        reason = known.get("reason") or return_reason(text, intent)
+        if reason is None:
+            turn.state["return"] = known
+            turn.state["pending"] = {"awaiting": "return_reason", "requests": [[intent, text]],
+                                     "order_id": order.order_id}
+            turn.say("ask_return_reason", title=item.title, reasons=ASKED_REASONS)
+            return
+        replacement = known.get("replacement") or wants_replacement(text)
+        turn.state.pop("return", None)
+        decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
+                                         wants_replacement=replacement)
+        turn.decide(decision)
+        self._carry_out(decision, order, item, reason, text)
+
+    def _item(self, text: str, order: OrderFacts, known: dict, intent: str) -> ItemFacts | None:
+        """The item: the only one, the one named now or before, or ask which."""
+        for item in order.items:
+            if item.asin == known.get("asin"):
+                return item
+        if len(order.items) == 1:
+            return order.items[0]
+        labels = [item.title for item in order.items]
+        named = choose_by_name(text, labels)
+        if named is not None:
+            return order.items[named]
+        turn = self.turn
+        turn.state["return"] = known
+        turn.state["pending"] = {"awaiting": "item_choice", "order_id": order.order_id,
+                                 "requests": [[intent, text]],
+                                 "options": [{"asin": i.asin, "label": i.title} for i in order.items]}
+        turn.say("choose_item", options=turn.state["pending"]["options"])
+        return None
+
+    def _carry_out(self, decision, order: OrderFacts, item: ItemFacts, reason: str,
+                   text: str) -> None:
+        turn = self.turn
+        outcome = decision.outcome
+        facts = decision.facts
+        ledger = turn.desk.ledger
+        context = {"order": order, "item": item, "outcome": outcome, "facts": facts,
+                   "window_last_day": facts.get("window_last_day"),
+                   "amount": item.price * item.quantity, "rma": None}
+        if returns.is_seller_fault(reason, turn.policy):
+            flag_at_risk(turn.connection, turn.conversation.id, "negative_feedback")
+        if outcome == returns.RETURN_AUTHORIZED:
+            record = ledger.authorize_return(turn.connection, order, item, reason,
+                                             facts["return_shipping_paid_by"], turn.now,
+                                             conversation_id=turn.conversation.id)
+            context.update(rma=record.rma, payer=facts["return_shipping_paid_by"])
+            turn.say("return_outcome", **context)
+        elif outcome == returns.REFUND_RETURNLESS:
+            record = ledger.refund_without_return(turn.connection, order, item, reason, turn.now,
+                                                  conversation_id=turn.conversation.id)
+            context.update(rma=record.rma, why=decision.reasons[-1])
+            turn.say("return_outcome", **context)
+        elif outcome in CASE_OF_OUTCOME:
+            rules = turn.policy.returns
+            returnless = (not item.returnable or item.category in rules.non_returnable_categories
+                          or item.price <= order.seller.returnless_refund_max)
+            turn.responder.open_case(CASE_OF_OUTCOME[outcome], order, text, details={
+                "asin": item.asin, "reason": reason, "returnless": returnless,
+                "seller_fault": returns.is_seller_fault(reason, turn.policy),
+                "window_last_day": facts.get("window_last_day")})
+        elif outcome == returns.NOT_SHIPPED:
+            turn.state["offer"] = {"intent": "cancel_order", "order_id": order.order_id}
+            turn.say("return_outcome", **context)
+        else:  # declined, not delivered yet
+            turn.say("return_outcome", **context)
+        if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,) and not \
+                attachments_of(turn.connection, turn.conversation.id):
+            turn.say("photo_request")
+
+    @staticmethod
+    def reason_from_answer(text: str, lang: str) -> str | None:
+        """The reason in an answer to "why are you returning it?": words, or the number of
+        the listed reason."""
+        reason = return_reason(text)
+        if reason is not None:
+            return reason
+        index = choose_option(text, [r.replace("_", " ") for r in ASKED_REASONS], lang)
+        return ASKED_REASONS[index] if index is not None else None

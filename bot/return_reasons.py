@@ -1,0 +1,51 @@
+"""Why a customer wants to send something back, from their words: a reason code of the
+policy file (seller fault or the customer's own), and whether they want a replacement.
+Pure; the words are data in `locales/<lang>/understanding.json` ("return_reasons",
+"replacement_words")."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+from bot.text import normalize
+from bot.understanding import LOCALES, available_languages
+
+# Which reason a request's intent implies when the words do not say.
+REASON_OF_INTENT = {"damaged_or_defective": "defective", "wrong_item": "wrong_item"}
+REASONS = ("damaged", "defective", "wrong_item", "not_as_described", "missing_parts",
+           "arrived_late", "no_longer_needed", "ordered_by_mistake", "better_price",
+           "wrong_size_ordered")
+
+
+@cache
+def _lexicon() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    reasons: dict[str, list[str]] = {}
+    replacement: list[str] = []
+    for lang in available_languages():
+        raw = json.loads((LOCALES / lang / "understanding.json").read_text(encoding="utf-8"))
+        for reason, phrases in raw.get("return_reasons", {}).items():
+            reasons.setdefault(reason, []).extend(normalize(p) for p in phrases)
+        replacement += [normalize(p) for p in raw.get("replacement_words", [])]
+    return {k: tuple(v) for k, v in reasons.items()}, tuple(replacement)
+
+
+def _mentions(haystack: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack) is not None
+
+
+def return_reason(text: str, intent: str | None = None) -> str | None:
+    """The first reason (in the order of REASONS, seller's fault first) the words name, else
+    what the intent implies, else None."""
+    haystack = normalize(text)
+    reasons, _ = _lexicon()
+    for reason in REASONS:
+        if any(_mentions(haystack, phrase) for phrase in reasons.get(reason, ())):
+            return reason
+    return REASON_OF_INTENT.get(intent or "")
+
+
+def wants_replacement(text: str) -> bool:
+    haystack = normalize(text)
+    return any(_mentions(haystack, phrase) for phrase in _lexicon()[1])
