@@ -26,6 +26,7 @@ from storage.conversations import (
     save_conversation,
     update_message,
 )
+from storage.returns import attachments_of
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class CaseDesk:
         )
         log_case_event(connection, case.id, "opened", "service", now, customer_text, kind=kind)
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
-                                order=order, reminder=False)
+                                order=order, reminder=False,
+                                attachments=attachments_of(connection, case.conversation_id))
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
@@ -111,7 +113,8 @@ class CaseDesk:
         case_store.update_case(connection, case.id, reminded_at=now)
         log_case_event(connection, case.id, "reminder_sent", "sweeper", now)
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
-                                order=order, reminder=True)
+                                order=order, reminder=True,
+                                attachments=attachments_of(connection, case.conversation_id))
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)

@@ -40,6 +40,7 @@ from storage.conversations import (
     opt_out,
 )
 from storage.db import Database
+from storage.returns import insert_attachment
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +151,21 @@ class ConversationEngine:
                confidence: float | None = None, entities: dict | None = None) -> int:
         """Store the message; a repeated provider ID is refused by the unique constraint
         (IntegrityError), which ends the transaction before anything else is written."""
-        return insert_message(
+        message_id = insert_message(
             connection, conversation_id=conversation.id if conversation else None,
             direction="in", channel=inbound.channel.value, sender=inbound.sender,
             recipient=inbound.recipient, subject=inbound.subject, body=text,
             external_id=inbound.external_id, language=language, intent=intent,
             intent_confidence=confidence, entities=entities, automatic=inbound.automatic,
             created_at=now)
+        if conversation is not None:
+            for attachment in inbound.attachments:
+                insert_attachment(
+                    connection, conversation_id=conversation.id, message_id=message_id,
+                    content_type=attachment.content_type, filename=attachment.filename,
+                    url=attachment.url, content=attachment.content, created_at=now,
+                    size=len(attachment.content) if attachment.content is not None else None)
+        return message_id
 
     def _conversation(self, connection: Connection, inbound: InboundMessage,
                       now: datetime) -> tuple[Row, bool]:

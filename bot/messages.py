@@ -21,6 +21,16 @@ class Channel(StrEnum):
 
 
 @dataclass(frozen=True)
+class InboundAttachment:
+    """A photo or file that came with a message: a link (MMS media) or the bytes (email)."""
+
+    content_type: str
+    url: str | None = None
+    filename: str | None = None
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     channel: Channel
     sender: str
@@ -32,6 +42,7 @@ class InboundMessage:
     subject: str | None = None
     references: tuple[str, ...] = ()
     automatic: bool = False
+    attachments: tuple[InboundAttachment, ...] = ()
 
 
 @dataclass(frozen=True)

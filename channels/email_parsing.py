@@ -15,6 +15,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses
 
+from bot.messages import InboundAttachment
+
 # Declared charsets that mail clients routinely exceed: decode with the superset instead.
 CHARSET_SUPERSETS = {
     "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -55,6 +57,31 @@ class ParsedEmail:
     references: tuple[str, ...]
     text: str
     automatic_reason: str | None
+    attachments: tuple[InboundAttachment, ...] = ()
+    dropped: tuple[str, ...] = ()   # attachments left out, and why
+
+
+# What a customer may usefully send: photos and documents. Anything else (executables,
+# archives, scripts) is dropped, as is anything over the size limit.
+KEPT_TYPES = ("image/", "application/pdf", "text/plain", "video/")
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+def attachments_of(message: EmailMessage) -> tuple[tuple[InboundAttachment, ...], tuple[str, ...]]:
+    kept, dropped = [], []
+    for part in message.iter_attachments():
+        content_type = part.get_content_type()
+        name = part.get_filename() or content_type
+        if not content_type.startswith(KEPT_TYPES):
+            dropped.append(f"{name}: {content_type} is not accepted")
+            continue
+        content = part.get_payload(decode=True) or b""
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            dropped.append(f"{name}: larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+            continue
+        kept.append(InboundAttachment(content_type=content_type, filename=part.get_filename(),
+                                      content=content))
+    return tuple(kept), tuple(dropped)
 
 
 def parse_email(raw: bytes, *, own_domain: str) -> ParsedEmail:
@@ -72,10 +99,12 @@ def parse_email(raw: bytes, *, own_domain: str) -> ParsedEmail:
     references = tuple(re.findall(r"<[^<>\s]+>", str(message.get("References", ""))))
     if in_reply_to and in_reply_to not in references:
         references = (*references, in_reply_to)
+    kept, dropped = attachments_of(message) if message.is_multipart() else ((), ())
     return ParsedEmail(
         sender=sender, subject=subject, message_id=message_id, in_reply_to=in_reply_to,
         references=references, text=visible_text(body_text(message)),
         automatic_reason=automatic_reason(message, sender, own_domain),
+        attachments=kept, dropped=dropped,
     )
 
 

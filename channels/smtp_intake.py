@@ -61,6 +61,7 @@ class IntakeHandler:
                     text=parsed.text, external_id=external_id, received_at=received_at,
                     thread_ref=parsed.in_reply_to, subject=parsed.subject,
                     references=parsed.references, automatic=parsed.automatic_reason is not None,
+                    attachments=parsed.attachments,
                 ))
         except Exception:
             log.exception("could not take message %s; asking the sender to retry",

@@ -12,7 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.app_keys import CLOCK, DATABASE, ENGINE, SETTINGS
 from bot.identifiers import to_e164
-from bot.messages import Channel, InboundMessage
+from bot.messages import Channel, InboundAttachment, InboundMessage
 from bot.outbox import record_delivery_report
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,18 @@ async def signed_form(request: web.Request) -> Mapping[str, str]:
     return params
 
 
+def media(form: Mapping[str, str]) -> tuple[InboundAttachment, ...]:
+    """MMS photos: Twilio posts NumMedia and MediaUrl<i>/MediaContentType<i> for each."""
+    try:
+        count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"NumMedia is not a number: {form['NumMedia']!r}") from None
+    return tuple(
+        InboundAttachment(content_type=form.get(f"MediaContentType{i}") or "application/octet-stream",
+                          url=form[f"MediaUrl{i}"])
+        for i in range(min(count, 10)) if form.get(f"MediaUrl{i}"))
+
+
 def twiml(response: MessagingResponse) -> web.Response:
     return web.Response(text=str(response), content_type=TWIML)
 
@@ -57,6 +69,7 @@ async def incoming_sms(request: web.Request) -> web.Response:
     inbound = InboundMessage(
         channel=Channel.SMS, sender=sender, recipient=form["To"], text=form.get("Body", ""),
         external_id=form["MessageSid"], received_at=request.app[CLOCK].now(),
+        attachments=media(form),
     )
     try:
         replies = await request.app[ENGINE].handle(inbound)

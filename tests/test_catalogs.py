@@ -155,7 +155,7 @@ def test_every_seller_email_renders(lang):
                                 ("reply_not_accepted", {"unregistered": "x@y.example"})):
             email = templates.render_email(f"seller/{template}", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,
-                                           order=order, reply_address="case+0@x", **extra)
+                                           order=order, reply_address="case+0@x", attachments=[], **extra)
             assert email.subject and email.text and email.html
             if lang == "zh":
                 assert "Hello" not in email.text and "您好" in email.text
