@@ -51,16 +51,16 @@ class ReturnFlow:
             return
         known["asin"] = item.asin
         reason = known.get("reason") or return_reason(text, intent)
-        if reason is None:
+        replacement = known.get("replacement") or wants_replacement(text)
+        decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
+                                         wants_replacement=replacement)
+        if decision.outcome == returns.NEEDS_REASON:
             turn.state["return"] = known
             turn.state["pending"] = {"awaiting": "return_reason", "requests": [[intent, text]],
                                      "order_id": order.order_id}
             turn.say("ask_return_reason", title=item.title, reasons=ASKED_REASONS)
             return
-        replacement = known.get("replacement") or wants_replacement(text)
         turn.state.pop("return", None)
-        decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
-                                         wants_replacement=replacement)
         turn.decide(decision)
         self._carry_out(decision, order, item, reason, text)
 

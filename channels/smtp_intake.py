@@ -51,6 +51,8 @@ class IntakeHandler:
             log.warning("rejected malformed message from %s: %s", envelope.mail_from, exc)
             return f"554 5.6.0 Malformed message: {exc}"
         received_at: datetime = self.clock.now()
+        for note in parsed.dropped:
+            log.info("attachment of %s dropped: %s", parsed.message_id, note)
         try:
             for recipient in envelope.rcpt_tos:
                 external_id = parsed.message_id

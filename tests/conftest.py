@@ -81,12 +81,18 @@ class Service:
         headers = {"X-Twilio-Signature": signature if signature is not None else self.sign(path, form)}
         return await self.client.post(path, data=form, headers=headers)
 
-    async def sms(self, sender: str, body: str, *, sid: str | None = None) -> list[str]:
-        """Text the service as Twilio would deliver it; returns the TwiML <Message> bodies."""
+    async def sms(self, sender: str, body: str, *, sid: str | None = None,
+                  media: list[tuple[str, str]] = ()) -> list[str]:
+        """Text the service as Twilio would deliver it (with MMS media: (url, content type)
+        pairs); returns the TwiML <Message> bodies."""
         self._sms_count = getattr(self, "_sms_count", 0) + 1
         form = twilio_fixture("sms_inbound", From=sender, Body=body,
                               MessageSid=sid or f"SM{self._sms_count:032d}",
-                              SmsMessageSid=sid or f"SM{self._sms_count:032d}")
+                              SmsMessageSid=sid or f"SM{self._sms_count:032d}",
+                              NumMedia=str(len(media)))
+        for index, (url, content_type) in enumerate(media):
+            form[f"MediaUrl{index}"] = url
+            form[f"MediaContentType{index}"] = content_type
         response = await self.post_signed("/twilio/sms", form)
         assert response.status == 200, await response.text()
         assert response.content_type == "application/xml"

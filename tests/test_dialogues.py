@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage.models import Decision, Handoff, Message
+from storage.models import Attachment, Conversation, Decision, Handoff, Message, ReturnRecord
 from tests.conftest import FIXTURES
 
 SCRIPTS = sorted((FIXTURES / "dialogues").glob("*.json"))
@@ -27,12 +27,13 @@ class Customer:
         self.count = 0
         self.last_answer: EmailMessage | None = None
 
-    async def say(self, text: str) -> tuple[str, str]:
+    async def say(self, text: str, media: list | None = None) -> tuple[str, str]:
         """(the answer's text, the external id of what the customer sent)."""
         self.count += 1
         if self.channel == "sms":
             sid = f"SMdialogue{self.count:022d}"
-            replies = await self.service.sms(self.address, text, sid=sid)
+            replies = await self.service.sms(self.address, text, sid=sid,
+                                             media=[tuple(m) for m in media or []])
             return "\n\n".join(replies), sid
         message = EmailMessage()
         message["From"] = self.address
@@ -62,7 +63,7 @@ async def test_dialogue(service, script: Path):
         if "advance_hours" in turn:
             service.clock.set(service.clock.now() + timedelta(hours=turn["advance_hours"]))
             continue
-        answer, external_id = await customer.say(turn["say"])
+        answer, external_id = await customer.say(turn["say"], turn.get("media"))
         where = f"{script.stem} turn {number} ({turn['say']!r}) answered {answer!r}"
         for expected in turn.get("reply_contains", []):
             assert expected in answer, where
@@ -78,9 +79,25 @@ async def test_dialogue(service, script: Path):
             reasons = await service.scalars(select(Handoff.reason).where(
                 Handoff.conversation_id == message.conversation_id))
             assert reasons == turn["handoffs"], where
-        if "seller_emails" in turn:
+        if "seller_emails" in turn or "seller_email_contains" in turn:
             await service.dispatch()
-            subjects = [m["Subject"].strip() for m in service.mail.messages
-                        if m["To"] != plan["from"]]
-            for expected in turn["seller_emails"]:
+            to_sellers = [m for m in service.mail.messages if m["To"] != plan["from"]]
+            subjects = [m["Subject"].strip() for m in to_sellers]
+            for expected in turn.get("seller_emails", []):
                 assert expected in subjects, where
+            bodies = "\n".join(m.get_body(("plain",)).get_content() for m in to_sellers)
+            for expected in turn.get("seller_email_contains", []):
+                assert expected in bodies, where
+        if "returns" in turn:
+            records = await service.scalars(select(ReturnRecord).where(
+                ReturnRecord.conversation_id == message.conversation_id).order_by(ReturnRecord.id))
+            assert [(r.status, r.return_shipping_paid_by, str(r.refund_amount))
+                    for r in records] == [tuple(r) for r in turn["returns"]], where
+        if "attachments" in turn:
+            kept = await service.scalars(select(Attachment.url).where(
+                Attachment.conversation_id == message.conversation_id).order_by(Attachment.id))
+            assert kept == turn["attachments"], where
+        if "at_risk" in turn:
+            conversation = await service.scalar(select(Conversation).where(
+                Conversation.id == message.conversation_id))
+            assert conversation.at_risk == turn["at_risk"], where

@@ -128,3 +128,27 @@ async def test_internal_failure_answers_451_so_the_sender_retries(service):
     _, reply = await service.send_email(email_fixture("customer_where_is_my_order.eml"), sender=ANA)
     assert reply == "2.0.0 Message accepted"
     assert len(await stored_inbound(service)) == 1
+
+
+async def test_photos_are_kept_and_dangerous_attachments_dropped(service):
+    from email.message import EmailMessage
+
+    from storage.models import Attachment
+
+    message = EmailMessage()
+    message["From"] = "james.carter@example.net"
+    message["To"] = service.settings.intake_address
+    message["Subject"] = "Broken skillet"
+    message["Message-ID"] = "<photo-1@example.net>"
+    message.set_content("The skillet arrived cracked, please send a replacement.")
+    message.add_attachment(b"\xff\xd8\xff\xe0fake-jpeg", maintype="image", subtype="jpeg",
+                           filename="crack.jpg")
+    message.add_attachment(b"MZ\x90\x00", maintype="application", subtype="x-msdownload",
+                           filename="invoice.exe")
+    _, reply = await service.send_email(message, sender="james.carter@example.net")
+    assert reply == "2.0.0 Message accepted"
+    kept = await service.scalars(select(Attachment))
+    assert [(a.filename, a.content_type, a.size) for a in kept] == [("crack.jpg", "image/jpeg", 13)]
+    await service.dispatch()
+    case_email = service.mail.to("ops@brightside.example")[0]
+    assert "- crack.jpg" in case_email.get_body(("plain",)).get_content()
