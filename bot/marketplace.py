@@ -25,6 +25,7 @@ class ReturnsPolicy:
     unsafe_to_return_categories: frozenset[str]
     seller_fault_reasons: frozenset[str]
     customer_reasons: frozenset[str]
+    non_returnable_refunded_reasons: frozenset[str]
     refund_due_business_days: int
     restocking_fee_late_return: Decimal
     restocking_fee_returned_damaged_max: Decimal
@@ -106,6 +107,7 @@ def _returns(raw: dict) -> ReturnsPolicy:
         unsafe_to_return_categories=frozenset(raw["unsafe_to_return_categories"]),
         seller_fault_reasons=frozenset(raw["seller_fault_reasons"]),
         customer_reasons=frozenset(raw["customer_reasons"]),
+        non_returnable_refunded_reasons=frozenset(raw["non_returnable_refunded_reasons"]),
         refund_due_business_days=raw["refund_due_business_days"],
         restocking_fee_late_return=Decimal(raw["restocking_fee_late_return"]),
         restocking_fee_returned_damaged_max=Decimal(raw["restocking_fee_returned_damaged_max"]),

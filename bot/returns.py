@@ -59,6 +59,11 @@ def return_window(order: OrderFacts, item: ItemFacts, policy: MarketplacePolicy)
     return ReturnWindow(starts, last_day, tuple(reasons))
 
 
+def _seller_rule_covers(item: ItemFacts, seller) -> bool:
+    """The seller refunds items up to this price without a return (0: no such rule)."""
+    return seller.returnless_refund_max > 0 and item.price <= seller.returnless_refund_max
+
+
 def is_seller_fault(reason: str | None, policy: MarketplacePolicy) -> bool:
     return reason in policy.returns.seller_fault_reasons
 
@@ -83,16 +88,16 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
     seller_fault = is_seller_fault(reason, policy)
     fault = "returns.seller_fault" if seller_fault else "returns.customer_reason"
     facts["seller_fault"] = seller_fault
+    if wants_replacement and seller_fault:
+        return Decision(CASE_REPLACEMENT, (fault, "returns.replacement_asked_seller_decides"),
+                        facts)
     non_returnable = not item.returnable or item.category in rules.non_returnable_categories
     if non_returnable:
-        if seller_fault:
+        if reason in rules.non_returnable_refunded_reasons:
             return Decision(REFUND_RETURNLESS, ("returns.non_returnable", fault,
                                                 "returns.non_returnable_refunded_without_return"),
                             facts)
         return Decision(RETURN_DECLINED, ("returns.non_returnable", fault), facts)
-    if wants_replacement and seller_fault:
-        return Decision(CASE_REPLACEMENT, (fault, "returns.replacement_asked_seller_decides"),
-                        facts)
     if item.category in rules.unsafe_to_return_categories:
         return Decision(REFUND_RETURNLESS, ("returns.unsafe_to_return", fault), facts)
     if item.category in rules.exempt_categories:
@@ -114,10 +119,14 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
         if item.price <= rules.international_returnless_max:
             return Decision(REFUND_RETURNLESS, (*in_window, "returns.international_at_or_below_limit"),
                             facts)
+        if _seller_rule_covers(item, seller):
+            facts["returnless_refund_max"] = str(seller.returnless_refund_max)
+            return Decision(REFUND_RETURNLESS, (*in_window, "returns.international_above_limit",
+                                                "returns.seller_returnless_rule"), facts)
         return Decision(CASE_INTERNATIONAL, (*in_window, "returns.international_above_limit"),
                         facts)
     facts["returnless_refund_max"] = str(seller.returnless_refund_max)
-    if item.price <= seller.returnless_refund_max:
+    if _seller_rule_covers(item, seller):
         return Decision(REFUND_RETURNLESS, (*in_window, "returns.seller_returnless_rule"), facts)
     payer = "seller" if seller_fault else "customer"
     facts.update(return_shipping_paid_by=payer, refund_due_business_days=rules.refund_due_business_days,

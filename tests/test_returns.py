@@ -256,6 +256,10 @@ HOLIDAY_TABLE = [
     ("holiday-purchase-late-delivery-feb5-out",
      holiday_order(local(2026, 12, 20, 12, 0), local(2027, 1, 5, 12, 0)), {},
      local(2027, 2, 5, 0, 0), CASE_OUT_OF_POLICY, out_of_policy(FROM_DELIVERY), "2027-02-04"),
+    # Delivered Jan 1: the normal window also ends Jan 31, so the holiday rule adds nothing.
+    ("holiday-window-equal-to-normal-window-not-cited",
+     holiday_order(local(2026, 12, 31, 10, 0), local(2027, 1, 1, 12, 0)), {},
+     JAN31_LAST_SECOND, RETURN_AUTHORIZED, authorized(FROM_DELIVERY), "2027-01-31"),
     ("holiday-mattress-keeps-90-days",
      holiday_order(local(2026, 11, 15, 12, 0), local(2026, 11, 20, 12, 0)),
      {"category": "Mattresses", "price": Decimal("899.00")}, local(2027, 2, 18, 23, 0),
@@ -332,16 +336,10 @@ NON_RETURNABLE_TABLE = [
      CASE_REPLACEMENT, (SELLER_FAULT, "returns.replacement_asked_seller_decides")),
 ]
 
-NON_RETURNABLE_BUGS = {
-    "replacement-damaged-non-returnable-case":
-        "BUG returns.py:87-95: the non-returnable branch runs before the replacement check, so "
-        "a replacement asked for a damaged non-returnable item is refunded at once, although "
-        "POLICY.md D resolves such replacement cases (returnless refund only on silence)",
-}
 
 
 @pytest.mark.parametrize("item_overrides, reason, wants_replacement, outcome, reasons",
-                         rows(NON_RETURNABLE_TABLE, bugs=NON_RETURNABLE_BUGS))
+                         rows(NON_RETURNABLE_TABLE))
 def test_non_returnable_exempt_and_replacement(item_overrides, reason, wants_replacement,
                                                outcome, reasons):
     facts = item(**item_overrides)
@@ -400,19 +398,15 @@ INTERNATIONAL_TABLE = [
     # seller whose own rule covers the price needs no case.
     ("cn-above-25-covered-by-seller-rule-returnless",
      {**CN, "returnless_refund_max": Decimal("50.00")}, "30.00", "no_longer_needed", IN_WINDOW,
-     REFUND_RETURNLESS, (FROM_DELIVERY, WITHIN, CUSTOMER, "returns.seller_returnless_rule"),
+     REFUND_RETURNLESS, (FROM_DELIVERY, WITHIN, CUSTOMER, "returns.international_above_limit",
+                         "returns.seller_returnless_rule"),
      {"return_shipping_paid_by": "seller"}),
 ]
 
-INTERNATIONAL_BUGS = {
-    "cn-above-25-covered-by-seller-rule-returnless":
-        "BUG returns.py:110-118: an international seller's own returnless_refund_max is never "
-        "consulted, so an item the seller's rule covers (30.00 <= 50.00) opens a case",
-}
 
 
 @pytest.mark.parametrize("seller_overrides, price, reason, now, outcome, reasons, expected",
-                         rows(INTERNATIONAL_TABLE, bugs=INTERNATIONAL_BUGS))
+                         rows(INTERNATIONAL_TABLE))
 def test_international_seller(seller_overrides, price, reason, now, outcome, reasons, expected):
     facts = item(price=Decimal(price))
     decision = decide_return(order(seller=seller(**seller_overrides), items=(facts,)), facts,
@@ -491,16 +485,11 @@ US_RETURN_TABLE = [
      {"restocking_fee_if_accepted": "20.00"}),
 ]
 
-US_RETURN_BUGS = {
-    "returnless-max-0-never-triggers-free-item":
-        "BUG returns.py:120: `item.price <= seller.returnless_refund_max` is true for a 0.00 "
-        "item when the seller has no returnless rule (max 0, the default)",
-}
 
 
 @pytest.mark.parametrize(
     "returnless_max, price, quantity, reason, now, outcome, reasons, expected",
-    rows(US_RETURN_TABLE, bugs=US_RETURN_BUGS))
+    rows(US_RETURN_TABLE))
 def test_us_seller_return(returnless_max, price, quantity, reason, now, outcome, reasons,
                           expected):
     facts = item(price=Decimal(price), quantity=quantity)
