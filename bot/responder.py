@@ -53,6 +53,8 @@ class Responder:
         turn = self.turn
         if intent in HANDOFF_INTENTS:
             open_handoff(turn.connection, turn.conversation.id, intent, text, turn.now)
+            if intent == "complaint":
+                flag_at_risk(turn.connection, turn.conversation.id, "negative_feedback")
             turn.decide(Decision("handoff_requested", (f"dialogue.{intent}.leads_queue",),
                                  {"reason": intent}))
             turn.say("handoff", reason=intent)
@@ -109,6 +111,8 @@ class Responder:
         }[intent]()
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
+        if decision.reasons[-1] == "delivery.in_transit_late":
+            flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
         if kind is None:
             turn.say("order_update", outcome=decision.outcome, order=order,
                      late=decision.reasons[-1] == "delivery.in_transit_late")
