@@ -39,6 +39,15 @@ class Settings:
     support_address: str = ""
     smtp_relay: str = "127.0.0.1:25"
     max_message_bytes: int = 10 * 1024 * 1024
+    smtp_max_recipients: int = 20
+    smtp_max_line_bytes: int = 100_000
+    smtp_idle_timeout_seconds: float = 300.0
+    smtp_max_connections: int = 100
+    smtp_tls_cert: str = ""
+    smtp_tls_key: str = ""
+    auto_replies_per_hour: int = 5
+    dkim_key_file: str = ""
+    dkim_selector: str = ""
     outbox_poll_seconds: float = 1.0
     sweep_interval_seconds: float = 60.0
 
@@ -88,6 +97,15 @@ _FIELDS: dict[str, type] = {
     "support_address": str,
     "smtp_relay": str,
     "max_message_bytes": int,
+    "smtp_max_recipients": int,
+    "smtp_max_line_bytes": int,
+    "smtp_idle_timeout_seconds": float,
+    "smtp_max_connections": int,
+    "smtp_tls_cert": str,
+    "smtp_tls_key": str,
+    "auto_replies_per_hour": int,
+    "dkim_key_file": str,
+    "dkim_selector": str,
     "outbox_poll_seconds": float,
     "sweep_interval_seconds": float,
 }

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from pathlib import Path
 
 import aiosmtplib
+import dkim
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
@@ -54,10 +56,17 @@ class TwilioSmsSender:
         await self.http.close()
 
 
+# Headers a DKIM signature covers (RFC 6376 section 5.4.1's recommendation).
+DKIM_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to",
+                b"references", b"reply-to", b"mime-version", b"content-type"]
+
+
 class SmtpMailSender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.host, self.port = parse_host_port(settings.smtp_relay)
+        self.dkim_key = (Path(settings.dkim_key_file).read_bytes()
+                         if settings.dkim_key_file else None)
 
     def build(self, message: OutboundMessage) -> EmailMessage:
         email = EmailMessage()
@@ -65,17 +74,33 @@ class SmtpMailSender:
         email["To"] = message.to
         email["Subject"] = message.subject or ""
         email["Date"] = formatdate(localtime=False, usegmt=True)
+        email["Reply-To"] = message.headers.get("Reply-To", self.settings.intake_address)
+        # Ask Exchange and Outlook not to send out-of-office answers back to us.
+        email["X-Auto-Response-Suppress"] = "All"
         for name, value in message.headers.items():
-            email[name] = value
+            if name != "Reply-To":
+                email[name] = value
         email.set_content(message.body)
         if message.html:
             email.add_alternative(message.html, subtype="html")
         return email
 
+    def signed(self, email: EmailMessage) -> bytes:
+        """The message as sent: DKIM-signed (relaxed/relaxed) when a key is configured."""
+        raw = email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
+        if self.dkim_key is None:
+            return raw
+        domain = self.settings.intake_address.rsplit("@", 1)[1].encode()
+        signature = dkim.sign(raw, self.settings.dkim_selector.encode(), domain, self.dkim_key,
+                              canonicalize=(b"relaxed", b"relaxed"), include_headers=DKIM_HEADERS)
+        return signature + raw
+
     async def __call__(self, message: OutboundMessage) -> str:
         email = self.build(message)
         try:
-            await aiosmtplib.send(email, hostname=self.host, port=self.port, timeout=30)
+            await aiosmtplib.send(self.signed(email), sender=self.settings.intake_address,
+                                  recipients=[message.to], hostname=self.host, port=self.port,
+                                  timeout=30)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise PermanentSendError(f"relay refused {message.to}: {exc}") from exc
         except aiosmtplib.SMTPResponseException as exc:
