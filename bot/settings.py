@@ -40,7 +40,7 @@ class Settings:
     smtp_relay: str = "127.0.0.1:25"
     max_message_bytes: int = 10 * 1024 * 1024
     smtp_max_recipients: int = 20
-    smtp_max_line_bytes: int = 100_000
+    smtp_max_line_bytes: int = 10_000
     smtp_idle_timeout_seconds: float = 300.0
     smtp_max_connections: int = 100
     smtp_tls_cert: str = ""

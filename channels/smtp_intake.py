@@ -1,10 +1,15 @@
 """The SMTP intake: customers write to the support address, sellers reply to their case
 address. Recipients are checked at RCPT, size at DATA, and 250 is said only after the
-message is committed; an internal failure answers 451 so the sending server retries."""
+message is committed; an internal failure answers 451 so the sending server retries.
+
+The listener protects itself the way an MTA does: a recipient limit per message, a line-length
+limit, an idle timeout, a connection limit, and STARTTLS when a certificate is configured."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import ssl
 from datetime import datetime
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -29,6 +34,9 @@ class IntakeHandler:
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
+        if len(envelope.rcpt_tos) >= self.settings.smtp_max_recipients:
+            # RFC 5321 section 4.5.3.1.10: 452 makes the client send the rest separately.
+            return "452 4.5.3 Too many recipients"
         recipient = address.lower()
         if recipient == self.settings.intake_address:
             envelope.rcpt_tos.append(recipient)
@@ -72,18 +80,73 @@ class IntakeHandler:
         return "250 2.0.0 Message accepted"
 
 
+class IntakeSMTP(SMTP):
+    """aiosmtpd's SMTP with our line-length limit and a polite goodbye on idle timeout."""
+
+    def __init__(self, handler: IntakeHandler, *, line_length_limit: int,
+                 on_close, **options) -> None:
+        # aiosmtpd reads `line_length_limit` when it builds its stream reader in __init__.
+        self.line_length_limit = line_length_limit
+        self._on_close = on_close
+        super().__init__(handler, **options)
+
+    def _timeout_cb(self) -> None:
+        # RFC 5321 section 4.5.3.2: a server closing an idle session says 421 first.
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(b"421 4.4.2 Idle too long, closing connection\r\n")
+        super()._timeout_cb()
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+        super().connection_lost(error)
+
+
+class TooManyConnections(asyncio.Protocol):
+    """Answers 421 and hangs up when the intake already serves its limit of sessions."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(b"421 4.7.0 Too many connections, try again later\r\n")
+        transport.close()
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
+    """The STARTTLS context when a certificate is configured."""
+    if not settings.smtp_tls_cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(settings.smtp_tls_cert, settings.smtp_tls_key or None)
+    return context
+
+
 def smtp_protocol_factory(engine: ConversationEngine, settings: Settings, clock: Clock):
     """A protocol factory for `loop.create_server`: the intake runs on the web server's loop."""
     handler = IntakeHandler(engine, settings, clock)
+    context = tls_context(settings)
+    open_sessions = 0
 
-    def build() -> SMTP:
-        return SMTP(
+    def closed() -> None:
+        nonlocal open_sessions
+        open_sessions -= 1
+
+    def build() -> asyncio.Protocol:
+        nonlocal open_sessions
+        if open_sessions >= settings.smtp_max_connections:
+            log.warning("SMTP connection refused: %d sessions open", open_sessions)
+            return TooManyConnections()
+        open_sessions += 1
+        return IntakeSMTP(
             handler,
+            line_length_limit=settings.smtp_max_line_bytes,
+            on_close=closed,
             hostname=settings.mail_domain,
             ident="csba intake",
             data_size_limit=settings.max_message_bytes,
             enable_SMTPUTF8=True,
             decode_data=False,
+            timeout=settings.smtp_idle_timeout_seconds,
+            tls_context=context,
         )
 
     return build
