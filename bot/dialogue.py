@@ -40,12 +40,14 @@ class TurnResult:
 
 class CustomerTurn:
     def __init__(self, connection: Connection, desk: CaseDesk, policy: MarketplacePolicy,
-                 conversation: Row, text: str, now: datetime) -> None:
+                 conversation: Row, text: str, now: datetime, *,
+                 subject: str | None = None) -> None:
         self.connection = connection
         self.desk = desk
         self.policy = policy
         self.conversation = conversation
         self.text = text
+        self.subject = subject or ""
         self.now = now
         self.state: dict[str, Any] = dict(conversation.state or {})
         self.says: list[Say] = []
@@ -301,7 +303,8 @@ class CustomerTurn:
     # -- finding the order ---------------------------------------------------------------
 
     def _mentioned_order_ids(self) -> list[str]:
-        """Order IDs in the message, or the orders of a tracking number in it."""
+        """Order IDs in the message, the orders of a tracking number in it, or the order IDs
+        of an email's subject."""
         mentioned = find_order_ids(self.text)
         if mentioned:
             return mentioned
@@ -309,7 +312,9 @@ class CustomerTurn:
             found = order_ids_by_tracking(self.connection, number)
             if found:
                 return found
-        return []
+        # "Order 112-... arrived broken" as the subject and only the story in the body; in a
+        # conversation already about an order, a reply's subject says nothing new.
+        return [] if self.focus_order_id else find_order_ids(self.subject)
 
     def _known_order(self) -> OrderFacts | None:
         """The order the conversation is about, when that needs no question: the focus, or

@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -18,10 +18,12 @@ from bot.actions import RecordingActions
 from bot.cases import CaseDesk
 from bot.clock import Clock
 from bot.dialogue import CustomerTurn
+from bot.email_threads import email_conversation
 from bot.entities import extract
 from bot.ledger import Ledger
 from bot.marketplace import MarketplacePolicy
-from bot.messages import Channel, InboundMessage, OutboundMessage
+from bot.journal import record_decision
+from bot.messages import Channel, Decision, InboundMessage, OutboundMessage
 from bot.outbox import take_queued
 from bot.outgoing import EmailThread, Outgoing, Say
 from bot.redaction import mask_card_numbers
@@ -30,7 +32,7 @@ from bot.templating import Templates
 from bot.understanding import sms_keyword
 from storage.cases import case_by_token
 from storage.conversations import (
-    conversation_of_messages,
+    answers_since,
     create_conversation,
     insert_message,
     is_opted_out,
@@ -134,16 +136,35 @@ class ConversationEngine:
                 return []
             return [self._reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
                                 conversation.language or self.policy.default_language, now)]
-        turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now)
+        turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now,
+                            subject=inbound.subject)
         language, intent, confidence = turn.understand()
         today = now.astimezone(self.policy.timezone).date()
         message_id = self._store(connection, inbound, text, conversation, now,
                                  language=language, intent=intent, confidence=confidence,
                                  entities=extract(text, today, language) or None)
+        if inbound.channel is Channel.EMAIL and self._answered_enough(connection, inbound,
+                                                                      conversation, message_id,
+                                                                      now):
+            return []
         result = turn.run(message_id)
         if not result.says:
             return []
         return [self._reply(connection, conversation, inbound, result.says, result.language, now)]
+
+    def _answered_enough(self, connection: Connection, inbound: InboundMessage,
+                         conversation: Row, message_id: int, now: datetime) -> bool:
+        """Loop safety for robots that do not say they are robots: past the hourly number of
+        answers to one address the mail is kept for the console but not answered."""
+        limit = self.settings.auto_replies_per_hour
+        sent = answers_since(connection, Channel.EMAIL.value, inbound.sender,
+                             now - timedelta(hours=1))
+        if sent < limit:
+            return False
+        record_decision(connection, Decision("not_answered", ("loop.auto_reply_limit",),
+                                             {"answers_last_hour": sent, "limit": limit}),
+                        now, conversation_id=conversation.id, message_id=message_id)
+        return True
 
     def _store(self, connection: Connection, inbound: InboundMessage, text: str,
                conversation: Row | None, now: datetime, *,
@@ -171,8 +192,9 @@ class ConversationEngine:
                       now: datetime) -> tuple[Row, bool]:
         """The customer's conversation on this channel, and whether the number texted STOP.
         An email reply to one of our messages lands in the conversation it belonged to."""
-        if inbound.references:
-            found = conversation_of_messages(connection, inbound.references, inbound.sender)
+        if inbound.channel is Channel.EMAIL:
+            found = email_conversation(connection, inbound.sender, inbound.references,
+                                       inbound.subject, self.settings.mail_domain.lower())
             if found is not None:
                 return found, False
         found = latest_conversation(connection, inbound.channel.value, inbound.sender)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import make_msgid
 from typing import Any
 
 from sqlalchemy import Connection
 
+from bot.email_threads import case_message_id, conversation_message_id
 from bot.facts import SellerFacts
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, OutboundMessage
@@ -51,9 +51,6 @@ class Outgoing:
         self.settings = settings
         self.policy = policy
         self.templates = templates
-
-    def new_message_id(self, tag: str) -> str:
-        return make_msgid(idstring=tag, domain=self.settings.mail_domain)
 
     def case_address(self, case: Any) -> str:
         return f"case+{case.token}@{self.settings.mail_domain}"
@@ -101,7 +98,7 @@ class Outgoing:
             original_subject=original, case=case,
         )
         headers = {
-            "Message-ID": self.new_message_id(f"c{conversation.id}"),
+            "Message-ID": conversation_message_id(conversation.id, self.settings.mail_domain),
             # RFC 3834 section 5: mark what we send so other robots do not answer it.
             "Auto-Submitted": "auto-replied" if thread and thread.message_id else "auto-generated",
         }
@@ -131,7 +128,7 @@ class Outgoing:
             reply_address=self.case_address(case), **context,
         )
         headers = {
-            "Message-ID": self.new_message_id(f"case{case.id}"),
+            "Message-ID": case_message_id(case.id, self.settings.mail_domain),
             "Reply-To": self.case_address(case),
             "Auto-Submitted": "auto-generated",
         }
@@ -154,7 +151,7 @@ class Outgoing:
         rendered = self.templates.render_email(
             f"seller/{template}", lang, tz=seller.timezone or self.policy.timezone,
             seller=seller, order=order, **context)
-        headers = {"Message-ID": self.new_message_id(f"c{conversation_id}"),
+        headers = {"Message-ID": conversation_message_id(conversation_id, self.settings.mail_domain),
                    "Auto-Submitted": "auto-generated"}
         outbound = OutboundMessage(Channel.EMAIL, seller.email, rendered.text,
                                    subject=rendered.subject, html=rendered.html, headers=headers)

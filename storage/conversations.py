@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from storage.models import Conversation, Handoff, Message, SmsOptOut
 
@@ -47,6 +47,26 @@ def conversation_of_messages(connection: Connection, external_ids: Sequence[str]
         .where(MESSAGES.c.external_id.in_(list(external_ids)),
                CONVERSATIONS.c.customer_address == customer_address)
         .order_by(MESSAGES.c.id.desc()).limit(1)).first()
+
+
+def conversation_for_order(connection: Connection, channel: str, address: str,
+                           order_id: str) -> Row | None:
+    """This customer's latest conversation about the order."""
+    return connection.execute(
+        select(CONVERSATIONS).where(CONVERSATIONS.c.channel == channel,
+                                    CONVERSATIONS.c.customer_address == address,
+                                    CONVERSATIONS.c.order_id == order_id)
+        .order_by(CONVERSATIONS.c.id.desc()).limit(1)).first()
+
+
+def answers_since(connection: Connection, channel: str, address: str, since: datetime) -> int:
+    """How many messages we sent to this customer address on a channel since a moment."""
+    return connection.scalar(
+        select(func.count()).select_from(MESSAGES)
+        .join(CONVERSATIONS, MESSAGES.c.conversation_id == CONVERSATIONS.c.id)
+        .where(CONVERSATIONS.c.channel == channel, CONVERSATIONS.c.customer_address == address,
+               MESSAGES.c.direction == "out", MESSAGES.c.recipient == address,
+               MESSAGES.c.created_at >= since))
 
 
 def recent_conversations(connection: Connection, limit: int) -> list[Row]:
