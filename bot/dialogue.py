@@ -74,8 +74,10 @@ class CustomerTurn:
             self.requests = [("order_status", self.text)]
         return self.language, self.requests[0][0], self.confidence
 
-    def run(self, message_id: int) -> TurnResult:
-        """Answer the stored message, recording every decision against it."""
+    def run(self, message_id: int, *, vouched: OrderFacts | None = None) -> TurnResult:
+        """Answer the stored message, recording every decision against it. A `vouched` order
+        is one the seller tied to this customer (a forwarded email): a fresh topic about it,
+        with no identity question."""
         self.message_id = message_id
         intent = self.requests[0][0]
         self.answered_intent = intent
@@ -85,8 +87,14 @@ class CustomerTurn:
                                  {"detected": self.unsupported_language}))
             self.state["unsupported_language"] = self.unsupported_language
             self.say("language_unsupported")
-        if not (self._accept_offer(intent) or self._continue_pending(intent)
-                or self._correction(intent)):
+        if vouched is not None:
+            for key in ("pending", "offer", "last", "return"):
+                self.state.pop(key, None)
+            verified = self._verified_today() | {vouched.order_id}
+            self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
+            self._handle(self.requests, vouched)
+        elif not (self._accept_offer(intent) or self._continue_pending(intent)
+                  or self._correction(intent)):
             self._handle(self.requests)
         self.state["last_activity_at"] = self.now.isoformat()
         save_conversation(self.connection, self.conversation.id, state=self.state,

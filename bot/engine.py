@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Row
@@ -20,6 +21,9 @@ from bot.clock import Clock
 from bot.dialogue import CustomerTurn
 from bot.email_threads import email_conversation
 from bot.entities import extract
+from bot.facts import OrderFacts
+from bot.orders import load_order
+from bot.forwards import SellerForward, forwarded_conversation, read_forward
 from bot.ledger import Ledger
 from bot.marketplace import MarketplacePolicy
 from bot.journal import record_decision
@@ -33,10 +37,13 @@ from bot.understanding import sms_keyword
 from storage.cases import case_by_token
 from storage.conversations import (
     answers_since,
+    conversation as load_conversation,
+    clear_undeliverable,
     create_conversation,
     insert_message,
     is_opted_out,
     latest_conversation,
+    mark_undeliverable,
     message_exists,
     opt_in,
     opt_out,
@@ -123,6 +130,14 @@ class ConversationEngine:
             message_id = self._store(connection, inbound, text, None, now)
             self.desk.receive_reply(connection, case, inbound, message_id, now)
             return []
+        if inbound.failed_recipients:
+            self._bounce(connection, inbound, text, now)
+            return []
+        if inbound.forwarded is not None and not inbound.automatic:
+            forward = read_forward(connection, inbound, now - self.policy.recent_orders)
+            if forward is not None:
+                self._take_forward(connection, inbound, forward, text, now)
+                return []
         conversation, opted_out = self._conversation(connection, inbound, now)
         if inbound.automatic:
             self._store(connection, inbound, text, conversation, now)
@@ -136,6 +151,12 @@ class ConversationEngine:
                 return []
             return [self._reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
                                 conversation.language or self.policy.default_language, now)]
+        return self._customer_turn(connection, inbound, conversation, text, now)
+
+    def _customer_turn(self, connection: Connection, inbound: InboundMessage,
+                       conversation: Row, text: str, now: datetime, *,
+                       vouched: OrderFacts | None = None) -> list[OutboundMessage]:
+        """Understand, store and answer one customer message."""
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now,
                             subject=inbound.subject)
         language, intent, confidence = turn.understand()
@@ -143,14 +164,56 @@ class ConversationEngine:
         message_id = self._store(connection, inbound, text, conversation, now,
                                  language=language, intent=intent, confidence=confidence,
                                  entities=extract(text, today, language) or None)
-        if inbound.channel is Channel.EMAIL and self._answered_enough(connection, inbound,
-                                                                      conversation, message_id,
-                                                                      now):
-            return []
-        result = turn.run(message_id)
+        if inbound.channel is Channel.EMAIL:
+            clear_undeliverable(connection, inbound.sender)  # it writes, so it exists
+            if self._answered_enough(connection, inbound, conversation, message_id, now):
+                return []
+        result = turn.run(message_id, vouched=vouched)
         if not result.says:
             return []
         return [self._reply(connection, conversation, inbound, result.says, result.language, now)]
+
+    def _bounce(self, connection: Connection, inbound: InboundMessage, text: str,
+                now: datetime) -> None:
+        """A delivery status notification: kept in the conversation of the address that
+        failed, which is marked undeliverable so the outbox stops writing to it."""
+        for address in inbound.failed_recipients:
+            conversation = latest_conversation(connection, Channel.EMAIL.value, address)
+            external = inbound.external_id if address == inbound.failed_recipients[0] else (
+                f"{inbound.external_id} {address}")
+            message_id = self._store(connection, replace(inbound, external_id=external), text,
+                                     conversation, now)
+            mark_undeliverable(connection, address, message_id, now)
+            record_decision(connection, Decision("address_undeliverable",
+                                                 ("mail.delivery_status_notification",),
+                                                 {"address": address}),
+                            now, conversation_id=conversation.id if conversation else None,
+                            message_id=message_id)
+
+    def _take_forward(self, connection: Connection, inbound: InboundMessage,
+                      forward: SellerForward, text: str, now: datetime) -> None:
+        """A registered seller forwarded a customer's email: the customer gets a conversation
+        about the order (the seller vouches for it) and an answer, the seller a receipt."""
+        original = inbound.forwarded
+        conversation = forwarded_conversation(connection, forward, now)
+        self._store(connection, inbound, text, conversation, now)
+        record_decision(connection, Decision("taken_from_seller_forward", ("mail.seller_forward",),
+                                             {"seller_id": forward.seller.id,
+                                              "customer": forward.customer,
+                                              "order_id": forward.order.order_id
+                                              if forward.order else None}),
+                        now, conversation_id=conversation.id)
+        self._customer_turn(connection, original, conversation,
+                            mask_card_numbers(original.text), now, vouched=forward.order)
+        settled = forward.order
+        focus = load_conversation(connection, conversation.id).order_id
+        if settled is None and focus is not None:
+            settled = load_order(connection, focus)
+        if settled is not None and settled.seller.id != forward.seller.id:
+            settled = None
+        self.outgoing.notify_seller(connection, conversation.id, settled, "forward_taken", now,
+                                    seller=forward.seller, to=inbound.sender,
+                                    customer=forward.customer)
 
     def _answered_enough(self, connection: Connection, inbound: InboundMessage,
                          conversation: Row, message_id: int, now: datetime) -> bool:
@@ -224,6 +287,7 @@ class ConversationEngine:
                says: list[Say], lang: str, now: datetime) -> OutboundMessage:
         thread = None
         if inbound.channel is Channel.EMAIL:
-            thread = EmailThread(inbound.external_id, inbound.references, inbound.subject)
+            answers = inbound.external_id if inbound.thread_ref is None else inbound.thread_ref
+            thread = EmailThread(answers or None, inbound.references, inbound.subject)
         return self.outgoing.to_customer(connection, conversation, says, lang, now,
                                          inline=inbound.channel.replies_inline, thread=thread)

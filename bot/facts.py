@@ -88,6 +88,15 @@ class OrderFacts:
         return {n: getattr(self, n).isoformat() for n in names if getattr(self, n) is not None}
 
 
+def seller_from_row(row: Any) -> SellerFacts:
+    """A `sellers` table row as SellerFacts."""
+    return SellerFacts(
+        id=row.id, name=row.name, language=row.language, enrolled_at=row.enrolled_at,
+        opted_out_at=row.opted_out_at, return_address_country=row.return_address_country,
+        email=row.email, addresses=tuple(row.addresses or ()), timezone=row.timezone,
+        returnless_refund_max=row.returnless_refund_max)
+
+
 def orders_from_rows(rows: Iterable[Any]) -> list[OrderFacts]:
     """Group `storage.orders` rows (one per order item, in order) into orders."""
     grouped: dict[str, list[Any]] = {}

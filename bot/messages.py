@@ -38,11 +38,15 @@ class InboundMessage:
     text: str
     external_id: str
     received_at: datetime
-    thread_ref: str | None = None
     subject: str | None = None
     references: tuple[str, ...] = ()
     automatic: bool = False
     attachments: tuple[InboundAttachment, ...] = ()
+    # Email only: the Message-ID an answer threads onto when it is not `external_id` ("" for
+    # none), the customer's message a seller forwarded, and a bounce's failed recipients.
+    thread_ref: str | None = None
+    forwarded: InboundMessage | None = None
+    failed_recipients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

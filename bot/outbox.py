@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.messages import Channel, OutboundMessage
-from storage.conversations import opted_out_among
+from storage.conversations import opted_out_among, undeliverable_among
 from storage.db import Database
 from storage.outbox import due_outbox, insert_outbox, outbox_item, update_outbox
 from storage.outbox import record_delivery_report as store_delivery_report
@@ -109,11 +109,17 @@ class Dispatcher:
         due = due_outbox(connection, (PENDING, SENDING), now, self.batch)
         opted_out = opted_out_among(
             connection, [i.recipient for i in due if i.channel == Channel.SMS.value])
+        bounced = undeliverable_among(
+            connection, [i.recipient.lower() for i in due if i.channel == Channel.EMAIL.value])
         claimed = []
         for item in due:
             if item.channel == Channel.SMS.value and item.recipient in opted_out:
                 update_outbox(connection, item.id, status=SUPPRESSED,
                               last_error="recipient texted STOP")
+                continue
+            if item.channel == Channel.EMAIL.value and item.recipient.lower() in bounced:
+                update_outbox(connection, item.id, status=SUPPRESSED,
+                              last_error="address reported undeliverable by a bounce")
                 continue
             update_outbox(connection, item.id, status=SENDING, attempts=item.attempts + 1,
                           next_attempt_at=now + self.lease)

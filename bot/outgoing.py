@@ -144,16 +144,19 @@ class Outgoing:
         return outbound
 
     def notify_seller(self, connection: Connection, conversation_id: int, order: Any,
-                      template: str, now: datetime, **context: Any) -> OutboundMessage:
-        """A notice to the seller that needs no answer from them through us (no case)."""
-        seller = order.seller
+                      template: str, now: datetime, *, seller: SellerFacts | None = None,
+                      to: str | None = None, **context: Any) -> OutboundMessage:
+        """A notice to the seller (the order's, unless given; at its main address unless
+        given) that needs no answer from them through us (no case)."""
+        seller = seller or order.seller
         lang = self.policy.seller_language(seller.language)
         rendered = self.templates.render_email(
             f"seller/{template}", lang, tz=seller.timezone or self.policy.timezone,
             seller=seller, order=order, **context)
-        headers = {"Message-ID": conversation_message_id(conversation_id, self.settings.mail_domain),
+        headers = {"Message-ID": conversation_message_id(conversation_id,
+                                                         self.settings.mail_domain),
                    "Auto-Submitted": "auto-generated"}
-        outbound = OutboundMessage(Channel.EMAIL, seller.email, rendered.text,
+        outbound = OutboundMessage(Channel.EMAIL, to or seller.email, rendered.text,
                                    subject=rendered.subject, html=rendered.html, headers=headers)
         self._record(connection, outbound, self.settings.intake_address, lang, now, queue=True,
                      conversation_id=conversation_id, case_id=None)

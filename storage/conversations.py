@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from storage.models import Conversation, Handoff, Message, SmsOptOut
+from storage.models import Conversation, Handoff, Message, SmsOptOut, UndeliverableAddress
 
 CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
 OPT_OUTS = SmsOptOut.__table__
 HANDOFFS = Handoff.__table__
+UNDELIVERABLE = UndeliverableAddress.__table__
 
 # The customer's latest conversation on a channel, and whether that number texted STOP.
 _LATEST = (
@@ -119,6 +120,24 @@ def opted_out_among(connection: Connection, phones: Sequence[str]) -> set[str]:
         return set()
     return set(connection.scalars(select(OPT_OUTS.c.phone).where(
         OPT_OUTS.c.phone.in_(list(phones)))))
+
+
+def mark_undeliverable(connection: Connection, address: str, report_message_id: int,
+                       now: datetime) -> None:
+    connection.execute(delete(UNDELIVERABLE).where(UNDELIVERABLE.c.address == address))
+    connection.execute(insert(UNDELIVERABLE), {"address": address, "reported_at": now,
+                                               "report_message_id": report_message_id})
+
+
+def clear_undeliverable(connection: Connection, address: str) -> None:
+    connection.execute(delete(UNDELIVERABLE).where(UNDELIVERABLE.c.address == address))
+
+
+def undeliverable_among(connection: Connection, addresses: Sequence[str]) -> set[str]:
+    if not addresses:
+        return set()
+    return set(connection.scalars(select(UNDELIVERABLE.c.address).where(
+        UNDELIVERABLE.c.address.in_(list(addresses)))))
 
 
 def opt_out(connection: Connection, phone: str, now: datetime) -> None:

@@ -220,6 +220,17 @@ class OutboxItem(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
 
+class UndeliverableAddress(Base):
+    """An email address a delivery status notification said we cannot reach; the outbox
+    holds mail to it until it writes to us again."""
+
+    __tablename__ = "undeliverable_addresses"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    report_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    reported_at: Mapped[datetime]
+
+
 class Handoff(Base):
     """The support leads' queue: a conversation a person should take, and why."""
 

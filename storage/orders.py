@@ -74,6 +74,21 @@ def set_order_status(connection: Connection, order_id: str, status: str) -> None
     connection.execute(_SET_STATUS, {"id": order_id, "status": status})
 
 
+def seller_with_address(connection: Connection, address: str) -> Row | None:
+    """The seller who registered this address as its main or an additional one. Additional
+    addresses are a JSON list, so they are read in Python; sellers are few and this is only
+    asked for forwarded mail."""
+    address = address.lower()
+    found = connection.execute(
+        select(SELLERS).where(func.lower(SELLERS.c.email) == address)).first()
+    if found is not None:
+        return found
+    for row in connection.execute(select(SELLERS)):
+        if address in {a.lower() for a in row.addresses or ()}:
+            return row
+    return None
+
+
 def count_sellers(connection: Connection) -> int:
     return connection.scalar(select(func.count()).select_from(SELLERS))
 
