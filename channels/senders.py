@@ -65,6 +65,8 @@ class SmtpMailSender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.host, self.port = parse_host_port(settings.smtp_relay)
+        if settings.dkim_key_file and not settings.dkim_selector:
+            raise ValueError("CSBA_DKIM_KEY_FILE needs CSBA_DKIM_SELECTOR (the DNS selector)")
         self.dkim_key = (Path(settings.dkim_key_file).read_bytes()
                          if settings.dkim_key_file else None)
 
