@@ -187,6 +187,7 @@ async def db_command(settings: Settings, args: argparse.Namespace) -> int:
 EVALUATIONS = {
     "intents": "bot.evaluation.intents",
     "product-qa": "bot.evaluation.product_qa",
+    "email-replies": "bot.evaluation.email_replies",
 }
 
 

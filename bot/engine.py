@@ -169,9 +169,26 @@ class ConversationEngine:
             if self._answered_enough(connection, inbound, conversation, message_id, now):
                 return []
         result = turn.run(message_id, vouched=vouched)
-        if not result.says:
+        says = result.says + self._dropped_attachments(connection, inbound, conversation,
+                                                       message_id, now)
+        if not says:
             return []
-        return [self._reply(connection, conversation, inbound, result.says, result.language, now)]
+        return [self._reply(connection, conversation, inbound, says, result.language, now)]
+
+    def _dropped_attachments(self, connection: Connection, inbound: InboundMessage,
+                             conversation: Row, message_id: int, now: datetime) -> list[Say]:
+        """Files we did not keep are recorded with the message and named to the customer."""
+        if not inbound.dropped:
+            return []
+        by_reason: dict[str, list[str]] = {"not_accepted": [], "too_large": []}
+        for name, reason in inbound.dropped:
+            by_reason[reason].append(name)
+        record_decision(connection, Decision(
+            "attachments_dropped",
+            tuple(f"attachments.{reason}" for reason, names in by_reason.items() if names),
+            by_reason), now, conversation_id=conversation.id, message_id=message_id)
+        limit_mb = round(self.settings.max_attachment_bytes / (1024 * 1024), 1)
+        return [Say("attachments_dropped", {**by_reason, "limit_mb": limit_mb})]
 
     def _bounce(self, connection: Connection, inbound: InboundMessage, text: str,
                 now: datetime) -> None:

@@ -42,6 +42,8 @@ class InboundMessage:
     references: tuple[str, ...] = ()
     automatic: bool = False
     attachments: tuple[InboundAttachment, ...] = ()
+    # Attachments left out: (file name, "not_accepted" or "too_large").
+    dropped: tuple[tuple[str, str], ...] = ()
     # Email only: the Message-ID an answer threads onto when it is not `external_id` ("" for
     # none), the customer's message a seller forwarded, and a bounce's failed recipients.
     thread_ref: str | None = None

@@ -39,6 +39,7 @@ class Settings:
     support_address: str = ""
     smtp_relay: str = "127.0.0.1:25"
     max_message_bytes: int = 10 * 1024 * 1024
+    max_attachment_bytes: int = 5 * 1024 * 1024
     smtp_max_recipients: int = 20
     smtp_max_line_bytes: int = 10_000
     smtp_idle_timeout_seconds: float = 300.0
@@ -97,6 +98,7 @@ _FIELDS: dict[str, type] = {
     "support_address": str,
     "smtp_relay": str,
     "max_message_bytes": int,
+    "max_attachment_bytes": int,
     "smtp_max_recipients": int,
     "smtp_max_line_bytes": int,
     "smtp_idle_timeout_seconds": float,

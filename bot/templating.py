@@ -15,7 +15,7 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
@@ -119,6 +119,7 @@ class Templates:
                                                               locale),
                 money=lambda amount, currency: format_currency(
                     Decimal(str(amount)), currency, locale=locale),
+                number=lambda value: format_decimal(value, locale=locale),
                 fromiso=datetime.fromisoformat,
                 short_title=short_title,
                 paragraphs=paragraphs,

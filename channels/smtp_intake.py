@@ -54,13 +54,22 @@ class IntakeHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
-            parsed = parse_email(raw, own_domain=self.domain)
+            parsed = parse_email(raw, own_domain=self.domain,
+                                 max_attachment_bytes=self.settings.max_attachment_bytes)
         except MalformedEmail as exc:
             log.warning("rejected malformed message from %s: %s", envelope.mail_from, exc)
             return f"554 5.6.0 Malformed message: {exc}"
         received_at: datetime = self.clock.now()
-        for note in parsed.dropped:
-            log.info("attachment of %s dropped: %s", parsed.message_id, note)
+        forwarded = None
+        if parsed.forwarded is not None:
+            original = parsed.forwarded
+            forwarded = InboundMessage(
+                channel=Channel.EMAIL, sender=original.sender,
+                recipient=self.settings.intake_address,
+                text=original.text, external_id=f"{parsed.message_id} forwarded",
+                received_at=received_at, subject=original.subject,
+                thread_ref=original.message_id or "",
+                references=(original.message_id,) if original.message_id else ())
         try:
             for recipient in envelope.rcpt_tos:
                 external_id = parsed.message_id
@@ -69,9 +78,10 @@ class IntakeHandler:
                 await self.engine.handle(InboundMessage(
                     channel=Channel.EMAIL, sender=parsed.sender, recipient=recipient,
                     text=parsed.text, external_id=external_id, received_at=received_at,
-                    thread_ref=parsed.in_reply_to, subject=parsed.subject,
-                    references=parsed.references, automatic=parsed.automatic_reason is not None,
-                    attachments=parsed.attachments,
+                    subject=parsed.subject, references=parsed.references,
+                    automatic=parsed.automatic_reason is not None,
+                    attachments=parsed.attachments, dropped=parsed.dropped, forwarded=forwarded,
+                    failed_recipients=parsed.failed_recipients,
                 ))
         except Exception:
             log.exception("could not take message %s; asking the sender to retry",

@@ -125,6 +125,11 @@ def test_every_customer_template_branch_renders(lang):
     rendered.append(templates.render("customer/choose_item.txt", lang, tz="UTC",
                                      options=[{"label": "Lamp"}, {"label": "Bulb"}]))
     rendered.append(templates.render("customer/photo_request.txt", lang, tz="UTC"))
+    for not_accepted, too_large in ((["setup.exe"], []), ([], ["video.mov"]),
+                                    (["a.zip"], ["b.jpg"])):
+        rendered.append(templates.render("customer/attachments_dropped.txt", lang, tz="UTC",
+                                         not_accepted=not_accepted, too_large=too_large,
+                                         limit_mb=5))
     for reason in ("scope.fba", "scope.placed_after_opt_out"):
         rendered.append(templates.render("customer/out_of_scope.txt", lang, tz="UTC",
                                          reason=reason, order=order))

@@ -124,3 +124,24 @@ async def test_serve_demo_runs_webhooks_console_health_and_smtp(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 30) == 0
+
+
+def test_evaluate_email_replies_scores_each_convention(tmp_path):
+    records = [
+        {"name": "a", "format": "plain_body", "convention": "talon",
+         "raw": "Sure, Friday works.\n\nOn Thu, Nov 26, 2026 at 9:00 AM Bob <b@x.com> wrote:\n> When?",
+         "expected_visible_reply": "Sure, Friday works.", "compare": "strip"},
+        {"name": "b", "format": "plain_body", "convention": "email_reply_parser",
+         "raw": "Got it\n\n发件人: 店铺 <s@x.cn>\n发送时间: 2026年11月26日\n收件人: me\n主题: 订单\n\n您好",
+         "expected_visible_reply": "Got it", "compare": "strip"},
+    ]
+    source = tmp_path / "replies.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    predictions = tmp_path / "predictions.jsonl"
+    result = run("evaluate", "email-replies", str(source), "--predictions", str(predictions))
+    assert result.returncode == 0, result.stderr
+    headline = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headline["exact_match"] == 1.0
+    assert set(headline["by_convention"]) == {"talon", "email_reply_parser"}
+    assert [json.loads(line)["predicted"] for line in predictions.read_text().splitlines()] == [
+        "Sure, Friday works.", "Got it"]

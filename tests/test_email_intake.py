@@ -4,10 +4,15 @@ import aiosmtplib
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import Conversation, Message
+from storage.models import Conversation, Decision, Message
 from tests.conftest import email_fixture
 
 ANA = "ana.diaz@example.com"
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.with_overrides(max_attachment_bytes=100_000)
 
 
 async def stored_inbound(service) -> list[Message]:
@@ -145,10 +150,24 @@ async def test_photos_are_kept_and_dangerous_attachments_dropped(service):
                            filename="crack.jpg")
     message.add_attachment(b"MZ\x90\x00", maintype="application", subtype="x-msdownload",
                            filename="invoice.exe")
+    # A script that calls itself a photo, and a photo over the limit.
+    message.add_attachment(b"<svg onload=alert(1)>", maintype="image", subtype="jpeg",
+                           filename="photo.svg")
+    message.add_attachment(b"\xff\xd8" * 60_000, maintype="image", subtype="jpeg",
+                           filename="huge.jpg")
     _, reply = await service.send_email(message, sender="james.carter@example.net")
     assert reply == "2.0.0 Message accepted"
     kept = await service.scalars(select(Attachment))
     assert [(a.filename, a.content_type, a.size) for a in kept] == [("crack.jpg", "image/jpeg", 13)]
+    dropped = await service.scalar(select(Decision).where(
+        Decision.outcome == "attachments_dropped"))
+    assert dropped.reasons == ["attachments.not_accepted", "attachments.too_large"]
+    assert dropped.facts == {"not_accepted": ["invoice.exe", "photo.svg"],
+                             "too_large": ["huge.jpg"]}
     await service.dispatch()
     case_email = service.mail.to("ops@brightside.example")[0]
     assert "- crack.jpg" in case_email.get_body(("plain",)).get_content()
+    [answer] = service.mail.to("james.carter@example.net")
+    assert ("I could not keep invoice.exe, photo.svg: I keep photos, videos, PDFs and text "
+            "files only. I could not keep huge.jpg: files over 0.1 MB are too large"
+            in " ".join(answer.get_body(("plain",)).get_content().split()))

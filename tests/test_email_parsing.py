@@ -255,7 +255,40 @@ def test_html_to_text():
               "<ul><li>one</li><li>two</li></ul>"
               "<blockquote>quoted history</blockquote><script>alert(1)</script>"
               "<p>  padded  </p></body></html>")
-    assert html_to_text(markup) == "Hello & thanks\nLine 2\nLine 3\nLine 4\none\ntwo\n\npadded"
+    assert html_to_text(markup) == ("Hello & thanks\n\nLine 2\nLine 3\nLine 4\n\n- one\n- two\n\n"
+                                    "> quoted history\n\npadded")
+
+
+def test_html_to_text_lists_tables_preformatted_and_rules():
+    markup = ("<p>Items:</p><ul><li><div>one</div></li><li><p>two &lt;3&gt;</p></li><li>three"
+              "<ol><li>a</li><li>b</li></ol></li></ul><table><tr><td>Order</td><td>112-1</td></tr>"
+              "<tr><td>Qty</td><td>2</td></tr></table><pre>  keep\n    this</pre>"
+              "<p>caf&eacute;&nbsp;&#8364;5</p><hr><p>after</p>")
+    assert html_to_text(markup) == ("Items:\n\n- one\n- two <3>\n- three\n  1. a\n  2. b\n\n"
+                                    "Order 112-1\nQty 2\n\n  keep\n    this\n\ncafé €5\n\n"
+                                    + "_" * 32 + "\n\nafter")
+
+
+def test_html_to_text_keeps_or_drops_client_quotes():
+    markup = ('<div>Yes</div><div class="gmail_quote">On Mon, A &lt;a@b.example&gt; wrote:'
+              "<blockquote>old</blockquote></div>")
+    assert html_to_text(markup) == "Yes"
+    assert html_to_text(markup, keep_quotes=True) == (
+        "Yes\nOn Mon, A <a@b.example> wrote:\n\n> old")
+
+
+def test_html_indentation_blockquote_is_not_a_quote():
+    markup = ('<div>See:</div><blockquote style="margin: 0 0 0 40px; border: none; padding: 0px;">'
+              "<div>indented words</div></blockquote>")
+    assert visible_text(html_to_text(markup)) == "See:\n\nindented words"
+
+
+def test_format_flowed_is_joined():
+    body = b"I was home all \r\nday.\r\n\r\n> Delivered \r\n> Monday.\r\n"
+    raw = raw_email("MIME-Version: 1.0",
+                    "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=no", body=body)
+    assert body_text(message(raw)) == "I was home all day.\n\n> Delivered Monday.\n"
+    assert parse(raw).text == "I was home all day."
 
 
 def test_html_only_message_is_read_as_text():
@@ -331,6 +364,65 @@ VISIBLE_TABLE = [
     ("sentence-starting-with-on-is-kept", "On Monday I was not home.\nPlease redeliver.",
      "On Monday I was not home.\nPlease redeliver."),
     ("no-history", "  Where is my order?  \n\n", "Where is my order?"),
+    # Outlook's header block in other languages, and its variants
+    ("outlook-german", "Danke.\n\nVon: Support <help@support.example.com>\nGesendet: Mittwoch, "
+     "25. November 2026 10:02\nAn: Maria\nBetreff: Ihre Bestellung\n\nalt\n", "Danke."),
+    ("outlook-spanish", "Gracias.\n\nDe: Soporte <help@support.example.com>\nEnviado: miércoles, "
+     "25 de noviembre de 2026 10:02\nPara: Ana\nAsunto: Su pedido\n\nviejo\n", "Gracias."),
+    ("outlook-chinese", "好的\n\n发件人: Support <help@support.example.com>\n"
+     "发送时间: 2026年11月25日 10:02\n收件人: 王芳\n主题: 您的订单\n\n旧\n", "好的"),
+    ("outlook-japanese", "了解しました。\n\n差出人: Support <help@support.example.com>\n"
+     "送信日時: 2026年11月25日 10:02\n宛先: 山田\n件名: ご注文\n\n古い\n", "了解しました。"),
+    ("outlook-bold-stars", "Outlook with a reply\n\n\n ------------------------------\n\n"
+     " *From:* Support [mailto:help@support.example.com]\n *Sent:* Thursday, February 09, 2012\n"
+     " *To:* jo@example.com\n *Subject:* Updated\n\nold\n", "Outlook with a reply"),
+    ("hotmail-date-first", "Fine.\n\nDate: Thu, 26 Jun 2014 13:53:45 +0400\nSubject: Test\n"
+     "From: abc@example.com\nTo: alex@example.com\n\nold\n", "Fine."),
+    ("from-line-in-the-reply-is-kept", "Hello\nFrom: my new address, please update it\n\nThanks",
+     "Hello\nFrom: my new address, please update it\n\nThanks"),
+    ("from-line-then-date-is-history", "Hi\n\nFrom: Support\nDate: Mon, 23 Nov 2026\n\nold", "Hi"),
+    ("foxmail-english", "收到\n\n------------------ Original ------------------\n"
+     "From:  \"Support\"<help@support.example.com>;\nDate:  Wed, Nov 25, 2026 10:02 AM\n"
+     "To:  \"kefu\"<kefu@example.cn>;\n\nSubject:  Re: order\n\nold\n", "收到"),
+    # attributions in other languages and shapes
+    ("german-gmail", "Danke!\n\nAm Mi., 25. Nov. 2026 um 10:02 Uhr schrieb Support <\n"
+     "help@support.example.com>:\n\n> alt\n", "Danke!"),
+    ("french-gmail", "Merci\n\nLe mer. 25 nov. 2026 à 10:02, Support <help@support.example.com> "
+     "a écrit :\n> vieux\n", "Merci"),
+    ("korean-gmail", "감사합니다\n\n2026년 11월 25일 (수) 오전 10:02, Support "
+     "<help@support.example.com>님이 작성:\n\n> 주문\n", "감사합니다"),
+    ("date-and-address-before-quote", "Спасибо\n\n25.11.2026, 10:02, \"Support\" "
+     "<help@support.example.com>:\n> old\n", "Спасибо"),
+    ("thunderbird-short-attribution", "Yes\n\nSupport wrote:\n> old\n", "Yes"),
+    ("attribution-run-into-the-reply", "Thanks! On Wed, Nov 25, 2026 at 10:02 AM Support "
+     "<help@support.example.com> wrote:\n> q\n", "Thanks!"),
+    ("bottom-posting", "On Wed, Nov 25, 2026 at 10:02 AM Support <a@b.example> wrote:\n"
+     "> Delivered Monday.\n\nIt was not.\n\n> Anything else?\n\nNo.\n", "It was not.\n\nNo."),
+    ("line-ending-in-colon-is-kept", "I need:\n\n- a refund\n- a label",
+     "I need:\n\n- a refund\n- a label"),
+    ("on-monday-he-said-is-kept", "On Monday the courier said:\n\"we will come back\"\n"
+     "They never came.", "On Monday the courier said:\n\"we will come back\"\nThey never came."),
+    ("date-and-to-lines-without-from-are-kept", "Date: tomorrow\nTo: whoever reads this\n\n"
+     "My lamp broke.", "Date: tomorrow\nTo: whoever reads this\n\nMy lamp broke."),
+    # signatures, mobile notes, sign-offs and gateway notices
+    ("a-last-list-item-is-kept", "I want:\n\n- Blue Lamp", "I want:\n\n- Blue Lamp"),
+    ("dash-sign-off", "Hi folks\n\nWhat is the best way?\n\n-Abhishek Kona\n\n\n"
+     "_______________________________________________\nriak-users mailing list\n",
+     "Hi folks\n\nWhat is the best way?"),
+    ("sent-from-sentence-is-kept", "Here is another email\n\nSent from my desk, is much easier "
+     "than my mobile phone.", "Here is another email\n\nSent from my desk, is much easier than "
+     "my mobile phone."),
+    ("sent-from-yahoo", "ok\n\nSent from Yahoo Mail on Android", "ok"),
+    ("get-outlook", "ok\n\nGet Outlook for iOS<https://aka.ms/o0ukef>", "ok"),
+    ("german-iphone", "ok\n\nVon meinem iPhone gesendet", "ok"),
+    ("japanese-iphone", "了解\n\niPhoneから送信", "了解"),
+    ("huawei-chinese", "好的\n\n发自我的华为手机", "好的"),
+    ("sentence-starting-with-sent-is-kept", "Sent you the photos yesterday, did you get them?",
+     "Sent you the photos yesterday, did you get them?"),
+    ("caution-banner", "CAUTION: This email originated from outside of the organization. Do not "
+     "click links.\n\nWhere is my refund?", "Where is my refund?"),
+    ("literal-nbsp-separator", "同意\n\n------------------&nbsp;原始邮件&nbsp;------------------\n"
+     "发件人: \"Support\"<help@support.example.com>;\n", "同意"),
 ]
 @pytest.mark.parametrize("text, expected", rows(VISIBLE_TABLE))
 def test_visible_text(text, expected):
