@@ -10,17 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from channels.email_parsing import (
-    ForwardedEmail,
-    decode_bytes,
-    decode_part,
-    delivery_failures,
-    forwarded_original,
-    html_to_text,
-    parse_email,
-    visible_text,
-)
 from bot.evaluation.email_replies import evaluate, keeps_signature
+from channels.email_charsets import decode_bytes, decode_part
+from channels.email_html import html_to_text
+from channels.email_parsing import delivery_failures, forwarded_original, parse_email
+from channels.email_quotes import ForwardedEmail, visible_text
 from tests.tables import rows
 
 CLIENTS = Path(__file__).parent / "fixtures" / "email" / "clients"

@@ -15,16 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from channels.email_parsing import (
-    CHARSET_SUPERSETS,
-    MalformedEmail,
-    automatic_reason,
-    body_text,
-    decode_part,
-    html_to_text,
-    parse_email,
-    visible_text,
-)
+from channels.email_charsets import CHARSET_SUPERSETS, decode_part
+from channels.email_html import html_to_text
+from channels.email_parsing import MalformedEmail, automatic_reason, body_text, parse_email
+from channels.email_quotes import visible_text
 from tests.tables import rows
 
 OWN_DOMAIN = "support.example.com"

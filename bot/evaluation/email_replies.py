@@ -31,14 +31,9 @@ from collections import defaultdict
 from typing import Any
 
 from bot.evaluation.common import Evaluation
-from channels.email_parsing import (
-    MalformedEmail,
-    _parse,
-    body_text,
-    html_to_text,
-    parse_email,
-    visible_text,
-)
+from channels.email_html import html_to_text
+from channels.email_parsing import MalformedEmail, body_text, parse_email, read_message
+from channels.email_quotes import visible_text
 
 OWN_DOMAIN = "evaluation.invalid"
 
@@ -71,7 +66,7 @@ def reply_of(record: dict[str, Any], *, keep_signature: bool) -> str:
         try:
             return parse_email(raw, own_domain=OWN_DOMAIN, keep_signature=keep_signature).text
         except MalformedEmail:   # no sender: the body can still be read
-            return visible_text(body_text(_parse(raw)), keep_signature=keep_signature)
+            return visible_text(body_text(read_message(raw)), keep_signature=keep_signature)
     text = raw_bytes(record).decode("utf-8", "replace") if record.get("raw_b64") \
         else str(record.get("raw", ""))
     if kind == "html":
