@@ -4,6 +4,7 @@ then forwarded originals, delivery failures and the `csba evaluate email-replies
 
 from __future__ import annotations
 
+import json
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -473,3 +474,20 @@ def test_evaluate_failing_check():
 ])
 def test_keeps_signature(convention, keeps):
     assert keeps_signature(convention) is keeps
+
+
+def test_reply_fixtures_meet_the_target_in_every_convention():
+    """The dev reply fixtures (a copy of ../shared/eval/email_reply_fixtures.dev.jsonl): at
+    least 0.90 exact match for each source's convention, as `csba evaluate email-replies`
+    reports it."""
+    from tests.test_email_parsing import EVAL_FIXTURES
+
+    path = EVAL_FIXTURES / "email_reply_fixtures.dev.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    headline = evaluate(records).headline
+    scored = {name: group for name, group in headline["by_convention"].items()
+              if group.get("with_expected")}
+    assert set(scored) == {"talon", "email_reply_parser"}
+    for group in scored.values():
+        assert group["exact_match"] >= 0.90

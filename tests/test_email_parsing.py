@@ -22,8 +22,10 @@ from channels.email_quotes import visible_text
 from tests.tables import rows
 
 OWN_DOMAIN = "support.example.com"
-CHARSET_FIXTURES = (Path(__file__).resolve().parents[2] / "shared" / "eval"
-                    / "email_charset_fixtures.dev.jsonl")
+# A copy of ../shared/eval/email_charset_fixtures.dev.jsonl (raw mail from mail libraries'
+# test suites, each record naming its source), kept here so a clean checkout tests it.
+EVAL_FIXTURES = Path(__file__).parent / "fixtures" / "email" / "eval"
+CHARSET_FIXTURES = EVAL_FIXTURES / "email_charset_fixtures.dev.jsonl"
 
 
 
