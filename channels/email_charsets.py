@@ -32,9 +32,15 @@ def _codec(declared: str | None) -> str | None:
         return None
     name = CHARSET_SUPERSETS.get(name, name)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except (LookupError, ValueError):   # unknown, or not a name at all ("utf-8\x00")
         return None
+    # base64, zlib, rot13, idna, punycode... are codecs but not charsets.
+    return info.name if getattr(info, "_is_text_encoding", True) and info.name not in _NOT_CHARSETS \
+        else None
+
+
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "raw_unicode_escape", "unicode_escape"}
 
 
 def _gb_euro(error: UnicodeDecodeError) -> tuple[str, int]:

@@ -14,7 +14,9 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses
+from functools import lru_cache
 
 from bot.messages import InboundAttachment
 from channels.email_charsets import charset_hints, decode_header_value, decode_part
@@ -62,23 +64,34 @@ def attachments_of(message: EmailMessage, max_bytes: int = DEFAULT_MAX_ATTACHMEN
     """The attachments kept, and those dropped as (file name, "not_accepted" or
     "too_large")."""
     kept, dropped = [], []
-    for part in message.iter_attachments():
-        content_type = part.get_content_type()
-        if content_type in ("message/rfc822", "message/delivery-status"):
-            continue   # read as the forwarded original / the delivery failures instead
-        filename = part.get_filename()
-        name = filename or content_type
-        if (not content_type.startswith(KEPT_TYPES) or content_type in DANGEROUS_TYPES
-                or DANGEROUS_NAME.search(filename or "")):
-            dropped.append((name, "not_accepted"))
+    try:
+        parts = list(message.iter_attachments())
+    except Exception:   # part headers the stdlib cannot read (deeply nested comments...)
+        return (), ((UNREADABLE, "not_accepted"),)
+    for part in parts:
+        try:
+            content_type = part.get_content_type()
+            if content_type in ("message/rfc822", "message/delivery-status"):
+                continue   # read as the forwarded original / the delivery failures instead
+            filename = part.get_filename()
+            name = filename or content_type
+            if (not content_type.startswith(KEPT_TYPES) or content_type in DANGEROUS_TYPES
+                    or DANGEROUS_NAME.search(filename or "")):
+                dropped.append((name, "not_accepted"))
+                continue
+            content = part.get_payload(decode=True) or b""
+        except Exception:
+            dropped.append((UNREADABLE, "not_accepted"))
             continue
-        content = part.get_payload(decode=True) or b""
         if len(content) > max_bytes:
             dropped.append((name, "too_large"))
             continue
         kept.append(InboundAttachment(content_type=content_type, filename=filename,
                                       content=content))
     return tuple(kept), tuple(dropped)
+
+
+UNREADABLE = "an unreadable attachment"
 
 
 def parse_email(raw: bytes, *, own_domain: str, keep_signature: bool = False,
@@ -89,10 +102,15 @@ def parse_email(raw: bytes, *, own_domain: str, keep_signature: bool = False,
     try:
         message = read_message(raw)
         sender = _sender(message)
+        return _read(raw, message, sender, own_domain, keep_signature, max_attachment_bytes)
     except MalformedEmail:
         raise
     except Exception as exc:  # the stdlib parser raises many types on broken headers
-        raise MalformedEmail(f"cannot parse message: {exc}") from exc
+        raise MalformedEmail(f"cannot parse message: {type(exc).__name__}") from exc
+
+
+def _read(raw: bytes, message: EmailMessage, sender: str, own_domain: str,
+          keep_signature: bool, max_attachment_bytes: int) -> ParsedEmail:
     subject = " ".join(decode_header_value(message, "Subject").split())
     message_id = (_message_id(_raw_header(message, "Message-ID"))
                   or f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id>")
@@ -137,13 +155,16 @@ def _safely(read, message):
 
 
 _LONG_MIME_HEADER = re.compile(
-    rb"(?im)^(content-(?:type|disposition|transfer-encoding)[ \t]*:)([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
+    rb"(?im)^((?:content-(?:type|disposition|transfer-encoding)|from|sender|reply-to)[ \t]*:)"
+    rb"([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
 MAX_MIME_HEADER = 1000
 
 
 def _defuse(raw: bytes) -> bytes:
-    """MIME headers cut to MAX_MIME_HEADER bytes: the stdlib's structured header parser takes
-    seconds on a Content-Type of a few kilobytes of tokens, and no client writes one that long."""
+    """MIME and address headers cut to MAX_MIME_HEADER bytes: the stdlib's structured header
+    parsers take seconds on a Content-Type of a few kilobytes of tokens, and its address-list
+    parser is quadratic (a From of 32 KB of commas took 4.8 s); no client writes one that
+    long, and the first address is all we read."""
     def cut(match: re.Match[bytes]) -> bytes:
         value = match.group(2)
         return match.group(0) if len(value) <= MAX_MIME_HEADER else \
@@ -151,11 +172,35 @@ def _defuse(raw: bytes) -> bytes:
     return _LONG_MIME_HEADER.sub(cut, raw)
 
 
+class ReadingPolicy(EmailPolicy):
+    """policy.default, with each parsed header kept for the next read of the same value.
+    policy.default parses a header on every access; reading one message asks for its parts'
+    Content-Type dozens of times (the feed parser, get_content_type, get_param, get_body),
+    which was most of the time the intake spent on a message. Header objects are immutable,
+    and the same values ('text/plain; charset="UTF-8"') recur across messages."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name"):
+            return value
+        if len(value) > 512:   # rare, and not worth the memory
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(self.header_factory, name, value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(factory, name: str, value: str):
+    # As EmailPolicy does: line breaks go, and only \r and \n count (not str.splitlines's).
+    return factory(name, value.replace("\r", "").replace("\n", ""))
+
+
+READING = ReadingPolicy()
+
+
 def read_message(raw: bytes) -> EmailMessage:
     """The stdlib parse (policy.default) of raw bytes, made safe against headers that stall
     it and mended for boundaries Outlook Express leaves unquoted."""
     raw = _defuse(raw)
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=READING).parsebytes(raw)
     if message.get_content_maintype() == "multipart" and not message.is_multipart():
         # Outlook Express writes boundary=----=_NextPart_... unquoted; policy.default cuts it
         # at the "=". The compat32 parser reads the whole token: quote it and parse again.
@@ -164,7 +209,7 @@ def read_message(raw: bytes) -> EmailMessage:
         unquoted = f"boundary={boundary}".encode("ascii", "surrogateescape")
         if boundary and unquoted in raw:
             quoted = f'boundary="{boundary}"'.encode("ascii", "surrogateescape")
-            message = BytesParser(policy=policy.default).parsebytes(raw.replace(unquoted, quoted, 1))
+            message = BytesParser(policy=READING).parsebytes(raw.replace(unquoted, quoted, 1))
     return message
 
 

@@ -12,9 +12,9 @@ charsets and transfer encodings, huge lines, binary junk, NUL bytes, changed lin
 nested multiparts and odd attachments.
 
 CSBA_FUZZ_SCALE=N runs N times as many examples (CI runs 1,500 parses and 30 SMTP sessions).
-Regressions at the end: crashes found and fixed since, as plain tests; crashes still open, as
-strict xfails, whose signatures (KNOWN_CRASHES, and a stall inside the stdlib's header parser)
-the property tests let pass so that they go on looking for others."""
+Regressions at the end: crashes and stalls found and fixed since, as plain tests. A crash
+found and not fixed at once goes into KNOWN_CRASHES with a strict xfail regression test, so
+the property tests let it pass and go on looking for others."""
 
 from __future__ import annotations
 
@@ -374,24 +374,11 @@ def mutated_messages(draw, max_mutations: int = 4) -> bytes:
     return raw
 
 
-# -- known crashes: each has a strict xfail regression test at the end ----------------------
+# -- known crashes: each would have a strict xfail regression test at the end -------------
 
 KNOWN_CRASHES: list[tuple[str, Callable[[BaseException], bool]]] = [
-    # a charset label naming a codec that is no text encoding (base64, zlib, rot13,
-    # undefined, idna, punycode) on bytes that neither UTF-8 nor windows-1252 decode (0x81,
-    # 0x8d, 0x8f, 0x90, 0x9d): decode_bytes' last resort decodes with that codec and
-    # errors="replace" (test_regression_non_text_codec_as_last_resort below).
-    ("non-text codec in decode_bytes' last resort",
-     lambda exc: isinstance(exc, LookupError | UnicodeError)
-     and traceback.extract_tb(exc.__traceback__)[-1].name == "decode_bytes"),
-    # ~500 "(" in a part's Content-Disposition or Content-Transfer-Encoding: the stdlib's
-    # header parser recurses once per comment level, and attachments_of reads those headers
-    # (get_filename, get_payload(decode=True)) outside parse_email's try
-    # (test_regression_deep_comment_in_a_part_header_crashes_the_parser below).
-    ("RecursionError in the stdlib header parser",
-     lambda exc: isinstance(exc, RecursionError)
-     and any("_header_value_parser" in frame.filename
-             for frame in traceback.extract_tb(exc.__traceback__))),
+    # None open. Add (name, matcher) here with a strict xfail regression test at the end
+    # when a crash is found that is not fixed at once.
 ]
 
 
@@ -553,8 +540,10 @@ async def test_regression_empty_message_id_over_smtp(service):
     await assert_clean_answer(service, _with_message_id(b"<>"))
 
 
-# Open: strict xfails (a fix makes them XPASS and fail: then drop the mark, and the matching
-# KNOWN_CRASHES entry).
+# Fixed since they were found: a non-text codec named as a charset (LookupError or
+# UnicodeError from the last-resort decode), ~500 "(" in a part header (RecursionError in the
+# stdlib's header parser, outside parse_email's try), and a long From header (the stdlib's
+# quadratic address-list parser: 4.8 s at 32 KB).
 
 NON_TEXT_CODEC_CASES = [
     b"Content-Type: text/plain; charset=base64\r\n\r\n\x81",
@@ -567,13 +556,6 @@ NON_TEXT_CODEC_CASES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=(LookupError, UnicodeError), reason=(
-    "decode_bytes (channels/email_charsets.py) falls back to "
-    "payload.decode(declared_codec, errors='replace') when no candidate decodes strictly, "
-    "which happens for bytes 0x81/0x8d/0x8f/0x90/0x9d (undefined in windows-1252): with a "
-    "label naming a non-text codec that raises LookupError (\"'base64' is not a text "
-    "encoding\"), or UnicodeError ('undefined'; 'idna' and 'punycode' do not take "
-    "errors='replace'), in a body or an encoded-word header"))
 @pytest.mark.parametrize("rest", NON_TEXT_CODEC_CASES, ids=[
     "body-base64", "body-zlib", "body-undefined", "body-idna", "body-punycode",
     "subject-base64", "subject-rot13"])
@@ -583,9 +565,6 @@ def test_regression_non_text_codec_as_last_resort(rest):
                     own_domain=OWN_DOMAIN)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the LookupError above escapes IntakeHandler.handle_DATA, so aiosmtpd answers "
-    "\"500 Error: (LookupError) 'base64' is not a text encoding...\" instead of 554 or 250"))
 async def test_regression_non_text_codec_over_smtp(service):
     await assert_clean_answer(service, b"From: Ana <ana.diaz@example.com>\r\n"
                               + NON_TEXT_CODEC_CASES[0] + b"\r\n")
@@ -602,21 +581,12 @@ DEEP_COMMENT_HEADERS = [b"Content-Disposition: attachment; " + b"(" * 600,
                         b"Content-Transfer-Encoding: " + b"(" * 600]
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "~500+ '(' in a part's Content-Disposition or Content-Transfer-Encoding: the stdlib "
-    "header parser recurses per comment level, and attachments_of reads those headers "
-    "(part.get_filename(), part.get_payload(decode=True)) outside parse_email's try, so "
-    "RecursionError escapes instead of MalformedEmail or a dropped attachment"))
 @pytest.mark.parametrize("header", DEEP_COMMENT_HEADERS, ids=["disposition", "transfer-encoding"])
 def test_regression_deep_comment_in_a_part_header_crashes_the_parser(header):
     with suppress(MalformedEmail):
         parse_email(_attachment_with(header), own_domain=OWN_DOMAIN)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the RecursionError above escapes IntakeHandler.handle_DATA (it only catches "
-    "MalformedEmail around parse_email), so aiosmtpd answers '500 Error: (RecursionError) "
-    "maximum recursion depth exceeded' instead of the intake's 554 or 250"))
 async def test_regression_deep_comment_in_a_part_header_over_smtp(service):
     await assert_clean_answer(service, _attachment_with(DEEP_COMMENT_HEADERS[0]))
 
@@ -632,12 +602,6 @@ except MalformedEmail:
 """
 
 
-@pytest.mark.xfail(strict=True, raises=SlowParse, reason=(
-    "a long address header stalls parse_email, and with it the event loop that the SMTP "
-    "intake and the webhooks share: the stdlib's address-list parser (message.get_all('From')"
-    " in _sender) is quadratic in the number of tokens: a From of ',' folded in 1,000-byte "
-    "lines takes ~0.35 s at 8 KB, ~1.1 s at 16 KB, ~4.8 s at 32 KB (so ~20 s at 64 KB, hours "
-    "at the 10 MB message limit); the folded lines pass the SMTP line-length limit"))
 def test_regression_long_address_header_stalls_the_parser():
     # in a child process, killed at the time limit (a signal could land in a finalizer)
     value = b"\r\n ".join([b"," * 1000] * 64)   # 64 KB, in 1 KB folded lines
