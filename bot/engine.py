@@ -22,12 +22,12 @@ from bot.dialogue import CustomerTurn
 from bot.email_threads import email_conversation
 from bot.entities import extract
 from bot.facts import OrderFacts
-from bot.orders import load_order
 from bot.forwards import SellerForward, forwarded_conversation, read_forward
+from bot.journal import record_decision
 from bot.ledger import Ledger
 from bot.marketplace import MarketplacePolicy
-from bot.journal import record_decision
 from bot.messages import Channel, Decision, InboundMessage, OutboundMessage
+from bot.orders import load_order
 from bot.outbox import take_queued
 from bot.outgoing import EmailThread, Outgoing, Say
 from bot.redaction import mask_card_numbers
@@ -37,7 +37,6 @@ from bot.understanding import sms_keyword
 from storage.cases import case_by_token
 from storage.conversations import (
     answers_since,
-    conversation as load_conversation,
     clear_undeliverable,
     create_conversation,
     insert_message,
@@ -47,6 +46,9 @@ from storage.conversations import (
     message_exists,
     opt_in,
     opt_out,
+)
+from storage.conversations import (
+    conversation as load_conversation,
 )
 from storage.db import Database
 from storage.returns import insert_attachment
