@@ -34,6 +34,7 @@ class LanguageData:
     stopwords: frozenset[str]
     ordinals: dict[str, int]
     sms_keywords: dict[str, frozenset[str]]
+    closings: frozenset[str]
 
 
 @cache
@@ -44,6 +45,7 @@ def language_data(lang: str) -> LanguageData:
         stopwords=frozenset(raw.get("stopwords", ())),
         ordinals={normalize(k): v for k, v in raw.get("ordinals", {}).items()},
         sms_keywords={k: frozenset(v) for k, v in raw.get("sms_keywords", {}).items()},
+        closings=frozenset(normalize(c) for c in raw.get("closings", ())),
     )
 
 
@@ -116,9 +118,28 @@ def clauses(text: str) -> list[str]:
     return merged or [text]
 
 
+SECOND_REQUEST_CONFIDENCE = 0.5
+
+
+def without_closing(text: str, lang: str) -> str:
+    """The message without its closing ("Thanks,\nAna Díaz"): the name under a closing would
+    read as a request of its own. Only a closing in the last lines, with at most three short
+    lines (a name, a title) under it, and something above it."""
+    lines = text.rstrip().split("\n")
+    closings = language_data(lang).closings | language_data("en").closings
+    for index in range(len(lines) - 1, max(0, len(lines) - 5), -1):
+        if normalize(lines[index]).strip(" ,.!-") in closings:
+            under = [line for line in lines[index + 1:] if line.strip()]
+            if len(under) <= 3 and all(len(line.split()) <= 5 for line in under):
+                return "\n".join(lines[:index]).strip() or text
+            return text
+    return text
+
+
 def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     """(intent, clause, confidence) for each distinct request in the message, in order.
     Small talk (greetings, thanks) only counts when there is nothing else."""
+    text = without_closing(text, lang)
     whole = classify_intent(text, lang)
     parts = clauses(text)
     if len(parts) == 1:
@@ -129,6 +150,9 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
         if not result.abstained and result.intent not in found:
             found[result.intent] = (result.intent, part, result.confidence)
     requests = [f for f in found.values() if f[0] not in SMALL_TALK]
+    # A second request has to be clear: the story around a question ("I ordered it two days
+    # ago") reads as some intent with a low confidence.
+    requests = requests[:1] + [f for f in requests[1:] if f[2] >= SECOND_REQUEST_CONFIDENCE]
     return requests or [(whole.intent, text, whole.confidence)]
 
 

@@ -17,6 +17,7 @@ from bot.understanding import (
     detect_intents,
     detect_language,
     sms_keyword,
+    without_closing,
 )
 from tests.tables import rows
 
@@ -303,3 +304,17 @@ def test_choose_option(text, lang, index):
 
 def test_choose_option_same_word_in_two_labels_is_ambiguous():
     assert choose_option("the lamp", ["Desk lamp", "Floor lamp"], "en") is None
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Hi,\n\nWhere is my order? I ordered it two days ago.\n\nThanks,\nBench Buyer 1", "en"),
+    ("Where is my order?\n\nBest regards,\nMaria Lopez\nPurchasing, Acme Inc.", "en"),
+    ("¿Dónde está mi pedido? Lo compré hace dos días.\n\nUn saludo,\nAna Díaz", "es"),
+])
+def test_the_name_under_a_closing_is_not_a_request(text, lang):
+    assert [intent for intent, _, _ in detect_intents(text, lang)] == ["order_status"]
+
+
+def test_a_closing_word_that_starts_a_request_is_kept():
+    text = "Where is it?\nThanks for nothing, the lamp is broken and I want a refund now please"
+    assert without_closing(text, "en") == text
