@@ -14,14 +14,13 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.policy import EmailPolicy
 from email.utils import getaddresses
-from functools import lru_cache
 
 from bot.messages import InboundAttachment
 from channels.email_charsets import charset_hints, decode_header_value, decode_part
 from channels.email_html import html_to_text
 from channels.email_quotes import ForwardedEmail, inline_forward, visible_text
+from channels.mail_policy import POLICY
 
 AUTOMATIC_SENDERS = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)"
                                r"([+\-.].*)?@", re.IGNORECASE)
@@ -172,35 +171,11 @@ def _defuse(raw: bytes) -> bytes:
     return _LONG_MIME_HEADER.sub(cut, raw)
 
 
-class ReadingPolicy(EmailPolicy):
-    """policy.default, with each parsed header kept for the next read of the same value.
-    policy.default parses a header on every access; reading one message asks for its parts'
-    Content-Type dozens of times (the feed parser, get_content_type, get_param, get_body),
-    which was most of the time the intake spent on a message. Header objects are immutable,
-    and the same values ('text/plain; charset="UTF-8"') recur across messages."""
-
-    def header_fetch_parse(self, name, value):
-        if hasattr(value, "name"):
-            return value
-        if len(value) > 512:   # rare, and not worth the memory
-            return super().header_fetch_parse(name, value)
-        return _parsed_header(self.header_factory, name, value)
-
-
-@lru_cache(maxsize=4096)
-def _parsed_header(factory, name: str, value: str):
-    # As EmailPolicy does: line breaks go, and only \r and \n count (not str.splitlines's).
-    return factory(name, value.replace("\r", "").replace("\n", ""))
-
-
-READING = ReadingPolicy()
-
-
 def read_message(raw: bytes) -> EmailMessage:
     """The stdlib parse (policy.default) of raw bytes, made safe against headers that stall
     it and mended for boundaries Outlook Express leaves unquoted."""
     raw = _defuse(raw)
-    message = BytesParser(policy=READING).parsebytes(raw)
+    message = BytesParser(policy=POLICY).parsebytes(raw)
     if message.get_content_maintype() == "multipart" and not message.is_multipart():
         # Outlook Express writes boundary=----=_NextPart_... unquoted; policy.default cuts it
         # at the "=". The compat32 parser reads the whole token: quote it and parse again.
@@ -209,7 +184,7 @@ def read_message(raw: bytes) -> EmailMessage:
         unquoted = f"boundary={boundary}".encode("ascii", "surrogateescape")
         if boundary and unquoted in raw:
             quoted = f'boundary="{boundary}"'.encode("ascii", "surrogateescape")
-            message = BytesParser(policy=READING).parsebytes(raw.replace(unquoted, quoted, 1))
+            message = BytesParser(policy=POLICY).parsebytes(raw.replace(unquoted, quoted, 1))
     return message
 
 

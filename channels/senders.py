@@ -16,6 +16,7 @@ from twilio.rest import Client
 from bot.messages import OutboundMessage
 from bot.outbox import PermanentSendError
 from bot.settings import TWILIO_API_URL, Settings, parse_host_port
+from channels.mail_policy import POLICY, SMTP_POLICY
 
 
 class RelocatedTwilioHttpClient(AsyncTwilioHttpClient):
@@ -71,7 +72,7 @@ class SmtpMailSender:
                          if settings.dkim_key_file else None)
 
     def build(self, message: OutboundMessage) -> EmailMessage:
-        email = EmailMessage()
+        email = EmailMessage(policy=POLICY)
         email["From"] = formataddr(("Customer Support", self.settings.intake_address))
         email["To"] = message.to
         email["Subject"] = message.subject or ""
@@ -89,7 +90,7 @@ class SmtpMailSender:
 
     def signed(self, email: EmailMessage) -> bytes:
         """The message as sent: DKIM-signed (relaxed/relaxed) when a key is configured."""
-        raw = email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
+        raw = email.as_bytes(policy=SMTP_POLICY)
         if self.dkim_key is None:
             return raw
         domain = self.settings.intake_address.rsplit("@", 1)[1].encode()
