@@ -75,7 +75,8 @@ async def load_demo_if_empty(db: Database, clock: Clock) -> bool:
 
 async def _engine_and_outbox(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    senders = {Channel.EMAIL: SmtpMailSender(settings)}
+    mail_sender = SmtpMailSender(settings)
+    senders = {Channel.EMAIL: mail_sender}
     sms_sender = None
     if settings.twilio_configured:
         sms_sender = TwilioSmsSender(settings)
@@ -89,6 +90,7 @@ async def _engine_and_outbox(app: web.Application) -> AsyncIterator[None]:
                                      load_policy(settings.marketplace), app[TEMPLATES],
                                      after_commit=dispatcher.wake)
     yield
+    await mail_sender.close()
     if sms_sender is not None:
         await sms_sender.close()
 

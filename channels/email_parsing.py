@@ -189,8 +189,10 @@ def read_message(raw: bytes) -> EmailMessage:
 
 
 def _sender(message: EmailMessage) -> str:
-    raw_from = message.get_all("From") or []
-    addresses = [addr for _, addr in getaddresses([str(v) for v in raw_from]) if "@" in addr]
+    # The raw values: the registry's address-list parser is slow, and the address is all we
+    # read (an encoded display name does not change it).
+    raw_from = [str(value) for key, value in message.raw_items() if key.lower() == "from"]
+    addresses = [addr for _, addr in getaddresses(raw_from) if "@" in addr]
     if not addresses:
         raise MalformedEmail("no From address")
     try:

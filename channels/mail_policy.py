@@ -48,6 +48,25 @@ class MailPolicy(EmailPolicy):
         return (name, _parsed(self.header_factory, name, value))
 
 
+    def _fold(self, name, value, refold_binary=False):
+        # Serializing refolds every header (the stdlib's _refold_parse_tree), for each message;
+        # most of an answer's headers are the same from one answer to the next.
+        if not hasattr(value, "name") or len(value) > CACHED_VALUE_LENGTH:
+            return super()._fold(name, value, refold_binary)
+        key = (self, name.lower(), str(value))
+        folded = _FOLDED.get(key)
+        if folded is None:
+            if len(_FOLDED) >= 4096:
+                _FOLDED.clear()
+            folded = _FOLDED[key] = super()._fold(name, value, refold_binary)
+        return folded
+
+
+# (policy, header name, value) -> the folded header line(s). Two header objects with the same
+# name and value fold alike whatever their source's spelling (both encode the same text).
+_FOLDED: dict[tuple, str] = {}
+
+
 @lru_cache(maxsize=4096)
 def _parsed(factory: HeaderRegistry, name: str, value: str):
     return factory(name, value)

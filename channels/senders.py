@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
@@ -66,6 +68,7 @@ class SmtpMailSender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.host, self.port = parse_host_port(settings.smtp_relay)
+        self.relay = RelayConnections(self.host, self.port)
         if settings.dkim_key_file and not settings.dkim_selector:
             raise ValueError("CSBA_DKIM_KEY_FILE needs CSBA_DKIM_SELECTOR (the DNS selector)")
         self.dkim_key = (Path(settings.dkim_key_file).read_bytes()
@@ -100,10 +103,9 @@ class SmtpMailSender:
 
     async def __call__(self, message: OutboundMessage) -> str:
         email = self.build(message)
+        raw = self.signed(email)
         try:
-            await aiosmtplib.send(self.signed(email), sender=self.settings.intake_address,
-                                  recipients=[message.to], hostname=self.host, port=self.port,
-                                  timeout=30)
+            await self.relay.send(self.settings.intake_address, message.to, raw)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise PermanentSendError(f"relay refused {message.to}: {exc}") from exc
         except aiosmtplib.SMTPResponseException as exc:
@@ -111,3 +113,56 @@ class SmtpMailSender:
                 raise PermanentSendError(f"relay answered {exc.code} {exc.message}") from exc
             raise
         return str(email["Message-ID"] or "")
+
+    async def close(self) -> None:
+        await self.relay.close()
+
+
+class RelayConnections:
+    """Open SMTP sessions with the relay, reused from one message to the next (as an MTA's
+    connection cache does): a session per message cost as much as composing the answer and
+    deciding it. At most `size` sessions; one that failed is closed, not reused, and a session
+    the relay closed while idle is replaced once, transparently."""
+
+    def __init__(self, host: str, port: int, *, size: int = 4, timeout: float = 30) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._slots = asyncio.Semaphore(size)
+
+    async def send(self, sender: str, recipient: str, raw: bytes) -> None:
+        async with self._slots:
+            client, reused = await self._take()
+            try:
+                await client.sendmail(sender, [recipient], raw)
+            except aiosmtplib.SMTPServerDisconnected:
+                client.close()
+                if not reused:
+                    raise
+                client = await self._connect()   # the relay dropped an idle session
+                try:
+                    await client.sendmail(sender, [recipient], raw)
+                except BaseException:
+                    client.close()
+                    raise
+            except BaseException:
+                client.close()
+                raise
+            self._idle.append(client)
+
+    async def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client, True
+        return await self._connect(), False
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(hostname=self.host, port=self.port, timeout=self.timeout)
+        await client.connect()
+        return client
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            with contextlib.suppress(Exception):
+                await client.quit()

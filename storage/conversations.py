@@ -60,14 +60,19 @@ def conversation_for_order(connection: Connection, channel: str, address: str,
         .order_by(CONVERSATIONS.c.id.desc()).limit(1)).first()
 
 
+_ANSWERS_SINCE = (
+    select(func.count()).select_from(MESSAGES)
+    .join(CONVERSATIONS, MESSAGES.c.conversation_id == CONVERSATIONS.c.id)
+    .where(CONVERSATIONS.c.channel == bindparam("channel"),
+           CONVERSATIONS.c.customer_address == bindparam("address"),
+           MESSAGES.c.direction == "out", MESSAGES.c.recipient == bindparam("address"),
+           MESSAGES.c.created_at >= bindparam("since", type_=MESSAGES.c.created_at.type)))
+
+
 def answers_since(connection: Connection, channel: str, address: str, since: datetime) -> int:
     """How many messages we sent to this customer address on a channel since a moment."""
-    return connection.scalar(
-        select(func.count()).select_from(MESSAGES)
-        .join(CONVERSATIONS, MESSAGES.c.conversation_id == CONVERSATIONS.c.id)
-        .where(CONVERSATIONS.c.channel == channel, CONVERSATIONS.c.customer_address == address,
-               MESSAGES.c.direction == "out", MESSAGES.c.recipient == address,
-               MESSAGES.c.created_at >= since))
+    return connection.scalar(_ANSWERS_SINCE, {"channel": channel, "address": address,
+                                              "since": since})
 
 
 def recent_conversations(connection: Connection, limit: int) -> list[Row]:

@@ -1,5 +1,7 @@
 """Outbound mail as receivers see it: headers that keep mail systems calm."""
 
+import asyncio
+
 from tests.conftest import email_fixture
 
 ANA = "ana.diaz@example.com"
@@ -23,3 +25,23 @@ async def test_answers_carry_the_headers_of_a_polite_robot(service):
                        if line.lower().startswith("message-id:"))
     assert answer["In-Reply-To"] == original_id
     assert original_id in answer["References"]
+
+
+def asked(number: int) -> bytes:
+    return email_fixture("customer_where_is_my_order.eml").replace(
+        b"<CAJx3Zq1oP7vN0c9mKfR2tY8wLsE5dHbA4gU6iB@mail.gmail.com>",
+        f"<share-{number}@example.com>".encode())
+
+
+async def test_answers_share_a_relay_session_and_survive_the_relay_closing_it(service):
+    service.mail.idle_timeout = 0.3   # sessions opened from now on
+    for number in range(2):
+        await service.send_email(asked(number), sender=ANA)
+        assert await service.dispatch() == 1
+    first, second = service.mail.peers
+    assert first == second   # the second answer went over the first one's session
+    await asyncio.sleep(0.6)   # the relay closes the idle session
+    await service.send_email(asked(2), sender=ANA)
+    assert await service.dispatch() == 1   # sent at once over a new session, not retried
+    assert service.mail.peers[-1] != first
+    assert len(service.mail.to(ANA)) == 3

@@ -18,12 +18,15 @@ class MailSink:
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse_next: int = 0
     server: asyncio.base_events.Server | None = None
+    peers: list[tuple[str, int]] = field(default_factory=list)   # the session of each message
+    idle_timeout: float = 300
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse_next:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.peers.append(session.peer)
         # Back from SMTP's CRLF to the line endings the stdlib parser hands back as "\n".
         raw = envelope.content.replace(b"\r\n", b"\n")
         self.messages.append(BytesParser(policy=policy.default).parsebytes(raw))
@@ -34,7 +37,7 @@ class MailSink:
 
     async def start_on(self, port: int) -> int:
         loop = asyncio.get_running_loop()
-        self.server = await loop.create_server(lambda: SMTP(self, hostname="sink.test"),
+        self.server = await loop.create_server(lambda: SMTP(self, hostname="sink.test", timeout=self.idle_timeout),
                                                "127.0.0.1", port, reuse_address=True)
         return self.server.sockets[0].getsockname()[1]
 
