@@ -119,11 +119,17 @@ def _read(raw: bytes, message: EmailMessage, sender: str, own_domain: str,
         references = (*references, in_reply_to)
     kept, dropped = (attachments_of(message, max_attachment_bytes) if message.is_multipart()
                      else ((), ()))
+    # The body is decoded once; only HTML reads differently with its quotes kept.
+    part, decoded = _decoded_body(message)
+    with_quotes = _as_text(part, decoded, keep_quotes=True)
+    is_html = part is not None and part.get_content_type() == "text/html"
+    body = _as_text(part, decoded, keep_quotes=False) if is_html else with_quotes
     return ParsedEmail(
         sender=sender, subject=subject, message_id=message_id, in_reply_to=in_reply_to,
-        references=references, text=visible_text(body_text(message), keep_signature=keep_signature),
+        references=references, text=visible_text(body, keep_signature=keep_signature),
         automatic_reason=automatic_reason(message, sender, own_domain),
-        attachments=kept, dropped=dropped, forwarded=_safely(forwarded_original, message),
+        attachments=kept, dropped=dropped,
+        forwarded=_safely(lambda m: forwarded_original(m, with_quotes), message),
         failed_recipients=_safely(delivery_failures, message) or (),
     )
 
@@ -231,15 +237,23 @@ def automatic_reason(message: EmailMessage, sender: str, own_domain: str) -> str
 def body_text(message: Message, *, keep_quotes: bool = False) -> str:
     """The text of the message's body: its text/plain part, else its HTML as text (with the
     quoted history the HTML marks left out, unless `keep_quotes`)."""
+    part, decoded = _decoded_body(message)
+    return _as_text(part, decoded, keep_quotes=keep_quotes)
+
+
+def _decoded_body(message: Message) -> tuple[Message | None, str]:
     part = _body_part(message)
+    return part, ("" if part is None else decode_part(part, charset_hints(message)))
+
+
+def _as_text(part: Message | None, decoded: str, *, keep_quotes: bool) -> str:
     if part is None:
         return ""
-    text = decode_part(part, charset_hints(message))
     if part.get_content_type() == "text/html":
-        return html_to_text(text, keep_quotes=keep_quotes)
+        return html_to_text(decoded, keep_quotes=keep_quotes)
     if str(part.get_param("format", "")).lower() == "flowed":
-        text = unflow(text, delsp=str(part.get_param("delsp", "")).lower() == "yes")
-    return text
+        return unflow(decoded, delsp=str(part.get_param("delsp", "")).lower() == "yes")
+    return decoded
 
 
 def _body_part(message: Message) -> Message | None:
@@ -291,12 +305,14 @@ _FORWARD_SUBJECT = re.compile(
 _REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv|antw|odp|ynt|回复|回覆|答复|返信|답장)\s*[:：]", re.IGNORECASE)
 
 
-def forwarded_original(message: EmailMessage) -> ForwardedEmail | None:
+def forwarded_original(message: EmailMessage,
+                       text_with_quotes: str | None = None) -> ForwardedEmail | None:
     """The message this one forwards: attached as message/rfc822, or quoted inline after a
     forward marker ("---------- Forwarded message ---------", "Begin forwarded message:",
     "Mensaje reenviado", "转发的邮件"). An "-----Original Message-----" / "原始邮件" block or an
     Outlook header block counts too when the message is not a reply: its subject says it is
-    a forward (Fwd:, RV:, 转发:), or it neither says Re: nor carries In-Reply-To."""
+    a forward (Fwd:, RV:, 转发:), or it neither says Re: nor carries In-Reply-To.
+    `text_with_quotes` is body_text(message, keep_quotes=True), when the caller has it."""
     if message.get_content_type() == "multipart/report":
         return None   # a bounce returns our own message: it forwards nothing
     for part in message.walk():
@@ -305,7 +321,7 @@ def forwarded_original(message: EmailMessage) -> ForwardedEmail | None:
             inner = payload[0] if isinstance(payload, list) and payload else payload
             if isinstance(inner, Message):
                 return _attached_original(inner)
-    text = body_text(message, keep_quotes=True)
+    text = body_text(message, keep_quotes=True) if text_with_quotes is None else text_with_quotes
     subject = decode_header_value(message, "Subject")
     generic_ok = bool(_FORWARD_SUBJECT.match(subject)) or (
         not _REPLY_SUBJECT.match(subject) and not message.get("In-Reply-To"))
