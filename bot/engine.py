@@ -140,7 +140,7 @@ class ConversationEngine:
             if forward is not None:
                 self._take_forward(connection, inbound, forward, text, now)
                 return []
-        conversation, opted_out = self._conversation(connection, inbound, now)
+        conversation, opted_out, new = self._conversation(connection, inbound, now)
         if inbound.automatic:
             self._store(connection, inbound, text, conversation, now)
             return []  # RFC 3834: never answer an automatic message
@@ -153,11 +153,13 @@ class ConversationEngine:
                 return []
             return [self._reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
                                 conversation.language or self.policy.default_language, now)]
-        return self._customer_turn(connection, inbound, conversation, text, now)
+        return self._customer_turn(connection, inbound, conversation, text, now,
+                                   first_contact=new)
 
     def _customer_turn(self, connection: Connection, inbound: InboundMessage,
                        conversation: Row, text: str, now: datetime, *,
-                       vouched: OrderFacts | None = None) -> list[OutboundMessage]:
+                       vouched: OrderFacts | None = None,
+                       first_contact: bool = False) -> list[OutboundMessage]:
         """Understand, store and answer one customer message."""
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now,
                             subject=inbound.subject)
@@ -168,7 +170,9 @@ class ConversationEngine:
                                  entities=extract(text, today, language) or None)
         if inbound.channel is Channel.EMAIL:
             clear_undeliverable(connection, inbound.sender)  # it writes, so it exists
-            if self._answered_enough(connection, inbound, conversation, message_id, now):
+            # An address we never wrote to has had no answers: no need to count them.
+            if not first_contact and self._answered_enough(connection, inbound, conversation,
+                                                           message_id, now):
                 return []
         result = turn.run(message_id, vouched=vouched)
         says = result.says + self._dropped_attachments(connection, inbound, conversation,
@@ -271,19 +275,20 @@ class ConversationEngine:
         return message_id
 
     def _conversation(self, connection: Connection, inbound: InboundMessage,
-                      now: datetime) -> tuple[Row, bool]:
-        """The customer's conversation on this channel, and whether the number texted STOP.
+                      now: datetime) -> tuple[Row, bool, bool]:
+        """The customer's conversation on this channel, whether the number texted STOP, and
+        whether the address is new to us (its first conversation on the channel, opened now).
         An email reply to one of our messages lands in the conversation it belonged to."""
         if inbound.channel is Channel.EMAIL:
             found = email_conversation(connection, inbound.sender, inbound.references,
                                        inbound.subject, self.settings.mail_domain.lower())
             if found is not None:
-                return found, False
+                return found, False, False
         found = latest_conversation(connection, inbound.channel.value, inbound.sender)
         if found is not None:
-            return found, found.opted_out_phone is not None
+            return found, found.opted_out_phone is not None, False
         created = create_conversation(connection, inbound.channel.value, inbound.sender, now)
-        return created, is_opted_out(connection, inbound.sender)
+        return created, is_opted_out(connection, inbound.sender), True
 
     def _sms_keyword(self, connection: Connection, inbound: InboundMessage, opted_out: bool,
                      now: datetime) -> str | None:

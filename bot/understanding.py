@@ -140,9 +140,9 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     """(intent, clause, confidence) for each distinct request in the message, in order.
     Small talk (greetings, thanks) only counts when there is nothing else."""
     text = without_closing(text, lang)
-    whole = classify_intent(text, lang)
     parts = clauses(text)
     if len(parts) == 1:
+        whole = classify_intent(text, lang)
         return [(whole.intent, text, whole.confidence)]
     found: dict[str, tuple[str, str, float]] = {}
     for part in parts:
@@ -153,7 +153,10 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     # A second request has to be clear: the story around a question ("I ordered it two days
     # ago") reads as some intent with a low confidence.
     requests = requests[:1] + [f for f in requests[1:] if f[2] >= SECOND_REQUEST_CONFIDENCE]
-    return requests or [(whole.intent, text, whole.confidence)]
+    if requests:
+        return requests
+    whole = classify_intent(text, lang)
+    return [(whole.intent, text, whole.confidence)]
 
 
 def detect_intent(text: str, lang: str = "en") -> str:
