@@ -24,7 +24,7 @@ from bot.outbox import Dispatcher
 from bot.settings import Settings, parse_host_port
 from bot.sweeper import run_sweeper
 from bot.templating import Templates
-from channels import twilio_sms
+from channels import twilio_sms, twilio_status, twilio_voice
 from channels.senders import SmtpMailSender, TwilioSmsSender
 from channels.smtp_intake import smtp_protocol_factory
 from storage.db import Database
@@ -47,6 +47,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, demo: bool = F
         app.cleanup_ctx.append(_background_loops)
     app.on_startup.append(_settle_memory)
     app.add_routes(twilio_sms.routes())
+    app.add_routes(twilio_voice.routes())
+    app.add_routes(twilio_status.routes())
     app.router.add_get("/healthz", healthz)
     app.add_subapp("/console/", console.create_console())
     return app

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from bot.actions import RecordingActions
+from bot.call_turns import CallDesk
 from bot.cases import CaseDesk
 from bot.clock import Clock
 from bot.dialogue import CustomerTurn
@@ -89,6 +90,7 @@ class ConversationEngine:
         self.desk = CaseDesk(self.outgoing, policy, Ledger(RecordingActions(self.outgoing)))
         self.after_commit = after_commit or (lambda: None)
         self._locks = KeyedLocks()
+        self.calls = CallDesk(self)
         domain = re.escape(settings.mail_domain.lower())
         self._case_address = re.compile(rf"case\+([0-9a-f]{{20}})@{domain}")
 
@@ -129,7 +131,7 @@ class ConversationEngine:
             case = case_by_token(connection, token)
             if case is None:
                 raise LookupError(f"no case for {inbound.recipient}")
-            message_id = self._store(connection, inbound, text, None, now)
+            message_id = self.store(connection, inbound, text, None, now)
             self.desk.receive_reply(connection, case, inbound, message_id, now)
             return []
         if inbound.failed_recipients:
@@ -142,17 +144,19 @@ class ConversationEngine:
                 return []
         conversation, opted_out, new = self._conversation(connection, inbound, now)
         if inbound.automatic:
-            self._store(connection, inbound, text, conversation, now)
+            self.store(connection, inbound, text, conversation, now)
             return []  # RFC 3834: never answer an automatic message
         keyword = None
         if inbound.channel is Channel.SMS:
             keyword = self._sms_keyword(connection, inbound, opted_out, now)
         if keyword is not None:
-            self._store(connection, inbound, text, conversation, now, intent=f"sms_{keyword}")
+            self.store(connection, inbound, text, conversation, now, intent=f"sms_{keyword}")
             if keyword == "suppressed":
                 return []
-            return [self._reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
+            return [self.reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
                                 conversation.language or self.policy.default_language, now)]
+        if inbound.channel is Channel.VOICE:
+            return self.calls.take(connection, inbound, conversation, text, now)
         return self._customer_turn(connection, inbound, conversation, text, now,
                                    first_contact=new)
 
@@ -161,11 +165,23 @@ class ConversationEngine:
                        vouched: OrderFacts | None = None,
                        first_contact: bool = False) -> list[OutboundMessage]:
         """Understand, store and answer one customer message."""
+        answered = self.answer(connection, inbound, conversation, text, now, vouched=vouched,
+                               first_contact=first_contact)
+        if answered is None or not answered[0]:
+            return []
+        says, language = answered
+        return [self.reply(connection, conversation, inbound, says, language, now)]
+
+    def answer(self, connection: Connection, inbound: InboundMessage, conversation: Row,
+               text: str, now: datetime, *, vouched: OrderFacts | None = None,
+               first_contact: bool = False) -> tuple[list[Say], str] | None:
+        """Understand and store one customer message and decide what to say (None: nothing,
+        the address had answers enough)."""
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now,
                             subject=inbound.subject)
         language, intent, confidence = turn.understand()
         today = now.astimezone(self.policy.timezone).date()
-        message_id = self._store(connection, inbound, text, conversation, now,
+        message_id = self.store(connection, inbound, text, conversation, now,
                                  language=language, intent=intent, confidence=confidence,
                                  entities=extract(text, today, language) or None)
         if inbound.channel is Channel.EMAIL:
@@ -173,13 +189,11 @@ class ConversationEngine:
             # An address we never wrote to has had no answers: no need to count them.
             if not first_contact and self._answered_enough(connection, inbound, conversation,
                                                            message_id, now):
-                return []
+                return None
         result = turn.run(message_id, vouched=vouched)
         says = result.says + self._dropped_attachments(connection, inbound, conversation,
                                                        message_id, now)
-        if not says:
-            return []
-        return [self._reply(connection, conversation, inbound, says, result.language, now)]
+        return says, result.language
 
     def _dropped_attachments(self, connection: Connection, inbound: InboundMessage,
                              conversation: Row, message_id: int, now: datetime) -> list[Say]:
@@ -204,7 +218,7 @@ class ConversationEngine:
             conversation = latest_conversation(connection, Channel.EMAIL.value, address)
             external = inbound.external_id if address == inbound.failed_recipients[0] else (
                 f"{inbound.external_id} {address}")
-            message_id = self._store(connection, replace(inbound, external_id=external), text,
+            message_id = self.store(connection, replace(inbound, external_id=external), text,
                                      conversation, now)
             mark_undeliverable(connection, address, message_id, now)
             record_decision(connection, Decision("address_undeliverable",
@@ -219,7 +233,7 @@ class ConversationEngine:
         about the order (the seller vouches for it) and an answer, the seller a receipt."""
         original = inbound.forwarded
         conversation = forwarded_conversation(connection, forward, now)
-        self._store(connection, inbound, text, conversation, now)
+        self.store(connection, inbound, text, conversation, now)
         record_decision(connection, Decision("taken_from_seller_forward", ("mail.seller_forward",),
                                              {"seller_id": forward.seller.id,
                                               "customer": forward.customer,
@@ -252,7 +266,7 @@ class ConversationEngine:
                         now, conversation_id=conversation.id, message_id=message_id)
         return True
 
-    def _store(self, connection: Connection, inbound: InboundMessage, text: str,
+    def store(self, connection: Connection, inbound: InboundMessage, text: str,
                conversation: Row | None, now: datetime, *,
                language: str | None = None, intent: str | None = None,
                confidence: float | None = None, entities: dict | None = None) -> int:
@@ -264,7 +278,7 @@ class ConversationEngine:
             recipient=inbound.recipient, subject=inbound.subject, body=text,
             external_id=inbound.external_id, language=language, intent=intent,
             intent_confidence=confidence, entities=entities, automatic=inbound.automatic,
-            created_at=now)
+            speech_confidence=inbound.speech_confidence, created_at=now)
         if conversation is not None:
             for attachment in inbound.attachments:
                 insert_attachment(
@@ -307,8 +321,8 @@ class ConversationEngine:
             return "help"
         return "suppressed" if opted_out else None
 
-    def _reply(self, connection: Connection, conversation: Row, inbound: InboundMessage,
-               says: list[Say], lang: str, now: datetime) -> OutboundMessage:
+    def reply(self, connection: Connection, conversation: Row, inbound: InboundMessage,
+              says: list[Say], lang: str, now: datetime) -> OutboundMessage:
         thread = None
         if inbound.channel is Channel.EMAIL:
             answers = inbound.external_id if inbound.thread_ref is None else inbound.thread_ref

@@ -65,3 +65,17 @@ def to_e164(number: str, region: str = "US") -> str | None:
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def can_take_texts(number: str) -> bool:
+    """Whether a text message to this number can arrive, as far as the number itself tells:
+    not when it is no phone number (a caller without caller ID) or a fixed line. North
+    American numbers do not say whether they are mobile (phonenumbers answers
+    FIXED_LINE_OR_MOBILE), so for them Twilio's delivery errors decide (storage.calls)."""
+    if not number.startswith("+"):
+        return False
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.FIXED_LINE

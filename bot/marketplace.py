@@ -33,6 +33,16 @@ class ReturnsPolicy:
 
 
 @dataclass(frozen=True)
+class VoicePolicy:
+    """Phone calls: the speech recognizer's language per customer language, the words it
+    should expect, and the confidence under which the caller is asked to repeat."""
+
+    speech_languages: dict[str, str]
+    hints: dict[str, str]
+    min_confidence: float
+
+
+@dataclass(frozen=True)
 class MarketplacePolicy:
     marketplace: str
     default_language: str
@@ -50,6 +60,7 @@ class MarketplacePolicy:
     fresh_topic_after: timedelta
     returns: ReturnsPolicy
     holidays_country: str
+    voice: VoicePolicy
 
     def customer_language(self, *candidates: str | None) -> str:
         """The first candidate we can answer in, else the marketplace default."""
@@ -87,6 +98,10 @@ def load_policy(marketplace: str = "US") -> MarketplacePolicy:
         fresh_topic_after=timedelta(hours=raw["dialogue"]["fresh_topic_after_hours"]),
         returns=_returns(raw["returns"]),
         holidays_country=raw["calendar"]["holidays_country"],
+        voice=VoicePolicy(speech_languages=dict(raw["voice"]["speech_languages"]),
+                          hints={lang: ", ".join(words)
+                                 for lang, words in raw["voice"]["hints"].items()},
+                          min_confidence=float(raw["voice"]["min_confidence"])),
     )
 
 

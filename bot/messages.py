@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.call_flow import CallStep
 
 
 class Channel(StrEnum):
@@ -49,6 +52,10 @@ class InboundMessage:
     thread_ref: str | None = None
     forwarded: InboundMessage | None = None
     failed_recipients: tuple[str, ...] = ()
+    # Voice only: what the call's gather decided (bot.call_flow) and the recognizer's
+    # confidence in the speech it heard.
+    call: CallStep | None = None
+    speech_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class OutboundMessage:
     subject: str | None = None
     html: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The templates the answer was made of and its language (a call's next step reads them).
+    said: tuple[str, ...] = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,15 @@ from sqlalchemy import Connection
 
 from bot.email_threads import case_message_id, conversation_message_id
 from bot.facts import SellerFacts
+from bot.identifiers import can_take_texts
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, OutboundMessage
+from bot.orders import load_order, recent_orders
 from bot.outbox import enqueue
 from bot.settings import Settings
+from bot.spoken import for_the_ear
 from bot.templating import Templates
+from storage.calls import texts_failed_for_good
 from storage.cases import update_case
 from storage.conversations import insert_message
 
@@ -55,12 +59,18 @@ class Outgoing:
     def case_address(self, case: Any) -> str:
         return f"case+{case.token}@{self.settings.mail_domain}"
 
-    def customer_text(self, says: list[Say], lang: str) -> str:
-        tz = self.policy.timezone
-        return "\n\n".join(
-            self.templates.render(f"customer/{say.template}.txt", lang, tz=tz, **say.context)
-            for say in says
-        )
+    def customer_text(self, says: list[Say], lang: str, *, spoken: bool = False) -> str:
+        """The answer's text; `spoken` for a phone call: `templates/voice/` where the words
+        differ from the written ones, dates and money in words, numbers in digit groups."""
+        parts = []
+        for say in says:
+            name = f"voice/{say.template}.txt"
+            if not (spoken and self.templates.exists(name)):
+                name = f"customer/{say.template}.txt"
+            parts.append(self.templates.render(name, lang, tz=self.policy.timezone,
+                                               spoken=spoken, **say.context))
+        text = "\n\n".join(parts)
+        return for_the_ear(text, lang) if spoken else text
 
     def to_customer(
         self,
@@ -75,23 +85,48 @@ class Outgoing:
         case: Any = None,
     ) -> OutboundMessage:
         """Answer the customer on their channel. Inline answers (TwiML) are only recorded;
-        everything else goes through the outbox. A voice caller hears later news by SMS."""
-        body = self.customer_text(says, lang)
+        everything else goes through the outbox. A caller hears later news by SMS, or by
+        email at the buyer's address when the number cannot take texts."""
         channel = Channel(conversation.channel)
-        if channel is Channel.EMAIL:
-            outbound = self._customer_email(conversation, body, lang, thread, case)
-            sender = self.settings.intake_address
-        else:
-            body = sms_text(body)
-            outbound = OutboundMessage(channel if inline else Channel.SMS,
-                                       conversation.customer_address, body)
+        said = tuple(say.template for say in says)
+        if channel is Channel.VOICE and inline:
+            body = self.customer_text(says, lang, spoken=True)
+            outbound = OutboundMessage(Channel.VOICE, conversation.customer_address, body,
+                                       said=said, language=lang)
             sender = self.settings.sms_from
+        else:
+            body = self.customer_text(says, lang)
+            email = (self._caller_email(connection, conversation)
+                     if channel is Channel.VOICE else None)
+            if channel is Channel.EMAIL or email:
+                outbound = self._customer_email(conversation, body, lang, thread, case,
+                                                to=email)
+                sender = self.settings.intake_address
+            else:
+                outbound = OutboundMessage(channel if inline else Channel.SMS,
+                                           conversation.customer_address, sms_text(body),
+                                           said=said, language=lang)
+                sender = self.settings.sms_from
         self._record(connection, outbound, sender, lang, now, queue=not inline,
                      conversation_id=conversation.id, case_id=case.id if case else None)
         return outbound
 
+    def _caller_email(self, connection: Connection, conversation: Any) -> str | None:
+        """The buyer's email address when a caller's number cannot take texts (a landline,
+        or Twilio reported a text to it undeliverable for good); None to text them."""
+        number = conversation.customer_address
+        if can_take_texts(number) and not texts_failed_for_good(connection, number):
+            return None
+        order = load_order(connection, conversation.order_id) if conversation.order_id else None
+        if order is None or order.buyer_phone != number:
+            since = conversation.updated_at - self.policy.recent_orders
+            orders = recent_orders(connection, Channel.VOICE, number, since)
+            order = orders[0] if orders else order
+        return order.buyer_email if order is not None and order.buyer_email else None
+
     def _customer_email(self, conversation: Any, body: str, lang: str,
-                        thread: EmailThread | None, case: Any) -> OutboundMessage:
+                        thread: EmailThread | None, case: Any, *,
+                        to: str | None = None) -> OutboundMessage:
         original = (thread.subject if thread else None) or ""
         rendered = self.templates.render_email(
             "email/customer_reply", lang, tz=self.policy.timezone, body=body,
@@ -105,8 +140,9 @@ class Outgoing:
         if thread and thread.message_id:
             headers["In-Reply-To"] = thread.message_id
             headers["References"] = " ".join((*thread.references, thread.message_id))
-        return OutboundMessage(Channel.EMAIL, conversation.customer_address, rendered.text,
-                               subject=rendered.subject, html=rendered.html, headers=headers)
+        return OutboundMessage(Channel.EMAIL, to or conversation.customer_address,
+                               rendered.text, subject=rendered.subject, html=rendered.html,
+                               headers=headers)
 
     def to_seller(
         self,

@@ -68,16 +68,28 @@ def _calendar_day(day: date, fmt: str, locale: Locale) -> str:
     return format_date(day, fmt, locale=locale)
 
 
-def format_moment(value: datetime, zone: tzinfo, locale: Locale) -> str:
+@lru_cache(maxsize=1024)
+def _template_exists(root: Path, name: str) -> bool:
+    return (root / name).is_file()
+
+
+def format_moment(value: datetime, zone: tzinfo, locale: Locale, *,
+                  spoken: bool = False) -> str:
     """A point in time as the reader says it, with their zone: "Nov 27, 2026, 2:48 PM EST",
-    "2026年11月28日 03:48 中国标准时间"."""
+    "2026年11月28日 03:48 中国标准时间"; `spoken`: "November 27, 2026, 10:00 AM Eastern
+    Standard Time" (a listener does not know "EST")."""
     local = value.astimezone(zone)
-    name = get_timezone_name(local, "short", locale=locale)
+    name = get_timezone_name(local, "long" if spoken else "short", locale=locale)
     if name[:1] in "+-" or name.startswith("GMT"):
         name = get_timezone_name(local, "long", locale=locale)
     pattern = str(locale.datetime_formats["medium"])
-    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+    day = format_date(local, "long" if spoken else "medium", locale=locale)
+    return pattern.replace("{1}", day).replace(
         "{0}", f"{format_time(local, 'short', locale=locale)} {name}")
+
+
+def _spoken_date(context, fmt: str) -> str:
+    return "long" if context.get("spoken") and fmt in ("short", "medium") else fmt
 
 
 def _zone(context) -> tzinfo:
@@ -109,16 +121,20 @@ class Templates:
             env.install_gettext_translations(load_translations(lang, self.locales), newstyle=True)
             locale = Locale.parse(lang)
             env.globals["lang"] = lang
+            # A text for the ear (`spoken=True`, a phone call) says dates in full and money
+            # in words ("November 28, 2026", "24.99 US dollars").
             env.filters.update(
                 date=pass_context(lambda ctx, value, fmt="medium": format_date(
-                    value.astimezone(_zone(ctx)), fmt, locale=locale)),
-                moment=pass_context(lambda ctx, value: format_moment(value, _zone(ctx), locale)),
+                    value.astimezone(_zone(ctx)), _spoken_date(ctx, fmt), locale=locale)),
+                moment=pass_context(lambda ctx, value: format_moment(
+                    value, _zone(ctx), locale, spoken=bool(ctx.get("spoken")))),
                 # Calendar dates (ship-by, delivery window) are stored at UTC midnight or
                 # end of day: show the stored date, not a date shifted into the reader's zone.
-                day=lambda value, fmt="medium": _calendar_day(value.astimezone(UTC).date(), fmt,
-                                                              locale),
-                money=lambda amount, currency: format_currency(
-                    Decimal(str(amount)), currency, locale=locale),
+                day=pass_context(lambda ctx, value, fmt="medium": _calendar_day(
+                    value.astimezone(UTC).date(), _spoken_date(ctx, fmt), locale)),
+                money=pass_context(lambda ctx, amount, currency: format_currency(
+                    Decimal(str(amount)), currency, locale=locale,
+                    format_type="name" if ctx.get("spoken") else "standard")),
                 number=lambda value: format_decimal(value, locale=locale),
                 fromiso=datetime.fromisoformat,
                 short_title=short_title,
@@ -126,6 +142,9 @@ class Templates:
             )
             self._environments[lang] = env
         return env
+
+    def exists(self, name: str) -> bool:
+        return _template_exists(self.root, name)
 
     def render(self, name: str, lang: str, **context) -> str:
         return self.environment(lang).get_template(name).render(**context).strip()

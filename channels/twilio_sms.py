@@ -1,5 +1,5 @@
-"""Twilio Programmable Messaging webhooks: incoming SMS answered with TwiML, and delivery
-status callbacks. Every request must carry a valid `X-Twilio-Signature` for our public URL."""
+"""Twilio Programmable Messaging webhooks: incoming SMS answered with TwiML. Every Twilio
+request must carry a valid `X-Twilio-Signature` for our public URL (`signed_form`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator, compare
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.app_keys import CLOCK, DATABASE, ENGINE, SETTINGS
+from bot.app_keys import CLOCK, ENGINE, SETTINGS
 from bot.identifiers import to_e164
 from bot.messages import Channel, InboundAttachment, InboundMessage
-from bot.outbox import record_delivery_report
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +81,5 @@ async def incoming_sms(request: web.Request) -> web.Response:
     return twiml(response)
 
 
-async def status_callback(request: web.Request) -> web.Response:
-    form = await signed_form(request)
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    status = form.get("MessageStatus") or form.get("SmsStatus")
-    if not sid or not status:
-        raise web.HTTPBadRequest(text="missing MessageSid or MessageStatus")
-    await record_delivery_report(request.app[DATABASE], request.app[CLOCK].now(), sid, status,
-                                 form.get("ErrorCode"))
-    return web.Response(status=204)
-
-
 def routes() -> list[web.RouteDef]:
-    return [web.post("/twilio/sms", incoming_sms), web.post("/twilio/status", status_callback)]
+    return [web.post("/twilio/sms", incoming_sms)]

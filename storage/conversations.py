@@ -9,13 +9,21 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from storage.models import Conversation, Handoff, Message, SmsOptOut, UndeliverableAddress
+from storage.models import (
+    Conversation,
+    Decision,
+    Handoff,
+    Message,
+    SmsOptOut,
+    UndeliverableAddress,
+)
 
 CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
 OPT_OUTS = SmsOptOut.__table__
 HANDOFFS = Handoff.__table__
 UNDELIVERABLE = UndeliverableAddress.__table__
+DECISIONS = Decision.__table__
 
 # The customer's latest conversation on a channel, and whether that number texted STOP.
 _LATEST = (
@@ -162,3 +170,12 @@ def open_handoff(connection: Connection, conversation_id: int, reason: str, cust
         connection.execute(insert(HANDOFFS), {
             "conversation_id": conversation_id, "reason": reason,
             "customer_text": customer_text, "created_at": now})
+
+
+def transcript(connection: Connection, conversation_id: int) -> tuple[list[Row], list[Row]]:
+    """The conversation's messages and the decisions taken, each in the order they came."""
+    messages = connection.execute(select(MESSAGES).where(
+        MESSAGES.c.conversation_id == conversation_id).order_by(MESSAGES.c.id)).all()
+    decisions = connection.execute(select(DECISIONS).where(
+        DECISIONS.c.conversation_id == conversation_id).order_by(DECISIONS.c.id)).all()
+    return list(messages), list(decisions)

@@ -138,6 +138,8 @@ class Message(Base):
     intent_confidence: Mapped[float | None] = mapped_column(Float)
     entities: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Phone calls: the speech recognizer's confidence in what it heard (0 to 1).
+    speech_confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_messages_external"),)
@@ -308,6 +310,21 @@ class SmsOptOut(Base):
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     opted_out_at: Mapped[datetime]
+
+
+class CallEvent(Base):
+    """Twilio Voice status callbacks, one row per (CallSid, CallStatus)."""
+
+    __tablename__ = "call_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    caller: Mapped[str | None] = mapped_column(String(32))
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("call_sid", "status", name="uq_call_events"),)
 
 
 class DeliveryReport(Base):

@@ -17,7 +17,8 @@ from bot.facts import ItemFacts, OrderFacts, SellerFacts
 from bot.templating import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
-AUDIENCES = {"customer": ("en", "es"), "email": ("en", "es"), "seller": ("en", "zh")}
+AUDIENCES = {"customer": ("en", "es"), "email": ("en", "es"), "seller": ("en", "zh"),
+             "voice": ("en", "es")}
 
 
 def extracted() -> dict[str, set[str]]:

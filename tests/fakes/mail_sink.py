@@ -37,8 +37,9 @@ class MailSink:
 
     async def start_on(self, port: int) -> int:
         loop = asyncio.get_running_loop()
-        self.server = await loop.create_server(lambda: SMTP(self, hostname="sink.test", timeout=self.idle_timeout),
-                                               "127.0.0.1", port, reuse_address=True)
+        self.server = await loop.create_server(
+            lambda: SMTP(self, hostname="sink.test", timeout=self.idle_timeout),
+            "127.0.0.1", port, reuse_address=True)
         return self.server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
