@@ -195,3 +195,14 @@ def number_to_read(held: str) -> str:
         return found[0]
     postal = find_postal_code(held)
     return " ".join(postal) if postal else held
+
+
+def following(step: CallStep, state: CallState, said: tuple[str, ...],
+              language: str) -> CallState | None:
+    """The next gather's state once the engine has answered a step with these templates
+    (`OutboundMessage.said`) in this language; None: the call ends."""
+    if "not_understood" in said:
+        step = no_match(step)
+    held = step.text if "read_back" in said else None
+    return after(step, state, language, hang_up=bool(set(said) & {"give_up", "goodbye"}),
+                 held=held)

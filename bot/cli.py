@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--db")
 
     chat = commands.add_parser("chat", help="talk to the engine from a terminal")
-    chat.add_argument("--channel", choices=["sms", "email"], default="sms")
+    chat.add_argument("--channel", choices=["sms", "email", "voice"], default="sms",
+                      help="voice: a phone call; type words, or keys (digits, * and #), or "
+                           "an empty line for silence")
     chat.add_argument("--from", dest="sender", required=True, help="phone number or email")
     chat.add_argument("--db")
 
@@ -143,6 +145,11 @@ async def chat_command(settings: Settings, args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Chatting as {sender} over {channel}. Ctrl-D to leave.")
+    if channel is Channel.VOICE:
+        try:
+            return await _phone_call(engine, sender, recipient, clock, interactive)
+        finally:
+            await db.close()
     try:
         while True:
             if interactive:
@@ -160,6 +167,39 @@ async def chat_command(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"bot> {reply.body}\n", flush=True)
     finally:
         await db.close()
+    return 0
+
+
+async def _phone_call(engine: ConversationEngine, caller: str, recipient: str, clock,
+                      interactive: bool) -> int:
+    """A call as `channels/twilio_voice.py` takes it, with the terminal for the phone: each
+    line is heard with full confidence, digits are keys, an empty line is silence."""
+    from bot.call_flow import CallState, Heard, following, greeting, next_step
+
+    call = f"chat-{uuid.uuid4()}"
+    policy = engine.policy
+    step = greeting(policy.default_language)
+    state: CallState | None = CallState(step.language, "menu", step=0)
+    heard = Heard()
+    while state is not None:
+        [reply] = await engine.handle(InboundMessage(
+            channel=Channel.VOICE, sender=caller, recipient=recipient, text=heard.text,
+            external_id=f"{call}/{state.step}", received_at=clock.now(), call=step,
+            speech_confidence=1.0 if heard.speech else None))
+        print(f"bot> {reply.body}\n", flush=True)
+        state = following(step, state, reply.said, reply.language or step.language)
+        if state is None:
+            break
+        if interactive:
+            print("you> ", end="", flush=True)
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            break
+        words = line.strip()
+        keys = bool(words) and all(c.isdigit() or c in "*#" for c in words)
+        heard = Heard(digits=words) if keys else Heard(speech=words, confidence=1.0)
+        step = next_step(state, heard, min_confidence=policy.voice.min_confidence,
+                         languages=policy.customer_languages)
     return 0
 
 

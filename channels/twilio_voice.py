@@ -15,8 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.app_keys import CLOCK, DATABASE, ENGINE, TEMPLATES
-from bot.call_flow import BadCallState, CallState, CallStep, Heard, after, greeting, next_step
-from bot.call_flow import no_match as after_no_match
+from bot.call_flow import (
+    BadCallState,
+    CallState,
+    CallStep,
+    Heard,
+    following,
+    greeting,
+    next_step,
+)
 from bot.identifiers import to_e164
 from bot.messages import Channel, InboundMessage, OutboundMessage
 from channels.twilio_sms import signed_form, twiml
@@ -95,19 +102,14 @@ def respond(request: web.Request, step: CallStep, state: CallState,
             reply: OutboundMessage) -> VoiceResponse:
     """The answer spoken inside the next gather, or before hanging up."""
     language = reply.language or step.language
-    said = set(reply.said)
-    if "not_understood" in said:
-        step = after_no_match(step)
-    held = step.text if "read_back" in said else None
-    following = after(step, state, language, hang_up=bool(said & {"give_up", "goodbye"}),
-                      held=held)
+    then = following(step, state, reply.said, language)
     response = VoiceResponse()
     speech_language = _speech_language(request, language)
-    if following is None:
+    if then is None:
         response.say(reply.body, language=speech_language)
         response.hangup()
         return response
-    gather = _gather(request, following)
+    gather = _gather(request, then)
     gather.say(reply.body, language=speech_language)
     if step.action == "greet":
         _language_choices(request, gather, language)

@@ -130,3 +130,24 @@ def test_numbers_are_read_back_as_the_caller_gave_them():
 ])
 def test_text_for_the_ear_reads_numbers_in_groups_and_no_symbols(written, lang, heard):
     assert for_the_ear(written, lang) == heard
+
+
+@pytest.mark.parametrize(("lang", "written", "spoken"), [
+    ("en", "$79.99 · Nov 28, 2026 · Nov 27, 2026, 10:00 AM EST",
+     "79.99 US dollars · November 28, 2026 · November 27, 2026, 10:00 AM Eastern Standard Time"),
+    ("es", "79,99 US$ · 28 nov 2026",
+     "79,99 dólares estadounidenses · 28 de noviembre de 2026"),
+])
+def test_dates_and_money_are_said_in_words_to_a_caller(lang, written, spoken):
+    from datetime import UTC, datetime
+
+    from bot.templating import Templates
+
+    moment = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+    day = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    source = ("{{ 79.99|money('USD') }} · {{ day|day }}"
+              + (" · {{ moment|moment }}" if lang == "en" else ""))
+    template = Templates().environment(lang).from_string(source)
+    context = {"day": day, "moment": moment, "tz": "America/New_York"}
+    assert " ".join(template.render(**context).split()) == written.replace("\u00a0", " ")
+    assert " ".join(template.render(spoken=True, **context).split()) == spoken

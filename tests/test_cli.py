@@ -78,6 +78,18 @@ async def test_chat_talks_to_the_same_engine(service):
     assert replies[1] == "You're welcome! Write any time if you need anything else."
 
 
+async def test_chat_can_be_a_phone_call(service):
+    result = service.cli("chat", "--channel", "voice", "--from", "+15555550103",
+                         stdin="where is my order?\n\ngoodbye\n")
+    assert result.returncode == 0, result.stderr
+    replies = re.findall(r"^bot> (.*)$", result.stdout, flags=re.M)
+    assert replies[0].startswith("Thank you for calling customer support")
+    assert replies[1].startswith("Your order 1 1 1, 6 6 4, 9 3 0 2, 1 1 7, 5 0 4 8,")
+    assert replies[1].endswith("Is there anything else I can help you with?")
+    assert replies[2].startswith("Sorry, I didn't hear anything.")  # the empty line
+    assert replies[3:] == ["Thank you for calling. Goodbye!"]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
