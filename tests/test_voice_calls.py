@@ -384,3 +384,20 @@ async def test_a_caller_without_caller_id_is_helped_by_keypad_and_gets_no_text(s
         await call.silence()
     await service.dispatch()
     assert service.twilio.sent == []
+
+
+async def test_a_spanish_call_is_prompted_and_read_back_in_spanish(service):
+    call = Call(service, LANDLINE)
+    await call.start()
+    await call.press("2")
+    assert await call.silence() == [gather(
+        [("es-US", "Perdón, no escuché nada. ¿En qué puedo ayudarle? Puede decirlo, o marcar "
+                   "su número de pedido y luego oprimir la tecla numeral.")],
+        lang="es", tries=1, step=3)]
+    assert await call.press("11290345214418830") == [gather(
+        [("es-US", "Entendí 1 1 2, 9 0 3, 4 5 2 1, 4 4 1, 8 8 3 0. ¿Es correcto? Diga sí u "
+                   "oprima 1. Diga no u oprima 2.")],
+        lang="es", expect="confirm", step=4, held="112-9034521-4418830")]
+    assert await call.say("sí") == [gather(
+        [("es-US", "Gracias. Para proteger su privacidad, diga o marque el código postal de "
+                   "envío del pedido.")], lang="es", step=5)]
