@@ -164,3 +164,37 @@ def decide_on_silence(kind: str, order: OrderFacts, now: datetime,
         return Decision("cancellation_offered", (*base, f"silence.{kind}.offer_cancellation"),
                         facts)
     return Decision("no_answer", (*base, f"silence.{kind}.no_answer_notice"), facts)
+
+
+_ALL_DECISION_WORDS = sorted((w for words in DECISION_WORDS.values() for w in words),
+                             key=len, reverse=True)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def note_beside_decision(answer: SellerAnswer) -> str | None:
+    """What the seller wrote besides the decision word and the tracking number ("Approved.
+    Sorry for the delay, the refund goes out today."), when it says something: three words,
+    or six Chinese characters; None for a bare decision ("同意", "SHIPPED 1Z...")."""
+    rest = answer.text
+    if answer.tracking_number:
+        rest = rest.replace(answer.tracking_number, " ")
+    for word in _ALL_DECISION_WORDS:
+        rest = re.sub(rf"(?i)\b{re.escape(word)}\b" if word.isascii() else re.escape(word),
+                      " ", rest, count=1)
+    words = re.findall(r"[A-Za-zÀ-ÿ']{2,}", rest)
+    if len(words) >= 3 or len(_CJK.findall(rest)) >= 6:
+        return answer.text
+    return None
+
+
+# A customer telling us their problem went away: the open cases about it are withdrawn.
+_WITHDRAWS = re.compile(
+    r"\b(?:it (?:has |just )?(?:arrived|came|showed up|turned up)|(?:i )?(?:got|received|found) "
+    r"(?:it|the package|my (?:order|package))|never ?mind|no longer need|don'?t need (?:it|that) "
+    r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
+    r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa)\b",
+    re.IGNORECASE)
+
+
+def withdraws(text: str) -> bool:
+    return bool(_WITHDRAWS.search(text))

@@ -34,7 +34,10 @@ OPEN = "waiting_on_seller"
 AWAITING_TRANSLATION = "awaiting_translation"
 ANSWERED = "answered"
 RESOLVED_ON_SILENCE = "resolved_on_silence"
+WITHDRAWN = "withdrawn"
 OPEN_STATUSES = (OPEN, AWAITING_TRANSLATION)
+# A case ends answered, resolved on silence or withdrawn; its closed_at is then set.
+CLOSED_STATUSES = (ANSWERED, RESOLVED_ON_SILENCE, WITHDRAWN)
 
 class CaseDesk:
     def __init__(self, outgoing: Outgoing, policy: MarketplacePolicy, ledger: Ledger) -> None:
@@ -70,7 +73,7 @@ class CaseDesk:
     def receive_reply(self, connection: Connection, case: Row, inbound: InboundMessage,
                       message_id: int, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
-        from a registered address of the case's seller and the case is still open."""
+        from a registered address of the case's seller (then as `take_answer`)."""
         order = load_order(connection, case.order_id)
         seller = order.seller
         update_message(connection, message_id, case_id=case.id,
@@ -86,14 +89,35 @@ class CaseDesk:
             self.outgoing.to_seller(connection, case, seller, "reply_not_accepted", now,
                                     order=order, unregistered=sender)
             return
-        if case.status not in OPEN_STATUSES:
-            log_case_event(connection, case.id, "reply_after_close", sender, now, inbound.text)
-            self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order)
+        self.take_answer(connection, case, order, inbound.text, sender, message_id, now)
+
+    def take_answer(self, connection: Connection, case: Row, order: OrderFacts, text: str,
+                    actor: str, message_id: int | None, now: datetime) -> None:
+        """The seller's answer, by email or from the case page: acted on while the case is
+        open. One that comes after the deadline, before the sweeper got to the case, finds
+        the customer's promised resolution applied first and is only recorded."""
+        seller = order.seller
+        if case.status == OPEN and now >= case.deadline_at:
+            self.resolve_on_silence(connection, case, now)
+            log_case_event(connection, case.id, "reply_after_deadline", actor, now, text)
+            self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order,
+                                    late=True)
             return
-        log_case_event(connection, case.id, "seller_reply", sender, now, inbound.text)
-        answer = case_rules.read_seller_reply(inbound.text)
+        if case.status not in OPEN_STATUSES:
+            log_case_event(connection, case.id, "reply_after_close", actor, now, text)
+            self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order,
+                                    late=False)
+            return
+        log_case_event(connection, case.id, "seller_reply", actor, now, text)
+        answer = case_rules.read_seller_reply(text)
         decision = case_rules.decide_on_answer(case.kind, answer)
         written_in = detect_language(answer.text)
+        note = case_rules.note_beside_decision(answer) if decision.outcome != "seller_answered" \
+            else None
+        if note and written_in and written_in != case.customer_language:
+            log_case_event(connection, case.id, "note_not_relayed", "service", now, note,
+                           reason="written_in_another_language", written_in=written_in)
+            note = None
         if (decision.outcome == "seller_answered" and written_in
                 and written_in != case.customer_language):
             case_store.update_case(connection, case.id, status=AWAITING_TRANSLATION)
@@ -106,7 +130,32 @@ class CaseDesk:
             log_case_event(connection, case.id, "held_for_translation", "service", now)
             return
         self._conclude(connection, case, order, decision, now, status=ANSWERED,
-                       seller_text=answer.text, message_id=message_id)
+                       seller_text=answer.text, message_id=message_id, note=note, actor=actor)
+
+    def translate(self, connection: Connection, case: Row, translation: str, actor: str,
+                  now: datetime) -> None:
+        """A support lead's translation of a held answer goes to the customer."""
+        if case.status != AWAITING_TRANSLATION:
+            raise ValueError(f"case {case.id} holds no answer for translation")
+        order = load_order(connection, case.order_id)
+        log_case_event(connection, case.id, "translated", actor, now, translation)
+        decision = Decision("seller_answered", ("case.seller_free_text", "case.translated"),
+                            {"translated_by": actor})
+        self._conclude(connection, case, order, decision, now, status=ANSWERED,
+                       seller_text=translation, actor=actor)
+
+    def withdraw(self, connection: Connection, case: Row, actor: str, reason: str,
+                 now: datetime) -> None:
+        """The customer's problem went away (or a lead closed the case): nothing is done on
+        the seller's behalf, and the seller is told they need not act."""
+        order = load_order(connection, case.order_id)
+        case_store.update_case(connection, case.id, status=WITHDRAWN, closed_at=now)
+        record_decision(connection, Decision("case_withdrawn", (f"case.withdrawn.{reason}",),
+                                             {"by": actor}), now,
+                        conversation_id=case.conversation_id, case_id=case.id)
+        log_case_event(connection, case.id, WITHDRAWN, actor, now, reason=reason)
+        self.outgoing.to_seller(connection, case, order.seller, "case_withdrawn", now,
+                                order=order, reason=reason)
 
     def remind(self, connection: Connection, case: Row, now: datetime) -> None:
         order = load_order(connection, case.order_id)
@@ -134,7 +183,8 @@ class CaseDesk:
 
     def _conclude(self, connection: Connection, case: Row, order: OrderFacts,
                   decision: Decision, now: datetime, *, status: str,
-                  seller_text: str | None = None, message_id: int | None = None) -> None:
+                  seller_text: str | None = None, message_id: int | None = None,
+                  note: str | None = None, actor: str = "sweeper") -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
         rma = self._carry_out(connection, case, order, decision.outcome, now)
         if decision.outcome == "canceled_refunded":
@@ -142,7 +192,7 @@ class CaseDesk:
         case_store.update_case(connection, case.id, status=status, closed_at=now)
         record_decision(connection, decision, now, conversation_id=case.conversation_id,
                         case_id=case.id, message_id=message_id)
-        log_case_event(connection, case.id, status, "seller" if seller_text else "sweeper", now,
+        log_case_event(connection, case.id, status, actor, now,
                        outcome=decision.outcome, reasons=list(decision.reasons))
         customer = conversation(connection, case.conversation_id)
         if decision.outcome == "cancellation_offered":
@@ -153,6 +203,7 @@ class CaseDesk:
         say = Say("case_update", {
             "case": case, "order": order, "outcome": decision.outcome,
             "seller_text": seller_text if decision.outcome == "seller_answered" else None,
+            "note": note,
             "tracking_number": decision.facts.get("tracking_number"),
             "rma": rma, "item": self._item(case, order),
         })

@@ -68,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--predictions", type=Path,
                           help="also write one JSON line per record with the prediction")
 
+    users = commands.add_parser("users", help="console users (support leads, admins, sellers)")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    add_user = user_actions.add_parser("add", help="add a user; the password is read from "
+                                                   "stdin (or asked for on a terminal)")
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument("--role", required=True, choices=["lead", "admin", "seller"])
+    add_user.add_argument("--seller", help="the seller's ID (sellers only: they see their "
+                                           "own cases)")
+    add_user.add_argument("--name", default="")
+    add_user.add_argument("--db")
+    list_users = user_actions.add_parser("list", help="the users, one per line")
+    list_users.add_argument("--db")
+
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--db")
@@ -203,6 +216,36 @@ async def _phone_call(engine: ConversationEngine, caller: str, recipient: str, c
     return 0
 
 
+async def users_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.accounts import AccountError, add_user
+    from storage.users import all_users
+
+    db = await _open(settings)
+    try:
+        if args.action == "list":
+            for user in await db.run(all_users):
+                print(f"{user.id}\t{user.email}\t{user.role}\t{user.seller_id or ''}\t"
+                      f"{'disabled' if user.disabled_at else 'active'}")
+            return 0
+        if sys.stdin.isatty():
+            import getpass
+            password = getpass.getpass(f"Password for {args.email}: ")
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+        now = SystemClock().now()
+        try:
+            user_id = await db.run(lambda connection: add_user(
+                connection, email=args.email, password=password, role=args.role,
+                seller_id=args.seller, name=args.name, now=now))
+        except AccountError as exc:
+            print(f"csba users add: {exc}", file=sys.stderr)
+            return 2
+        print(f"user {user_id} added: {args.email.lower()} ({args.role})")
+        return 0
+    finally:
+        await db.close()
+
+
 async def sweep_command(settings: Settings, args: argparse.Namespace) -> int:
     clock = FixedClock(args.now) if args.now else SystemClock()
     db = await _open(settings)
@@ -249,4 +292,5 @@ def evaluate_command(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"load": load_command, "chat": chat_command, "sweep": sweep_command, "db": db_command}
+COMMANDS = {"load": load_command, "chat": chat_command, "sweep": sweep_command, "db": db_command,
+            "users": users_command}

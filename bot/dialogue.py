@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from bot.cases import CaseDesk
+from bot.case_rules import withdraws
+from bot.cases import OPEN_STATUSES, CaseDesk
 from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numbers, same_postal_code
 from bot.journal import record_decision
@@ -24,6 +25,7 @@ from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
 from bot.return_reasons import wants_replacement
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
+from storage.cases import open_cases_of_conversation
 from storage.conversations import save_conversation, update_message
 from storage.orders import order_ids_by_tracking
 
@@ -93,8 +95,8 @@ class CustomerTurn:
             verified = self._verified_today() | {vouched.order_id}
             self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
             self._handle(self.requests, vouched)
-        elif not (self._accept_offer(intent) or self._continue_pending(intent)
-                  or self._correction(intent)):
+        elif not (self._withdraw_cases() or self._accept_offer(intent)
+                  or self._continue_pending(intent) or self._correction(intent)):
             self._handle(self.requests)
         self.state["last_activity_at"] = self.now.isoformat()
         save_conversation(self.connection, self.conversation.id, state=self.state,
@@ -116,6 +118,19 @@ class CustomerTurn:
             buyer_language = orders[0].buyer_language if orders else None
         return self.policy.customer_language(detected, self.conversation.language,
                                              buyer_language)
+
+    def _withdraw_cases(self) -> bool:
+        """The customer says the problem went away ("it arrived", "ya llegó"): the open cases
+        of the conversation are withdrawn, and the sellers told they need not act."""
+        if not withdraws(self.text):
+            return False
+        cases = open_cases_of_conversation(self.connection, self.conversation.id, OPEN_STATUSES)
+        for case in cases:
+            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
+                               "customer", self.now)
+        if cases:
+            self.say("case_withdrawn", order_id=cases[0].order_id)
+        return bool(cases)
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""

@@ -70,3 +70,34 @@ def insert_case_event(connection: Connection, **values: Any) -> None:
 
 def insert_decision(connection: Connection, **values: Any) -> None:
     connection.execute(_INSERT_DECISION, values)
+
+
+def cases_of_seller(connection: Connection, seller_id: str | None, open_statuses: Sequence[str],
+                    limit: int = 100) -> list[Row]:
+    """A seller's cases (every seller's for None): the open ones first by deadline, then the
+    closed ones, newest first."""
+    query = select(CASES)
+    if seller_id is not None:
+        query = query.where(CASES.c.seller_id == seller_id)
+    still_open = CASES.c.status.in_(list(open_statuses))
+    open_rows = connection.execute(query.where(still_open).order_by(CASES.c.deadline_at)).all()
+    closed_rows = connection.execute(query.where(~still_open)
+                                     .order_by(CASES.c.opened_at.desc()).limit(limit)).all()
+    return [*open_rows, *closed_rows]
+
+
+def case_log(connection: Connection, case_id: int) -> list[Row]:
+    return list(connection.execute(select(EVENTS).where(EVENTS.c.case_id == case_id)
+                                   .order_by(EVENTS.c.id)))
+
+
+def cases_in_status(connection: Connection, status: str) -> list[Row]:
+    return list(connection.execute(select(CASES).where(CASES.c.status == status)
+                                   .order_by(CASES.c.deadline_at)))
+
+
+def open_cases_of_conversation(connection: Connection, conversation_id: int,
+                               statuses: Sequence[str]) -> list[Row]:
+    return list(connection.execute(
+        select(CASES).where(CASES.c.conversation_id == conversation_id,
+                            CASES.c.status.in_(list(statuses))).order_by(CASES.c.id)))

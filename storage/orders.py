@@ -122,3 +122,7 @@ def upsert_order(connection: Connection, values: Mapping[str, Any],
     _upsert(connection, ORDERS, "order_id", values)
     connection.execute(ITEMS.delete().where(ITEMS.c.order_id == values["order_id"]))
     connection.execute(insert(ITEMS), [dict(item, order_id=values["order_id"]) for item in items])
+
+
+def seller_row(connection: Connection, seller_id: str) -> Row | None:
+    return connection.execute(select(SELLERS).where(SELLERS.c.id == seller_id)).first()

@@ -62,8 +62,10 @@ async def test_whole_loop_sms_to_chinese_seller_and_gb18030_reply_back_by_sms(se
                            "completo de 35,97 US$ en su método de pago original.")
     assert sms["StatusCallback"] == "https://csba.example.com/twilio/status"
     events = await service.scalars(select(CaseEvent).order_by(CaseEvent.id))
+    # the words beside 同意 are Chinese, the customer Spanish: recorded, not relayed
     assert [(e.kind, e.actor) for e in events] == [
-        ("opened", "service"), ("seller_reply", CN_SELLER), ("answered", "seller")]
+        ("opened", "service"), ("seller_reply", CN_SELLER), ("note_not_relayed", "service"),
+        ("answered", CN_SELLER)]
     assert events[1].body == "同意，已取消订单，请给买家退款。"
     decision = await service.scalar(select(Decision).where(Decision.case_id == case.id))
     assert (decision.outcome, decision.reasons) == ("canceled_refunded",

@@ -98,11 +98,13 @@ def test_every_customer_template_branch_renders(lang):
         rendered.append(templates.render("customer/order_update.txt", lang, tz="UTC",
                                          outcome=outcome, order=order, late=True))
     for outcome in CASE_OUTCOMES:
-        for item in (order.items[0], None):
+        for item, note in ((order.items[0], None), (None, "Sorry for the delay.")):
             rendered.append(templates.render(
                 "customer/case_update.txt", lang, tz="UTC", outcome=outcome, order=order,
                 case=sample_case("general"), seller_text="ok", tracking_number="1Z",
-                rma="RMA-20261126-0001", item=item))
+                rma="RMA-20261126-0001", item=item, note=note))
+    rendered.append(templates.render("customer/case_withdrawn.txt", lang, tz="UTC",
+                                     order_id=order.order_id))
     for kind in KINDS:
         rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind=kind,
                                          order=order, deadline=order.latest_ship_date,
@@ -157,7 +159,10 @@ def test_every_seller_email_renders(lang):
     order = sample_order()
     for kind in KINDS:
         for template, extra in (("case_request", {"reminder": False}),
-                                ("case_request", {"reminder": True}), ("case_closed", {}),
+                                ("case_request", {"reminder": True}),
+                                ("case_closed", {"late": False}), ("case_closed", {"late": True}),
+                                ("case_withdrawn", {"reason": "customer"}),
+                                ("case_withdrawn", {"reason": "lead"}),
                                 ("reply_not_accepted", {"unregistered": "x@y.example"})):
             email = templates.render_email(f"seller/{template}", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,
