@@ -1,5 +1,5 @@
 """Signing in to the console: the sign-in and sign-out pages, the session cookie (HTTP-only,
-SameSite=Lax, Secure when the public URL is https), the middleware that puts the signed-in
+SameSite=Lax, Secure over HTTPS), the middleware that puts the signed-in
 user on each request and keeps every page but sign-in behind it, and the CSRF check every form
 post goes through (a per-session token; the sign-in form uses a double-submit cookie)."""
 
@@ -12,11 +12,11 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from bot.accounts import SignedIn, sign_in, sign_out, signed_in
-from bot.app_keys import CLOCK, DATABASE, SETTINGS, TEMPLATES
+from bot.app_keys import CLOCK, DATABASE, TEMPLATES
 
 SESSION_COOKIE = "csba_session"
 SIGN_IN_COOKIE = "csba_sign_in"
-USER = "csba_user"  # the request key of the SignedIn user
+USER = web.RequestKey("user", SignedIn)  # who is signed in, on each request
 PUBLIC = ("/console/sign-in",)
 LEAD_ROLES = ("lead", "admin")
 
@@ -41,17 +41,20 @@ async def checked_form(request: web.Request) -> dict[str, str]:
     return form
 
 
-def render(request: web.Request, name: str, **context) -> web.Response:
+def render(request: web.Request, name: str, *, tz: str = "UTC", **context) -> web.Response:
     """A console page; every page knows who is signed in and the form token."""
     user = request.get(USER)
     page = request.config_dict[TEMPLATES].render(
-        name, "en", tz="UTC", user=user, csrf=user.csrf_token if user else "",
+        name, "en", tz=tz, user=user, csrf=user.csrf_token if user else "",
         now=request.config_dict[CLOCK].now(), **context)
     return web.Response(text=page, content_type="text/html")
 
 
 def _secure(request: web.Request) -> bool:
-    return request.config_dict[SETTINGS].public_url.startswith("https://")
+    """Secure cookies when the browser talks HTTPS: to us, or to the TLS proxy in front
+    (which says so in X-Forwarded-Proto); a Secure cookie set over plain HTTP would never
+    come back."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "") == "https"
 
 
 def _home(user: SignedIn) -> str:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,7 @@ from storage.db import Database
 from storage.returns import insert_attachment
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class KeyedLocks:
@@ -122,6 +124,18 @@ class ConversationEngine:
         if queued:
             self.after_commit()
         return replies
+
+    async def act(self, action: Callable[[Connection, datetime], T]) -> T:
+        """Something a person does from the console (a seller's answer, a lead's
+        translation), in one transaction; what it queues is sent right away."""
+        def run(connection: Connection) -> tuple[T, bool]:
+            take_queued(connection)
+            return action(connection, self.clock.now()), take_queued(connection)
+
+        result, queued = await self.db.run(run)
+        if queued:
+            self.after_commit()
+        return result
 
     def _route(self, connection: Connection, inbound: InboundMessage) -> list[OutboundMessage]:
         now = self.clock.now()

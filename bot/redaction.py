@@ -26,3 +26,16 @@ def mask_card_numbers(text: str) -> str:
             return match.group(0)
         return "[card ending " + digits[-4:] + "]"
     return _CARD_CANDIDATE.sub(mask, text)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Phone numbers as customers write them: +1 (555) 555-0101, 555.555.0101, 5555550101; order
+# IDs (3-7-7 digits) and ZIP codes are left alone.
+_PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}"
+                    r"(?![\w-])")
+
+
+def without_contact_details(text: str) -> str:
+    """The customer's words as a seller may read them: email addresses and phone numbers
+    replaced (the marketplace keeps buyers' contact details from sellers)."""
+    return _PHONE.sub("[phone number]", _EMAIL.sub("[email address]", text))

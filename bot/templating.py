@@ -20,6 +20,8 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
+from bot.redaction import without_contact_details
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 LOCALES = ROOT / "locales"
@@ -139,6 +141,7 @@ class Templates:
                 fromiso=datetime.fromisoformat,
                 short_title=short_title,
                 paragraphs=paragraphs,
+                without_contact_details=without_contact_details,
             )
             self._environments[lang] = env
         return env

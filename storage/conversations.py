@@ -179,3 +179,9 @@ def transcript(connection: Connection, conversation_id: int) -> tuple[list[Row],
     decisions = connection.execute(select(DECISIONS).where(
         DECISIONS.c.conversation_id == conversation_id).order_by(DECISIONS.c.id)).all()
     return list(messages), list(decisions)
+
+
+def open_handoffs(connection: Connection, limit: int) -> list[Row]:
+    """The leads' queue: conversations a person should take, oldest first."""
+    return list(connection.execute(select(HANDOFFS).where(HANDOFFS.c.closed_at.is_(None))
+                                   .order_by(HANDOFFS.c.created_at).limit(limit)))

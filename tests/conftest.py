@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
+from bot.accounts import add_user
 from bot.app import create_app
 from bot.app_keys import DATABASE, DISPATCHER, SMTP_SOCKETS
 from bot.clock import FixedClock
@@ -104,6 +106,29 @@ class Service:
         return await aiosmtplib.send(
             raw, sender=sender, recipients=recipients or [self.settings.intake_address],
             hostname="127.0.0.1", port=self.smtp_port)
+
+    async def sign_in(self, role: str = "lead", *, seller: str | None = None,
+                      email: str | None = None, password: str = "correct horse battery"):
+        """Add a console user and sign in through the real sign-in form; the client keeps
+        the session cookie. Returns the user's email."""
+        email = email or f"{role}.{seller or 'x'}@console.example".lower()
+        now = self.clock.now()
+        await self.db.run(lambda connection: add_user(
+            connection, email=email, password=password, role=role, seller_id=seller,
+            name=role.title(), now=now))
+        self.client.session.cookie_jar.clear()  # whoever was signed in before
+        page = await self.client.get("/console/sign-in")
+        token = re.search(r'name="form_token" value="([^"]+)"', await page.text()).group(1)
+        response = await self.client.post("/console/sign-in", allow_redirects=False, data={
+            "email": email, "password": password, "form_token": token, "next": ""})
+        assert response.status == 303, await response.text()
+        return email
+
+    async def csrf(self, path: str) -> str:
+        """The form token of a console page (every form carries it)."""
+        page = await self.client.get(path)
+        assert page.status == 200, await page.text()
+        return re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
 
     async def dispatch(self) -> int:
         return await self.client.app[DISPATCHER].dispatch_due()

@@ -354,13 +354,14 @@ async def test_the_console_shows_the_calls_transcript_with_what_was_heard(servic
     await service.post_signed("/twilio/status", twilio_fixture(
         "voice_status_completed", From=EMILY, CallSid=call.sid))
     conversation_id = await service.scalar(select(Conversation.id))
+    await service.sign_in("lead")
     response = await service.client.get(f"/console/conversations/{conversation_id}")
     assert response.status == 200
     page = await response.text()
     assert "<b>now</b>" not in page  # a caller's words are shown as text, never as markup
     rows = Rows()
     rows.feed(page)
-    [header, greeted, welcome, heard, answer, status_header, completed] = rows.rows
+    [header, greeted, welcome, heard, answer, status_header, completed] = rows.rows[-7:]
     assert header == ["Time (UTC)", "Channel", "", "Text", "Heard with", "Intent", "Decisions"]
     assert greeted == ["2026-11-26 15:00:00", "voice", "customer", "(call started)", "", "",
                        "call_greet: voice.incoming_call"]

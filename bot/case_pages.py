@@ -1,0 +1,173 @@
+"""The seller's case log in the console: a signed-in seller sees their own cases (open ones
+first, by deadline, with the time left), each case's conversation excerpt and log, and answers
+from the page as they would by email. Leads see every seller's cases, and can withdraw a case
+or translate an answer held for translation. A seller asking for another seller's case gets
+404, as for a case that does not exist."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aiohttp import web
+from sqlalchemy import Connection, Row
+
+from bot.accounts import SignedIn
+from bot.app_keys import DATABASE, ENGINE
+from bot.cases import AWAITING_TRANSLATION, OPEN, OPEN_STATUSES
+from bot.console_auth import LEAD_ROLES, checked_form, current_user, render, require_role
+from bot.orders import load_order
+from bot.redaction import without_contact_details
+from storage.cases import case_by_id, case_log, cases_of_seller
+from storage.conversations import insert_message
+from storage.users import audit
+
+MAX_ANSWER = 5000
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    """ "5 h 12 min left", "overdue by 2 h 3 min"."""
+    delta = deadline - now
+    late = delta < timedelta(0)
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    span = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    return f"overdue by {span}" if late else f"{span} left"
+
+
+def _visible_case(connection: Connection, case_id: int, user: SignedIn) -> Row | None:
+    case = case_by_id(connection, case_id)
+    if case is None or (user.is_seller and case.seller_id != user.seller_id):
+        return None
+    return case
+
+
+def _case_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound(text="no such case") from None
+
+
+async def case_list(request: web.Request) -> web.Response:
+    user = require_role(request, "seller", *LEAD_ROLES)
+    cases = await request.config_dict[DATABASE].run(
+        lambda connection: cases_of_seller(connection, user.seller_id if user.is_seller
+                                           else None, OPEN_STATUSES))
+    now = request.config_dict[ENGINE].clock.now()
+    return render(request, "console/cases.html", cases=cases, open_statuses=OPEN_STATUSES,
+                  time_left=lambda case: time_left(case.deadline_at, now))
+
+
+async def case_page(request: web.Request) -> web.Response:
+    user = require_role(request, "seller", *LEAD_ROLES)
+    case_id = _case_id(request)
+
+    def read(connection: Connection):
+        case = _visible_case(connection, case_id, user)
+        if case is None:
+            return None
+        return case, load_order(connection, case.order_id), case_log(connection, case.id)
+
+    found = await request.config_dict[DATABASE].run(read)
+    if found is None:
+        raise web.HTTPNotFound(text="no such case")
+    case, order, log = found
+    engine = request.config_dict[ENGINE]
+    now = engine.clock.now()
+    held = next((e.body for e in reversed(log) if e.kind == "seller_reply"), "") \
+        if case.status == AWAITING_TRANSLATION else ""
+    return render(request, "console/case.html", case=case, order=order, log=log,
+                  excerpt=without_contact_details(case.customer_text), held=held,
+                  is_open=case.status in OPEN_STATUSES, can_answer=case.status == OPEN,
+                  time_left=time_left(case.deadline_at, now),
+                  reply_address=engine.outgoing.case_address(case),
+                  tz=order.seller.timezone or str(engine.policy.timezone))
+
+
+async def answer_case(request: web.Request) -> web.Response:
+    """The seller's answer from the page: stored like an emailed reply and read the same way
+    (decision words, tracking numbers, free text)."""
+    user = require_role(request, "seller")
+    form = await checked_form(request)
+    text = form.get("answer", "").strip()
+    if not text:
+        raise web.HTTPBadRequest(text="the answer is empty")
+    if len(text) > MAX_ANSWER:
+        raise web.HTTPBadRequest(text=f"the answer is longer than {MAX_ANSWER} characters")
+    case_id = _case_id(request)
+    engine = request.config_dict[ENGINE]
+
+    def answer(connection: Connection, now: datetime) -> bool:
+        case = _visible_case(connection, case_id, user)
+        if case is None:
+            return False
+        message_id = insert_message(
+            connection, conversation_id=case.conversation_id, case_id=case.id,
+            direction="in", channel="web", sender=user.email,
+            recipient=engine.outgoing.case_address(case), subject=None, body=text,
+            external_id=None, language=None, created_at=now)
+        audit(connection, user.user_id, "case_answered", f"case {case.id}", now)
+        engine.desk.take_answer(connection, case, load_order(connection, case.order_id),
+                                text, user.email, message_id, now)
+        return True
+
+    if not await engine.act(answer):
+        raise web.HTTPNotFound(text="no such case")
+    raise web.HTTPSeeOther(f"/console/cases/{case_id}")
+
+
+async def translate_case(request: web.Request) -> web.Response:
+    user = require_role(request, *LEAD_ROLES)
+    form = await checked_form(request)
+    translation = form.get("translation", "").strip()
+    if not translation:
+        raise web.HTTPBadRequest(text="the translation is empty")
+    case_id = _case_id(request)
+    engine = request.config_dict[ENGINE]
+
+    def translate(connection: Connection, now: datetime) -> str | None:
+        case = case_by_id(connection, case_id)
+        if case is None:
+            raise web.HTTPNotFound(text="no such case")
+        if case.status != AWAITING_TRANSLATION:
+            return f"case {case_id} holds no answer waiting for a translation"
+        engine.desk.translate(connection, case, translation, user.email, now)
+        audit(connection, user.user_id, "case_translated", f"case {case_id}", now)
+        return None
+
+    problem = await engine.act(translate)
+    if problem:
+        raise web.HTTPConflict(text=problem)
+    raise web.HTTPSeeOther(f"/console/cases/{case_id}")
+
+
+async def withdraw_case(request: web.Request) -> web.Response:
+    user = require_role(request, *LEAD_ROLES)
+    await checked_form(request)
+    case_id = _case_id(request)
+    engine = request.config_dict[ENGINE]
+
+    def withdraw(connection: Connection, now: datetime) -> str | None:
+        case = case_by_id(connection, case_id)
+        if case is None:
+            raise web.HTTPNotFound(text="no such case")
+        if case.status not in OPEN_STATUSES:
+            return f"case {case_id} is already closed"
+        engine.desk.withdraw(connection, case, user.email, "lead", now)
+        audit(connection, user.user_id, "case_withdrawn", f"case {case_id}", now)
+        return None
+
+    problem = await engine.act(withdraw)
+    if problem:
+        raise web.HTTPConflict(text=problem)
+    raise web.HTTPSeeOther(f"/console/cases/{case_id}")
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/cases/", case_list), web.get("/cases/{id}", case_page),
+            web.post("/cases/{id}/answer", answer_case),
+            web.post("/cases/{id}/translate", translate_case),
+            web.post("/cases/{id}/withdraw", withdraw_case)]
+
+
+__all__ = ["current_user", "routes", "time_left"]
