@@ -19,6 +19,7 @@ from bot.orders import load_order
 from bot.redaction import without_contact_details
 from storage.cases import case_by_id, case_log, cases_of_seller
 from storage.conversations import insert_message
+from storage.returns import attachment_content, attachments_of
 from storage.users import audit
 
 MAX_ANSWER = 5000
@@ -66,22 +67,50 @@ async def case_page(request: web.Request) -> web.Response:
         case = _visible_case(connection, case_id, user)
         if case is None:
             return None
-        return case, load_order(connection, case.order_id), case_log(connection, case.id)
+        return (case, load_order(connection, case.order_id), case_log(connection, case.id),
+                attachments_of(connection, case.conversation_id))
 
     found = await request.config_dict[DATABASE].run(read)
     if found is None:
         raise web.HTTPNotFound(text="no such case")
-    case, order, log = found
+    case, order, log, attachments = found
     engine = request.config_dict[ENGINE]
     now = engine.clock.now()
     held = next((e.body for e in reversed(log) if e.kind == "seller_reply"), "") \
         if case.status == AWAITING_TRANSLATION else ""
     return render(request, "console/case.html", case=case, order=order, log=log,
+                  attachments=attachments,
                   excerpt=without_contact_details(case.customer_text), held=held,
                   is_open=case.status in OPEN_STATUSES, can_answer=case.status == OPEN,
                   time_left=time_left(case.deadline_at, now),
                   reply_address=engine.outgoing.case_address(case),
                   tz=order.seller.timezone or str(engine.policy.timezone))
+
+
+async def attachment(request: web.Request) -> web.Response:
+    """A photo or file the customer sent, for whoever may see the case. Served as the type it
+    was kept as (the intake keeps images, video, PDF and text only), never sniffed, and as a
+    download unless it is an image."""
+    user = require_role(request, "seller", *LEAD_ROLES)
+    case_id = _case_id(request)
+    try:
+        attachment_id = int(request.match_info["attachment"])
+    except ValueError:
+        raise web.HTTPNotFound(text="no such file") from None
+
+    def read(connection: Connection):
+        case = _visible_case(connection, case_id, user)
+        return None if case is None else attachment_content(connection, attachment_id,
+                                                              case.conversation_id)
+
+    found = await request.config_dict[DATABASE].run(read)
+    if found is None or found.content is None:
+        raise web.HTTPNotFound(text="no such file")
+    inline = found.content_type.startswith("image/") and found.content_type != "image/svg+xml"
+    name = (found.filename or f"attachment-{found.id}").replace('"', "")
+    return web.Response(body=found.content, content_type=found.content_type, headers={
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"',
+        "X-Content-Type-Options": "nosniff"})
 
 
 async def answer_case(request: web.Request) -> web.Response:
@@ -165,6 +194,7 @@ async def withdraw_case(request: web.Request) -> web.Response:
 
 def routes() -> list[web.RouteDef]:
     return [web.get("/cases/", case_list), web.get("/cases/{id}", case_page),
+            web.get("/cases/{id}/attachments/{attachment}", attachment),
             web.post("/cases/{id}/answer", answer_case),
             web.post("/cases/{id}/translate", translate_case),
             web.post("/cases/{id}/withdraw", withdraw_case)]

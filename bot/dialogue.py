@@ -98,6 +98,9 @@ class CustomerTurn:
         elif not (self._withdraw_cases() or self._accept_offer(intent)
                   or self._continue_pending(intent) or self._correction(intent)):
             self._handle(self.requests)
+        if intent != "other":  # only unclear messages in a row make a case (responder)
+            self.state.pop("unclear", None)
+            self.state.pop("unclear_text", None)
         self.state["last_activity_at"] = self.now.isoformat()
         save_conversation(self.connection, self.conversation.id, state=self.state,
                           language=self.language, order_id=self.focus_order_id,
@@ -136,7 +139,8 @@ class CustomerTurn:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
         last = self.state.get("last_activity_at")
         if last and self.now - datetime.fromisoformat(last) > self.policy.fresh_topic_after:
-            for key in ("pending", "offer", "focus", "last", "return"):
+            for key in ("pending", "offer", "focus", "last", "return", "unclear",
+                        "unclear_text"):
                 self.state.pop(key, None)
             self.focus_order_id = None
 

@@ -161,7 +161,9 @@ class Outgoing:
         tz = seller.timezone or self.policy.timezone
         rendered = self.templates.render_email(
             f"seller/{template}", lang, tz=tz, case=case, seller=seller,
-            reply_address=self.case_address(case), **context,
+            reply_address=self.case_address(case),
+            case_url=f"{self.settings.public_url.rstrip('/')}/console/cases/{case.id}",
+            **context,
         )
         headers = {
             "Message-ID": case_message_id(case.id, self.settings.mail_domain),

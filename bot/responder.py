@@ -68,7 +68,18 @@ class Responder:
             turn.say("help")
         elif intent in ("affirm", "deny"):
             turn.say("acknowledge")
+        elif order is not None and turn.state.get("unclear") == order.order_id:
+            # The second message in a row about a known order that we cannot classify: a
+            # person who knows the order (the seller) reads both.
+            earlier = turn.state.pop("unclear_text", "")
+            turn.state.pop("unclear", None)
+            turn.decide(Decision("case_for_unclassified_request",
+                                 ("dialogue.unclassified_twice.seller_case",),
+                                 {"order_id": order.order_id}))
+            self.open_case(case_rules.GENERAL, order, f"{earlier}\n{text}".strip())
         else:
+            if order is not None:
+                turn.state["unclear"], turn.state["unclear_text"] = order.order_id, text
             turn.say("not_understood")
 
     def _redirect(self, intent: str, text: str, order: OrderFacts | None) -> None:

@@ -59,3 +59,11 @@ def new_rma(connection: Connection, now: datetime) -> str:
                               .order_by(RETURNS.c.rma.desc()).limit(1))
     number = int(taken.rsplit("-", 1)[1]) + 1 if taken else 1
     return f"{prefix}{number:04d}"
+
+
+def attachment_content(connection: Connection, attachment_id: int,
+                       conversation_id: int) -> Row | None:
+    """One kept attachment with its bytes, if it belongs to the conversation."""
+    return connection.execute(
+        select(ATTACHMENTS).where(ATTACHMENTS.c.id == attachment_id,
+                                  ATTACHMENTS.c.conversation_id == conversation_id)).first()

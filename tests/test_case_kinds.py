@@ -299,3 +299,18 @@ async def test_a_deadline_survives_a_restart_to_the_second(aiohttp_client, setti
         await asyncio.sleep(0.02)
     assert SAYS["canceled_refunded"] in twilio_fake.sent[-1]["Body"]
     assert case.id == 1
+
+
+async def test_a_request_about_an_order_that_stays_unclear_goes_to_the_seller(service):
+    emily = "+15555550103"   # one order: the one any message is about
+    first = await service.sms(emily, "the weather is nice today")
+    assert first[0].startswith("Sorry, I didn't understand that.")
+    second = await service.sms(emily, "banana telephone")
+    assert second == ["I've passed your request about order 111-6649302-1175048 to the seller. "
+                      "You'll hear from me by Nov 27, 2026, 10:00 AM EST at the latest."]
+    [case] = await service.scalars(select(Case))
+    assert (case.kind, case.customer_text) == (
+        "general", "the weather is nice today\nbanana telephone")
+    await service.dispatch()
+    assert service.mail.to(US[1])[-1]["Subject"] == (
+        "[Case 1] Customer request: order 111-6649302-1175048")

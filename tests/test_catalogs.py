@@ -79,7 +79,7 @@ def sample_case(kind: str) -> SimpleNamespace:
     """A case row as storage returns it (the templates read attributes)."""
     return SimpleNamespace(id=7, kind=kind, token="0" * 20, order_id="112-1234567-1234567",
                            customer_text="Can you cancel it?", deadline_at=MOMENT,
-                           opened_at=MOMENT)
+                           opened_at=MOMENT, details={"reason": "damaged"})
 
 
 CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answers.values()} | {
@@ -166,7 +166,8 @@ def test_every_seller_email_renders(lang):
                                 ("reply_not_accepted", {"unregistered": "x@y.example"})):
             email = templates.render_email(f"seller/{template}", lang, tz="Asia/Shanghai",
                                            case=sample_case(kind), seller=order.seller,
-                                           order=order, reply_address="case+0@x", attachments=[], **extra)
+                                           order=order, reply_address="case+0@x", attachments=[],
+                                           case_url="https://x/console/cases/7", **extra)
             assert email.subject and email.text and email.html
             if lang == "zh":
                 assert "Hello" not in email.text and "您好" in email.text
@@ -174,7 +175,8 @@ def test_every_seller_email_renders(lang):
                                                      "return_shipping_paid_by": "seller"}),
                                ("authorize_return", {"rma": "R1", "title": "Lamp",
                                                      "return_shipping_paid_by": "customer"}),
-                               ("refund", {"rma": "R1"}), ("cancel", {})):
+                               ("refund", {"rma": "R1", "reason": "not_received"}),
+                               ("cancel", {})):
             email = templates.render_email("seller/action_taken", lang, tz="Asia/Shanghai",
                                            seller=order.seller, order=order, kind=kind_,
                                            amount=order.total, details=details)

@@ -143,3 +143,30 @@ async def test_users_are_added_from_the_command_line(service):
     assert "exists" in taken.stderr
     listing = service.cli("users", "list")
     assert listing.stdout == f"1\tmei@mingdeng.example\tseller\t{CN_SELLER}\tactive\n"
+
+
+async def test_the_customers_photos_are_on_the_case_page_for_its_seller_only(service):
+    from email.message import EmailMessage
+
+    photo = b"\xff\xd8\xff\xe0" + b"JFIF-bytes" * 50
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "emily.nguyen@example.com", "support@support.example.com"
+    mail["Subject"], mail["Message-ID"] = "Gift box?", "<photo1@example.com>"
+    mail.set_content("Does it come in a gift box? Here is the box I got.")
+    mail.add_attachment(photo, maintype="image", subtype="jpeg", filename="box.jpg")
+    await service.send_email(mail, sender="emily.nguyen@example.com")
+    await service.dispatch()
+    case_email = [m for m in service.mail.to("ops@brightside.example")][-1]
+    body = case_email.get_body(("plain",)).get_content()
+    assert "https://csba.example.com/console/cases/1 (sign in with your seller account)" in body
+    assert "- box.jpg" in body
+
+    await service.sign_in("seller", seller=US_SELLER)
+    page = await (await service.client.get("/console/cases/1")).text()
+    link = re.search(r'href="(/console/cases/1/attachments/\d+)">box.jpg</a>', page).group(1)
+    served = await service.client.get(link)
+    assert served.status == 200 and await served.read() == photo
+    assert served.headers["Content-Type"] == "image/jpeg"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    await service.sign_in("seller", seller=CN_SELLER)
+    assert (await service.client.get(link)).status == 404
