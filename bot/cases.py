@@ -26,6 +26,7 @@ from storage.conversations import (
     save_conversation,
     update_message,
 )
+from storage.orders import record_seller_shipment
 from storage.returns import attachments_of
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,9 @@ class CaseDesk:
             self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order,
                                     late=True)
             return
+        if case.status == ANSWERED and self._replacement_tracking(connection, case, order, text,
+                                                                  actor, now):
+            return
         if case.status not in OPEN_STATUSES:
             log_case_event(connection, case.id, "reply_after_close", actor, now, text)
             self.outgoing.to_seller(connection, case, seller, "case_closed", now, order=order,
@@ -131,6 +135,23 @@ class CaseDesk:
             return
         self._conclude(connection, case, order, decision, now, status=ANSWERED,
                        seller_text=answer.text, message_id=message_id, note=note, actor=actor)
+
+    def _replacement_tracking(self, connection: Connection, case: Row, order: OrderFacts,
+                              text: str, actor: str, now: datetime) -> bool:
+        """After a replacement was promised, the closing email asked the seller for its
+        tracking number: a later reply with one goes to the customer."""
+        tracking = case_rules.read_seller_reply(text).tracking_number
+        if not tracking or case_store.case_outcome(connection, case.id) != "replacement_sent":
+            return False
+        log_case_event(connection, case.id, "replacement_tracking", actor, now, text,
+                       tracking_number=tracking)
+        say = Say("case_update", {"case": case, "order": order, "outcome": "replacement_shipped",
+                                  "seller_text": None, "note": None, "tracking_number": tracking,
+                                  "rma": None, "item": self._item(case, order)})
+        self.outgoing.to_customer(connection, conversation(connection, case.conversation_id),
+                                  [say], case.customer_language, now,
+                                  thread=self._customer_thread(connection, case), case=case)
+        return True
 
     def translate(self, connection: Connection, case: Row, translation: str, actor: str,
                   now: datetime) -> None:
@@ -186,7 +207,7 @@ class CaseDesk:
                   seller_text: str | None = None, message_id: int | None = None,
                   note: str | None = None, actor: str = "sweeper") -> None:
         """Carry out the outcome, tell the customer on their channel and the seller by email."""
-        rma = self._carry_out(connection, case, order, decision.outcome, now)
+        rma = self._carry_out(connection, case, order, decision, now)
         if decision.outcome == "canceled_refunded":
             order = order.with_status("Canceled")
         case_store.update_case(connection, case.id, status=status, closed_at=now)
@@ -219,15 +240,19 @@ class CaseDesk:
         asin = (case.details or {}).get("asin")
         return next((item for item in order.items if item.asin == asin), None)
 
-    def _carry_out(self, connection: Connection, case: Row, order: OrderFacts, outcome: str,
-                   now: datetime) -> str | None:
+    def _carry_out(self, connection: Connection, case: Row, order: OrderFacts,
+                   decision: Decision, now: datetime) -> str | None:
         """Refund, authorize the return or cancel on the seller's behalf; the seller hears of
         it in the case's closing email. Returns the RMA of a return or refund."""
         ids = {"conversation_id": case.conversation_id, "case_id": case.id, "notify": False}
         item = self._item(case, order)
         reason = (case.details or {}).get("reason") or case.kind
+        outcome = decision.outcome
         if outcome == "canceled_refunded" and order.status != "Canceled":
             self.ledger.cancel(connection, order, now, **ids)
+        elif outcome == "seller_shipped" and decision.facts.get("tracking_number"):
+            record_seller_shipment(connection, order.order_id,
+                                   decision.facts["tracking_number"], now)
         elif outcome == "refund_returnless":
             return self.ledger.refund_without_return(connection, order, item, reason, now,
                                                      **ids).rma

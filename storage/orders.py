@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, case, func, insert, select, update
 
 from storage.models import Order, OrderItem, Product, Seller
 
@@ -126,3 +126,14 @@ def upsert_order(connection: Connection, values: Mapping[str, Any],
 
 def seller_row(connection: Connection, seller_id: str) -> Row | None:
     return connection.execute(select(SELLERS).where(SELLERS.c.id == seller_id)).first()
+
+
+def record_seller_shipment(connection: Connection, order_id: str, tracking_number: str,
+                           now: datetime) -> None:
+    """A seller said they shipped the order with this tracking number: later answers give it.
+    An order already marked shipped keeps its carrier and shipping time."""
+    connection.execute(update(ORDERS).where(ORDERS.c.order_id == order_id).values(
+        tracking_number=tracking_number,
+        shipped_at=func.coalesce(ORDERS.c.shipped_at, now),
+        status=case((ORDERS.c.status.in_(("Unshipped", "Pending")), "Shipped"),
+                    else_=ORDERS.c.status)))

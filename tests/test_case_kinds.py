@@ -314,3 +314,26 @@ async def test_a_request_about_an_order_that_stays_unclear_goes_to_the_seller(se
     await service.dispatch()
     assert service.mail.to(US[1])[-1]["Subject"] == (
         "[Case 1] Customer request: order 111-6649302-1175048")
+
+
+async def test_the_tracking_number_of_a_promised_replacement_reaches_the_customer(service):
+    case = await open_case(service, "replacement", CN)
+    await reply_by_email(service, case, CN, "补发")
+    assert SAYS["replacement_sent"] in await customer_text(service, ORDER[("replacement", CN)])
+    raw = (f"From: <{CN[1]}>\r\nTo: case+{case.token}@support.example.com\r\nSubject: Re\r\n"
+           "Message-ID: <tracking@seller.example>\r\nContent-Type: text/plain; charset=utf-8"
+           "\r\n\r\n已发货，运单号 UG516761999YP\r\n").encode()
+    await service.send_email(raw, sender=CN[1],
+                             recipients=[f"case+{case.token}@support.example.com"])
+    await service.dispatch()
+    last = [m for m in service.twilio.sent if m["To"] == PHONE[case.order_id]][-1]
+    assert last["Body"] == ("Good news: the replacement for your order 112-6604719-8315524 has "
+                            "shipped. Tracking number: UG516761999YP.")
+
+
+async def test_a_shipment_the_seller_reports_is_what_the_customer_hears_next(service):
+    case = await open_case(service, "not_shipped", US)
+    await reply_by_email(service, case, US, "SHIPPED 1Z8E47V10399999999")
+    assert SAYS["seller_shipped"] in await customer_text(service, case.order_id)
+    assert (await service.sms("+15555550106", "where is my drill?"))[0].startswith(
+        "Your order 113-5521907-2049386 (Brightside 20 V Cordless Drill/Driver Kit) is on its way")
