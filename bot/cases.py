@@ -37,6 +37,8 @@ ANSWERED = "answered"
 RESOLVED_ON_SILENCE = "resolved_on_silence"
 WITHDRAWN = "withdrawn"
 OPEN_STATUSES = (OPEN, AWAITING_TRANSLATION)
+# What a case email carries in attachments at most (relays commonly refuse over 10-25 MB).
+MAX_ATTACHED_BYTES = 10 * 1024 * 1024
 # A case ends answered, resolved on silence or withdrawn; its closed_at is then set.
 CLOSED_STATUSES = (ANSWERED, RESOLVED_ON_SILENCE, WITHDRAWN)
 
@@ -65,9 +67,7 @@ class CaseDesk:
             deadline_at=now + self.policy.case_deadline,
         )
         log_case_event(connection, case.id, "opened", "service", now, customer_text, kind=kind)
-        self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
-                                order=order, reminder=False,
-                                attachments=attachments_of(connection, case.conversation_id))
+        self._ask_seller(connection, case, order, now, reminder=False)
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
@@ -182,9 +182,21 @@ class CaseDesk:
         order = load_order(connection, case.order_id)
         case_store.update_case(connection, case.id, reminded_at=now)
         log_case_event(connection, case.id, "reminder_sent", "sweeper", now)
+        self._ask_seller(connection, case, order, now, reminder=True)
+
+    def _ask_seller(self, connection: Connection, case: Row, order: OrderFacts, now: datetime,
+                    *, reminder: bool) -> None:
+        """The case email: the customer's photos and files attached, up to
+        MAX_ATTACHED_BYTES in all (the rest are listed and open on the case page)."""
+        attachments = attachments_of(connection, case.conversation_id)
+        attach, total = [], 0
+        for kept in attachments:
+            if kept.url is None and kept.size and total + kept.size <= MAX_ATTACHED_BYTES:
+                attach.append(kept.id)
+                total += kept.size
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
-                                order=order, reminder=True,
-                                attachments=attachments_of(connection, case.conversation_id))
+                                order=order, reminder=reminder, attachments=attachments,
+                                attach=tuple(attach))
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)

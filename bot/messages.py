@@ -69,6 +69,10 @@ class OutboundMessage:
     # The templates the answer was made of and its language (a call's next step reads them).
     said: tuple[str, ...] = ()
     language: str | None = None
+    # Email: kept attachments to send along (their ids), and their bytes once the dispatcher
+    # has read them for the sender.
+    attachment_ids: tuple[int, ...] = ()
+    files: tuple[InboundAttachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.messages import Channel, OutboundMessage
+from bot.messages import Channel, InboundAttachment, OutboundMessage
 from storage.conversations import opted_out_among, undeliverable_among
 from storage.db import Database
 from storage.outbox import due_outbox, insert_outbox, outbox_item, update_outbox
 from storage.outbox import record_delivery_report as store_delivery_report
+from storage.returns import attachment_files
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ def enqueue(connection: Connection, outbound: OutboundMessage, now: datetime,
     insert_outbox(connection, channel=outbound.channel.value, recipient=outbound.to,
                   subject=outbound.subject, body=outbound.body, html=outbound.html,
                   headers=dict(outbound.headers), message_id=message_id, status=PENDING,
+                  attachment_ids=list(outbound.attachment_ids) or None,
                   attempts=0, next_attempt_at=now, created_at=now)
     connection.info[QUEUED] = True
 
@@ -49,7 +52,8 @@ def take_queued(connection: Connection) -> bool:
 
 def as_outbound(item) -> OutboundMessage:
     return OutboundMessage(Channel(item.channel), item.recipient, item.body,
-                           subject=item.subject, html=item.html, headers=item.headers or {})
+                           subject=item.subject, html=item.html, headers=item.headers or {},
+                           attachment_ids=tuple(item.attachment_ids or ()))
 
 
 class Dispatcher:
@@ -154,13 +158,23 @@ class Dispatcher:
             error = f"no sender configured for {item.channel}"
         else:
             try:
-                provider_id = await sender(as_outbound(item))
+                provider_id = await sender(await self._with_files(as_outbound(item)))
             except PermanentSendError as exc:
                 error, permanent = str(exc), True
             except Exception as exc:  # a provider outage: retried with backoff
                 error = f"{type(exc).__name__}: {exc}"
         return await self.db.run(lambda connection: self._record_attempt(
             connection, item, provider_id, error, permanent))
+
+    async def _with_files(self, outbound: OutboundMessage) -> OutboundMessage:
+        """The bytes of the attachments an email carries, read when it is sent."""
+        if not outbound.attachment_ids:
+            return outbound
+        rows = await self.db.run(lambda connection: attachment_files(
+            connection, outbound.attachment_ids))
+        return replace(outbound, files=tuple(
+            InboundAttachment(content_type=row.content_type, filename=row.filename,
+                              content=row.content) for row in rows))
 
     def _record_attempt(self, connection: Connection, item: Row, provider_id: str | None,
                         error: str | None, permanent: bool) -> bool:

@@ -153,10 +153,11 @@ class Outgoing:
         now: datetime,
         *,
         to: str | None = None,
+        attach: tuple[int, ...] = (),
         **context: Any,
     ) -> OutboundMessage:
         """An email to the seller about a case, in the seller's language and time zone,
-        answerable at the case's reply address."""
+        answerable at the case's reply address; `attach`: kept attachments to send along."""
         lang = self.policy.seller_language(seller.language)
         tz = seller.timezone or self.policy.timezone
         rendered = self.templates.render_email(
@@ -176,7 +177,8 @@ class Outgoing:
         else:
             update_case(connection, case.id, seller_message_id=headers["Message-ID"])
         outbound = OutboundMessage(Channel.EMAIL, to or seller.email, rendered.text,
-                                   subject=rendered.subject, html=rendered.html, headers=headers)
+                                   subject=rendered.subject, html=rendered.html, headers=headers,
+                                   attachment_ids=attach)
         self._record(connection, outbound, self.settings.intake_address, lang, now, queue=True,
                      conversation_id=case.conversation_id, case_id=case.id)
         return outbound

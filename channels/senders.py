@@ -89,6 +89,11 @@ class SmtpMailSender:
         email.set_content(message.body)
         if message.html:
             email.add_alternative(message.html, subtype="html")
+        for file in message.files:
+            maintype, _, subtype = file.content_type.partition("/")
+            email.add_attachment(file.content, maintype=maintype,
+                                 subtype=subtype or "octet-stream",
+                                 filename=file.filename or "attachment")
         return email
 
     def signed(self, email: EmailMessage) -> bytes:

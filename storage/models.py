@@ -209,6 +209,8 @@ class OutboxItem(Base):
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Kept attachments (their ids) sent with an email: the customer's photos in a case email.
+    attachment_ids: Mapped[list[Any] | None] = mapped_column(JSON)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

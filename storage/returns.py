@@ -67,3 +67,10 @@ def attachment_content(connection: Connection, attachment_id: int,
     return connection.execute(
         select(ATTACHMENTS).where(ATTACHMENTS.c.id == attachment_id,
                                   ATTACHMENTS.c.conversation_id == conversation_id)).first()
+
+
+def attachment_files(connection: Connection, attachment_ids) -> list[Row]:
+    """Kept attachments with their bytes, in the order asked."""
+    rows = {row.id: row for row in connection.execute(
+        select(ATTACHMENTS).where(ATTACHMENTS.c.id.in_(list(attachment_ids))))}
+    return [rows[i] for i in attachment_ids if i in rows and rows[i].content is not None]

@@ -160,6 +160,9 @@ async def test_the_customers_photos_are_on_the_case_page_for_its_seller_only(ser
     body = case_email.get_body(("plain",)).get_content()
     assert "https://csba.example.com/console/cases/1 (sign in with your seller account)" in body
     assert "- box.jpg" in body
+    [attached] = list(case_email.iter_attachments())
+    assert (attached.get_filename(), attached.get_content_type()) == ("box.jpg", "image/jpeg")
+    assert attached.get_content() == photo
 
     await service.sign_in("seller", seller=US_SELLER)
     page = await (await service.client.get("/console/cases/1")).text()
