@@ -48,6 +48,7 @@ from storage.conversations import (
     message_exists,
     opt_in,
     opt_out,
+    save_conversation,
 )
 from storage.conversations import (
     conversation as load_conversation,
@@ -198,6 +199,13 @@ class ConversationEngine:
         message_id = self.store(connection, inbound, text, conversation, now,
                                  language=language, intent=intent, confidence=confidence,
                                  entities=extract(text, today, language) or None)
+        if conversation.taken_over_by is not None:
+            # A support lead has the conversation: they answer, the bot keeps quiet.
+            record_decision(connection, Decision("held_for_lead", ("console.taken_over",),
+                                                 {"lead": conversation.taken_over_by}),
+                            now, conversation_id=conversation.id, message_id=message_id)
+            save_conversation(connection, conversation.id, updated_at=now)
+            return [], language
         if inbound.channel is Channel.EMAIL:
             clear_undeliverable(connection, inbound.sender)  # it writes, so it exists
             # An address we never wrote to has had no answers: no need to count them.

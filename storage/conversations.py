@@ -14,8 +14,10 @@ from storage.models import (
     Decision,
     Handoff,
     Message,
+    Note,
     SmsOptOut,
     UndeliverableAddress,
+    User,
 )
 
 CONVERSATIONS = Conversation.__table__
@@ -24,6 +26,8 @@ OPT_OUTS = SmsOptOut.__table__
 HANDOFFS = Handoff.__table__
 UNDELIVERABLE = UndeliverableAddress.__table__
 DECISIONS = Decision.__table__
+NOTES = Note.__table__
+USERS = User.__table__
 
 # The customer's latest conversation on a channel, and whether that number texted STOP.
 _LATEST = (
@@ -185,3 +189,22 @@ def open_handoffs(connection: Connection, limit: int) -> list[Row]:
     """The leads' queue: conversations a person should take, oldest first."""
     return list(connection.execute(select(HANDOFFS).where(HANDOFFS.c.closed_at.is_(None))
                                    .order_by(HANDOFFS.c.created_at).limit(limit)))
+
+
+def insert_note(connection: Connection, conversation_id: int, user_id: int, body: str,
+                now: datetime) -> None:
+    connection.execute(insert(NOTES), {"conversation_id": conversation_id, "user_id": user_id,
+                                       "body": body, "created_at": now})
+
+
+def notes_of(connection: Connection, conversation_id: int) -> list[Row]:
+    return list(connection.execute(
+        select(NOTES.c.id, NOTES.c.body, NOTES.c.created_at, USERS.c.email)
+        .join(USERS, USERS.c.id == NOTES.c.user_id)
+        .where(NOTES.c.conversation_id == conversation_id).order_by(NOTES.c.id)))
+
+
+def close_handoffs(connection: Connection, conversation_id: int, now: datetime) -> None:
+    connection.execute(update(HANDOFFS).where(HANDOFFS.c.conversation_id == conversation_id,
+                                              HANDOFFS.c.closed_at.is_(None))
+                       .values(closed_at=now))

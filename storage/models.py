@@ -112,10 +112,26 @@ class Conversation(Base):
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # An order at risk of a guarantee claim or negative feedback, for the console.
     at_risk: Mapped[str | None] = mapped_column(String(32), index=True)
+    # A support lead who took the conversation over: the bot keeps quiet until handed back.
+    taken_over_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    flagged_at: Mapped[datetime | None] = mapped_column(index=True)
+    reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_conversations_customer", "channel", "customer_address"),)
+
+
+class Note(Base):
+    """A support lead's private note on a conversation (never sent to anyone)."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class Message(Base):
@@ -383,3 +399,10 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+
+
+def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparison: the full-text index (SQLite's FTS5 table and its shadow
+    tables, PostgreSQL's expression index) is made by hand in migration 0009."""
+    return not (type_ == "table" and (name or "").startswith("messages_fts")) and \
+        not (type_ == "index" and name == "ix_messages_body_fts")
