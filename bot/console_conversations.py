@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -94,8 +95,11 @@ async def conversations_csv(request: web.Request) -> web.Response:
 
 
 def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection); a phone
+    number in E.164 stays as it is."""
+    if value[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"\+\d{6,15}", value):
+        return "'" + value
+    return value
 
 
 def _conversation_id(request: web.Request) -> int:
