@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import case_pages, console_auth, console_conversations
+from bot import case_pages, console_auth, console_conversations, console_dashboard
 from bot.app_keys import DATABASE
 from bot.cases import AWAITING_TRANSLATION, OPEN_STATUSES
 from bot.console_auth import LEAD_ROLES, render, require_role
@@ -35,5 +35,6 @@ def create_console() -> web.Application:
     console.router.add_get("/", index)
     console.add_routes(console_auth.routes())
     console.add_routes(console_conversations.routes())
+    console.add_routes(console_dashboard.routes())
     console.add_routes(case_pages.routes())
     return console

@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.fees import FeePolicy, load_fee_policy
+
 POLICY_DIR = Path(__file__).with_name("marketplaces")
 
 
@@ -61,6 +63,7 @@ class MarketplacePolicy:
     returns: ReturnsPolicy
     holidays_country: str
     voice: VoicePolicy
+    fees: FeePolicy
 
     def customer_language(self, *candidates: str | None) -> str:
         """The first candidate we can answer in, else the marketplace default."""
@@ -102,6 +105,7 @@ def load_policy(marketplace: str = "US") -> MarketplacePolicy:
                           hints={lang: ", ".join(words)
                                  for lang, words in raw["voice"]["hints"].items()},
                           min_confidence=float(raw["voice"]["min_confidence"])),
+        fees=load_fee_policy(raw["fees"]),
     )
 
 

@@ -62,6 +62,9 @@ async def test_a_lead_searches_opens_a_transcript_takes_over_and_replies(service
     await add(service, "lead@console.example", "lead")
     page = await signed_in_page(browser, service, "lead@console.example")
     await shot(page, "overview")
+    await page.click("text=Dashboard")
+    assert await page.locator("svg").count() == 4
+    await shot(page, "dashboard")
     await page.click("text=Conversations")
     await page.fill("input[name=q]", "pwned")
     await page.click("text=Find")
