@@ -13,6 +13,7 @@ from bot.cases import AWAITING_TRANSLATION, OPEN_STATUSES
 from bot.console_auth import LEAD_ROLES, render, require_role
 from storage.cases import cases_in_status, recent_open_cases
 from storage.conversations import open_handoffs, recent_conversations
+from storage.users import recent_audit
 
 
 async def index(request: web.Request) -> web.Response:
@@ -29,10 +30,18 @@ async def index(request: web.Request) -> web.Response:
                   held=held, handoffs=handoffs)
 
 
+async def audit_page(request: web.Request) -> web.Response:
+    """Who did what in the console, newest first."""
+    require_role(request, *LEAD_ROLES)
+    events = await request.config_dict[DATABASE].run(recent_audit)
+    return render(request, "console/audit.html", events=events)
+
+
 def create_console() -> web.Application:
     console = web.Application(middlewares=[console_auth.signed_in_only])
     console.router.add_get("", index)
     console.router.add_get("/", index)
+    console.router.add_get("/audit", audit_page)
     console.add_routes(console_auth.routes())
     console.add_routes(console_conversations.routes())
     console.add_routes(console_dashboard.routes())

@@ -15,12 +15,14 @@ from aiohttp import web
 from sqlalchemy import Connection
 
 from bot.app_keys import DATABASE, ENGINE
+from bot.case_pages import time_left
 from bot.cases import OPEN_STATUSES
 from bot.console_auth import LEAD_ROLES, checked_form, render, require_role
 from bot.journal import record_decision
 from bot.messages import Decision
 from bot.outgoing import EmailThread, Say
 from storage.calls import call_events_of
+from storage.cases import cases_of_conversation
 from storage.conversations import (
     close_handoffs,
     insert_note,
@@ -30,6 +32,7 @@ from storage.conversations import (
     transcript,
 )
 from storage.conversations import conversation as load_conversation
+from storage.returns import attachments_of
 from storage.search import ConversationFilter, find_conversations
 from storage.users import audit
 
@@ -123,17 +126,22 @@ async def conversation_page(request: web.Request) -> web.Response:
         messages, decisions = transcript(connection, conversation_id)
         calls = (call_events_of(connection, found.customer_address)
                  if found.channel == "voice" else [])
-        return found, messages, decisions, calls, notes_of(connection, conversation_id)
+        return (found, messages, decisions, calls, notes_of(connection, conversation_id),
+                cases_of_conversation(connection, conversation_id),
+                attachments_of(connection, conversation_id))
 
     loaded = await request.config_dict[DATABASE].run(read)
     if loaded is None:
         raise web.HTTPNotFound(text=f"no conversation {conversation_id}")
-    found, messages, decisions, calls, notes = loaded
+    found, messages, decisions, calls, notes, cases, attachments = loaded
+    now = request.config_dict[ENGINE].clock.now()
     by_message: dict[int | None, list] = {}
     for decision in decisions:
         by_message.setdefault(decision.message_id, []).append(decision)
     return render(request, "console/conversation.html", conversation=found, messages=messages,
-                  decisions=by_message, calls=calls, notes=notes)
+                  decisions=by_message, calls=calls, notes=notes, cases=cases,
+                  attachments=attachments, open_statuses=OPEN_STATUSES,
+                  time_left=lambda case: time_left(case.deadline_at, now))
 
 
 def _action(name: str, act: Callable[..., str | None]):

@@ -107,3 +107,8 @@ def case_outcome(connection: Connection, case_id: int) -> str | None:
     """What the case ended with: the outcome of its last decision."""
     return connection.scalar(select(DECISIONS.c.outcome).where(DECISIONS.c.case_id == case_id)
                              .order_by(DECISIONS.c.id.desc()).limit(1))
+
+
+def cases_of_conversation(connection: Connection, conversation_id: int) -> list[Row]:
+    return list(connection.execute(select(CASES).where(
+        CASES.c.conversation_id == conversation_id).order_by(CASES.c.id)))

@@ -53,3 +53,11 @@ def audit(connection: Connection, user_id: int | None, action: str, target: str 
           now: datetime, **details: Any) -> None:
     connection.execute(insert(AUDIT), {"user_id": user_id, "action": action, "target": target,
                                        "details": details, "created_at": now})
+
+
+def recent_audit(connection: Connection, limit: int = 200) -> list[Row]:
+    return list(connection.execute(
+        select(AUDIT.c.id, AUDIT.c.action, AUDIT.c.target, AUDIT.c.details, AUDIT.c.created_at,
+               USERS.c.email)
+        .outerjoin(USERS, USERS.c.id == AUDIT.c.user_id)
+        .order_by(AUDIT.c.id.desc()).limit(limit)))

@@ -104,3 +104,16 @@ async def test_take_over_reply_note_flag_review_and_hand_back(service):
     assert outcomes[-2:] == ["taken_over", "handed_back"]
     # handed back: the bot answers again
     assert (await service.sms(JAMES, "where is my kettle?"))[0].startswith("Your order")
+
+
+async def test_the_transcript_lists_the_cases_and_the_audit_log_who_did_what(service):
+    await service.sms("+15555550103", "Does it come in a gift box?")
+    lead = await service.sign_in("lead")
+    page = await (await service.client.get("/console/conversations/1")).text()
+    assert re.search(r'<a href="/console/cases/1">Case 1</a>: product_question, '
+                     r'waiting_on_seller \(2[34] h \d+ min left\)', page)
+    csrf = await service.csrf("/console/conversations/1")
+    await service.client.post("/console/conversations/1/flag", data={"csrf": csrf})
+    audit = await (await service.client.get("/console/audit")).text()
+    assert f"<td>{lead}</td><td>conversation_flag</td><td>conversation 1</td>" in audit
+    assert f"<td>{lead}</td><td>signed_in</td>" in audit
