@@ -5,6 +5,7 @@ full-text search on the 'simple' configuration), both served by indexes of migra
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,18 @@ class ConversationFilter:
     flagged: bool = False
 
 
+# The indexed document on PostgreSQL, exactly as migration 0009 indexes it.
+PG_DOCUMENT = ("to_tsvector('simple', translate(body, "
+               "'ÁÉÍÓÚÜÑáéíóúüñÀÈÌÒÙàèìòùÂÊÎÔÛâêîôûÇçÃÕãõ', "
+               "'AEIOUUNaeiouunAEIOUaeiouAEIOUaeiouCcAOao'))")
+
+
+def fold(term: str) -> str:
+    """A search word without its accents, as the index holds it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", term)
+                   if not unicodedata.combining(c))
+
+
 def search_terms(text: str) -> list[str]:
     """The words of a search, as the full-text index tokenizes them (punctuation and query
     syntax typed by a lead are not operators)."""
@@ -47,9 +60,8 @@ def _matching_messages(connection: Connection, terms: list[str]):
         query = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
         return select(literal_column("rowid")).select_from(text("messages_fts")).where(
             text("messages_fts MATCH :fts_query").bindparams(fts_query=query))
-    return select(MESSAGES.c.id).where(
-        func.to_tsvector(literal_column("'simple'"), MESSAGES.c.body).op("@@")(
-            func.plainto_tsquery(literal_column("'simple'"), " ".join(terms))))
+    return select(MESSAGES.c.id).where(literal_column(PG_DOCUMENT).op("@@")(
+        func.plainto_tsquery(literal_column("'simple'"), " ".join(fold(t) for t in terms))))
 
 
 def find_conversations(connection: Connection, wanted: ConversationFilter,

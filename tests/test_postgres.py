@@ -8,9 +8,17 @@ import uuid
 import asyncpg
 import pytest
 
+from tests.test_case_kinds import (  # noqa: F401
+    test_a_deadline_survives_a_restart_to_the_second,
+    test_a_reply_after_the_deadline_finds_the_customers_resolution_applied,
+)
 from tests.test_cases import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_silent_seller_reminded_at_12_hours_and_overruled_at_24,
     test_whole_loop_sms_to_chinese_seller_and_gb18030_reply_back_by_sms,
+)
+from tests.test_console_conversations import (  # noqa: F401
+    test_filters_and_search_find_the_conversations,
+    test_take_over_reply_note_flag_review_and_hand_back,
 )
 from tests.test_email_intake import (  # noqa: F401
     test_customer_email_gets_a_threaded_multipart_answer_through_the_relay,

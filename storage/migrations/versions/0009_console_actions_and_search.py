@@ -13,6 +13,12 @@ from alembic import op
 
 import storage.types
 
+# PostgreSQL: accents folded as SQLite's unicode61 tokenizer folds them ('simple' has no
+# unaccent, and the unaccent extension needs a superuser); storage.search uses the same.
+PG_DOCUMENT = ("to_tsvector('simple', translate(body, "
+               "'ÁÉÍÓÚÜÑáéíóúüñÀÈÌÒÙàèìòùÂÊÎÔÛâêîôûÇçÃÕãõ', "
+               "'AEIOUUNaeiouunAEIOUaeiouAEIOUaeiouCcAOao'))")
+
 revision = '0009'
 down_revision = '0008'
 branch_labels = None
@@ -57,7 +63,7 @@ def upgrade() -> None:
                    "INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END")
     else:
         op.execute("CREATE INDEX ix_messages_body_fts ON messages "
-                   "USING gin (to_tsvector('simple', body))")
+                   f"USING gin ({PG_DOCUMENT})")
 
 
 def downgrade() -> None:
