@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot import console
+from bot import api, console
 from bot.app_keys import CLOCK, DATABASE, DISPATCHER, ENGINE, SETTINGS, SMTP_SOCKETS, TEMPLATES
 from bot.clock import Clock, SystemClock
 from bot.dataset import load_dataset
 from bot.demo_data import build_demo_dataset
 from bot.engine import ConversationEngine
+from bot.fee_statements import run_statements
 from bot.marketplace import load_policy
 from bot.messages import Channel
 from bot.outbox import Dispatcher
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, demo: bool = F
     app.add_routes(twilio_status.routes())
     app.router.add_get("/healthz", healthz)
     app.add_subapp("/console/", console.create_console())
+    app.add_subapp("/api/v1/", api.create_api())
     return app
 
 
@@ -112,6 +114,10 @@ async def _smtp_intake(app: web.Application) -> AsyncIterator[None]:
     await server.wait_closed()
 
 
+# How often the fee-statement job looks at the calendar (it acts on the 1st of the month).
+STATEMENT_CHECK_SECONDS = 3600
+
+
 async def _background_loops(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     engine = app[ENGINE]
@@ -121,6 +127,9 @@ async def _background_loops(app: web.Application) -> AsyncIterator[None]:
         asyncio.create_task(run_sweeper(app[DATABASE], engine.desk, app[CLOCK],
                                         settings.sweep_interval_seconds, dispatcher.wake),
                             name="sweeper"),
+        asyncio.create_task(run_statements(app[DATABASE], engine.outgoing, engine.policy,
+                                           app[CLOCK], STATEMENT_CHECK_SECONDS,
+                                           dispatcher.wake), name="fee statements"),
     ]
     yield
     for task in tasks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import logging
 import sys
@@ -80,6 +81,32 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--db")
     list_users = user_actions.add_parser("list", help="the users, one per line")
     list_users.add_argument("--db")
+
+    sellers = commands.add_parser("sellers", help="sellers' enrollment and API keys")
+    seller_actions = sellers.add_subparsers(dest="action", required=True)
+    for name, help_text in (("enroll", "enroll (or re-enroll) a seller; orders count an hour "
+                                       "later"),
+                            ("opt-out", "end a seller's enrollment now"),
+                            ("show", "a seller's account and enrollment history (JSON)"),
+                            ("api-key", "a new API key for /api/v1/ (printed once)")):
+        action = seller_actions.add_parser(name, help=help_text)
+        action.add_argument("seller", metavar="SELLER_ID")
+        action.add_argument("--db")
+        if name == "enroll":
+            action.add_argument("--accept-terms", action="store_true",
+                                help="the seller accepted the service terms (required)")
+
+    fees = commands.add_parser("fees", help="monthly fee statements (POLICY.md E)")
+    fee_actions = fees.add_subparsers(dest="action", required=True)
+    statement = fee_actions.add_parser("statement", help="a seller's statement for a month")
+    statement.add_argument("--seller", required=True)
+    statement.add_argument("--month", required=True, help="YYYY-MM")
+    statement.add_argument("--csv", action="store_true", help="as CSV instead of a table")
+    statement.add_argument("--db")
+    notify = fee_actions.add_parser("notify", help="email every seller's statement for a month "
+                                                   "(once each; the service does it on the 1st)")
+    notify.add_argument("--month", help="YYYY-MM (default: the previous month)")
+    notify.add_argument("--db")
 
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
@@ -246,6 +273,71 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
         await db.close()
 
 
+async def sellers_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.seller_accounts import UnknownSeller, account, enroll, new_api_key, opt_out
+
+    policy = load_policy(settings.marketplace)
+    db = await _open(settings)
+    now = SystemClock().now()
+    try:
+        if args.action == "show":
+            found = await db.run(lambda connection: account(connection, args.seller, policy))
+            print(json.dumps(found.as_json(), indent=2))
+            return 0
+        if args.action == "api-key":
+            key = await db.run(lambda connection: new_api_key(connection, args.seller, now))
+            print(key)
+            return 0
+        if args.action == "enroll":
+            decision = await db.run(lambda connection: enroll(
+                connection, args.seller, policy, now, terms_accepted=args.accept_terms,
+                by="cli"))
+        else:
+            decision = await db.run(lambda connection: opt_out(
+                connection, args.seller, policy, now, by="cli"))
+    except UnknownSeller as exc:
+        print(f"csba sellers: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    print(json.dumps({"outcome": decision.outcome, "reasons": list(decision.reasons),
+                      **{k: v for k, v in decision.facts.items() if k != "by"}}))
+    return 0 if decision.outcome in ("enrolled", "opted_out") else 1
+
+
+async def fees_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.fee_statements import monthly_statement, previous_month, send_statements
+    from bot.outgoing import Outgoing
+    from bot.seller_accounts import UnknownSeller
+
+    policy = load_policy(settings.marketplace)
+    db = await _open(settings)
+    try:
+        if args.action == "notify":
+            now = SystemClock().now()
+            month = args.month or previous_month(now, policy.timezone)
+            sent = await db.run(lambda connection: send_statements(
+                connection, month, policy, Outgoing(settings, policy, Templates()), now))
+            print(json.dumps({"month": month, "sent": sent}))
+            return 0
+        statement = await db.run(lambda connection: monthly_statement(
+            connection, args.seller, args.month, policy))
+    except (UnknownSeller, ValueError) as exc:
+        print(f"csba fees: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    rows = statement.as_dict()
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(list(rows))
+        writer.writerow([("" if v is None else v) for v in rows.values()])
+    else:
+        for key, value in rows.items():
+            print(f"{key:<26}{'' if value is None else value}")
+    return 0
+
+
 async def sweep_command(settings: Settings, args: argparse.Namespace) -> int:
     clock = FixedClock(args.now) if args.now else SystemClock()
     db = await _open(settings)
@@ -293,4 +385,4 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": load_command, "chat": chat_command, "sweep": sweep_command, "db": db_command,
-            "users": users_command}
+            "users": users_command, "sellers": sellers_command, "fees": fees_command}

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from bot.enrollment import periods_from
 from bot.identifiers import to_e164
 from storage import orders as store
 from storage.db import Database
@@ -69,15 +70,17 @@ def _load(connection: Connection, data: dict) -> LoadReport:
     for raw in sellers:
         store.upsert_seller(connection, _seller(raw))
     for raw in products:
-        store.upsert_product(connection, _product(raw))
+        store.upsert_product(connection, product_values(raw))
     for raw in orders:
-        values, items = _order(connection, raw)
+        values, items = order_values(connection, raw)
         store.upsert_order(connection, values, items)
     return LoadReport(len(sellers), len(products), len(orders))
 
 
 def _seller(raw: dict) -> dict:
     where = f"seller {raw.get('id', '?')}"
+    enrolled_at = _when(raw.get("enrolled_at"), f"{where} enrolled_at")
+    opted_out_at = _when(raw.get("opted_out_at"), f"{where} opted_out_at")
     return {
         "id": _need(raw, "id", where),
         "name": _need(raw, "name", where),
@@ -85,14 +88,17 @@ def _seller(raw: dict) -> dict:
         "addresses": [a.lower() for a in raw.get("addresses", [])],
         "language": raw.get("language") or "en",
         "timezone": raw.get("timezone"),
-        "enrolled_at": _when(raw.get("enrolled_at"), f"{where} enrolled_at"),
-        "opted_out_at": _when(raw.get("opted_out_at"), f"{where} opted_out_at"),
+        "enrolled_at": enrolled_at,
+        "opted_out_at": opted_out_at,
+        "enrollment_history": [p.as_json() for p in periods_from(None, enrolled_at,
+                                                                  opted_out_at)],
         "return_address_country": (raw.get("return_address_country") or "US").upper(),
         "returnless_refund_max": _money(raw.get("returnless_refund_max", 0), where),
     }
 
 
-def _product(raw: dict) -> dict:
+def product_values(raw: dict) -> dict:
+    """A product of format v1 as table values (DatasetError says what is wrong)."""
     where = f"product {raw.get('asin', '?')}"
     return {
         "asin": _need(raw, "asin", where),
@@ -109,7 +115,8 @@ def _product(raw: dict) -> dict:
     }
 
 
-def _order(connection: Connection, raw: dict) -> tuple[dict, list[dict]]:
+def order_values(connection: Connection, raw: dict) -> tuple[dict, list[dict]]:
+    """An order of format v1 as table values and item rows (DatasetError says what is wrong)."""
     where = f"order {raw.get('order_id', '?')}"
     order_id = _need(raw, "order_id", where)
     if not ORDER_ID.fullmatch(order_id):

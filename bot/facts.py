@@ -9,6 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.enrollment import Period, periods_from
+
 
 @dataclass(frozen=True)
 class ItemFacts:
@@ -36,6 +38,10 @@ class SellerFacts:
     addresses: tuple[str, ...] = ()
     timezone: str | None = None
     returnless_refund_max: Decimal = Decimal("0")
+    periods: tuple[Period, ...] = ()
+
+    def enrollment_periods(self) -> tuple[Period, ...]:
+        return self.periods or periods_from(None, self.enrolled_at, self.opted_out_at)
 
     def registered_addresses(self) -> set[str]:
         return {a.lower() for a in (self.email, *self.addresses) if a}
@@ -94,7 +100,8 @@ def seller_from_row(row: Any) -> SellerFacts:
         id=row.id, name=row.name, language=row.language, enrolled_at=row.enrolled_at,
         opted_out_at=row.opted_out_at, return_address_country=row.return_address_country,
         email=row.email, addresses=tuple(row.addresses or ()), timezone=row.timezone,
-        returnless_refund_max=row.returnless_refund_max)
+        returnless_refund_max=row.returnless_refund_max,
+        periods=periods_from(row.enrollment_history))
 
 
 def orders_from_rows(rows: Iterable[Any]) -> list[OrderFacts]:
@@ -120,6 +127,7 @@ def _order(rows: list[Any]) -> OrderFacts:
             email=first.seller_email, addresses=tuple(first.seller_addresses or ()),
             timezone=first.seller_timezone,
             returnless_refund_max=first.seller_returnless_refund_max,
+            periods=periods_from(first.seller_enrollment_history),
         ),
         items=tuple(
             ItemFacts(

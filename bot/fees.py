@@ -53,3 +53,47 @@ def fee_rate(contacts: int, units: int, policy: FeePolicy) -> FeeRate:
         if tier.max_cpu is None or cpu <= tier.max_cpu:
             return FeeRate(contacts, units, cpu, tier.rate, f"fees.tier_{index + 1}")
     raise ValueError("the policy's last tier must have no max_cpu")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A seller's fees for one month: the tier set on the 1st from the previous months' CPU,
+    applied to the MFN units of covered orders shipped in the month after the free trial."""
+
+    seller_id: str
+    month: str                    # YYYY-MM
+    rate: FeeRate
+    units_shipped: int            # covered MFN units shipped in the month
+    units_in_trial: int
+    currency: str
+
+    @property
+    def billable_units(self) -> int:
+        return self.units_shipped - self.units_in_trial
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.rate.rate * self.billable_units).quantize(Decimal("0.01"))
+
+    def as_dict(self) -> dict:
+        return {"seller_id": self.seller_id, "month": self.month, "currency": self.currency,
+                "units_shipped": self.units_shipped, "units_in_trial": self.units_in_trial,
+                "billable_units": self.billable_units,
+                "contacts_previous_months": self.rate.contacts,
+                "units_previous_months": self.rate.units,
+                "contacts_per_unit": None if self.rate.cpu is None else str(self.rate.cpu),
+                "rate_per_unit": str(self.rate.rate), "rule": self.rate.rule,
+                "amount": str(self.amount)}
+
+
+def units_billed(shipments, covered, trial_ends) -> tuple[int, int]:
+    """(covered units shipped, of which in the free trial) from (purchased_at, shipped_at,
+    units) rows; `covered(purchased_at)` says whether the order fell in an enrollment."""
+    shipped = in_trial = 0
+    for purchased_at, shipped_at, units in shipments:
+        if not covered(purchased_at):
+            continue
+        shipped += units
+        if trial_ends is not None and shipped_at < trial_ends:
+            in_trial += units
+    return shipped, in_trial

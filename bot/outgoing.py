@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import make_msgid
 from typing import Any
 
 from sqlalchemy import Connection
@@ -183,19 +184,21 @@ class Outgoing:
                      conversation_id=case.conversation_id, case_id=case.id)
         return outbound
 
-    def notify_seller(self, connection: Connection, conversation_id: int, order: Any,
+    def notify_seller(self, connection: Connection, conversation_id: int | None, order: Any,
                       template: str, now: datetime, *, seller: SellerFacts | None = None,
                       to: str | None = None, **context: Any) -> OutboundMessage:
         """A notice to the seller (the order's, unless given; at its main address unless
-        given) that needs no answer from them through us (no case)."""
+        given) that needs no answer from them through us (no case); without a conversation
+        for notices about the account (a fee statement)."""
         seller = seller or order.seller
         lang = self.policy.seller_language(seller.language)
         rendered = self.templates.render_email(
             f"seller/{template}", lang, tz=seller.timezone or self.policy.timezone,
             seller=seller, order=order, **context)
-        headers = {"Message-ID": conversation_message_id(conversation_id,
-                                                         self.settings.mail_domain),
-                   "Auto-Submitted": "auto-generated"}
+        message_id = (conversation_message_id(conversation_id, self.settings.mail_domain)
+                      if conversation_id is not None
+                      else make_msgid(idstring="account", domain=self.settings.mail_domain))
+        headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
         outbound = OutboundMessage(Channel.EMAIL, to or seller.email, rendered.text,
                                    subject=rendered.subject, html=rendered.html, headers=headers)
         self._record(connection, outbound, self.settings.intake_address, lang, now, queue=True,

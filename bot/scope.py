@@ -11,7 +11,8 @@ OUT_OF_SCOPE = "out_of_scope"
 
 
 def check_coverage(order: OrderFacts, policy: MarketplacePolicy) -> Decision:
-    """Covered: fulfilled by the seller, placed while the seller's enrollment was in effect."""
+    """Covered: fulfilled by the seller, placed while one of the seller's enrollment periods
+    was in effect (from an hour after enrolling until the opt-out)."""
     seller = order.seller
     facts = {
         "order_id": order.order_id,
@@ -25,14 +26,18 @@ def check_coverage(order: OrderFacts, policy: MarketplacePolicy) -> Decision:
         if order.fulfillment not in ("AFN", "SFP"):
             reason = "scope.fulfillment_not_covered"
         return Decision(OUT_OF_SCOPE, (reason,), facts)
-    if seller.enrolled_at is None:
+    periods = seller.enrollment_periods()
+    if not periods:
         return Decision(OUT_OF_SCOPE, ("scope.seller_not_enrolled",), facts)
-    effective = seller.enrolled_at + policy.enrollment_delay
-    facts["enrollment_effective_at"] = effective.isoformat()
-    if order.purchased_at < effective:
-        return Decision(OUT_OF_SCOPE, ("scope.placed_before_enrollment",), facts)
-    # An opt-out older than the current enrollment was undone by re-enrolling.
-    opted_out = seller.opted_out_at is not None and seller.opted_out_at > seller.enrolled_at
-    if opted_out and order.purchased_at >= seller.opted_out_at:
+    delay = policy.enrollment_delay
+    covering = next((p for p in periods if p.covers(order.purchased_at, delay)), None)
+    if covering is not None:
+        facts["enrollment_effective_at"] = (covering.enrolled_at + delay).isoformat()
+        return Decision(COVERED, ("scope.mfn_enrolled",), facts)
+    # Not covered: placed after the last period that had taken effect, or before the first.
+    started = [p for p in periods if p.enrolled_at + delay <= order.purchased_at]
+    if started:
+        facts["opted_out_at"] = started[-1].opted_out_at.isoformat()
         return Decision(OUT_OF_SCOPE, ("scope.placed_after_opt_out",), facts)
-    return Decision(COVERED, ("scope.mfn_enrolled",), facts)
+    facts["enrollment_effective_at"] = (periods[0].enrolled_at + delay).isoformat()
+    return Decision(OUT_OF_SCOPE, ("scope.placed_before_enrollment",), facts)

@@ -91,3 +91,15 @@ def orders_at_risk(connection: Connection, late_before: datetime) -> list[Row]:
                      ORDERS.c.latest_delivery_date < late_before))
                | ORDERS.c.order_id.in_(flagged))
         .order_by(ORDERS.c.latest_delivery_date)))
+
+
+def mfn_shipments(connection: Connection, seller_id: str, since: datetime,
+                  until: datetime) -> list[Row]:
+    """The seller's MFN orders shipped in the window, with their units."""
+    return list(connection.execute(
+        select(ORDERS.c.order_id, ORDERS.c.purchased_at, ORDERS.c.shipped_at,
+               func.sum(ITEMS.c.quantity).label("units"))
+        .join(ITEMS, ITEMS.c.order_id == ORDERS.c.order_id)
+        .where(ORDERS.c.seller_id == seller_id, ORDERS.c.fulfillment == "MFN",
+               ORDERS.c.shipped_at >= since, ORDERS.c.shipped_at < until)
+        .group_by(ORDERS.c.order_id, ORDERS.c.purchased_at, ORDERS.c.shipped_at)))

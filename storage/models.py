@@ -45,6 +45,12 @@ class Seller(Base):
     opted_out_at: Mapped[datetime | None]
     return_address_country: Mapped[str] = mapped_column(String(2), default="US")
     returnless_refund_max: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # The marketplace account: enrollment needs a professional plan in good standing.
+    plan: Mapped[str] = mapped_column(String(16), default="professional")
+    account_health: Mapped[str] = mapped_column(String(16), default="good")
+    # Every enrollment period, oldest first: {"enrolled_at", "terms_accepted_at",
+    # "opted_out_at"} as ISO 8601; enrolled_at/opted_out_at above are the latest period's.
+    enrollment_history: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class Product(Base):
@@ -406,3 +412,31 @@ def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
     tables, PostgreSQL's expression index) is made by hand in migration 0009."""
     return not (type_ == "table" and (name or "").startswith("messages_fts")) and \
         not (type_ == "index" and name == "ix_messages_body_fts")
+
+
+class ApiKey(Base):
+    """A seller's key for /api/v1/: only its SHA-256 is kept; the prefix names it in lists."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class FeeStatement(Base):
+    """A seller's monthly fee statement, kept once the notification email is queued."""
+
+    __tablename__ = "fee_statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("seller_id", "month", name="uq_fee_statements"),)

@@ -31,6 +31,7 @@ _ORDER_ROWS = (
         SELLERS.c.timezone.label("seller_timezone"),
         SELLERS.c.enrolled_at.label("seller_enrolled_at"),
         SELLERS.c.opted_out_at.label("seller_opted_out_at"),
+        SELLERS.c.enrollment_history.label("seller_enrollment_history"),
         SELLERS.c.return_address_country.label("seller_return_address_country"),
         SELLERS.c.returnless_refund_max.label("seller_returnless_refund_max"),
     )
@@ -137,3 +138,15 @@ def record_seller_shipment(connection: Connection, order_id: str, tracking_numbe
         shipped_at=func.coalesce(ORDERS.c.shipped_at, now),
         status=case((ORDERS.c.status.in_(("Unshipped", "Pending")), "Shipped"),
                     else_=ORDERS.c.status)))
+
+
+def product_owner(connection: Connection, asin: str) -> str | None:
+    return connection.scalar(select(PRODUCTS.c.seller_id).where(PRODUCTS.c.asin == asin))
+
+
+def order_owner(connection: Connection, order_id: str) -> str | None:
+    return connection.scalar(select(ORDERS.c.seller_id).where(ORDERS.c.order_id == order_id))
+
+
+def update_order(connection: Connection, order_id: str, **values: Any) -> None:
+    connection.execute(update(ORDERS).where(ORDERS.c.order_id == order_id).values(**values))
