@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import case_pages, console_auth, console_conversations, console_dashboard
+from bot import (
+    case_pages,
+    console_auth,
+    console_conversations,
+    console_dashboard,
+    seller_pages,
+)
 from bot.app_keys import DATABASE
 from bot.cases import AWAITING_TRANSLATION, OPEN_STATUSES
 from bot.console_auth import LEAD_ROLES, render, require_role
@@ -45,5 +51,6 @@ def create_console() -> web.Application:
     console.add_routes(console_auth.routes())
     console.add_routes(console_conversations.routes())
     console.add_routes(console_dashboard.routes())
+    console.add_routes(seller_pages.routes())
     console.add_routes(case_pages.routes())
     return console

@@ -148,8 +148,9 @@ def order_values(connection: Connection, raw: dict) -> tuple[dict, list[dict]]:
         "shipped_at": _when(shipment.get("shipped_at"), f"{where} shipped_at"),
         "delivered_at": _when(shipment.get("delivered_at"), f"{where} delivered_at"),
     }
+    # The marketplace's promise: every answer about the order states it.
     for name in ("latest_ship_date", "earliest_delivery_date", "latest_delivery_date"):
-        values[name] = _when(raw.get(name), f"{where} {name}")
+        values[name] = _when(raw.get(name), f"{where} {name}", required=True)
     items = raw.get("items") or []
     if not items:
         raise DatasetError(f"{where}: an order needs at least one item")

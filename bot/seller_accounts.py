@@ -42,6 +42,7 @@ class Account:
     periods: tuple[Period, ...]
     effective_at: datetime | None     # when the current period takes (took) effect
     trial_ends_at: datetime | None
+    timezone: str | None = None
 
     @property
     def enrolled(self) -> bool:
@@ -63,7 +64,8 @@ def account(connection: Connection, seller_id: str, policy: MarketplacePolicy) -
     open_period = current(periods)
     return Account(row.id, row.name, row.plan, row.account_health, periods,
                    open_period.enrolled_at + policy.enrollment_delay if open_period else None,
-                   trial_ends(periods, timedelta(days=policy.fees.free_trial_days)))
+                   trial_ends(periods, timedelta(days=policy.fees.free_trial_days)),
+                   row.timezone)
 
 
 def enroll(connection: Connection, seller_id: str, policy: MarketplacePolicy, now: datetime,
