@@ -13,7 +13,18 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot import api, console
-from bot.app_keys import CLOCK, DATABASE, DISPATCHER, ENGINE, SETTINGS, SMTP_SOCKETS, TEMPLATES
+from bot.app_keys import (
+    CLOCK,
+    DATABASE,
+    DISPATCHER,
+    ENGINE,
+    METRICS,
+    SETTINGS,
+    SMTP_SOCKETS,
+    STOPPING,
+    TEMPLATES,
+)
+from bot.cases import OPEN_STATUSES
 from bot.clock import Clock, SystemClock
 from bot.dataset import load_dataset
 from bot.demo_data import build_demo_dataset
@@ -21,6 +32,8 @@ from bot.engine import ConversationEngine
 from bot.fee_statements import run_statements
 from bot.marketplace import load_policy
 from bot.messages import Channel
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.metrics import Metrics
 from bot.outbox import Dispatcher
 from bot.settings import Settings, parse_host_port
 from bot.sweeper import run_sweeper
@@ -41,6 +54,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, demo: bool = F
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[TEMPLATES] = Templates()
+    app[METRICS] = Metrics()
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.cleanup_ctx.append(_database(demo))
     app.cleanup_ctx.append(_engine_and_outbox)
     app.cleanup_ctx.append(_smtp_intake)
@@ -51,15 +67,28 @@ def create_app(settings: Settings, *, clock: Clock | None = None, demo: bool = F
     app.add_routes(twilio_voice.routes())
     app.add_routes(twilio_status.routes())
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.add_subapp("/console/", console.create_console())
     app.add_subapp("/api/v1/", api.create_api())
     return app
 
 
+class SchemaBehind(RuntimeError):
+    """The database was made by older code: `csba db upgrade` must run first."""
+
+
 def _database(demo: bool):
     async def context(app: web.Application) -> AsyncIterator[None]:
         db = Database(app[SETTINGS].db_url)
-        await db.upgrade()
+        state, current, heads = await db.schema_state()
+        if state == "behind":
+            await db.close()
+            raise SchemaBehind(
+                f"the database schema is at revision {', '.join(current)} and this code needs "
+                f"{', '.join(heads)}: run `csba db upgrade` (with the same CSBA_DB_URL) first")
+        if state == "empty":  # a new database: create the schema
+            await db.upgrade()
         if demo:
             await load_demo_if_empty(db, app[CLOCK])
         app[DATABASE] = db
@@ -92,7 +121,8 @@ async def _engine_and_outbox(app: web.Application) -> AsyncIterator[None]:
     app[DISPATCHER] = dispatcher
     app[ENGINE] = ConversationEngine(app[DATABASE], app[CLOCK], settings,
                                      load_policy(settings.marketplace), app[TEMPLATES],
-                                     after_commit=dispatcher.wake)
+                                     after_commit=dispatcher.wake,
+                                     observe_turn=app[METRICS].observe_turn)
     yield
     await mail_sender.close()
     if sms_sender is not None:
@@ -104,7 +134,8 @@ async def _smtp_intake(app: web.Application) -> AsyncIterator[None]:
     host, port = parse_host_port(settings.smtp_listen)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        smtp_protocol_factory(app[ENGINE], settings, app[CLOCK]), host, port)
+        smtp_protocol_factory(app[ENGINE], settings, app[CLOCK],
+                              observe=app[METRICS].observe_smtp), host, port)
     app[SMTP_SOCKETS] = [s.getsockname()[:2] for s in server.sockets]
     for address in app[SMTP_SOCKETS]:
         log.info("SMTP intake listening on %s:%s for %s and case+<token>@%s",
@@ -116,6 +147,8 @@ async def _smtp_intake(app: web.Application) -> AsyncIterator[None]:
 
 # How often the fee-statement job looks at the calendar (it acts on the 1st of the month).
 STATEMENT_CHECK_SECONDS = 3600
+# How long a shutdown waits for the outbox to send what is due.
+SHUTDOWN_FLUSH_SECONDS = 10
 
 
 async def _background_loops(app: web.Application) -> AsyncIterator[None]:
@@ -137,6 +170,14 @@ async def _background_loops(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    # Shutting down: send what is due while the relay and Twilio are still reachable; what
+    # does not go out in time stays in the outbox for the next start.
+    try:
+        sent = await asyncio.wait_for(dispatcher.dispatch_due(), SHUTDOWN_FLUSH_SECONDS)
+        log.info("shutdown: sent %s waiting messages", sent)
+    except (TimeoutError, Exception) as exc:  # noqa: BLE001  (nothing is lost: rows stay)
+        log.warning("shutdown: the outbox was not flushed (%s); it resumes at the next start",
+                    type(exc).__name__)
 
 
 async def _settle_memory(app: web.Application) -> None:
@@ -148,5 +189,38 @@ async def _settle_memory(app: web.Application) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Alive: the process answers and reaches its database."""
     await request.app[DATABASE].run(lambda connection: connection.exec_driver_sql("SELECT 1"))
     return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready for traffic: the database answers, its schema is current, the SMTP intake
+    listens, and the process is not shutting down (a load balancer stops sending then)."""
+    problems = []
+    if request.app[STOPPING].is_set():
+        problems.append("shutting down")
+    try:
+        state, _, _ = await request.app[DATABASE].schema_state()
+        if state != "current":
+            problems.append(f"database schema {state}")
+    except Exception as exc:  # noqa: BLE001  (whatever it is, we are not ready)
+        problems.append(f"database: {type(exc).__name__}")
+    if not request.app.get(SMTP_SOCKETS):
+        problems.append("SMTP intake not listening")
+    if problems:
+        return web.json_response({"status": "not ready", "problems": problems}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format; the database figures are read at each scrape."""
+    now = request.app[CLOCK].now()
+    await request.app[DATABASE].run(lambda connection: request.app[METRICS].read_database(
+        connection, now, OPEN_STATUSES))
+    return web.Response(body=request.app[METRICS].render(),
+                        headers={"Content-Type": METRICS_CONTENT_TYPE})
+
+
+async def _stopping(app: web.Application) -> None:
+    app[STOPPING].set()

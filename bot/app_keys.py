@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.engine import ConversationEngine
+from bot.metrics import Metrics
 from bot.outbox import Dispatcher
 from bot.settings import Settings
 from bot.templating import Templates
@@ -18,3 +21,5 @@ TEMPLATES = web.AppKey("templates", Templates)
 ENGINE = web.AppKey("engine", ConversationEngine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SMTP_SOCKETS = web.AppKey("smtp_sockets", list)
+METRICS = web.AppKey("metrics", Metrics)
+STOPPING = web.AppKey("stopping", asyncio.Event)  # set when the process begins to shut down

@@ -16,8 +16,10 @@ from pathlib import Path
 from bot.clock import FixedClock, SystemClock
 from bot.dataset import DatasetError, load_dataset
 from bot.engine import ConversationEngine
+from bot.log_context import configure_logging
 from bot.marketplace import load_policy
 from bot.messages import Channel, InboundMessage
+from bot.report_import import add_import_parser, import_command
 from bot.settings import Settings, parse_host_port
 from bot.sweeper import sweep
 from bot.templating import Templates
@@ -108,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_argument("--month", help="YYYY-MM (default: the previous month)")
     notify.add_argument("--db")
 
+    add_import_parser(commands)
+
+    purge = commands.add_parser("purge", help="delete conversations, messages and what was "
+                                              "decided about them, older than DAYS")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.add_argument("--now", type=_when, help="ISO 8601 time to count the days back from")
+    purge.add_argument("--db")
+
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--db")
@@ -116,13 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = _settings(args)
     except ValueError as exc:
         print(f"csba: {exc}", file=sys.stderr)
         return 2
+    # The service logs JSON for whoever collects its logs; the other commands talk to a person.
+    configure_logging(settings.log_format if args.command == "serve" else "text")
     if args.command == "serve":
         return serve(settings, demo=args.demo)
     if args.command == "evaluate":
@@ -131,17 +141,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(settings: Settings, *, demo: bool) -> int:
-    from aiohttp import web
-
-    from bot.app import create_app
+    from bot.app import SchemaBehind, create_app
 
     host, port = parse_host_port(settings.http_listen)
     app = create_app(settings, demo=demo)
-    web.run_app(app, host=host, port=port, access_log=None,
-                print=lambda _: logging.getLogger("bot").info(
-                    "HTTP listening on http://%s:%s (webhooks /twilio/sms, console /console/, "
-                    "health /healthz)", host, port))
+    try:
+        _run(app, host, port)
+    except SchemaBehind as exc:
+        print(f"csba serve: {exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _run(app, host: str, port: int) -> None:
+    from aiohttp import web
+
+    # SIGTERM: stop accepting, let requests in flight finish (up to 30 s), then the cleanup
+    # contexts close the SMTP intake and flush the outbox (bot.app).
+    web.run_app(app, host=host, port=port, access_log=None, shutdown_timeout=30,
+                print=lambda _: logging.getLogger("bot").info(
+                    "HTTP listening on http://%s:%s (webhooks /twilio/sms and /twilio/voice, "
+                    "console /console/, API /api/v1/, /healthz, /readyz, /metrics)", host, port))
 
 
 async def _open(settings: Settings) -> Database:
@@ -338,6 +358,25 @@ async def fees_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def purge_command(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from bot.cases import OPEN_STATUSES
+    from storage.retention import purge
+
+    if args.older_than < 1:
+        print("csba purge: --older-than must be at least 1 day", file=sys.stderr)
+        return 2
+    cutoff = (args.now or SystemClock().now()) - timedelta(days=args.older_than)
+    db = await _open(settings)
+    try:
+        deleted = await db.run(lambda connection: purge(connection, cutoff, OPEN_STATUSES))
+    finally:
+        await db.close()
+    print(json.dumps({"older_than": cutoff.isoformat(), "deleted": deleted}))
+    return 0
+
+
 async def sweep_command(settings: Settings, args: argparse.Namespace) -> int:
     clock = FixedClock(args.now) if args.now else SystemClock()
     db = await _open(settings)
@@ -385,4 +424,5 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": load_command, "chat": chat_command, "sweep": sweep_command, "db": db_command,
-            "users": users_command, "sellers": sellers_command, "fees": fees_command}
+            "users": users_command, "sellers": sellers_command, "fees": fees_command,
+            "purge": purge_command, "import": import_command}

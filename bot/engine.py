@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -27,6 +28,7 @@ from bot.facts import OrderFacts
 from bot.forwards import SellerForward, forwarded_conversation, read_forward
 from bot.journal import record_decision
 from bot.ledger import Ledger
+from bot.log_context import CASE, CONVERSATION
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision, InboundMessage, OutboundMessage
 from bot.orders import load_order
@@ -58,6 +60,7 @@ from storage.returns import insert_attachment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+INTENT = "csba_intent"  # the turn's intent, for the metrics, on the transaction's connection
 
 
 class KeyedLocks:
@@ -84,7 +87,8 @@ class KeyedLocks:
 class ConversationEngine:
     def __init__(self, db: Database, clock: Clock, settings: Settings,
                  policy: MarketplacePolicy, templates: Templates,
-                 after_commit: Callable[[], None] | None = None) -> None:
+                 after_commit: Callable[[], None] | None = None,
+                 observe_turn: Callable[[str, str | None, float], None] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
@@ -92,6 +96,7 @@ class ConversationEngine:
         self.outgoing = Outgoing(settings, policy, templates)
         self.desk = CaseDesk(self.outgoing, policy, Ledger(RecordingActions(self.outgoing)))
         self.after_commit = after_commit or (lambda: None)
+        self.observe_turn = observe_turn or (lambda channel, intent, seconds: None)
         self._locks = KeyedLocks()
         self.calls = CallDesk(self)
         domain = re.escape(settings.mail_domain.lower())
@@ -108,13 +113,15 @@ class ConversationEngine:
         """Handle one inbound message; returns the answers for the sender (inline channels
         deliver them in the webhook response). A repeated delivery returns []."""
 
-        def turn(connection: Connection) -> tuple[list[OutboundMessage], bool]:
+        def turn(connection: Connection) -> tuple[list[OutboundMessage], bool, str | None]:
             take_queued(connection)
-            return self._route(connection, inbound), take_queued(connection)
+            replies = self._route(connection, inbound)
+            return replies, take_queued(connection), connection.info.pop(INTENT, None)
 
+        started = time.perf_counter()
         try:
             async with self._locks.hold((inbound.channel.value, inbound.sender.lower())):
-                replies, queued = await self.db.run(turn)
+                replies, queued, intent = await self.db.run(turn)
         except IntegrityError:
             # The unique (channel, external_id) refused a repeated delivery: it was handled.
             if await self.db.run(lambda connection: message_exists(
@@ -122,8 +129,12 @@ class ConversationEngine:
                 log.info("duplicate %s message %s dropped", inbound.channel, inbound.external_id)
                 return []
             raise
+        finally:
+            CONVERSATION.set(None)  # the logs of what comes next are not about it
+            CASE.set(None)
         if queued:
             self.after_commit()
+        self.observe_turn(inbound.channel.value, intent, time.perf_counter() - started)
         return replies
 
     async def act(self, action: Callable[[Connection, datetime], T]) -> T:
@@ -146,6 +157,8 @@ class ConversationEngine:
             case = case_by_token(connection, token)
             if case is None:
                 raise LookupError(f"no case for {inbound.recipient}")
+            CASE.set(case.id)
+            CONVERSATION.set(case.conversation_id)
             message_id = self.store(connection, inbound, text, None, now)
             self.desk.receive_reply(connection, case, inbound, message_id, now)
             return []
@@ -158,6 +171,7 @@ class ConversationEngine:
                 self._take_forward(connection, inbound, forward, text, now)
                 return []
         conversation, opted_out, new = self._conversation(connection, inbound, now)
+        CONVERSATION.set(conversation.id)
         if inbound.automatic:
             self.store(connection, inbound, text, conversation, now)
             return []  # RFC 3834: never answer an automatic message
@@ -195,6 +209,7 @@ class ConversationEngine:
         turn = CustomerTurn(connection, self.desk, self.policy, conversation, text, now,
                             subject=inbound.subject)
         language, intent, confidence = turn.understand()
+        connection.info[INTENT] = intent
         today = now.astimezone(self.policy.timezone).date()
         message_id = self.store(connection, inbound, text, conversation, now,
                                  language=language, intent=intent, confidence=confidence,

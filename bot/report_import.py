@@ -18,14 +18,16 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from bot.reports import (
     KINDS,
+    NEW_ORDER,
     ORDERS,
     TITLES,
     Known,
@@ -43,9 +45,16 @@ from storage import orders as store
 from storage.db import Database
 
 BATCH = 500  # records per transaction
+PROGRESS_STEP = 1 << 20  # bytes between calls of the progress callback
+# Rows skipped by design rather than for a fault of the file: they do not fail the command.
+EXPECTED = {"item canceled", "not a marketplace order", NEW_ORDER}
 KEEP_ERRORS = 100  # row errors kept for the report; the rest are only counted
 
 Record = OrderRecord | ListingRecord
+# What the database says about a record's values. Anything else (a lock, a lost connection)
+# stops the import: the batches written so far stay, and importing the file again is safe.
+REFUSALS = (IntegrityError, DataError)
+Writer = Callable[[Connection, str, Sequence[Record]], "_Written"]
 
 
 @dataclass
@@ -66,6 +75,11 @@ class ImportReport:
     def rows(self) -> int:
         return self.loaded_rows + self.skipped_rows
 
+    @property
+    def faulty_rows(self) -> int:
+        """Skipped rows that need the seller's attention (not canceled items and the like)."""
+        return self.skipped_rows - sum(self.reasons[kind] for kind in EXPECTED)
+
     def skip(self, errors: Iterable[RowError]) -> None:
         for error in errors:
             self.skipped_rows += 1
@@ -83,25 +97,31 @@ class _Written:
 
 async def import_report(db: Database, kind: str, fileobj: BinaryIO, seller_id: str,
                         progress: Callable[[int], None] | None = None, *,
-                        batch_size: int = BATCH) -> ImportReport:
+                        new_orders: bool = False, batch_size: int = BATCH) -> ImportReport:
     """Import one report file (opened in binary mode) for one seller. Raises `ReportError`,
-    before writing anything, when the file or the seller cannot be imported at all."""
+    before writing anything, when the file or the seller cannot be imported at all.
+    `new_orders`: also create seller-fulfilled orders the service does not have yet, without
+    promised dates (see `bot.reports.resolve_order`)."""
     report_file = ReportFile(fileobj, kind)
     if await db.run(lambda connection: store.seller_row(connection, seller_id)) is None:
         raise ReportError(f"seller {seller_id!r} is not known (load it first with csba load)")
+    write = partial(_write_orders, new_orders=new_orders) if kind == ORDERS else _write_listings
     result = ImportReport(kind)
     batch: list[Record] = []
+    shown = 0
     for record in records(report_file):
         if isinstance(record, RowError):
             result.skip([record])
-            continue
-        batch.append(record)
+        else:
+            batch.append(record)
         if len(batch) >= batch_size:
-            await _write(db, kind, seller_id, batch, result)
+            await _write(db, write, seller_id, batch, result)
             batch = []
-            if progress is not None:
-                progress(report_file.bytes_read)
-    await _write(db, kind, seller_id, batch, result)
+        if progress is not None and report_file.bytes_read - shown >= PROGRESS_STEP:
+            shown = report_file.bytes_read
+            progress(shown)
+    await _write(db, write, seller_id, batch, result)
+    result.errors.sort(key=lambda error: error.line)  # grouping delays some errors a little
     result.bytes_read = report_file.bytes_read
     result.fallback_lines = report_file.fallback_lines
     result.first_fallback_lines = list(report_file.first_fallback_lines)
@@ -110,14 +130,13 @@ async def import_report(db: Database, kind: str, fileobj: BinaryIO, seller_id: s
     return result
 
 
-async def _write(db: Database, kind: str, seller_id: str, batch: Sequence[Record],
+async def _write(db: Database, write: Writer, seller_id: str, batch: Sequence[Record],
                  result: ImportReport) -> None:
     if not batch:
         return
-    write = _write_orders if kind == ORDERS else _write_listings
     try:
         written = [await db.run(lambda connection: write(connection, seller_id, batch))]
-    except SQLAlchemyError:
+    except REFUSALS:
         written = [await _write_one(db, write, seller_id, record) for record in batch]
     for part in written:
         result.loaded += part.records
@@ -125,24 +144,29 @@ async def _write(db: Database, kind: str, seller_id: str, batch: Sequence[Record
         result.skip(part.errors)
 
 
-async def _write_one(db: Database, write, seller_id: str, record: Record) -> _Written:
+async def _write_one(db: Database, write: Writer, seller_id: str, record: Record) -> _Written:
     try:
         return await db.run(lambda connection: write(connection, seller_id, [record]))
-    except SQLAlchemyError as exc:
+    except REFUSALS as exc:
         # The driver's first line says which value it refused; the rest is SQL and noise.
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        reason = f"the database refused it: {_first_line(exc)}"
         dropped = record.dropped if isinstance(record, OrderRecord) else []
         return _Written(errors=[*dropped, *(RowError(line, "refused by the database", reason)
                                            for line in record.line_numbers)])
 
 
-def _write_orders(connection: Connection, seller_id: str, batch: Sequence[OrderRecord]) -> _Written:
+def _first_line(exc: SQLAlchemyError) -> str:
+    return (str(getattr(exc, "orig", None) or exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _write_orders(connection: Connection, seller_id: str, batch: Sequence[OrderRecord], *,
+                  new_orders: bool) -> _Written:
     products = _products(connection, {line.asin for record in batch for line in record.lines})
     orders = _orders(connection, [record.order_id for record in batch])
     written = _Written()
     for record in batch:
         written.errors.extend(record.dropped)
-        resolved = resolve_order(record, seller_id, products, orders)
+        resolved = resolve_order(record, seller_id, products, orders, new_orders=new_orders)
         if isinstance(resolved, list):
             written.errors.extend(resolved)
             continue
@@ -220,12 +244,19 @@ def add_import_parser(subparsers) -> None:
     command.add_argument("--db")
     command.add_argument("--errors", type=int, default=SHOW_ERRORS, metavar="N",
                          help=f"row errors to print (default {SHOW_ERRORS})")
+    command.add_argument("--new-orders", action="store_true",
+                         help="also create seller-fulfilled orders the service does not have "
+                              "yet; the report has no promised ship and delivery dates, so "
+                              "answers about them lack the promise (by default such orders "
+                              "are skipped: add them with csba load or the API)")
     command.add_argument("--no-progress", action="store_true",
                          help="no progress bar (it is shown only when stderr is a terminal)")
 
 
 async def import_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Exit status: 0 every row loaded, 1 some rows skipped, 2 nothing loaded."""
+    """Exit status: 0 every row loaded or skipped by design (canceled items, multi-channel
+    orders), 1 some rows skipped for a fault, 2 the import failed (nothing loaded, or a
+    database error part way)."""
     try:
         fileobj = args.file.open("rb")
     except OSError as exc:
@@ -238,26 +269,31 @@ async def import_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await db.upgrade()
         with fileobj:
-            report = await import_report(db, args.kind, fileobj, args.seller, progress=bar)
+            report = await import_report(db, args.kind, fileobj, args.seller, progress=bar,
+                                         new_orders=args.new_orders)
     except ReportError as exc:
         print(f"csba import: {args.file}: {exc} (nothing was loaded)", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"csba import: {args.file}: database error: {_first_line(exc)} (the batches "
+              f"written before it stay; importing the file again is safe)", file=sys.stderr)
         return 2
     finally:
         if bar is not None:
             bar.close()
         await db.close()
     print("\n".join(summary(report, args.file, args.seller, show=args.errors)))
-    return 1 if report.skipped_rows else 0
+    return 1 if report.faulty_rows else 0
 
 
 def summary(report: ImportReport, path: Path, seller_id: str, *, show: int = SHOW_ERRORS) -> list[str]:
-    what = "orders" if report.kind == ORDERS else "products"
-    lines = [f"imported {report.loaded} {what} from {path} ({TITLES[report.kind]} report, "
-             f"seller {seller_id}): {report.loaded_rows} rows loaded, {report.skipped_rows} "
-             f"rows skipped"]
+    what = "order" if report.kind == ORDERS else "product"
+    lines = [f"imported {_count(report.loaded, what)} from {path} ({TITLES[report.kind]} report, "
+             f"seller {seller_id}): {_count(report.loaded_rows, 'row')} loaded, "
+             f"{_count(report.skipped_rows, 'row')} skipped"]
     if report.reasons:
-        lines.append("skipped rows by reason: " + ", ".join(
-            f"{kind} {count}" for kind, count in report.reasons.most_common()))
+        ranked = sorted(report.reasons.items(), key=lambda pair: (-pair[1], pair[0]))
+        lines.append("skipped rows by reason: " + ", ".join(f"{kind} {n}" for kind, n in ranked))
     shown = report.errors[:max(show, 0)]
     if shown:
         lines.append(f"first {len(shown)} of {report.skipped_rows} skipped rows:")
@@ -265,9 +301,13 @@ def summary(report: ImportReport, path: Path, seller_id: str, *, show: int = SHO
     if report.fallback_lines:
         first = ", ".join(map(str, report.first_fallback_lines))
         more = ", ..." if report.fallback_lines > len(report.first_fallback_lines) else ""
-        lines.append(f"{report.fallback_lines} lines were not UTF-8 and were read as "
-                     f"Windows-1252 (lines {first}{more}): check their accented letters")
+        lines.append(f"{_count(report.fallback_lines, 'line')} not UTF-8, read as Windows-1252 "
+                     f"(line {first}{more}): check the accented letters")
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 class ProgressBar:

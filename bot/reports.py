@@ -25,6 +25,8 @@ Policies, decided once here:
   `RowError` and no record is produced.
 - Values: dates are ISO 8601 with a UTC offset, as the report writes them; money is Decimal;
   an empty value never blanks what the service already stores (the key is left out).
+- The report has no buyer contact, shipment or promised dates: an order already stored keeps
+  them, and a new seller-fulfilled order is created only on request (`resolve_order`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ REQUIRED = {
              "quantity", "item-price", "ship-postal-code", "ship-country"),
     LISTINGS: ("seller-sku", "asin1", "item-name", "price"),
 }
+# Read when present.
 OPTIONAL = {ORDERS: ("item-status", "sales-channel"), LISTINGS: ("item-description",)}
 # A column only the other report has: used to say "this is the other report".
 _SIGNATURE = {ORDERS: "amazon-order-id", LISTINGS: "asin1"}
@@ -84,6 +87,7 @@ ASIN = re.compile(r"[A-Z0-9]{10}")
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
 NOT_MARKETPLACE = {"non-amazon"}  # multi-channel fulfillment orders: not marketplace orders
+NEW_ORDER = "new order without promised dates"
 
 
 class ReportError(ValueError):
@@ -168,8 +172,8 @@ class ReportFile:
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            self._bad = (f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1} is neither "
-                         f"UTF-8 nor Windows-1252")
+            self._bad = (f"byte 0x{raw[exc.start]:02x} (byte {exc.start + 1} of the line) is "
+                         f"neither UTF-8 nor Windows-1252")
             return raw.decode("utf-8", "replace")
         self.fallback_lines += 1
         if len(self.first_fallback_lines) < 10:
@@ -229,7 +233,7 @@ class ReportFile:
 def _width_reason(found: int, width: int, row: Row) -> str:
     reason = f"the row has {found} columns, the header has {width}"
     if row.last_line != row.line:
-        return f"{reason}: a quote opened on line {row.line} joined lines {row.line}-{row.last_line}"
+        return f"{reason}: a quote left open joined lines {row.line}-{row.last_line} into one row"
     return f"{reason} (a tab inside a value?)"
 
 
@@ -238,7 +242,7 @@ def _width_reason(found: int, width: int, row: Row) -> str:
 class _Bad(ValueError):
     def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
-        self.kind = kind
+        self.kind, self.reason = kind, reason
 
 
 def _required(row: Row, name: str) -> str:
@@ -253,7 +257,7 @@ def _date(row: Row, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise _Bad("bad date", f"{name} {value!r} is not an ISO 8601 date") from None
+        raise _Bad("bad date", f"{name} {value!r} is not a valid ISO 8601 date") from None
     if parsed.tzinfo is None:
         # A time without an offset could be the seller's or UTC: hours off a return window.
         raise _Bad("bad date", f"{name} {value!r} has no UTC offset "
@@ -277,7 +281,7 @@ def _amount(row: Row, name: str) -> Decimal | None:
 
 def _quantity(row: Row, name: str) -> int:
     value = _required(row, name)
-    if not value.isdigit() or len(value) > 6:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         raise _Bad("bad number", f"{name} {value!r} is not a whole number of items")
     return int(value)
 
@@ -340,10 +344,6 @@ class OrderRecord:
 
 
 def _order_row(row: Row) -> tuple[OrderHead, OrderLine]:
-    channel = row["sales-channel"]
-    if channel.lower() in NOT_MARKETPLACE:
-        raise _Bad("not a marketplace order", f"sales-channel is {channel!r}: a multi-channel "
-                                              f"fulfillment order, not a marketplace order")
     fulfillment = FULFILLMENT.get(_required(row, "fulfillment-channel").lower())
     if fulfillment is None:
         raise _Bad("unknown fulfillment channel",
@@ -402,6 +402,12 @@ def order_records(report: ReportFile, window: int = 64) -> Iterator[OrderRecord 
     for row in report.rows():
         if isinstance(row, RowError):
             yield row
+            continue
+        channel = row["sales-channel"]
+        if channel.lower() in NOT_MARKETPLACE:
+            yield row.error("not a marketplace order", f"sales-channel is {channel!r}: a "
+                                                       f"multi-channel fulfillment order, not a "
+                                                       f"marketplace order")
             continue
         order_id = row["amazon-order-id"]
         if not ORDER_ID.fullmatch(order_id):
@@ -486,14 +492,25 @@ class Known:
 
 
 def resolve_order(record: OrderRecord, seller_id: str, products: Mapping[str, Known],
-                  orders: Mapping[str, Known]) -> tuple[dict, list[dict]] | list[RowError]:
+                  orders: Mapping[str, Known], *, new_orders: bool = False,
+                  ) -> tuple[dict, list[dict]] | list[RowError]:
     """The order's values and items for `storage.orders.upsert_order`, or a `RowError` for
     each of its rows. Buyer contact, shipment and promise dates are not in the report, so
-    those keys are left out: an order already stored keeps them."""
+    those keys are left out: an order already stored keeps them.
+
+    A seller-fulfilled order the service does not have yet is created only with `new_orders`:
+    the report has no promised ship and delivery dates, and the service's answers about a
+    seller-fulfilled order state them. Marketplace-fulfilled orders need none (the answer is
+    a redirection), so they are always created."""
     known = orders.get(record.order_id)
     if known is not None and known.seller_id != seller_id:
         return [RowError(n, "other seller", f"order {record.order_id} belongs to seller "
                                             f"{known.seller_id}, not {seller_id}")
+                for n in record.line_numbers]
+    if known is None and record.head.fulfillment != "AFN" and not new_orders:
+        return [RowError(n, NEW_ORDER, f"order {record.order_id} is not in the service yet and "
+                                       f"the report has no promised dates: add it with csba "
+                                       f"load or the API first (the report then updates it)")
                 for n in record.line_numbers]
     problems = {line.line: _item_problem(line, seller_id, products) for line in record.lines}
     failed = {n: p for n, p in problems.items() if p is not None}

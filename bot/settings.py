@@ -51,6 +51,7 @@ class Settings:
     dkim_selector: str = ""
     outbox_poll_seconds: float = 1.0
     sweep_interval_seconds: float = 60.0
+    log_format: str = "json"
 
     @property
     def intake_address(self) -> str:
@@ -110,4 +111,5 @@ _FIELDS: dict[str, type] = {
     "dkim_selector": str,
     "outbox_poll_seconds": float,
     "sweep_interval_seconds": float,
+    "log_format": str,
 }

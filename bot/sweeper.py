@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from bot.cases import OPEN, CaseDesk
 from bot.clock import Clock
+from bot.log_context import CASE
 from storage.cases import case_by_id, cases_due
 from storage.db import Database
 
@@ -29,11 +30,13 @@ async def sweep(db: Database, desk: CaseDesk, now: datetime) -> SweepReport:
     report = SweepReport()
 
     def resolve(connection: Connection, case_id: int) -> None:
+        CASE.set(case_id)
         case = case_by_id(connection, case_id)
         if case is not None and case.status == OPEN and case.deadline_at <= now:
             report.resolved[case_id] = desk.resolve_on_silence(connection, case, now).outcome
 
     def remind(connection: Connection, case_id: int) -> None:
+        CASE.set(case_id)
         case = case_by_id(connection, case_id)
         if case is not None and case.status == OPEN and case.reminded_at is None:
             desk.remind(connection, case, now)
@@ -44,6 +47,7 @@ async def sweep(db: Database, desk: CaseDesk, now: datetime) -> SweepReport:
         await db.run(lambda connection, case_id=case_id: resolve(connection, case_id))
     for case_id in reminders:
         await db.run(lambda connection, case_id=case_id: remind(connection, case_id))
+    CASE.set(None)
     if report.reminded or report.resolved:
         log.info("sweep at %s: reminded %s, resolved %s", now.isoformat(), report.reminded,
                  report.resolved)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import Callable
 from datetime import datetime
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -26,14 +27,22 @@ log = logging.getLogger(__name__)
 class IntakeHandler:
     """aiosmtpd handler hooks (https://aiosmtpd.readthedocs.io/en/latest/handlers.html)."""
 
-    def __init__(self, engine: ConversationEngine, settings: Settings, clock: Clock) -> None:
+    def __init__(self, engine: ConversationEngine, settings: Settings, clock: Clock,
+                 observe: Callable[[str], str] = lambda reply: reply) -> None:
         self.engine = engine
         self.settings = settings
         self.clock = clock
         self.domain = settings.mail_domain.lower()
+        self.observe = observe  # counts each reply by code (bot.metrics)
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
+        return self.observe(await self._recipient(envelope, address))
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        return self.observe(await self._data(envelope))
+
+    async def _recipient(self, envelope: Envelope, address: str) -> str:
         if len(envelope.rcpt_tos) >= self.settings.smtp_max_recipients:
             # RFC 5321 section 4.5.3.1.10: 452 makes the client send the rest separately.
             return "452 4.5.3 Too many recipients"
@@ -49,7 +58,7 @@ class IntakeHandler:
             return "550 5.7.1 Relaying denied: we only accept mail for our own addresses"
         return "550 5.1.1 No such mailbox here"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def _data(self, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
@@ -130,9 +139,10 @@ def tls_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
-def smtp_protocol_factory(engine: ConversationEngine, settings: Settings, clock: Clock):
+def smtp_protocol_factory(engine: ConversationEngine, settings: Settings, clock: Clock, *,
+                          observe: Callable[[str], str] = lambda reply: reply):
     """A protocol factory for `loop.create_server`: the intake runs on the web server's loop."""
-    handler = IntakeHandler(engine, settings, clock)
+    handler = IntakeHandler(engine, settings, clock, observe)
     context = tls_context(settings)
     open_sessions = 0
 

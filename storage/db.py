@@ -69,6 +69,15 @@ class Database:
         """Bring the schema to the newest migration."""
         await self.run(_upgrade)
 
+    async def schema_state(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """("empty", "current" or "behind", the database's revisions, the code's heads)."""
+        current = tuple(await self.run(
+            lambda connection: MigrationContext.configure(connection).get_current_heads()))
+        heads = tuple(ScriptDirectory.from_config(_alembic_config()).get_heads())
+        if not current:
+            return "empty", current, heads
+        return ("current" if set(current) == set(heads) else "behind"), current, heads
+
     async def pending_migrations(self) -> bool:
         current = await self.run(
             lambda connection: MigrationContext.configure(connection).get_current_heads())

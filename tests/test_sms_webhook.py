@@ -219,3 +219,18 @@ async def test_status_callbacks_are_recorded_once_against_the_sent_message(servi
     bad = await service.post_signed("/twilio/status", {"AccountSid": "AC1"})
     assert bad.status == 400
     assert await bad.text() == "missing MessageSid or MessageStatus"
+
+
+async def test_an_order_fed_without_its_promised_dates_is_answered_with_what_is_known(service):
+    """A report import carries no promised dates nor carrier: no 500, no "None"."""
+    await service.sql("UPDATE orders SET latest_ship_date=NULL, earliest_delivery_date=NULL, "
+                      "latest_delivery_date=NULL, carrier=NULL "
+                      "WHERE order_id='111-6649302-1175048'")
+    assert await service.sms(EMILY, "Where is my order?") == [
+        "Your order 111-6649302-1175048 (Brightside Waffle-Knit Cotton Throw Blanket) is on its "
+        "way. Tracking number: 785280841481."]
+    await service.sql("UPDATE orders SET status='Unshipped', shipped_at=NULL, "
+                      "tracking_number=NULL WHERE order_id='111-6649302-1175048'")
+    assert await service.sms(EMILY, "where is it now?", sid="SM" + "9" * 32) == [
+        "Your order 111-6649302-1175048 (Brightside Waffle-Knit Cotton Throw Blanket) hasn't "
+        "shipped yet."]
