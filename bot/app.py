@@ -133,9 +133,11 @@ async def _smtp_intake(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     host, port = parse_host_port(settings.smtp_listen)
     loop = asyncio.get_running_loop()
+    # Several worker processes share the port (SO_REUSEPORT): the kernel spreads sessions.
     server = await loop.create_server(
         smtp_protocol_factory(app[ENGINE], settings, app[CLOCK],
-                              observe=app[METRICS].observe_smtp), host, port)
+                              observe=app[METRICS].observe_smtp), host, port,
+        reuse_port=settings.workers > 1 or None)
     app[SMTP_SOCKETS] = [s.getsockname()[:2] for s in server.sockets]
     for address in app[SMTP_SOCKETS]:
         log.info("SMTP intake listening on %s:%s for %s and case+<token>@%s",

@@ -29,7 +29,7 @@ from storage.db import Database
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
         db_url=getattr(args, "db", None), http_listen=getattr(args, "http", None),
-        smtp_listen=getattr(args, "smtp", None))
+        smtp_listen=getattr(args, "smtp", None), workers=getattr(args, "workers", None))
 
 
 def _when(value: str) -> datetime:
@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", help="database URL (default sqlite+aiosqlite:///./csba.sqlite3)")
     serve.add_argument("--http", help="HOST:PORT for HTTP (default 127.0.0.1:8080)")
     serve.add_argument("--smtp", help="HOST:PORT for the SMTP intake (default 127.0.0.1:2525)")
+    serve.add_argument("--workers", type=int,
+                       help="worker processes sharing the ports (PostgreSQL only; default 1)")
 
     load = commands.add_parser("load", help="load a data set (format v1), upserting by id")
     load.add_argument("file", type=Path)
@@ -141,24 +143,90 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(settings: Settings, *, demo: bool) -> int:
+    if settings.workers > 1:
+        return serve_workers(settings, demo=demo)
     from bot.app import SchemaBehind, create_app
 
     host, port = parse_host_port(settings.http_listen)
     app = create_app(settings, demo=demo)
     try:
-        _run(app, host, port)
+        _run(app, host, port, reuse_port=False)
     except SchemaBehind as exc:
         print(f"csba serve: {exc}", file=sys.stderr)
         return 2
     return 0
 
 
-def _run(app, host: str, port: int) -> None:
+def serve_workers(settings: Settings, *, demo: bool) -> int:
+    """N processes serving the same ports (SO_REUSEPORT) on one PostgreSQL: the schema and
+    the demo data are prepared once here, then each worker runs the whole service; SIGTERM
+    is passed on to them, and a worker that dies is not replaced (its supervisor restarts the
+    whole service)."""
+    import multiprocessing
+    import signal
+
+    from bot.app import load_demo_if_empty
+
+    if Database(settings.db_url).is_sqlite:
+        print("csba serve: --workers needs PostgreSQL (SQLite has one writer); set --db",
+              file=sys.stderr)
+        return 2
+
+    async def prepare() -> str:
+        db = Database(settings.db_url)
+        try:
+            state, current, heads = await db.schema_state()
+            if state == "behind":
+                return (f"the database schema is at revision {', '.join(current)} and this code "
+                        f"needs {', '.join(heads)}: run `csba db upgrade` first")
+            if state == "empty":
+                await db.upgrade()
+            if demo:
+                await load_demo_if_empty(db, SystemClock())
+            return ""
+        finally:
+            await db.close()
+
+    problem = asyncio.run(prepare())
+    if problem:
+        print(f"csba serve: {problem}", file=sys.stderr)
+        return 2
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_worker, args=(settings,), name=f"csba-worker-{i}")
+               for i in range(settings.workers)]
+    for worker in workers:
+        worker.start()
+
+    def forward(signum, _frame) -> None:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()  # SIGTERM: each shuts down gracefully
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for worker in workers:
+        worker.join()
+    return 0 if all(w.exitcode == 0 for w in workers) else 1
+
+
+def _worker(settings: Settings) -> None:
+    from bot.app import SchemaBehind, create_app
+
+    configure_logging(settings.log_format)
+    host, port = parse_host_port(settings.http_listen)
+    try:
+        _run(create_app(settings, demo=False), host, port, reuse_port=True)
+    except SchemaBehind as exc:
+        print(f"csba serve: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _run(app, host: str, port: int, *, reuse_port: bool) -> None:
     from aiohttp import web
 
     # SIGTERM: stop accepting, let requests in flight finish (up to 30 s), then the cleanup
     # contexts close the SMTP intake and flush the outbox (bot.app).
     web.run_app(app, host=host, port=port, access_log=None, shutdown_timeout=30,
+                reuse_port=reuse_port or None,
                 print=lambda _: logging.getLogger("bot").info(
                     "HTTP listening on http://%s:%s (webhooks /twilio/sms and /twilio/voice, "
                     "console /console/, API /api/v1/, /healthz, /readyz, /metrics)", host, port))

@@ -55,7 +55,7 @@ from storage.conversations import (
 from storage.conversations import (
     conversation as load_conversation,
 )
-from storage.db import Database
+from storage.db import Database, lock_for_transaction
 from storage.returns import insert_attachment
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,8 @@ class ConversationEngine:
         deliver them in the webhook response). A repeated delivery returns []."""
 
         def turn(connection: Connection) -> tuple[list[OutboundMessage], bool, str | None]:
+            # Other processes on the same database wait for this customer's turn to end.
+            lock_for_transaction(connection, f"{inbound.channel.value}:{inbound.sender.lower()}")
             take_queued(connection)
             replies = self._route(connection, inbound)
             return replies, take_queued(connection), connection.info.pop(INTENT, None)

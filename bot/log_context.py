@@ -24,12 +24,14 @@ class WorkContext(logging.Filter):
 
 def configure_logging(log_format: str) -> None:
     """`json` (the default for `csba serve`): one object per line with time, level, logger,
-    message, conversation_id and case_id; `text` for a terminal."""
+    message, conversation_id, case_id and the process (several workers share a log);
+    `text` for a terminal."""
     handler = logging.StreamHandler()
     handler.addFilter(WorkContext())
     if log_format == "json":
         handler.setFormatter(JsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(conversation_id)s %(case_id)s",
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(conversation_id)s %(case_id)s "
+            "%(process)d",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     else:
         handler.setFormatter(logging.Formatter(

@@ -52,6 +52,7 @@ class Settings:
     outbox_poll_seconds: float = 1.0
     sweep_interval_seconds: float = 60.0
     log_format: str = "json"
+    workers: int = 1
 
     @property
     def intake_address(self) -> str:
@@ -112,4 +113,5 @@ _FIELDS: dict[str, type] = {
     "outbox_poll_seconds": float,
     "sweep_interval_seconds": float,
     "log_format": str,
+    "workers": int,
 }

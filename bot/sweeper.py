@@ -31,13 +31,13 @@ async def sweep(db: Database, desk: CaseDesk, now: datetime) -> SweepReport:
 
     def resolve(connection: Connection, case_id: int) -> None:
         CASE.set(case_id)
-        case = case_by_id(connection, case_id)
+        case = case_by_id(connection, case_id, for_update=True)
         if case is not None and case.status == OPEN and case.deadline_at <= now:
             report.resolved[case_id] = desk.resolve_on_silence(connection, case, now).outcome
 
     def remind(connection: Connection, case_id: int) -> None:
         CASE.set(case_id)
-        case = case_by_id(connection, case_id)
+        case = case_by_id(connection, case_id, for_update=True)
         if case is not None and case.status == OPEN and case.reminded_at is None:
             desk.remind(connection, case, now)
             report.reminded.append(case_id)

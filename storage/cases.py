@@ -29,8 +29,12 @@ def open_case_for(connection: Connection, order_id: str, kind: str,
                                           "statuses": list(statuses)}).first()
 
 
-def case_by_id(connection: Connection, case_id: int) -> Row | None:
-    return connection.execute(select(CASES).where(CASES.c.id == case_id)).first()
+def case_by_id(connection: Connection, case_id: int, *, for_update: bool = False) -> Row | None:
+    """The case; `for_update` holds its row until the transaction ends (on PostgreSQL), so
+    that two processes sweeping at once act on it once: the second reads what the first
+    wrote."""
+    query = select(CASES).where(CASES.c.id == case_id)
+    return connection.execute(query.with_for_update() if for_update else query).first()
 
 
 def case_by_token(connection: Connection, token: str) -> Row | None:

@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, event, make_url
+from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -113,3 +113,11 @@ def _sqlite_begin(conn) -> None:
     # Take the write lock at the start, so a transaction never fails upgrading a read lock.
     # Straight to the driver: this runs once per transaction, on every turn.
     conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def lock_for_transaction(connection: Connection, key: str) -> None:
+    """Serialize work on `key` across processes until the transaction ends: a PostgreSQL
+    advisory transaction lock. SQLite has one writer and one process, which serializes it."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": key})
