@@ -14,7 +14,14 @@ from sqlalchemy import Connection, Row
 from bot.accounts import SignedIn
 from bot.app_keys import DATABASE, ENGINE
 from bot.cases import AWAITING_TRANSLATION, OPEN, OPEN_STATUSES
-from bot.console_auth import LEAD_ROLES, checked_form, current_user, render, require_role
+from bot.console_auth import (
+    LEAD_ROLES,
+    checked_form,
+    current_user,
+    number_in_path,
+    render,
+    require_role,
+)
 from bot.orders import load_order
 from bot.redaction import without_contact_details
 from storage.cases import case_by_id, case_log, cases_of_seller
@@ -43,10 +50,7 @@ def _visible_case(connection: Connection, case_id: int, user: SignedIn) -> Row |
 
 
 def _case_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="no such case") from None
+    return number_in_path(request, "id", "no such case")
 
 
 async def case_list(request: web.Request) -> web.Response:
@@ -93,10 +97,7 @@ async def attachment(request: web.Request) -> web.Response:
     download unless it is an image."""
     user = require_role(request, "seller", *LEAD_ROLES)
     case_id = _case_id(request)
-    try:
-        attachment_id = int(request.match_info["attachment"])
-    except ValueError:
-        raise web.HTTPNotFound(text="no such file") from None
+    attachment_id = number_in_path(request, "attachment", "no such file")
 
     def read(connection: Connection):
         case = _visible_case(connection, case_id, user)

@@ -41,6 +41,14 @@ async def checked_form(request: web.Request) -> dict[str, str]:
     return form
 
 
+def number_in_path(request: web.Request, name: str, missing: str) -> int:
+    """A record's number from the URL; anything else is a page that does not exist (404)."""
+    try:
+        return int(request.match_info[name])
+    except ValueError:
+        raise web.HTTPNotFound(text=missing) from None
+
+
 def render(request: web.Request, name: str, *, tz: str = "UTC", **context) -> web.Response:
     """A console page; every page knows who is signed in and the form token."""
     user = request.get(USER)

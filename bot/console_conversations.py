@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from bot.app_keys import DATABASE, ENGINE
 from bot.case_pages import time_left
 from bot.cases import OPEN_STATUSES
-from bot.console_auth import LEAD_ROLES, checked_form, render, require_role
+from bot.console_auth import LEAD_ROLES, checked_form, number_in_path, render, require_role
 from bot.journal import record_decision
 from bot.messages import Decision
 from bot.outgoing import EmailThread, Say
@@ -106,10 +106,7 @@ def _cell(value: str) -> str:
 
 
 def _conversation_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound(text="no such conversation") from None
+    return number_in_path(request, "id", "no such conversation")
 
 
 async def conversation_page(request: web.Request) -> web.Response:
