@@ -151,6 +151,8 @@ async def _smtp_intake(app: web.Application) -> AsyncIterator[None]:
 STATEMENT_CHECK_SECONDS = 3600
 # How long a shutdown waits for the outbox to send what is due.
 SHUTDOWN_FLUSH_SECONDS = 10
+# How often SQLite's write-ahead log is checkpointed (storage.db.Database.checkpoint).
+CHECKPOINT_SECONDS = 1.0
 
 
 async def _background_loops(app: web.Application) -> AsyncIterator[None]:
@@ -165,6 +167,7 @@ async def _background_loops(app: web.Application) -> AsyncIterator[None]:
         asyncio.create_task(run_statements(app[DATABASE], engine.outgoing, engine.policy,
                                            app[CLOCK], STATEMENT_CHECK_SECONDS,
                                            dispatcher.wake), name="fee statements"),
+        asyncio.create_task(_checkpoints(app[DATABASE]), name="checkpoints"),
     ]
     yield
     for task in tasks:
@@ -180,6 +183,16 @@ async def _background_loops(app: web.Application) -> AsyncIterator[None]:
     except (TimeoutError, Exception) as exc:  # noqa: BLE001  (nothing is lost: rows stay)
         log.warning("shutdown: the outbox was not flushed (%s); it resumes at the next start",
                     type(exc).__name__)
+
+
+async def _checkpoints(db: Database) -> None:
+    """SQLite's write-ahead log folded into the database every second, off the event loop."""
+    while True:
+        try:
+            await db.checkpoint()
+        except Exception:
+            log.exception("WAL checkpoint failed; trying again")
+        await asyncio.sleep(CHECKPOINT_SECONDS)
 
 
 async def _settle_memory(app: web.Application) -> None:
