@@ -54,7 +54,6 @@ from pathlib import Path
 from bench.sms_turns import (
     MAIL_DOMAIN,
     QUESTION,
-    ROOT,
     PhaseResult,
     ServerProcess,
     _ratio,
@@ -231,37 +230,14 @@ def serve_main(args: argparse.Namespace) -> int:
 
 
 class SmtpServerProcess(ServerProcess):
-    """bench.sms_turns.ServerProcess, started as `python -m bench.email_turns --serve ...`."""
+    """bench.sms_turns.ServerProcess, started as `python -m bench.email_turns --serve ...`;
+    the sinks print what they received when they stop."""
 
-    def __init__(self, kind: str, workdir: Path, *, extra: list[str] = (),
-                 label: str | None = None, **kwargs) -> None:
+    module = "bench.email_turns"
+
+    def __init__(self, kind: str, workdir: Path, **kwargs) -> None:
         super().__init__(kind, workdir, **kwargs)
-        self.extra = list(extra)
-        self.log_path = workdir / f"{label or kind}.log"
         self.closing_words: dict = {}
-
-    async def start(self, timeout: float = 60) -> None:
-        cmd = [sys.executable, "-m", "bench.email_turns", "--serve", self.kind, *self.extra]
-        if self.db_path is not None:
-            cmd += ["--db", str(self.db_path)]
-        if self.cpu is not None:
-            cmd += ["--cpu", str(self.cpu)]
-        if self.profile is not None:
-            cmd += ["--profile", str(self.profile), "--profiler", self.profiler]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
-        with open(self.log_path, "wb") as log:
-            self.proc = await asyncio.create_subprocess_exec(
-                *cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=log)
-        try:
-            line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
-        except TimeoutError:
-            line = b""
-        if not line.startswith(b"READY "):
-            await self.stop()
-            raise RuntimeError(f"{self.kind} server did not start; see {self.log_path}:\n"
-                               + self.log_path.read_text()[-3000:])
-        self.port = int(line.split()[1])
 
     async def stop(self) -> None:
         await super().stop()

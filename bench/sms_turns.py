@@ -214,18 +214,24 @@ def serve_main(args: argparse.Namespace) -> int:
 
 
 class ServerProcess:
+    """A benchmark's server, `python -m <module> --serve <kind> ...`, until it says READY."""
+
+    module = "bench.sms_turns"
+
     def __init__(self, kind: str, workdir: Path, *, db_path: Path | None = None,
                  cpu: int | None = None, profile: Path | None = None,
-                 profiler: str = "cprofile") -> None:
+                 profiler: str = "cprofile", extra: list[str] = (),
+                 label: str | None = None) -> None:
         self.kind, self.workdir, self.db_path, self.cpu, self.profile = (
             kind, workdir, db_path, cpu, profile)
         self.profiler = profiler
+        self.extra = list(extra)
         self.proc: asyncio.subprocess.Process | None = None
         self.port = 0
-        self.log_path = workdir / f"{kind}.log"
+        self.log_path = workdir / f"{label or kind}.log"
 
     async def start(self, timeout: float = 60) -> None:
-        cmd = [sys.executable, "-m", "bench.sms_turns", "--serve", self.kind]
+        cmd = [sys.executable, "-m", self.module, "--serve", self.kind, *self.extra]
         if self.db_path is not None:
             cmd += ["--db", str(self.db_path)]
         if self.cpu is not None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from bot.contacts import contacts
+from bot.contacts import contacts_per_seller
 from bot.facts import seller_from_row
 from bot.fees import Statement, fee_rate, units_billed
 from bot.figures import months_back
@@ -47,11 +47,10 @@ def monthly_statement(connection: Connection, seller_id: str, month: str,
     zone = policy.timezone
     start, end = month_bounds(month, zone)
     since, until = months_back(start, policy.fees.months, zone)
-    messages = [(r.conversation_id, r.created_at)
-                for r in rows.customer_messages(connection, since, until)
-                if r.seller_id == seller_id]
-    units = rows.mfn_units_shipped(connection, since, until).get(seller_id, 0)
-    rate = fee_rate(len(contacts(messages, zone)), units, policy.fees)
+    messages = rows.customer_messages(connection, since, until, seller_id=seller_id)
+    units = rows.mfn_units_shipped(connection, since, until, seller_id=seller_id).get(
+        seller_id, 0)
+    rate = fee_rate(contacts_per_seller(messages, zone)[seller_id], units, policy.fees)
     seller = account(connection, seller_id, policy)
     delay = policy.enrollment_delay
     shipped, in_trial = units_billed(

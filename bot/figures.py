@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from bot.contacts import contact_key
+from bot.contacts import contact_key, contacts_per_seller
 from bot.fees import FeePolicy, FeeRate, fee_rate
 
 
@@ -67,12 +67,7 @@ def compute(messages, conversations, cases, units: dict[str, int], fee_contacts,
                                          / 3600)
     response = {seller: (len(hours), statistics.median(hours), _p90(hours))
                 for seller, hours in waits.items()}
-    per_seller = Counter()
-    for row in fee_contacts:
-        if row.seller_id:
-            per_seller[row.seller_id, contact_key(row.conversation_id, row.created_at,
-                                                  zone)] = 1
-    contacts_by_seller = Counter(seller for seller, _ in per_seller)
+    contacts_by_seller = contacts_per_seller(fee_contacts, zone)
     fees = {seller: fee_rate(contacts_by_seller.get(seller, 0), units.get(seller, 0),
                              fee_policy)
             for seller in sorted(set(units) | set(contacts_by_seller))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -72,11 +72,9 @@ def enroll(connection: Connection, seller_id: str, policy: MarketplacePolicy, no
            *, terms_accepted: bool, by: str) -> Decision:
     """Enroll (or re-enroll) the seller from now; orders count an hour later."""
     before = account(connection, seller_id, policy)
-    decision = decide_enrollment(before.plan, before.account_health, before.periods,
-                                 terms_accepted, now, policy.enrollment_delay)
-    decision = Decision(decision.outcome, decision.reasons,
-                        {**decision.facts, "seller_id": seller_id, "by": by})
-    record_decision(connection, decision, now)
+    decision = _recorded(connection, decide_enrollment(
+        before.plan, before.account_health, before.periods, terms_accepted, now,
+        policy.enrollment_delay), seller_id, by, now)
     if decision.outcome == ENROLLED:
         periods = (*before.periods, Period(now, now, None))
         save_enrollment(connection, seller_id, [p.as_json() for p in periods], now, None)
@@ -87,15 +85,20 @@ def opt_out(connection: Connection, seller_id: str, policy: MarketplacePolicy, n
             *, by: str) -> Decision:
     """End the current period now: orders placed from now on are the seller's own."""
     before = account(connection, seller_id, policy)
-    decision = decide_opt_out(before.periods, now)
-    decision = Decision(decision.outcome, decision.reasons,
-                        {**decision.facts, "seller_id": seller_id, "by": by})
-    record_decision(connection, decision, now)
+    decision = _recorded(connection, decide_opt_out(before.periods, now), seller_id, by, now)
     if decision.outcome == OPTED_OUT:
         last = before.periods[-1]
         periods = (*before.periods[:-1], Period(last.enrolled_at, last.terms_accepted_at, now))
         save_enrollment(connection, seller_id, [p.as_json() for p in periods],
                         last.enrolled_at, now)
+    return decision
+
+
+def _recorded(connection: Connection, decision: Decision, seller_id: str, by: str,
+              now: datetime) -> Decision:
+    """The decision with whose account it is and who asked, kept in the decisions table."""
+    decision = replace(decision, facts={**decision.facts, "seller_id": seller_id, "by": by})
+    record_decision(connection, decision, now)
     return decision
 
 

@@ -41,6 +41,13 @@ async def signed_form(request: web.Request) -> Mapping[str, str]:
     return params
 
 
+def require_fields(form: Mapping[str, str], *names: str) -> None:
+    """400 naming every field a Twilio form lacks."""
+    missing = [name for name in names if not form.get(name)]
+    if missing:
+        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
+
+
 def media(form: Mapping[str, str]) -> tuple[InboundAttachment, ...]:
     """MMS photos: Twilio posts NumMedia and MediaUrl<i>/MediaContentType<i> for each."""
     try:
@@ -59,9 +66,7 @@ def twiml(response: MessagingResponse) -> web.Response:
 
 async def incoming_sms(request: web.Request) -> web.Response:
     form = await signed_form(request)
-    missing = [k for k in ("MessageSid", "From", "To") if not form.get(k)]
-    if missing:
-        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
+    require_fields(form, "MessageSid", "From", "To")
     sender = to_e164(form["From"])
     if sender is None:
         raise web.HTTPBadRequest(text=f"From is not a phone number: {form['From']!r}")

@@ -26,7 +26,7 @@ from bot.call_flow import (
 )
 from bot.identifiers import to_e164
 from bot.messages import Channel, InboundMessage, OutboundMessage
-from channels.twilio_sms import signed_form, twiml
+from channels.twilio_sms import require_fields, signed_form, twiml
 from storage.calls import record_call_event
 
 log = logging.getLogger(__name__)
@@ -45,15 +45,9 @@ def caller_of(form: Mapping[str, str]) -> str:
     return number
 
 
-def _required(form: Mapping[str, str], *names: str) -> None:
-    missing = [name for name in names if not form.get(name)]
-    if missing:
-        raise web.HTTPBadRequest(text=f"missing form fields: {', '.join(missing)}")
-
-
 async def incoming_call(request: web.Request) -> web.Response:
     form = await signed_form(request)
-    _required(form, "CallSid", "From", "To")
+    require_fields(form, "CallSid", "From", "To")
     engine = request.app[ENGINE]
     step = greeting(engine.policy.default_language)
     state = CallState(step.language, "menu", step=0)
@@ -62,7 +56,7 @@ async def incoming_call(request: web.Request) -> web.Response:
 
 async def gathered(request: web.Request) -> web.Response:
     form = await signed_form(request)
-    _required(form, "CallSid", "From", "To")
+    require_fields(form, "CallSid", "From", "To")
     engine = request.app[ENGINE]
     languages = engine.policy.customer_languages
     try:
@@ -148,7 +142,7 @@ def _speech_language(request: web.Request, language: str) -> str:
 async def call_status(request: web.Request, form: Mapping[str, str]) -> web.Response:
     """A Voice status callback (initiated, ringing, in-progress, completed, busy, no-answer,
     failed, canceled); /twilio/status hands over the ones that carry CallStatus."""
-    _required(form, "CallSid", "CallStatus")
+    require_fields(form, "CallSid", "CallStatus")
     try:
         duration = int(form["CallDuration"]) if form.get("CallDuration") else None
     except ValueError:

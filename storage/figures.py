@@ -27,10 +27,11 @@ ITEMS = OrderItem.__table__
 CUSTOMER_CHANNELS = ("sms", "voice", "email")
 
 
-def customer_messages(connection: Connection, since: datetime, until: datetime) -> list[Row]:
+def customer_messages(connection: Connection, since: datetime, until: datetime, *,
+                      seller_id: str | None = None) -> list[Row]:
     """Customers' own messages (not automatic, not a seller's reply to a case), with their
-    conversation's channel, language and order's seller."""
-    return list(connection.execute(
+    conversation's channel, language and order's seller (only this seller's, if given)."""
+    query = (
         select(MESSAGES.c.conversation_id, MESSAGES.c.created_at, CONVERSATIONS.c.channel,
                CONVERSATIONS.c.language, ORDERS.c.seller_id)
         .join(CONVERSATIONS, CONVERSATIONS.c.id == MESSAGES.c.conversation_id)
@@ -38,7 +39,10 @@ def customer_messages(connection: Connection, since: datetime, until: datetime) 
         .where(MESSAGES.c.direction == "in", MESSAGES.c.case_id.is_(None),
                MESSAGES.c.automatic.is_(False),
                MESSAGES.c.channel.in_(CUSTOMER_CHANNELS),
-               MESSAGES.c.created_at >= since, MESSAGES.c.created_at < until)))
+               MESSAGES.c.created_at >= since, MESSAGES.c.created_at < until))
+    if seller_id is not None:
+        query = query.where(ORDERS.c.seller_id == seller_id)
+    return list(connection.execute(query))
 
 
 def conversations_with_help(connection: Connection, since: datetime,
@@ -65,15 +69,17 @@ def cases_in_window(connection: Connection, since: datetime, until: datetime) ->
         .where(CASES.c.opened_at >= since, CASES.c.opened_at < until)))
 
 
-def mfn_units_shipped(connection: Connection, since: datetime,
-                      until: datetime) -> dict[str, int]:
+def mfn_units_shipped(connection: Connection, since: datetime, until: datetime, *,
+                      seller_id: str | None = None) -> dict[str, int]:
     """Seller-fulfilled units shipped in the window, per seller (FBA never counts)."""
-    rows = connection.execute(
-        select(ORDERS.c.seller_id, func.sum(ITEMS.c.quantity))
-        .join(ITEMS, ITEMS.c.order_id == ORDERS.c.order_id)
-        .where(ORDERS.c.fulfillment == "MFN", ORDERS.c.shipped_at >= since,
-               ORDERS.c.shipped_at < until)
-        .group_by(ORDERS.c.seller_id))
+    query = (select(ORDERS.c.seller_id, func.sum(ITEMS.c.quantity))
+             .join(ITEMS, ITEMS.c.order_id == ORDERS.c.order_id)
+             .where(ORDERS.c.fulfillment == "MFN", ORDERS.c.shipped_at >= since,
+                    ORDERS.c.shipped_at < until)
+             .group_by(ORDERS.c.seller_id))
+    if seller_id is not None:
+        query = query.where(ORDERS.c.seller_id == seller_id)
+    rows = connection.execute(query)
     return {seller: int(units or 0) for seller, units in rows}
 
 
