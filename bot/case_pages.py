@@ -18,6 +18,7 @@ from bot.console_auth import (
     LEAD_ROLES,
     checked_form,
     current_user,
+    lead_action,
     number_in_path,
     render,
     require_role,
@@ -146,59 +147,31 @@ async def answer_case(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/console/cases/{case_id}")
 
 
-async def translate_case(request: web.Request) -> web.Response:
-    user = require_role(request, *LEAD_ROLES)
-    form = await checked_form(request)
+def _translate(connection: Connection, case, user, form, now: datetime, engine) -> str | None:
     translation = form.get("translation", "").strip()
     if not translation:
         raise web.HTTPBadRequest(text="the translation is empty")
-    case_id = _case_id(request)
-    engine = request.config_dict[ENGINE]
-
-    def translate(connection: Connection, now: datetime) -> str | None:
-        case = case_by_id(connection, case_id)
-        if case is None:
-            raise web.HTTPNotFound(text="no such case")
-        if case.status != AWAITING_TRANSLATION:
-            return f"case {case_id} holds no answer waiting for a translation"
-        engine.desk.translate(connection, case, translation, user.email, now)
-        audit(connection, user.user_id, "case_translated", f"case {case_id}", now)
-        return None
-
-    problem = await engine.act(translate)
-    if problem:
-        raise web.HTTPConflict(text=problem)
-    raise web.HTTPSeeOther(f"/console/cases/{case_id}")
+    if case.status != AWAITING_TRANSLATION:
+        return f"case {case.id} holds no answer waiting for a translation"
+    engine.desk.translate(connection, case, translation, user.email, now)
+    return None
 
 
-async def withdraw_case(request: web.Request) -> web.Response:
-    user = require_role(request, *LEAD_ROLES)
-    await checked_form(request)
-    case_id = _case_id(request)
-    engine = request.config_dict[ENGINE]
-
-    def withdraw(connection: Connection, now: datetime) -> str | None:
-        case = case_by_id(connection, case_id)
-        if case is None:
-            raise web.HTTPNotFound(text="no such case")
-        if case.status not in OPEN_STATUSES:
-            return f"case {case_id} is already closed"
-        engine.desk.withdraw(connection, case, user.email, "lead", now)
-        audit(connection, user.user_id, "case_withdrawn", f"case {case_id}", now)
-        return None
-
-    problem = await engine.act(withdraw)
-    if problem:
-        raise web.HTTPConflict(text=problem)
-    raise web.HTTPSeeOther(f"/console/cases/{case_id}")
+def _withdraw(connection: Connection, case, user, form, now: datetime, engine) -> str | None:
+    if case.status not in OPEN_STATUSES:
+        return f"case {case.id} is already closed"
+    engine.desk.withdraw(connection, case, user.email, "lead", now)
+    return None
 
 
 def routes() -> list[web.RouteDef]:
     return [web.get("/cases/", case_list), web.get("/cases/{id}", case_page),
             web.get("/cases/{id}/attachments/{attachment}", attachment),
             web.post("/cases/{id}/answer", answer_case),
-            web.post("/cases/{id}/translate", translate_case),
-            web.post("/cases/{id}/withdraw", withdraw_case)]
+            web.post("/cases/{id}/translate",
+                     lead_action("case", "case_translated", case_by_id, _translate)),
+            web.post("/cases/{id}/withdraw",
+                     lead_action("case", "case_withdrawn", case_by_id, _withdraw))]
 
 
 __all__ = ["current_user", "routes", "time_left"]

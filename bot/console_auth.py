@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
+from sqlalchemy import Connection, Row
 
 from bot.accounts import SignedIn, sign_in, sign_out, signed_in
-from bot.app_keys import CLOCK, DATABASE, TEMPLATES
+from bot.app_keys import CLOCK, DATABASE, ENGINE, TEMPLATES
+from storage.users import audit
 
 SESSION_COOKIE = "csba_session"
 SIGN_IN_COOKIE = "csba_sign_in"
@@ -149,3 +152,31 @@ async def sign_out_post(request: web.Request) -> web.Response:
 def routes() -> list[web.RouteDef]:
     return [web.get("/sign-in", sign_in_page), web.post("/sign-in", sign_in_post),
             web.post("/sign-out", sign_out_post)]
+
+
+def lead_action(what: str, audit_name: str,
+                load: Callable[[Connection, int], Row | None],
+                act: Callable[..., str | None]):
+    """A lead's POST on a record (`/console/<what>s/<id>/...`): role and CSRF checked, one
+    transaction, audited, then back to the record's page. `act(connection, record, user,
+    form, now, engine)` may return a reason to refuse (409)."""
+    async def handler(request: web.Request) -> web.Response:
+        user = require_role(request, *LEAD_ROLES)
+        form = await checked_form(request)
+        record_id = number_in_path(request, "id", f"no such {what}")
+        engine = request.config_dict[ENGINE]
+
+        def run(connection: Connection, now: datetime) -> str | None:
+            record = load(connection, record_id)
+            if record is None:
+                raise web.HTTPNotFound(text=f"no such {what}")
+            problem = act(connection, record, user, form, now, engine)
+            if problem is None:
+                audit(connection, user.user_id, audit_name, f"{what} {record_id}", now)
+            return problem
+
+        problem = await engine.act(run)
+        if problem:
+            raise web.HTTPConflict(text=problem)
+        raise web.HTTPSeeOther(f"/console/{what}s/{record_id}")
+    return handler

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -17,7 +16,7 @@ from sqlalchemy import Connection
 from bot.app_keys import DATABASE, ENGINE
 from bot.case_pages import time_left
 from bot.cases import OPEN_STATUSES
-from bot.console_auth import LEAD_ROLES, checked_form, number_in_path, render, require_role
+from bot.console_auth import LEAD_ROLES, lead_action, number_in_path, render, require_role
 from bot.journal import record_decision
 from bot.messages import Decision
 from bot.outgoing import EmailThread, Say
@@ -34,7 +33,6 @@ from storage.conversations import (
 from storage.conversations import conversation as load_conversation
 from storage.returns import attachments_of
 from storage.search import ConversationFilter, find_conversations
-from storage.users import audit
 
 PAGE_SIZE = 50
 CSV_LIMIT = 10_000
@@ -141,33 +139,6 @@ async def conversation_page(request: web.Request) -> web.Response:
                   time_left=lambda case: time_left(case.deadline_at, now))
 
 
-def _action(name: str, act: Callable[..., str | None]):
-    """A POST on a conversation: CSRF-checked, one transaction, audited, then back to the
-    transcript. `act(connection, conversation, user, form, now, engine)` may return a
-    reason to refuse (409)."""
-    async def handler(request: web.Request) -> web.Response:
-        user = require_role(request, *LEAD_ROLES)
-        form = await checked_form(request)
-        conversation_id = _conversation_id(request)
-        engine = request.config_dict[ENGINE]
-
-        def run(connection: Connection, now: datetime) -> str | None:
-            conversation = load_conversation(connection, conversation_id)
-            if conversation is None:
-                raise web.HTTPNotFound(text="no such conversation")
-            problem = act(connection, conversation, user, form, now, engine)
-            if problem is None:
-                audit(connection, user.user_id, f"conversation_{name}",
-                      f"conversation {conversation_id}", now)
-            return problem
-
-        problem = await engine.act(run)
-        if problem:
-            raise web.HTTPConflict(text=problem)
-        raise web.HTTPSeeOther(f"/console/conversations/{conversation_id}")
-    return handler
-
-
 def _take_over(connection, conversation, user, form, now, engine) -> str | None:
     if conversation.taken_over_by is not None:
         return "the conversation is already taken over"
@@ -231,7 +202,9 @@ def routes() -> list[web.RouteDef]:
         web.get("/conversations/", conversation_list),
         web.get("/conversations.csv", conversations_csv),
         web.get("/conversations/{id}", conversation_page),
-        *(web.post(f"/conversations/{{id}}/{name}", _action(name.replace("-", "_"), act))
+        *(web.post(f"/conversations/{{id}}/{name}",
+                   lead_action("conversation", f"conversation_{name.replace('-', '_')}",
+                               load_conversation, act))
           for name, act in (("take-over", _take_over), ("hand-back", _hand_back),
                             ("reply", _reply), ("note", _note), ("flag", _flag),
                             ("review", _review))),
