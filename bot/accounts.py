@@ -46,6 +46,7 @@ class SignedIn:
     seller_id: str | None
     csrf_token: str
     token_hash: str
+    language: str | None = None  # a seller's: their pages are in it
 
     @property
     def is_seller(self) -> bool:
@@ -103,7 +104,7 @@ def signed_in(connection: Connection, token: str, now: datetime) -> SignedIn | N
     if row is None:
         return None
     return SignedIn(row.id, row.email, row.name, row.role, row.seller_id, row.csrf_token,
-                    row.token_hash)
+                    row.token_hash, row.seller_language)
 
 
 def sign_out(connection: Connection, who: SignedIn, now: datetime) -> None:

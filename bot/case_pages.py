@@ -7,6 +7,7 @@ or translate an answer held for translation. A seller asking for another seller'
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from aiohttp import web
 from sqlalchemy import Connection, Row
@@ -33,14 +34,19 @@ from storage.users import audit
 MAX_ANSWER = 5000
 
 
-def time_left(deadline: datetime, now: datetime) -> str:
-    """ "5 h 12 min left", "overdue by 2 h 3 min"."""
+class TimeLeft(NamedTuple):
+    """Until a deadline, or past it: said by the `left` macro of templates/console/_time.html
+    in the reader's language ("5 h 12 min left", "overdue by 2 h 3 min")."""
+
+    late: bool
+    hours: int
+    minutes: int
+
+
+def time_left(deadline: datetime, now: datetime) -> TimeLeft:
     delta = deadline - now
-    late = delta < timedelta(0)
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    span = f"{hours} h {minutes} min" if hours else f"{minutes} min"
-    return f"overdue by {span}" if late else f"{span} left"
+    hours, minutes = divmod(int(abs(delta).total_seconds() // 60), 60)
+    return TimeLeft(delta < timedelta(0), hours, minutes)
 
 
 def _visible_case(connection: Connection, case_id: int, user: SignedIn) -> Row | None:

@@ -55,8 +55,11 @@ def number_in_path(request: web.Request, name: str, missing: str) -> int:
 def render(request: web.Request, name: str, *, tz: str = "UTC", **context) -> web.Response:
     """A console page; every page knows who is signed in and the form token."""
     user = request.get(USER)
+    # A seller reads their pages in their language (English or Chinese); leads in English.
+    lang = (request.config_dict[ENGINE].policy.seller_language(user.language)
+            if user is not None and user.is_seller else "en")
     page = request.config_dict[TEMPLATES].render(
-        name, "en", tz=tz, user=user, csrf=user.csrf_token if user else "",
+        name, lang, tz=tz, user=user, csrf=user.csrf_token if user else "",
         now=request.config_dict[CLOCK].now(), **context)
     return web.Response(text=page, content_type="text/html")
 

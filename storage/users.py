@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from storage.models import AuditEvent, User, WebSession
+from storage.models import AuditEvent, Seller, User, WebSession
 
 USERS = User.__table__
 SESSIONS = WebSession.__table__
 AUDIT = AuditEvent.__table__
+SELLERS = Seller.__table__
 
 
 def insert_user(connection: Connection, **values: Any) -> int:
@@ -39,8 +40,10 @@ def session_user(connection: Connection, token_hash: str, now: datetime) -> Row 
     """The session and its user, if the session is current and the user not disabled."""
     return connection.execute(
         select(SESSIONS.c.token_hash, SESSIONS.c.csrf_token, SESSIONS.c.expires_at,
-               USERS.c.id, USERS.c.email, USERS.c.name, USERS.c.role, USERS.c.seller_id)
+               USERS.c.id, USERS.c.email, USERS.c.name, USERS.c.role, USERS.c.seller_id,
+               SELLERS.c.language.label("seller_language"))
         .join(USERS, USERS.c.id == SESSIONS.c.user_id)
+        .outerjoin(SELLERS, SELLERS.c.id == USERS.c.seller_id)
         .where(SESSIONS.c.token_hash == token_hash, SESSIONS.c.expires_at > now,
                USERS.c.disabled_at.is_(None))).first()
 

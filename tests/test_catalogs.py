@@ -17,8 +17,9 @@ from bot.facts import ItemFacts, OrderFacts, SellerFacts
 from bot.templating import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
+# The console's text in gettext is what sellers read there (leads' pages are English only).
 AUDIENCES = {"customer": ("en", "es"), "email": ("en", "es"), "seller": ("en", "zh"),
-             "voice": ("en", "es")}
+             "voice": ("en", "es"), "console": ("en", "zh")}
 
 
 def extracted() -> dict[str, set[str]]:

@@ -173,3 +173,16 @@ async def test_the_customers_photos_are_on_the_case_page_for_its_seller_only(ser
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     await service.sign_in("seller", seller=CN_SELLER)
     assert (await service.client.get(link)).status == 404
+
+
+async def test_a_chinese_seller_reads_their_pages_in_chinese(service):
+    case_id = await open_case(service, "111-3390846-7125509", "+15555550113")
+    await service.sign_in("seller", seller=CN_SELLER)
+    listing = await (await service.client.get("/console/cases/")).text()
+    assert "<h1>您的案例</h1>" in listing and "产品咨询" in listing
+    assert re.search(r"剩余 2[34] 小时 \d+ 分钟", listing)
+    page = await (await service.client.get(f"/console/cases/{case_id}")).text()
+    assert f"<h1>案例 {case_id}：产品咨询</h1>" in page
+    assert "<h2>您的答复</h2>" in page and "发送答复" in page
+    account = await (await service.client.get("/console/account")).text()
+    assert "加入记录" in account and "退出登录" in account
