@@ -1,5 +1,13 @@
 """The outbox: every asynchronous send is a row, written in the same transaction as the
-decision that caused it, and sent by a background dispatcher with retries and backoff."""
+decision that caused it, and sent by a background dispatcher with retries and backoff.
+
+Exactly once, as far as the providers let us know: an attempt commits `handed_over_at` just
+before the step after which the provider may have the message (Twilio's POST; SMTP's DATA,
+after the relay accepted the envelope), and clears it when the outcome is known. An attempt
+that crashed before that point is simply sent again. One that crashed after it, or ended in a
+timeout or a 5xx, is in doubt: Twilio's message list tells whether the SMS exists; SMTP has
+no way to ask (RFC 1047), so the email goes again with the same Message-ID, which mail
+clients use to drop the copy, and the row says so (`recovery`)."""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +26,13 @@ from bot.clock import Clock
 from bot.messages import Channel, InboundAttachment, OutboundMessage
 from storage.conversations import opted_out_among, undeliverable_among
 from storage.db import Database
-from storage.outbox import due_outbox, insert_outbox, outbox_item, update_outbox
+from storage.outbox import (
+    due_outbox,
+    insert_outbox,
+    outbox_item,
+    reclaim_sending,
+    update_outbox,
+)
 from storage.outbox import record_delivery_report as store_delivery_report
 from storage.returns import attachment_files
 
@@ -27,11 +42,32 @@ PENDING, SENDING, SENT, FAILED, SUPPRESSED = "pending", "sending", "sent", "fail
 QUEUED = "csba.outbox_queued"
 
 
+# What a later attempt found out about an earlier one whose outcome was unknown.
+NOT_HANDED_OVER = "not_handed_over"        # it stopped before the provider had the message
+FOUND_AT_PROVIDER = "found_at_provider"    # the provider has it: not sent again
+NOT_AT_PROVIDER = "not_at_provider"        # the provider says it never got it: sent again
+SENT_AGAIN_IN_DOUBT = "sent_again_in_doubt"  # the provider cannot tell: sent again
+
+
 class PermanentSendError(Exception):
     """The provider refused the message for good (bad number, unknown mailbox)."""
 
 
-Sender = Callable[[OutboundMessage], Awaitable[str | None]]
+class NotAccepted(Exception):
+    """The provider answered that it did not take the message this time (SMTP 4xx, Twilio
+    429): retried later, and certainly not sent."""
+
+
+HandOver = Callable[[], Awaitable[None]]
+
+
+class Sender(Protocol):
+    """Sends one message; awaits `handing_over()` just before the step after which the
+    provider may have it, and returns the provider's id for it. A sender whose provider can
+    be asked also has `async find_sent(message, since) -> provider id | None`."""
+
+    async def __call__(self, message: OutboundMessage, handing_over: HandOver) -> str | None:
+        ...
 
 
 def enqueue(connection: Connection, outbound: OutboundMessage, now: datetime,
@@ -57,9 +93,9 @@ def as_outbound(item) -> OutboundMessage:
 
 
 class Dispatcher:
-    """Sends due outbox rows. A row is leased while it is being sent, so a crash mid-send
-    leaves it to be sent again after the lease (at least once; email receivers can dedupe by
-    our fixed Message-ID)."""
+    """Sends due outbox rows. A row is leased while it is being sent: a process that dies
+    mid-send leaves it to the next attempt once the lease ends (at once after a restart on
+    SQLite, where one process serves), which finds out what happened first."""
 
     def __init__(self, db: Database, clock: Clock, senders: Mapping[Channel, Sender], *,
                  batch: int = 50, max_attempts: int = 10,
@@ -81,6 +117,10 @@ class Dispatcher:
         self._wakeup.set()
 
     async def run(self, poll_seconds: float) -> None:
+        reclaimed = await self.reclaim_abandoned()
+        if reclaimed:
+            log.warning("%s outbox messages were being sent when the service stopped; "
+                        "finding out what became of them", reclaimed)
         while True:
             try:
                 await self.dispatch_due()
@@ -149,22 +189,68 @@ class Dispatcher:
         if items:
             await self.db.run(release)
 
+    async def reclaim_abandoned(self) -> int:
+        """On SQLite one process serves: rows it was sending when it stopped are due now
+        (on PostgreSQL other workers may be sending theirs, so their leases run out)."""
+        if not self.db.is_sqlite:
+            return 0
+        now = self.clock.now()
+        return await self.db.run(lambda connection: reclaim_sending(connection, now))
+
     async def _send(self, item: Row) -> bool:
         sender = self.senders.get(Channel(item.channel))
+        outbound = as_outbound(item)
+        recovery = None
+        if item.handed_over_at is not None and sender is not None:
+            recovery, provider_id = await self._earlier_attempt(sender, outbound, item)
+            if provider_id is not None:
+                return await self.db.run(lambda connection: self._record_attempt(
+                    connection, item, provider_id, None, False, recovery=recovery))
+        elif item.status == SENDING:
+            recovery = NOT_HANDED_OVER
         error: str | None = None
-        permanent = False
+        permanent = in_doubt = False
         provider_id = None
+        handed_over = False
+
+        async def handing_over() -> None:
+            nonlocal handed_over
+            now = self.clock.now()
+            await self.db.run(lambda connection: update_outbox(connection, item.id,
+                                                               handed_over_at=now))
+            handed_over = True
+
         if sender is None:
             error = f"no sender configured for {item.channel}"
         else:
             try:
-                provider_id = await sender(await self._with_files(as_outbound(item)))
+                provider_id = await sender(await self._with_files(outbound), handing_over)
             except PermanentSendError as exc:
                 error, permanent = str(exc), True
-            except Exception as exc:  # a provider outage: retried with backoff
+            except NotAccepted as exc:
+                error = str(exc)
+            except Exception as exc:  # an outage or a timeout: retried with backoff
                 error = f"{type(exc).__name__}: {exc}"
+                in_doubt = handed_over
         return await self.db.run(lambda connection: self._record_attempt(
-            connection, item, provider_id, error, permanent))
+            connection, item, provider_id, error, permanent, recovery=recovery,
+            in_doubt=in_doubt))
+
+    async def _earlier_attempt(self, sender: Sender, outbound: OutboundMessage,
+                               item: Row) -> tuple[str, str | None]:
+        """An earlier attempt handed this message over and its outcome is unknown: ask the
+        provider where it can be asked."""
+        find_sent = getattr(sender, "find_sent", None)
+        if find_sent is None:
+            log.warning("outbox item %s may have been sent already (%s cannot be asked); "
+                        "sending it again", item.id, item.channel)
+            return SENT_AGAIN_IN_DOUBT, None
+        provider_id = await find_sent(outbound, item.handed_over_at)
+        if provider_id is not None:
+            log.info("outbox item %s was sent before (%s): not sending it again",
+                     item.id, provider_id)
+            return FOUND_AT_PROVIDER, provider_id
+        return NOT_AT_PROVIDER, None
 
     async def _with_files(self, outbound: OutboundMessage) -> OutboundMessage:
         """The bytes of the attachments an email carries, read when it is sent."""
@@ -177,20 +263,25 @@ class Dispatcher:
                               content=row.content) for row in rows))
 
     def _record_attempt(self, connection: Connection, item: Row, provider_id: str | None,
-                        error: str | None, permanent: bool) -> bool:
+                        error: str | None, permanent: bool, *, recovery: str | None = None,
+                        in_doubt: bool = False) -> bool:
         now = self.clock.now()
         attempts = item.attempts + 1  # the claim counted this attempt
+        # An attempt in doubt keeps its hand-over time for the next one to look into.
+        known: dict = {} if in_doubt else {"handed_over_at": None}
+        if recovery is not None:
+            known["recovery"] = recovery
         if error is None:
             update_outbox(connection, item.id, status=SENT, sent_at=now, provider_id=provider_id,
-                          last_error=None)
+                          last_error=None, **known)
             return True
         if permanent or attempts >= self.max_attempts:
-            update_outbox(connection, item.id, status=FAILED, last_error=error)
+            update_outbox(connection, item.id, status=FAILED, last_error=error, **known)
             log.error("outbox item %s failed for good: %s", item.id, error)
         else:
             delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
             update_outbox(connection, item.id, status=PENDING, next_attempt_at=now + delay,
-                          last_error=error)
+                          last_error=error, **known)
             log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
                         item.id, attempts, error, delay)
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
@@ -16,7 +17,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.messages import OutboundMessage
-from bot.outbox import PermanentSendError
+from bot.outbox import HandOver, NotAccepted, PermanentSendError
 from bot.settings import TWILIO_API_URL, Settings, parse_host_port
 from channels.mail_policy import POLICY, SMTP_POLICY
 
@@ -35,6 +36,12 @@ class RelocatedTwilioHttpClient(AsyncTwilioHttpClient):
         return await super().request(method, url, *args, **kwargs)
 
 
+# How far back the SMS lookup goes in one number's messages, and by how much Twilio's clock
+# may differ from ours.
+FIND_SENT_LIMIT = 50
+CLOCK_SLACK = timedelta(minutes=1)
+
+
 class TwilioSmsSender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -42,18 +49,34 @@ class TwilioSmsSender:
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
                              http_client=self.http)
 
-    async def __call__(self, message: OutboundMessage) -> str:
+    async def __call__(self, message: OutboundMessage, handing_over: HandOver) -> str:
         callback = self.settings.public_url.rstrip("/") + "/twilio/status"
+        await handing_over()
         try:
             sent = await self.client.messages.create_async(
                 to=message.to, from_=self.settings.sms_from, body=message.body,
                 status_callback=callback)
         except TwilioRestException as exc:
-            # 4xx other than rate limiting will not get better by retrying.
-            if 400 <= exc.status < 500 and exc.status != 429:
+            # A 4xx means Twilio created nothing; other than rate limiting, retrying will not
+            # help. A 5xx may come after the message was created (twilio.com/docs/errors/20500).
+            if exc.status == 429:
+                raise NotAccepted(f"Twilio {exc.status} {exc.code}: {exc.msg}") from exc
+            if 400 <= exc.status < 500:
                 raise PermanentSendError(f"Twilio {exc.status} {exc.code}: {exc.msg}") from exc
             raise
         return sent.sid
+
+    async def find_sent(self, message: OutboundMessage, since: datetime) -> str | None:
+        """The SID of a message with this body that we sent to this number since an attempt
+        handed it over (Twilio's clock may run a little apart from ours), if Twilio has one.
+        Listing messages is a GET, safe to repeat; Twilio lists the newest first."""
+        for sent in await self.client.messages.list_async(
+                to=message.to, from_=self.settings.sms_from, limit=FIND_SENT_LIMIT):
+            created = sent.date_created
+            if sent.body == message.body and (created is None
+                                              or created >= since - CLOCK_SLACK):
+                return sent.sid
+        return None
 
     async def close(self) -> None:
         await self.http.close()
@@ -106,17 +129,16 @@ class SmtpMailSender:
                               canonicalize=(b"relaxed", b"relaxed"), include_headers=DKIM_HEADERS)
         return signature + raw
 
-    async def __call__(self, message: OutboundMessage) -> str:
+    async def __call__(self, message: OutboundMessage, handing_over: HandOver) -> str:
         email = self.build(message)
         raw = self.signed(email)
         try:
-            await self.relay.send(self.settings.intake_address, message.to, raw)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            raise PermanentSendError(f"relay refused {message.to}: {exc}") from exc
+            await self.relay.send(self.settings.intake_address, message.to, raw, handing_over)
         except aiosmtplib.SMTPResponseException as exc:
+            # The relay answered: it did not take the message (RFC 5321 section 4.2.1).
             if 500 <= exc.code < 600:
                 raise PermanentSendError(f"relay answered {exc.code} {exc.message}") from exc
-            raise
+            raise NotAccepted(f"relay answered {exc.code} {exc.message}") from exc
         return str(email["Message-ID"] or "")
 
     async def close(self) -> None:
@@ -134,25 +156,38 @@ class RelayConnections:
         self._idle: list[aiosmtplib.SMTP] = []
         self._slots = asyncio.Semaphore(size)
 
-    async def send(self, sender: str, recipient: str, raw: bytes) -> None:
+    async def send(self, sender: str, recipient: str, raw: bytes,
+                   handing_over: HandOver) -> None:
+        """MAIL and RCPT, then `handing_over()`, then DATA: until the relay has answered the
+        final dot it keeps nothing (RFC 5321 section 4.1.1.4), so a message that stopped
+        before DATA was certainly not sent."""
         async with self._slots:
             client, reused = await self._take()
             try:
-                await client.sendmail(sender, [recipient], raw)
-            except aiosmtplib.SMTPServerDisconnected:
-                client.close()
-                if not reused:
-                    raise
-                client = await self._connect()   # the relay dropped an idle session
                 try:
-                    await client.sendmail(sender, [recipient], raw)
-                except BaseException:
+                    await self._envelope(client, sender, recipient, len(raw))
+                except aiosmtplib.SMTPServerDisconnected:
                     client.close()
-                    raise
+                    if not reused:
+                        raise
+                    client = await self._connect()   # the relay dropped an idle session
+                    await self._envelope(client, sender, recipient, len(raw))
+                await handing_over()
+                await client.data(raw)
             except BaseException:
                 client.close()
                 raise
             self._idle.append(client)
+
+    @staticmethod
+    async def _envelope(client: aiosmtplib.SMTP, sender: str, recipient: str,
+                        size: int) -> None:
+        if client.is_ehlo_or_helo_needed:
+            await client.ehlo()
+        # RFC 1870: a relay with a size limit refuses an oversized message at MAIL.
+        options = [f"SIZE={size}"] if client.supports_extension("size") else []
+        await client.mail(sender, options=options)
+        await client.rcpt(recipient)
 
     async def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
         while self._idle:

@@ -250,6 +250,12 @@ class OutboxItem(Base):
     provider_status: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Set (committed) just before an attempt hands the message to the provider, cleared once
+    # the attempt's outcome is known: a row still marked after a crash or a timeout may have
+    # been sent (bot.outbox.Dispatcher finds out, where the provider can tell).
+    handed_over_at: Mapped[datetime | None]
+    # What a later attempt found about an earlier one whose outcome was unknown (RECOVERIES).
+    recovery: Mapped[str | None] = mapped_column(String(24))
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

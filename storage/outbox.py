@@ -32,6 +32,12 @@ def due_outbox(connection: Connection, statuses: tuple[str, ...], now: datetime,
         .with_for_update(skip_locked=True)))
 
 
+def reclaim_sending(connection: Connection, now: datetime) -> int:
+    """Make every row being sent due now (their sender is gone); how many there were."""
+    return connection.execute(update(OUTBOX).where(OUTBOX.c.status == "sending")
+                              .values(next_attempt_at=now)).rowcount
+
+
 def outbox_item(connection: Connection, item_id: int) -> Row | None:
     return connection.execute(select(OUTBOX).where(OUTBOX.c.id == item_id)).first()
 

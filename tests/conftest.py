@@ -187,6 +187,7 @@ def settings(tmp_path, twilio_fake, mail_sink) -> Settings:
 @pytest.fixture
 async def service(aiohttp_client, settings, twilio_fake, mail_sink) -> Service:
     clock = FixedClock(NOW)
+    twilio_fake.clock = clock.now
     app = create_app(settings, clock=clock, demo=True, background=False)
     client = await aiohttp_client(app)
     return Service(client, settings, clock, twilio_fake, mail_sink)

@@ -1,10 +1,13 @@
 """The outbox: provider failures are retried with backoff; nothing lost, nothing sent twice."""
 
 from datetime import timedelta
+from email.utils import format_datetime
 
 from sqlalchemy import select
 
+from bot.app_keys import DISPATCHER
 from storage.models import OutboxItem
+from tests.conftest import OUR_NUMBER
 
 JAMES = "+15555550102"
 EMILY = "+15555550103"
@@ -92,3 +95,92 @@ async def test_one_recipients_messages_keep_their_order_across_a_failure(service
     service.clock.set(service.clock.now() + timedelta(seconds=5))
     assert await service.dispatch() == 2
     assert [m["Subject"].strip()[:7] for m in service.mail.messages] == ["[Case 1", "[Case 2"]
+
+
+# -- exactly once: what a later attempt finds out about one whose outcome is unknown --------
+
+async def crashed_mid_send(service, channel: str, *, handed_over: bool) -> OutboxItem:
+    """The row as a process killed while sending it leaves it: claimed ('sending', leased
+    for five minutes), with or without the hand-over mark."""
+    [item] = await outbox(service, channel)
+    now = service.clock.now()
+    mark = f"'{now.strftime('%Y-%m-%d %H:%M:%S.%f')}'" if handed_over else "NULL"
+    await service.sql(f"UPDATE outbox SET status = 'sending', attempts = 1, "
+                      f"handed_over_at = {mark}, next_attempt_at = "
+                      f"'{(now + timedelta(minutes=5)).strftime('%Y-%m-%d %H:%M:%S.%f')}' "
+                      f"WHERE id = {item.id}")
+    return item
+
+
+async def test_a_restart_sends_at_once_what_a_crash_stopped_before_the_hand_over(service):
+    await sms_waiting_in_the_outbox(service)
+    await crashed_mid_send(service, "sms", handed_over=False)
+    await service.dispatch()
+    assert service.twilio.sent == []                          # leased: not due yet
+    assert await service.client.app[DISPATCHER].reclaim_abandoned() == 1
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.recovery, item.handed_over_at) == ("sent", "not_handed_over", None)
+    assert [m["To"] for m in service.twilio.sent] == [EMILY]
+
+
+async def test_an_sms_twilio_has_is_not_sent_again_after_a_crash(service):
+    await sms_waiting_in_the_outbox(service)
+    [waiting] = await outbox(service, "sms")
+    # Twilio created the message; the process died before it recorded the SID.
+    service.twilio.sent.append({"sid": "SM" + "e" * 32, "To": EMILY, "From": OUR_NUMBER,
+                                "Body": waiting.body, "date_created": format_datetime(
+                                    service.clock.now(), usegmt=True)})
+    await crashed_mid_send(service, "sms", handed_over=True)
+    await service.client.app[DISPATCHER].reclaim_abandoned()
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.recovery, item.provider_id) == (
+        "sent", "found_at_provider", "SM" + "e" * 32)
+    assert service.twilio.requests == 0 and len(service.twilio.sent) == 1
+
+
+async def test_an_sms_twilio_never_got_is_sent_after_a_crash(service):
+    await sms_waiting_in_the_outbox(service)
+    await crashed_mid_send(service, "sms", handed_over=True)
+    await service.client.app[DISPATCHER].reclaim_abandoned()
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.recovery) == ("sent", "not_at_provider")
+    assert [m["To"] for m in service.twilio.sent] == [EMILY]
+
+
+async def test_a_twilio_5xx_after_the_message_was_created_does_not_send_it_twice(service):
+    await sms_waiting_in_the_outbox(service)
+    service.twilio.fail_next, service.twilio.fail_after_create = 1, True
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert item.status == "pending" and item.handed_over_at is not None   # in doubt
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.recovery) == ("sent", "found_at_provider")
+    assert len(service.twilio.sent) == 1 and item.provider_id == service.twilio.sent[0]["sid"]
+
+
+async def test_an_email_in_doubt_goes_again_with_the_same_message_id(service):
+    await service.sms(EMILY, "Does it come in a gift box?")   # a case email to the seller
+    await crashed_mid_send(service, "email", handed_over=True)
+    await service.client.app[DISPATCHER].reclaim_abandoned()
+    assert await service.dispatch() == 1
+    [item] = await outbox(service, "email")
+    assert (item.status, item.recovery) == ("sent", "sent_again_in_doubt")
+    [sent] = service.mail.messages
+    assert sent["Message-ID"] == item.headers["Message-ID"] == item.provider_id
+
+
+async def test_a_relay_answer_is_not_doubt(service):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    service.mail.refuse_next = 1                               # 451 at the end of DATA
+    await service.dispatch()
+    [item] = await outbox(service, "email")
+    assert item.status == "pending" and item.handed_over_at is None
+    service.clock.set(service.clock.now() + timedelta(seconds=5))
+    await service.dispatch()
+    [item] = await outbox(service, "email")
+    assert (item.status, item.recovery) == ("sent", None)

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) standing in for the outbound relay: it keeps every message
-it accepts, parsed with the stdlib `email` package, and can refuse the next N with a 4xx."""
+it accepts, parsed with the stdlib `email` package, and can refuse the next N with a 4xx or
+answer slowly (a busy relay)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,17 @@ class MailSink:
     server: asyncio.base_events.Server | None = None
     peers: list[tuple[str, int]] = field(default_factory=list)   # the session of each message
     idle_timeout: float = 300
+    # Seconds before answering RCPT, and the end of DATA.
+    rcpt_delay: float = 0
+    data_delay: float = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(self.data_delay)
         if self.refuse_next:
             self.refuse_next -= 1
             return "451 4.3.0 Try again later"

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 from aiohttp import web
 
@@ -19,12 +22,52 @@ class TwilioFake:
     requests: int = 0
     fail_next: int = 0
     fail_status: int = 503
+    # A 5xx after the message was created: Twilio's own warning about retrying a POST
+    # (https://www.twilio.com/docs/api/errors/20500).
+    fail_after_create: bool = False
+    # Twilio's clock: the tests' fixed clock when a test moves time.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self.create_message)
+        app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", self.list_messages)
         return app
+
+    def _refused(self, request: web.Request) -> web.Response | None:
+        expected = "Basic " + base64.b64encode(
+            f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            return self._error(401, 20003, "Authenticate")
+        if request.match_info["sid"] != self.account_sid:
+            return self._error(404, 20404, "The requested resource was not found")
+        return None
+
+    def _resource(self, record: dict) -> dict:
+        sid = record["sid"]
+        return {
+            "sid": sid, "account_sid": self.account_sid, "to": record["To"],
+            "from": record.get("From"), "body": record.get("Body"), "status": "queued",
+            "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
+            "date_created": record["date_created"], "date_updated": record["date_created"],
+            "date_sent": None,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
+        }
+
+    async def list_messages(self, request: web.Request) -> web.Response:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        query = request.query
+        size = min(int(query.get("PageSize", 50)), 1000)
+        found = [r for r in reversed(self.sent)
+                 if query.get("To") in (None, r["To"]) and query.get("From") in (None, r.get("From"))]
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        return web.json_response({
+            "messages": [self._resource(r) for r in found[:size]], "page": 0,
+            "page_size": size, "start": 0, "end": min(size, len(found)) - 1, "uri": uri,
+            "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None})
 
     def _error(self, status: int, code: int, message: str) -> web.Response:
         return web.json_response({"code": code, "message": message, "status": status,
@@ -33,13 +76,10 @@ class TwilioFake:
 
     async def create_message(self, request: web.Request) -> web.Response:
         self.requests += 1
-        expected = "Basic " + base64.b64encode(
-            f"{self.account_sid}:{self.auth_token}".encode()).decode()
-        if request.headers.get("Authorization") != expected:
-            return self._error(401, 20003, "Authenticate")
-        if request.match_info["sid"] != self.account_sid:
-            return self._error(404, 20404, "The requested resource was not found")
-        if self.fail_next:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        if self.fail_next and not self.fail_after_create:
             self.fail_next -= 1
             return self._error(self.fail_status, 20500, "Internal Server Error")
         form = await request.post()
@@ -53,11 +93,10 @@ class TwilioFake:
             return self._error(400, 21617, "The concatenated message body exceeds the 1600 "
                                            "character limit.")
         sid = f"SM{next(self._ids):032x}"
-        record = {"sid": sid, **{k: str(v) for k, v in form.items()}}
+        record = {"sid": sid, **{k: str(v) for k, v in form.items()},
+                  "date_created": format_datetime(self.clock(), usegmt=True)}
         self.sent.append(record)
-        return web.json_response({
-            "sid": sid, "account_sid": self.account_sid, "to": record["To"],
-            "from": record.get("From"), "body": record.get("Body"), "status": "queued",
-            "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
-            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
-        }, status=201)
+        if self.fail_next:
+            self.fail_next -= 1
+            return self._error(self.fail_status, 20500, "Internal Server Error")
+        return web.json_response(self._resource(record), status=201)
