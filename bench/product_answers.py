@@ -186,8 +186,11 @@ def fit(records: list[dict[str, Any]], l2: float = 3.0) -> tuple[tuple[float, ..
         if found is None:
             continue
         q, ranked = found
+        chosen = pa.choose(q, ranked)
+        if chosen is None:  # never answered, whatever the confidence
+            continue
         decisions.append((dataset, pa._decision_features(q, ranked),
-                          _is_right(case, record, ranked[0][2])))
+                          _is_right(case, record, chosen[1])))
     decision_weights = _logistic(decisions, l2, pa.DECISION_FEATURES, DECISION_SIGNS,
                                  DECISION_DATASET_WEIGHTS)
     print(f"stage 2: {len(decisions)} questions, {sum(r[2] for r in decisions)} with the best "

@@ -25,11 +25,14 @@ How a question is answered:
    (`WEIGHTS`).
 4. A wh-question about a concept is answered by the attribute named for it when there is one
    (`_direct_answer`: "what kind of metal?" -> "metal type", "how deep can it go in the
-   water?" -> "water resistance depth").
-5. Some facts never settle the question, however well they match (`_does_not_settle`): one
-   that does not name the model asked about ("does it fit the SGH-I337?"), that names neither
-   choice of "A or B?", that does not count what "how many X" counts, that does not measure
-   the quantity a "how heavy / how long" question asks for, the item's weight for the
+   water?" -> "water resistance depth"); whether it suits an age by the age range it is made
+   for (`_age_answer`).
+5. Some facts never settle the question, however well they match (bot.product_settle): one
+   that does not name the model asked about nor another of its kind ("does it fit the
+   SGH-I337?"; "platform: windows 7" does settle "windows 8?"), that names neither choice of
+   "A or B?" (unless it is the attribute for what they are), an attribute of another kind,
+   one that does not count what "how many X" counts, that does not measure the quantity
+   a "how heavy / how long" question asks for, the item's weight for the
    shipping weight, a yes/no attribute about something else ("batteries included: no" for
    "are the caps included?").
 6. A second logistic model decides whether the chosen fact is an answer at all
@@ -70,6 +73,7 @@ from bot.product_facts import (
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
+from bot.product_settle import GENERIC_NAME_WORDS, MEASURED, does_not_settle, names_choice_kind
 from bot.product_vocabulary import convert_units
 
 # what the rest of the bot and the evaluation use from here
@@ -194,7 +198,7 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
         float(is_attr and concept_name and not q.yes_no and not (q.focus - terms - ctx.title_terms)),
         float(bool(focus) and focus_missed == 0),
         float(q.counted is not None and q.counted not in terms and not concept_name),
-        float(is_attr and bool(fact.name_terms - _GENERIC_NAME_WORDS - ALL_CONCEPT_WORDS
+        float(is_attr and bool(fact.name_terms - GENERIC_NAME_WORDS - ALL_CONCEPT_WORDS
                                 - q.content_set)),
         float(is_attr and bool(q.asked & fact.name_terms)),
         float(min(len(q.concepts & fact.name_concepts), 2)),
@@ -207,93 +211,50 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
     ]
 
 
-# Words of attribute names that do not name a part of the product ("item weight", "output
-# power"); any other word does ("cord length", "band color"), and then the question should
-# mention that part.
-_GENERIC_NAME_WORDS = frozenset(term(w) for w in (
-    "item", "product", "unit", "number", "total", "overall", "net", "gross", "type", "style",
-    "description", "value", "assembled", "outside", "external", "standard", "nominal", "rated",
-    "max", "min", "output", "input", "actual", "approximate", "approx", "of", "the", "per",
-    "recommended", "recommendation", "range", "level", "included", "includes", "is",
-    "maximum", "minimum", "specification", "specs", "spec", "general", "main", "primary"))
-
-# The words of a yes/no attribute's name that only say how it holds ("batteries included",
-# "is dishwasher safe", "includes remote"): the rest of the name is what it is about.
-_BOOLEAN_GLUE = frozenset(term(w) for w in (
-    "is", "has", "have", "include", "included", "includes", "require", "required", "requires",
-    "contain", "contains", "support", "supports", "with", "can", "be", "item", "product"))
-
-
-# the quantities a "how ..." question asks for by name; "how much does it hold?" may count
-# rounds or cards as well as litres, and "how old" is often answered in words
-_MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "load"))
-
-
-def _unmeasured(q: Question, fact: Fact) -> bool:
-    """A wh-question about a quantity ("how heavy?", "how long does it last?") that the fact
-    does not measure: it neither is the attribute named for it nor gives a value in its unit
-    ("lightweight design" does not say how heavy). And how long it runs is not how long it
-    charges."""
-    if q.yes_no:
-        return False
-    measured = q.concepts & _MEASURED
-    if measured and not measured & (fact.name_concepts | fact.unit_concepts):
-        return True
-    charge = term("charge")
-    return "duration" in q.concepts and charge in fact.term_set and charge not in q.content_set
-
-
-def _boolean_off_topic(q: Question, fact: Fact) -> bool:
-    """A yes/no attribute about something the question does not mention: "batteries
-    included: no" does not say whether the keyboard's caps are included."""
-    return fact.source == "attribute" and fact.value in ("yes", "no") and bool(
-        fact.name_terms - _BOOLEAN_GLUE - q.content_set)
-
-
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.638,  # bias
-    0.152,  # bullet
-    0.397,  # description
+    -1.668,  # bias
+    0.179,  # bullet
+    0.421,  # description
     0.0,  # title
-    0.646,  # concept_name
-    1.59,  # concept_value
-    0.191,  # concept_unit
-    0.492,  # concept_text_unit_only
-    -0.263,  # name_hits
-    0.405,  # name_frac
-    1.57,  # name_focus
+    0.675,  # concept_name
+    1.592,  # concept_value
+    0.186,  # concept_unit
+    0.495,  # concept_text_unit_only
+    -0.258,  # name_hits
+    0.391,  # name_frac
+    1.579,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.514,  # coverage
-    0.366,  # focus_coverage
+    1.5,  # coverage
+    0.361,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
     -0.202,  # entity_missed
     0.0,  # compatible_missed
-    0.498,  # pairs
-    -0.037,  # text_length
-    -1.349,  # noise
-    -1.803,  # package_mismatch
+    0.496,  # pairs
+    -0.035,  # text_length
+    -1.348,  # noise
+    -1.797,  # package_mismatch
     0.0,  # package_question_item_attribute
-    0.121,  # yes_no
+    0.119,  # yes_no
     0.0,  # yes_no_missed
-    0.73,  # how_many_number
-    -1.069,  # other_name_better
-    -1.059,  # attribute_no_tie
-    0.375,  # parts
-    -0.323,  # question_length
-    0.055,  # no_concept
+    0.734,  # how_many_number
+    -1.093,  # other_name_better
+    -1.033,  # attribute_no_tie
+    0.374,  # parts
+    -0.322,  # question_length
+    0.058,  # no_concept
     0.0,  # foreign_missed
-    -0.716,  # attribute_concept_elsewhere
-    0.418,  # wh_concept_attribute
-    0.039,  # all_focus_matched
-    -0.034,  # counted_missed
-    -0.553,  # name_part_unasked
-    0.271,  # asked_in_name
-    0.903,  # concepts_named
-    -0.841,  # other_unit
-    -1.596,  # yes_no_value
+    -0.722,  # attribute_concept_elsewhere
+    0.422,  # wh_concept_attribute
+    0.052,  # all_focus_matched
+    -0.032,  # counted_missed
+    -0.544,  # name_part_unasked
+    0.28,  # asked_in_name
+    0.915,  # concepts_named
+    -0.842,  # other_unit
+    -1.601,  # yes_no_value
 )
 
 
@@ -404,30 +365,30 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
         return False
     # a quantity the question mentions ("the weight of the 18in bike") describes the item; a
     # model's name must be met
-    return not named["foreign_missed"] and not q.codes - fact.raw
+    return not named["foreign_missed"] and not q.missed_codes(fact)
 
 
 DECISION_WEIGHTS = (
-    0.195,  # bias
-    0.556,  # top_logit
-    0.383,  # margin
+    0.979,  # bias
+    0.646,  # top_logit
+    0.589,  # margin
     0.0,  # strong_rivals
-    0.145,  # yes_no
-    -0.152,  # question_length
-    -0.318,  # no_concept
-    -0.593,  # top_attribute_concept
-    -0.629,  # top_text
+    -0.407,  # yes_no
+    -0.959,  # question_length
+    -0.481,  # no_concept
+    -0.758,  # top_attribute_concept
+    -0.703,  # top_text
     0.0,  # top_title
-    0.048,  # focus_count
+    0.321,  # focus_count
     0.0,  # foreign_missed
-    0.05,  # focus_coverage
+    0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.273,  # direct_hit
+    0.239,  # direct_hit
     0.0,  # named_hit
-    0.791,  # top_coverage
+    0.543,  # top_coverage
     0.0,  # top_pairs
     0.0,  # yes_no_value
-    0.969,  # alternative_named
+    1.113,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
@@ -504,7 +465,7 @@ def _named_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
         return False
     if fact.package != q.package:
         return False
-    return not named["foreign_missed"] and not q.codes - fact.raw
+    return not named["foreign_missed"] and not q.missed_codes(fact)
 
 
 def _all_key_words(q: Question, fact: Fact, item: ItemFacts) -> bool:
@@ -521,7 +482,7 @@ def _measured_sentence(q: Question, fact: Fact, named: dict[str, float]) -> bool
     where it is made, met by a sentence saying where ("100% made in spain"); about its
     material, met by a sentence naming one ("nonwoven polyester aprons"). And nothing else
     asked."""
-    if q.yes_no or fact.source not in ("bullet", "description") or q.codes - fact.raw:
+    if q.yes_no or fact.source not in ("bullet", "description") or q.missed_codes(fact):
         return False
     if named["foreign_missed"]:
         return False
@@ -530,7 +491,44 @@ def _measured_sentence(q: Question, fact: Fact, named: dict[str, float]) -> bool
     if "material" in q.concepts and fact.term_set & MATERIAL_VALUES:
         return True
     return any(c in fact.unit_concepts and fact.term_set & CONCEPT_TEXT_WORDS[c]
-               for c in q.concepts & _MEASURED)
+               for c in q.concepts & MEASURED)
+
+
+# the words of an age range ("recommended for children 6 years and older", "ages 3+")
+_AGE_CUES = frozenset(term(w) for w in (
+    "age", "ages", "old", "older", "child", "children", "kid", "kids", "toddler", "baby",
+    "infant", "teen", "adult", "recommend", "recommended", "boy", "girl", "above", "up"))
+# what a question about an age says besides the age ("is this too young for my 2.5 year old?")
+_AGE_QUESTION_WORDS = frozenset(term(w) for w in (
+    "young", "old", "older", "younger", "good", "okay", "ok", "suitable", "appropriate",
+    "right", "safe", "fine", "yr", "yrs", "boy", "girl", "son", "daughter", "grandson",
+    "granddaughter", "toddler", "baby", "infant", "teen", "teenager", "adult", "preschooler"))
+_AGE_GROUPS = frozenset(term(w) for w in (
+    "toddler", "infant", "baby", "teen", "teenager", "adult", "preschooler"))
+
+
+def _age_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
+                ) -> tuple[ItemFacts, Fact] | None:
+    """Whether the item suits an age ("is it good for a 4 year old?", "is this for
+    toddlers?") is settled by the age range it is made for: the best-ranked fact giving one
+    ("age range: 3 years and up", "recommended for children 6 years of age and older")."""
+    if not q.yes_no or "age" not in q.concepts or q.alternatives:
+        return None
+    if not (q.numbers or q.content_set & _AGE_GROUPS):
+        return None
+    for _, item, fact, _ in ranked:
+        if "age" not in fact.unit_concepts or fact.noise or fact.package:
+            continue
+        if fact.source == "attribute" and "age" not in fact.name_concepts:
+            continue
+        if fact.source != "attribute" and not fact.term_set & _AGE_CUES:
+            continue
+        # nothing else asked ("... and can you change her clothes?")
+        other = q.focus - fact.term_set - title_words(item.title) - _AGE_QUESTION_WORDS
+        if any(not w[0].isdigit() for w in other) or q.parts > 1:
+            return None
+        return item, fact
+    return None
 
 
 def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
@@ -540,8 +538,9 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
     it?" -> "item weight: 2.2 lb") or by a sentence that measures it; a yes/no question
     whose every key word is in the best-ranked sentence ("is it cordless?" -> "Cordless
     kettle lifts off ..."); a yes/no question about a value of the attribute named for its
-    concept ("is it silicone?" -> "material: silicone")."""
-    direct = _direct_answer(q, ranked)
+    concept ("is it silicone?" -> "material: silicone"), or about its choices ("wood or
+    plastic?" -> "material: cotton")."""
+    direct = _direct_answer(q, ranked) or _age_answer(q, ranked)
     if direct is not None:
         return direct
     _, item, fact, features = ranked[0]
@@ -550,6 +549,9 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
         return item, fact
     if not q.yes_no or named["entity_missed"]:
         return None
+    if q.alternatives and names_choice_kind(q, fact) and not named["foreign_missed"]:
+        # "is it wood or plastic?" -> "material: cotton"
+        return item, fact
     if fact.source in ("bullet", "description") and _all_key_words(q, fact, item):
         return item, fact
     if fact.source == "attribute" and named["concept_name"] and not named["focus_missed"]:
@@ -562,23 +564,13 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
     return None
 
 
-def _does_not_settle(q: Question, fact: Fact) -> bool:
-    """Facts that cannot settle the question, however well they match it."""
-    if (q.yes_no or "compatible" in q.concepts) and q.codes - fact.raw:
-        # "does it fit the sgh-1337?": a fact that does not name the model
-        return True
-    if q.counted in q.focus and q.counted not in fact.term_set \
-            and not (q.concepts - {"count"}) & fact.name_concepts:
-        # "how many photos does it hold?": a fact that does not count photos
-        return True
-    if q.package and fact.source == "attribute" and not fact.package \
-            and q.concepts & fact.name_concepts:
-        # "what is the shipping weight?": the item's own weight
-        return True
-    if q.alternatives and not q.alternatives & fact.term_set:
-        # "is it shiny or brushed?": a fact that names neither
-        return True
-    return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
+def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
+           ) -> tuple[ItemFacts, Fact] | None:
+    """The fact an answer would quote, or None when it cannot settle the question: the
+    attribute named for what was asked says it most plainly; else the best-ranked fact."""
+    _, item, fact, _ = ranked[0]
+    item, fact = _direct_answer(q, ranked) or _age_answer(q, ranked) or (item, fact)
+    return None if does_not_settle(q, fact) else (item, fact)
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> ProductAnswer | None:
@@ -588,12 +580,11 @@ def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> Prod
     if found is None:
         return None
     q, ranked = found
-    confidence = _probability(_decision_features(q, ranked), DECISION_WEIGHTS)
-    # the attribute named for what was asked says it most plainly; else the best-ranked fact
-    _, item, fact, _ = ranked[0]
-    item, fact = _direct_answer(q, ranked) or (item, fact)
-    if _does_not_settle(q, fact):
+    chosen = choose(q, ranked)
+    if chosen is None:
         return None
+    item, fact = chosen
+    confidence = _probability(_decision_features(q, ranked), DECISION_WEIGHTS)
     if confidence < ANSWER_THRESHOLD:
         sure = _sure_answer(q, ranked)
         if sure is None or sure[1] is not fact:

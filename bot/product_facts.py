@@ -37,6 +37,7 @@ _SYNONYMS = {
     "made": "made", "fit": "fit", "fitting": "fit", "battery": "battery",
     "minimum": "min", "maximum": "max", "limit": "max", "wi": "wifi", "fi": "wifi",
     "controller": "remote", "outdoors": "outdoor", "indoors": "indoor", "eache": "each",
+    "screen": "display", "monitor": "display",
 }
 # keyed by the stem, so that every form of a word meets its synonym
 CANONICAL = {stem(word): canonical for word, canonical in _SYNONYMS.items()}
@@ -69,6 +70,10 @@ class Fact:
     noise: bool                    # an attribute that never answers by itself
     numbers: frozenset[str]
     unit_concepts: frozenset[str] = frozenset()  # concepts measured in the value ("2 lb": weight)
+    # the words that name a numbered thing: next to a number ("windows 7", "14 gauge"), the
+    # letters of a model name ("ddr3": ddr), an attribute's name when its value is a number
+    # ("model year: 2012"). A question about "windows 8" is settled by "windows 7".
+    numbered: frozenset[str] = frozenset()
 
 
 _SENTENCE_SPLIT = re.compile(r"(?:\.{2,}|(?<=[a-z0-9)\]][.!?;])\s+(?=[a-z0-9\"(])|\s*[\n\r\u2022]+\s*"
@@ -161,11 +166,32 @@ def make_fact(source: str, text: str, attribute: str | None = None,
     value_concepts |= unit_concepts
     if attribute is None and _ORIGIN_TEXT.search(value):
         value_concepts.add("origin")  # "100% made in spain"
+    numbered = numbered_words(value_tokens)
+    if attribute and any(t[0].isdigit() for t in value_tokens):
+        numbered |= name_terms
     return Fact(source, text, attribute, value, name_terms, value_terms, terms,
                  frozenset(name_tokens + value_tokens), frozenset(terms), name_concepts,
                  frozenset(value_concepts), package, noise,
                  frozenset(t for t in terms if t[0].isdigit() or t in _NUMBER_WORDS),
-                 unit_concepts)
+                 unit_concepts, frozenset(numbered))
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def numbered_words(token_list: list[str]) -> set[str]:
+    """The words naming numbered things in a run of tokens: either neighbour of a number,
+    and the letters of a token mixing letters and digits ("ddr3": ddr)."""
+    found: set[str] = set()
+    for i, token in enumerate(token_list):
+        if not any(ch.isdigit() for ch in token):
+            continue
+        if not token[0].isdigit() or any(ch.isalpha() for ch in token):
+            found.update(term(w) for w in _LETTERS.findall(token) if len(w) > 1)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(token_list) and token_list[j].isalpha() and len(token_list[j]) > 1:
+                found.add(term(token_list[j]))
+    return found
 
 
 @lru_cache(maxsize=512)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, term
+from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, Fact, term
 from bot.product_vocabulary import (
     DURATION,
     HOW_MANY,
@@ -55,6 +55,49 @@ class Question:
     # the weight limit?" -> weight, limit): the attribute with that name answers
     asked: frozenset[str] = frozenset()
     item: frozenset[str] = frozenset()  # the words that name the item ("this mannequin head")
+    procedure: bool = False  # "how do you change songs?": asks for a way of doing
+    # each model name's family: the words naming what it numbers ("windows 8": windows;
+    # "15 gauge": gauge; "ddr4": ddr)
+    code_families: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def missed_codes(self, fact: Fact) -> frozenset[str]:
+        """The model names the fact neither names nor answers for: "windows 7" answers "does
+        it run windows 8?" (no), "1600 x 1200" names "1600x1200"; "universal fit" names
+        nothing of "a 2008 wrangler"."""
+        missed = set()
+        for code, family in self.code_families:
+            if code in fact.raw or all(p in fact.raw for p in _DIGITS.findall(code)) \
+                    and len(_DIGITS.findall(code)) > 1:
+                continue
+            if not family & fact.numbered:
+                missed.add(code)
+        return frozenset(missed)
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _families(raw_tokens: list[str], codes: frozenset[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each model name and the words around it that say what it numbers."""
+    families: dict[str, set[str]] = {}
+    for i, token in enumerate(raw_tokens):
+        if token not in codes:
+            continue
+        words = families.setdefault(token, set())
+        words.update(w for w in _LETTERS.findall(token) if len(w) > 1)
+        words.update(raw_tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(raw_tokens)
+                     and raw_tokens[j].isalpha() and len(raw_tokens[j]) > 1)
+    return tuple((code, frozenset(term(w) for w in words
+                                  if w not in STOPWORDS and w not in WEAK_WORDS))
+                 for code, words in families.items())
+
+
+_LETTERS = re.compile(r"[a-z]+")
+# "how do you change songs?", "how to clean it?"; not "how do they fit?" (a question of size),
+# nor "how do you connect it?" (a concept: "connectivity: bluetooth" answers)
+_PROCEDURE = re.compile(r"^(?:.*\? )?how (?:to|do (?:i|you|we|one)|does one|can (?:i|you|we|one)|"
+                        r"would (?:i|you|we)|should (?:i|you|we)|is (?:it|this|one) (?:supposed to|"
+                        r"meant to)) (?!measure|weigh|fit|size)")
 
 
 _UNIT_WORDS = wordset("""
@@ -113,7 +156,8 @@ def _item_words(norm: str) -> frozenset[str]:
     return frozenset(term(w) for w in words)
 
 
-_AFTER_SUBJECT = frozenset(("for", "made", "used", "in", "on", "meant", "designed", "suitable"))
+_AFTER_SUBJECT = frozenset(("for", "made", "used", "in", "on", "meant", "designed", "suitable",
+                            "okay", "ok", "good", "appropriate", "too", "ideal", "recommended"))
 
 
 _ASKED = (
@@ -194,6 +238,9 @@ def parse_question(text: str) -> Question:
     q = " ".join(words_en)
     if re.search(r"\bmade (of|from|out of|with)\b|\bwhat is it made\b", q):
         concepts.add("material")
+    if re.search(r"\b(made|manufactured|produced) by\b", q):  # who makes it, not of what
+        concepts.discard("material")
+        concepts.add("brand")
     if re.search(r"\bmade in\b|\bwhere\b.*\b(made|manufactured|produced|from)\b", q):
         concepts.add("origin")
         concepts -= {"material", "brand"}
@@ -213,6 +260,8 @@ def parse_question(text: str) -> Question:
             "battery", "players", "pages", "voltage", "power", "weight", "dimensions",
             "capacity", "age"}:
         concepts.add("count")
+    if "warranty" in concepts:  # "how long is the warranty?" asks for a time
+        concepts.discard("dimensions")
     if DURATION.search(q):
         concepts.discard("dimensions")
         concepts.add("duration")
@@ -254,7 +303,9 @@ def parse_question(text: str) -> Question:
         package=bool(PACKAGE_WORDS & set(raw)) and not contents,
         numbers=frozenset(w for w in content if w[0].isdigit()), parts=parts,
         counted=counted_term if counted_term and counted_term not in STOPWORDS else None,
-        alternatives=alternatives, asked=asked, item=item_words)
+        alternatives=alternatives, asked=asked, item=item_words,
+        code_families=_families(raw_tokens, codes),
+        procedure=bool(_PROCEDURE.search(q)) and not concepts)
 
 
 def not_from_product_data(question: str) -> bool:

@@ -220,7 +220,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("allergen", "allergy allergic allergen nut peanut gluten dairy ingredient",
              "allergen ingredient"),
     _concept("storage", "gb tb memory ram", "storage memory disk"),
-    _concept("resolution", "resolution pixel megapixel 1080p 4k", "resolution"),
+    _concept("resolution", "resolution pixel megapixel 1080p 4k hd uhd fhd", "resolution"),
     _concept("gender", "gender man woman boy girl male female unisex lady",
              "gender audience"),
     _concept("species", "dog cat pet puppy kitten bird", "species"),

@@ -465,3 +465,69 @@ def test_answering_takes_well_under_a_millisecond():
             answer_product_question(question, items)
             times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.002  # generous for slow CI; ~0.2 ms on a laptop
+
+
+# -- yes/no questions settled by a fact of the same kind ---------------------------------------
+
+MOUSE = _item("B0MOUSE001", "Gaming Mouse with LED Light",
+              bullets=("Ergonomic shape for right and left handed users",),
+              attributes=(("platform", "windows xp, windows vista, windows 7"),
+                          ("color", "black"), ("item weight", "0.3 pounds"),
+                          ("street date", "2019-04-08"), ("brand", "e-blue")))
+PLUSH = _item("B0PLUSH001", "Cuddly Plush Bear",
+              bullets=("This cuddly pal is recommended for children ages 6-36 months",
+                       "Surface washable"))
+
+
+def test_another_version_of_the_asked_model_settles_it():
+    # the list of supported systems answers "windows 8?" (it is not among them)
+    answer = answer_product_question("Will it work with windows 8?", (MOUSE,))
+    assert answer is not None and answer.attribute == "platform"
+    # a fact naming nothing of that kind does not
+    assert answer_product_question("Will it work with the sgh-1337?", (MOUSE,)) is None
+
+
+def test_code_families_are_the_words_around_the_model():
+    q = parse_question("Is this the 2014 model?")
+    assert dict(q.code_families) == {"2014": frozenset({term("model")})}
+    assert dict(parse_question("Will this ram work with ddr4?").code_families)["ddr4"] == \
+        frozenset({"ddr"})
+
+
+def test_age_question_is_settled_by_the_age_range():
+    answer = answer_product_question("Is this too young for my 2.5 year old?", (PLUSH,))
+    assert answer is not None and "6-36 months" in answer.evidence
+    # something else asked besides the age: left to the seller
+    assert answer_product_question("Is it good for a 2 year old and is it washable in a "
+                                   "machine with bleach?", (PLUSH,)) is None
+
+
+def test_attribute_of_another_kind_does_not_answer():
+    assert answer_product_question("What is the expiration date?", (MOUSE,)) is None
+
+
+def test_made_by_asks_for_the_maker():
+    q = parse_question("Is this made by e-blue?")
+    assert "brand" in q.concepts and "material" not in q.concepts
+
+
+def test_how_to_questions_are_not_answered_by_a_catalogue_value():
+    assert parse_question("How do you change songs with the headphone buttons?").procedure
+    assert not parse_question("How do they fit?").procedure
+    # "how do you connect it?" is answered by how it connects
+    assert not parse_question("How do you connect it?").procedure
+    headset = _item("B0HEADSET1", "Wireless Headset", attributes=(("headphones jack", "usb"),
+                                                                  ("color", "black")))
+    assert answer_product_question("How do you change songs using the headphone buttons?",
+                                   (headset,)) is None
+
+
+def test_choice_settled_by_the_attribute_named_for_it():
+    shirt = _item("B0SHIRT001", "Kids T-Shirt", attributes=(("target gender", "unisex"),
+                                                            ("material", "cotton")))
+    answer = answer_product_question("Is it for boys or girls?", (shirt,))
+    assert answer is not None and answer.attribute == "target gender"
+
+
+def test_how_long_is_the_warranty_asks_for_a_time():
+    assert "dimensions" not in parse_question("Warranty how long?").concepts

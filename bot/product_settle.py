@@ -1,0 +1,100 @@
+"""Facts that cannot settle a question, however well they match it: one that does not name
+the model asked about, that names neither choice of "A or B?", that does not count what
+"how many X" counts or measure what "how heavy" asks, an attribute of another kind ("street
+date" for the expiration date), a yes/no attribute about something else. Pure: used by
+bot.product_answers."""
+
+from __future__ import annotations
+
+from bot.product_facts import CONCEPT_ASKED, WEAK_TERMS, Fact, term
+from bot.product_question import Question
+
+# Words of attribute names that do not name a part of the product ("item weight", "output
+# power"); any other word does ("cord length", "band color"), and then the question should
+# mention that part.
+GENERIC_NAME_WORDS = frozenset(term(w) for w in (
+    "item", "product", "unit", "number", "total", "overall", "net", "gross", "type", "style",
+    "description", "value", "assembled", "outside", "external", "standard", "nominal", "rated",
+    "max", "min", "output", "input", "actual", "approximate", "approx", "of", "the", "per",
+    "recommended", "recommendation", "range", "level", "included", "includes", "is",
+    "maximum", "minimum", "specification", "specs", "spec", "general", "main", "primary"))
+
+# The words of a yes/no attribute's name that only say how it holds ("batteries included",
+# "is dishwasher safe", "includes remote"): the rest of the name is what it is about.
+_BOOLEAN_GLUE = frozenset(term(w) for w in (
+    "is", "has", "have", "include", "included", "includes", "require", "required", "requires",
+    "contain", "contains", "support", "supports", "with", "can", "be", "item", "product"))
+
+
+# the quantities a "how ..." question asks for by name; "how much does it hold?" may count
+# rounds or cards as well as litres, and "how old" is often answered in words
+MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "load"))
+
+
+def _unmeasured(q: Question, fact: Fact) -> bool:
+    """A wh-question about a quantity ("how heavy?", "how long does it last?") that the fact
+    does not measure: it neither is the attribute named for it nor gives a value in its unit
+    ("lightweight design" does not say how heavy). And how long it runs is not how long it
+    charges or dries."""
+    if q.yes_no:
+        return False
+    measured = q.concepts & MEASURED
+    if measured and not measured & (fact.name_concepts | fact.unit_concepts):
+        return True
+    return "duration" in q.concepts and bool(fact.term_set & _TIMED - q.content_set)
+
+
+# what else a time can measure: how long it charges, dries or heats up is not how long it lasts
+_TIMED = frozenset(term(w) for w in ("charge", "dry", "cure", "heat", "cook", "assemble",
+                                      "install", "ship", "deliver", "warm"))
+
+
+def _boolean_off_topic(q: Question, fact: Fact) -> bool:
+    """A yes/no attribute about something the question does not mention: "batteries
+    included: no" does not say whether the keyboard's caps are included."""
+    return fact.source == "attribute" and fact.value in ("yes", "no") and bool(
+        fact.name_terms - _BOOLEAN_GLUE - q.content_set)
+
+
+def does_not_settle(q: Question, fact: Fact) -> bool:
+    """Facts that cannot settle the question, however well they match it."""
+    if (q.yes_no or "compatible" in q.concepts) and q.missed_codes(fact):
+        # "does it fit the sgh-1337?": a fact that does not name the model
+        return True
+    if q.counted in q.focus and q.counted not in fact.term_set \
+            and not (q.concepts - {"count"}) & fact.name_concepts:
+        # "how many photos does it hold?": a fact that does not count photos
+        return True
+    if q.package and fact.source == "attribute" and not fact.package \
+            and q.concepts & fact.name_concepts:
+        # "what is the shipping weight?": the item's own weight
+        return True
+    if q.procedure and fact.source == "attribute":
+        # "how do you change songs?": a way of doing, which a catalogue value never tells
+        return True
+    if q.alternatives and not q.alternatives & fact.term_set and not names_choice_kind(q, fact):
+        # "is it shiny or brushed?": a fact that names neither
+        return True
+    if _other_kind_named(q, fact):
+        # "what is the expiration date?": not the "street date"
+        return True
+    return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
+
+
+def names_choice_kind(q: Question, fact: Fact) -> bool:
+    """The attribute named for what the choices of "A or B?" are ("wood or plastic?" ->
+    "material: metal", "boy or girl?" -> "target gender: unisex"): its value settles the
+    choice even when it is neither."""
+    if fact.source != "attribute" or fact.noise or fact.package != q.package:
+        return False
+    return any(q.alternatives & CONCEPT_ASKED[c] for c in fact.name_concepts)
+
+
+def _other_kind_named(q: Question, fact: Fact) -> bool:
+    """A wh-question naming what it asks for with a qualifier ("the expiration date") and an
+    attribute named for another kind of it ("street date"): each has a word the other
+    lacks."""
+    if q.yes_no or fact.source != "attribute" or len(q.asked) < 2 or q.package and fact.package:
+        return False
+    return bool(q.asked - fact.term_set - WEAK_TERMS) and bool(q.asked & fact.name_terms) \
+        and bool(fact.name_terms - GENERIC_NAME_WORDS - q.content_set)
