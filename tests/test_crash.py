@@ -122,7 +122,7 @@ async def test_sigkill_mid_load_loses_nothing_acknowledged(tmp_path, twilio_fake
     assert mail_ok <= stored, f"acknowledged but lost: {sorted(mail_ok - stored)[:5]}"
     recoveries = Counter(recovery for _, _, recovery in answers)
     assert answers and {status for _, status, _ in answers} == {"sent"}, answers
-    delivered = Counter(m["Message-ID"] for m in mail_sink.messages)
+    delivered = Counter(str(m["Message-ID"]).strip() for m in mail_sink.messages)
     for message_id, _, recovery in answers:
         copies = delivered.pop(message_id, 0)
         if recovery == "sent_again_in_doubt":
