@@ -26,7 +26,7 @@ How a question is answered:
 4. A wh-question about a concept is answered by the attribute named for it when there is one
    (`_direct_answer`: "what kind of metal?" -> "metal type", "how deep can it go in the
    water?" -> "water resistance depth"); whether it suits an age by the age range it is made
-   for (`_age_answer`).
+   for (bot.product_ranges; how many can play as well).
 5. Some facts never settle the question, however well they match (bot.product_settle): one
    that does not name the model asked about nor another of its kind ("does it fit the
    SGH-I337?"; "platform: windows 7" does settle "windows 8?"), that names neither choice of
@@ -69,10 +69,10 @@ from bot.product_facts import (
     Fact,
     item_facts,
     sentences,
-    term,
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
+from bot.product_ranges import range_answer
 from bot.product_settle import GENERIC_NAME_WORDS, MEASURED, does_not_settle, names_choice_kind
 from bot.product_vocabulary import convert_units
 
@@ -213,48 +213,48 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
 
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.668,  # bias
+    -1.684,  # bias
     0.179,  # bullet
-    0.421,  # description
+    0.411,  # description
     0.0,  # title
-    0.675,  # concept_name
-    1.592,  # concept_value
-    0.186,  # concept_unit
-    0.495,  # concept_text_unit_only
-    -0.258,  # name_hits
-    0.391,  # name_frac
-    1.579,  # name_focus
+    0.65,  # concept_name
+    1.577,  # concept_value
+    0.212,  # concept_unit
+    0.516,  # concept_text_unit_only
+    -0.267,  # name_hits
+    0.41,  # name_frac
+    1.59,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.5,  # coverage
-    0.361,  # focus_coverage
+    1.493,  # coverage
+    0.389,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
-    -0.202,  # entity_missed
+    -0.196,  # entity_missed
     0.0,  # compatible_missed
     0.496,  # pairs
-    -0.035,  # text_length
-    -1.348,  # noise
-    -1.797,  # package_mismatch
+    -0.029,  # text_length
+    -1.378,  # noise
+    -1.831,  # package_mismatch
     0.0,  # package_question_item_attribute
-    0.119,  # yes_no
+    0.115,  # yes_no
     0.0,  # yes_no_missed
-    0.734,  # how_many_number
-    -1.093,  # other_name_better
-    -1.033,  # attribute_no_tie
-    0.374,  # parts
-    -0.322,  # question_length
-    0.058,  # no_concept
+    0.765,  # how_many_number
+    -1.056,  # other_name_better
+    -1.022,  # attribute_no_tie
+    0.388,  # parts
+    -0.32,  # question_length
+    0.059,  # no_concept
     0.0,  # foreign_missed
     -0.722,  # attribute_concept_elsewhere
-    0.422,  # wh_concept_attribute
-    0.052,  # all_focus_matched
-    -0.032,  # counted_missed
-    -0.544,  # name_part_unasked
-    0.28,  # asked_in_name
-    0.915,  # concepts_named
-    -0.842,  # other_unit
-    -1.601,  # yes_no_value
+    0.531,  # wh_concept_attribute
+    0.058,  # all_focus_matched
+    -0.041,  # counted_missed
+    -0.55,  # name_part_unasked
+    0.257,  # asked_in_name
+    0.932,  # concepts_named
+    -0.938,  # other_unit
+    -1.697,  # yes_no_value
 )
 
 
@@ -369,26 +369,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    0.979,  # bias
-    0.646,  # top_logit
-    0.589,  # margin
-    0.0,  # strong_rivals
-    -0.407,  # yes_no
-    -0.959,  # question_length
-    -0.481,  # no_concept
-    -0.758,  # top_attribute_concept
-    -0.703,  # top_text
+    1.098,  # bias
+    0.716,  # top_logit
+    0.397,  # margin
+    -0.162,  # strong_rivals
+    -0.507,  # yes_no
+    -0.992,  # question_length
+    -0.588,  # no_concept
+    -0.653,  # top_attribute_concept
+    -0.689,  # top_text
     0.0,  # top_title
-    0.321,  # focus_count
+    0.338,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.239,  # direct_hit
+    0.467,  # direct_hit
     0.0,  # named_hit
-    0.543,  # top_coverage
-    0.0,  # top_pairs
+    0.746,  # top_coverage
+    0.307,  # top_pairs
     0.0,  # yes_no_value
-    1.113,  # alternative_named
+    1.139,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
@@ -494,43 +494,6 @@ def _measured_sentence(q: Question, fact: Fact, named: dict[str, float]) -> bool
                for c in q.concepts & MEASURED)
 
 
-# the words of an age range ("recommended for children 6 years and older", "ages 3+")
-_AGE_CUES = frozenset(term(w) for w in (
-    "age", "ages", "old", "older", "child", "children", "kid", "kids", "toddler", "baby",
-    "infant", "teen", "adult", "recommend", "recommended", "boy", "girl", "above", "up"))
-# what a question about an age says besides the age ("is this too young for my 2.5 year old?")
-_AGE_QUESTION_WORDS = frozenset(term(w) for w in (
-    "young", "old", "older", "younger", "good", "okay", "ok", "suitable", "appropriate",
-    "right", "safe", "fine", "yr", "yrs", "boy", "girl", "son", "daughter", "grandson",
-    "granddaughter", "toddler", "baby", "infant", "teen", "teenager", "adult", "preschooler"))
-_AGE_GROUPS = frozenset(term(w) for w in (
-    "toddler", "infant", "baby", "teen", "teenager", "adult", "preschooler"))
-
-
-def _age_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
-                ) -> tuple[ItemFacts, Fact] | None:
-    """Whether the item suits an age ("is it good for a 4 year old?", "is this for
-    toddlers?") is settled by the age range it is made for: the best-ranked fact giving one
-    ("age range: 3 years and up", "recommended for children 6 years of age and older")."""
-    if not q.yes_no or "age" not in q.concepts or q.alternatives:
-        return None
-    if not (q.numbers or q.content_set & _AGE_GROUPS):
-        return None
-    for _, item, fact, _ in ranked:
-        if "age" not in fact.unit_concepts or fact.noise or fact.package:
-            continue
-        if fact.source == "attribute" and "age" not in fact.name_concepts:
-            continue
-        if fact.source != "attribute" and not fact.term_set & _AGE_CUES:
-            continue
-        # nothing else asked ("... and can you change her clothes?")
-        other = q.focus - fact.term_set - title_words(item.title) - _AGE_QUESTION_WORDS
-        if any(not w[0].isdigit() for w in other) or q.parts > 1:
-            return None
-        return item, fact
-    return None
-
-
 def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
                  ) -> tuple[ItemFacts, Fact] | None:
     """Answers that need no calibrated confidence, because the fact says exactly what was
@@ -540,7 +503,7 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
     kettle lifts off ..."); a yes/no question about a value of the attribute named for its
     concept ("is it silicone?" -> "material: silicone"), or about its choices ("wood or
     plastic?" -> "material: cotton")."""
-    direct = _direct_answer(q, ranked) or _age_answer(q, ranked)
+    direct = _direct_answer(q, ranked) or range_answer(q, ranked)
     if direct is not None:
         return direct
     _, item, fact, features = ranked[0]
@@ -569,7 +532,7 @@ def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
     """The fact an answer would quote, or None when it cannot settle the question: the
     attribute named for what was asked says it most plainly; else the best-ranked fact."""
     _, item, fact, _ = ranked[0]
-    item, fact = _direct_answer(q, ranked) or _age_answer(q, ranked) or (item, fact)
+    item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) or (item, fact)
     return None if does_not_settle(q, fact) else (item, fact)
 
 

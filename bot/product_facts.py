@@ -37,7 +37,10 @@ _SYNONYMS = {
     "made": "made", "fit": "fit", "fitting": "fit", "battery": "battery",
     "minimum": "min", "maximum": "max", "limit": "max", "wi": "wifi", "fi": "wifi",
     "controller": "remote", "outdoors": "outdoor", "indoors": "indoor", "eache": "each",
-    "screen": "display", "monitor": "display",
+    "screen": "display", "monitor": "display", "flight": "fly", "flying": "fly",
+    # shoppers' common misspellings of the words of measures
+    "heigth": "height", "hight": "height", "lenght": "length", "widht": "width",
+    "wieght": "weight", "weigth": "weight", "dimention": "dimension", "dimentions": "dimension",
 }
 # keyed by the stem, so that every form of a word meets its synonym
 CANONICAL = {stem(word): canonical for word, canonical in _SYNONYMS.items()}
@@ -163,6 +166,9 @@ def make_fact(source: str, text: str, attribute: str | None = None,
     unit_concepts = frozenset(c for match in _ANY_UNIT.finditer(value)
                               for c in _SAME_UNIT.get(match.lastgroup or "", ())) \
         if _HAS_NUMBER.search(value) else frozenset()
+    if "players" in name_concepts and _HAS_NUMBER.search(value):
+        # "number of players: 2-4": the name says what the bare number counts
+        unit_concepts |= {"players"}
     value_concepts |= unit_concepts
     if attribute is None and _ORIGIN_TEXT.search(value):
         value_concepts.add("origin")  # "100% made in spain"

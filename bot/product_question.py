@@ -183,6 +183,22 @@ def _asked_words(norm: str) -> frozenset[str]:
     return frozenset()
 
 
+# what wraps a question without asking anything: a greeting, "does anyone know if ...",
+# "can you tell me ..."; group 1 is set when what follows is a yes/no question ("... if ...")
+_WRAPPER = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there)?\b[\s,.!:;-]*)*"
+    r"(?:(?:(?:does|do|would|will|can|could) (?:anyone|anybody|someone|somebody|you)(?: please)? "
+    r"(?:know|tell me|confirm|let me know)|(?:i was|i am|i'm|im|just|am) wondering|i'?d like to know|"
+    r"i would like to know|i want to know|(?:please )?(?:tell me|let me know|confirm))"
+    r"(?: please)?\s*,?\s*(if|whether)?\b\s*)?")
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))}
+# a misspelling of a function word: "dose it require glue?"
+_MISSPELT = {"dose": "does"}
+
 _PLAYERS_WORDS = frozenset(term(w) for w in ("people", "persons", "kids", "children", "play",
                                               "played", "once", "time"))
 _ORIGIN_VERBS = frozenset(term(w) for w in ("made", "manufactured", "produced", "built"))
@@ -223,14 +239,23 @@ def _alternatives(norm: str) -> frozenset[str]:
 
 def parse_question(text: str) -> Question:
     norm = normalize(text)
+    # "hi. does anyone know if it works with batteries?" asks "does it work with batteries?";
+    # "can you tell me the dimensions?" asks for them, not whether one can
+    wrapper = _WRAPPER.match(norm)
+    embedded_yes_no = bool(wrapper and wrapper.group(1))
+    if wrapper and wrapper.end() < len(norm):
+        norm = norm[wrapper.end():]
     raw = words_of(norm)
     spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH for w in raw)
     words_en: list[str] = []
-    for w in raw:
+    for i, w in enumerate(raw):
         if spanish and w in SPANISH:
             words_en.extend(SPANISH[w].split())
+        elif w in _NUMBER_WORDS and i + 1 < len(raw) and raw[i + 1] in _UNIT_WORDS:
+            # "a seven year old", "six people": a quantity, compared as one
+            words_en.append(_NUMBER_WORDS[w])
         else:
-            words_en.append(w)
+            words_en.append(_MISSPELT.get(w, w))
     content = tuple(term(w) for w in words_en
                     if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
     content_set = frozenset(content)
@@ -238,6 +263,9 @@ def parse_question(text: str) -> Question:
     q = " ".join(words_en)
     if re.search(r"\bmade (of|from|out of|with)\b|\bwhat is it made\b", q):
         concepts.add("material")
+        if " made out of " in f" {q} ":  # "out" says nothing of what is asked
+            content = tuple(w for w in content if w != "out")
+            content_set = frozenset(content)
     if re.search(r"\b(made|manufactured|produced) by\b", q):  # who makes it, not of what
         concepts.discard("material")
         concepts.add("brand")
@@ -293,7 +321,9 @@ def parse_question(text: str) -> Question:
         if any(ch.isdigit() for ch in t) and not _QUANTITY_TOKEN.fullmatch(t)
         and t not in compared and not _counts(raw_tokens, i))
     opening = norm.lstrip("\u00bf\u00a1 ")
-    yes_no = bool(YES_NO_START.search(opening)) or (
+    first = opening.split(" ", 1)[0]
+    opening = _MISSPELT.get(first, first) + opening[len(first):]
+    yes_no = embedded_yes_no or bool(YES_NO_START.search(opening)) or (
         spanish and bool(raw) and raw[0] not in SPANISH_WH and opening.endswith("?"))
     parts = len([p for p in re.split(r"\?+", norm) if len(tokens(p)) >= 2]) or 1
     return Question(

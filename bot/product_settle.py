@@ -78,7 +78,25 @@ def does_not_settle(q: Question, fact: Fact) -> bool:
     if _other_kind_named(q, fact):
         # "what is the expiration date?": not the "street date"
         return True
+    if _measure_not_asked(q, fact):
+        # "is this just a single package?": not the package's dimensions
+        return True
     return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
+
+
+def _measure_not_asked(q: Question, fact: Fact) -> bool:
+    """A yes/no question about no quantity, and an attribute that measures one and says
+    nothing the question asks about ("is this a single package?" -> "item package dimensions:
+    10 x 9 x 8 inches"): its name matching is not enough ("tire: aspect ratio 70 mm; tire
+    type atv" does answer "are these tires for atv?")."""
+    if not q.yes_no or fact.source != "attribute" or not fact.unit_concepts:
+        return False
+    if q.focus & fact.value_terms:
+        return False
+    if q.concepts & (fact.unit_concepts | fact.name_concepts | fact.value_concepts):
+        return False
+    # "is this 20 inches?" compares a quantity even when it names no concept
+    return not q.numbers
 
 
 def names_choice_kind(q: Question, fact: Fact) -> bool:

@@ -173,6 +173,10 @@ def _concept(name: str, asked: str, attribute: str, unit: str | None = None) -> 
 _LENGTH_UNIT = (r"(?:\d|[\u00bc-\u00be]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                 r"eleven|twelve))\s*-?\s*(?:in|inch|inches|cm|mm|centimeters?|millimeters?|ft|feet|"
                 r"foot|m|meters?|yards?)\b|(?:\d|[\u00bc-\u00be])\s*(?:\"|''|\u201d|\u201c|\u2033)")
+# "2 to 4 players", "2-6 players", "a two-player game", "for 3+ players"
+_COUNT_WORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_PLAYERS_UNIT = (rf"\b{_COUNT_WORD}\+?(?:\s*(?:-|to|or|\u2013)\s*{_COUNT_WORD})?\+?\s*-?\s*"
+                 r"players?\b")
 _WEIGHT_UNIT = r"\d\s*(?:lbs?|pounds?|oz|ounces?|kg|kilograms?|kilos?|g|grams?)\b"
 _VOLUME_UNIT = (r"\d\s*(?:l|liters?|litres?|ml|milliliters?|gallons?|gal|qt|quarts?|cups?|"
                 r"fl\.? ?oz|cu\.? ?ft|cubic)\b")
@@ -201,7 +205,7 @@ CONCEPTS: tuple[Concept, ...] = (
              "android version", "compatible compatibility platform operating"),
     _concept("included", "include come box contain accessory", "include included component"),
     _concept("count", "count pack number piece quantity", "number count quantity eache piece"),
-    _concept("players", "player", "player"),
+    _concept("players", "player", "player", _PLAYERS_UNIT),
     _concept("brand", "brand manufacturer manufacture make maker", "brand manufacturer"),
     _concept("origin", "country origin usa china", "country origin import designation"),
     _concept("water", "waterproof water", "water"),
@@ -272,10 +276,12 @@ NOT_FROM_DATA = tuple(re.compile(p) for p in (
     # returns, exchanges
     r"\b(return|returns|returned|returning|exchange|devolver|devolucion|cambiar)\b",
     # the seller, the listing, stock and ordering
-    r"\b(seller|sellers|vendor|stores|in store|stock|restock|wholesale|sample|samples|"
+    r"\b(seller|sellers|vendor|stores|in store|(?<!card )stock|restock|wholesale|sample|samples|"
     r"vendedor|tienda|comprar|order more|checkout|listing|listed here|website|web site|"
     r"description says|discription)\b",
-    r"\bdo you (sell|carry|make|offer|ship|know|recommend|think|like)\b|"
+    # "do you know what it weighs?" asks what it weighs
+    r"\bdo you (sell|carry|make|offer|ship|know(?! (what|if|whether|how|where|which))|recommend|"
+    r"think|like)\b|"
     r"\bdo you have (?!to\b)",
     r"\b(can|could|may) (i|we) (order|buy|purchase) \b|\bwhere (can|do) (i|we) (buy|get|find|order)\b",
     r"\b(available|availability) (in|to|for)\b|\bavailable\?",

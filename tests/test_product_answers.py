@@ -17,7 +17,12 @@ from bot.evaluation.product_qa import (
     parse_attribute,
 )
 from bot.facts import ItemFacts
-from bot.product_answers import answer_product_question, convert_units, sentences
+from bot.product_answers import (
+    answer_product_question,
+    convert_units,
+    not_from_product_data,
+    sentences,
+)
 from bot.product_facts import term
 from bot.product_question import parse_question
 
@@ -531,3 +536,59 @@ def test_choice_settled_by_the_attribute_named_for_it():
 
 def test_how_long_is_the_warranty_asks_for_a_time():
     assert "dimensions" not in parse_question("Warranty how long?").concepts
+
+
+def test_number_words_count_in_age_and_players_questions():
+    q = parse_question("Is this kit suitable for nine year olds?")
+    assert "9" in q.numbers
+    kit = _item("B0KIT00001", "Science Kit", bullets=("Recommended for ages 8 years and up",
+                                                       "Includes 20 experiments"))
+    answer = answer_product_question("Is this kit suitable for nine year olds?", (kit,))
+    assert answer is not None and "ages 8" in answer.evidence
+    # "one" still names nothing countable in "this one"
+    assert "1" not in parse_question("Is this one waterproof?").numbers
+
+
+def test_players_question_is_settled_by_the_players_it_is_for():
+    game = _item("B0GAME0001", "Treasure Hunt Board Game",
+                 bullets=("This 2 to 4 player game is a fun treasure hunt for families",
+                          "Includes a board, 4 pawns and 40 cards"))
+    answer = answer_product_question("Can you play with six people?", (game,))
+    assert answer is not None and "2 to 4 player" in answer.evidence
+    counted = _item("B0GAME0002", "Card Game", attributes=(("number of players", "2-6"),
+                                                           ("color", "red")))
+    answer = answer_product_question("How many players can play?", (counted,))
+    assert answer is not None and answer.attribute == "number of players"
+    # something else asked besides the number: left to the seller
+    assert answer_product_question("Can six people play it on a plane?", (game,)) is None
+
+
+def test_indoor_outdoor_question_is_settled_by_where_it_is_for():
+    heli = _item("B0HELI0001", "Mini RC Helicopter",
+                 bullets=("For use indoors only due to infrared control.",
+                          "Charges in 30 minutes by USB"))
+    answer = answer_product_question("Can you fly it outdoors?", (heli,))
+    assert answer is not None and "indoors only" in answer.evidence
+    assert answer_product_question("Can you fly it outdoors at night?", (heli,)) is None
+
+
+def test_question_wrappers_and_misspellings():
+    q = parse_question("Hi. Does anyone know if this works with batteries?")
+    assert q.yes_no and "anyon" not in q.content_set
+    assert not parse_question("Can you tell me the dimensions of the box?").yes_no
+    assert parse_question("Dose it require glue?").yes_no
+    assert "material" in parse_question("What are the balls made out of?").concepts
+    assert "out" not in parse_question("What are the balls made out of?").focus
+    assert term("heigth") == term("height") and term("flight") == term("fly")
+    # "card stock" is paper, not the seller's stock; "do you know what ..." asks what
+    assert not not_from_product_data("Can these be used on card stock?")
+    assert not not_from_product_data("Do you know what the weight capacity is?")
+    assert not_from_product_data("Do you have it in stock?")
+
+
+def test_measure_does_not_settle_a_question_about_something_else():
+    boxed = _item("B0BOX00001", "Vitamin Gummies", attributes=(
+        ("item package dimensions", "10 x 9 x 8 inches"), ("total eaches", "6")))
+    assert answer_product_question("Is this just a single package?", (boxed,)) is None or \
+        answer_product_question("Is this just a single package?", (boxed,)).attribute \
+        != "item package dimensions"
