@@ -117,7 +117,8 @@ async def _engine_and_outbox(app: web.Application) -> AsyncIterator[None]:
     else:
         log.warning("Twilio is not configured: SMS webhooks answer 503 and outgoing SMS wait "
                     "in the outbox")
-    dispatcher = Dispatcher(app[DATABASE], app[CLOCK], senders)
+    dispatcher = Dispatcher(app[DATABASE], app[CLOCK], senders,
+                            observe=app[METRICS].observe_send)
     app[DISPATCHER] = dispatcher
     app[ENGINE] = ConversationEngine(app[DATABASE], app[CLOCK], settings,
                                      load_policy(settings.marketplace), app[TEMPLATES],

@@ -1,6 +1,7 @@
 """Prometheus metrics of one service process (prometheus_client, one registry per app):
-turns by channel and intent with their latency, SMTP answers by code, and, read from the
-database when scraped, the outbox's depth and oldest row, and cases open and overdue."""
+turns by channel and intent with their latency, SMTP answers by code, outbox attempts by
+outcome and what was found out about sends a crash or a timeout left unknown, and, read from
+the database when scraped, the outbox's depth and oldest row, and cases open and overdue."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
         self.smtp_answers = Counter("csba_smtp_answers", "SMTP replies of the intake by code",
                                     ["code"], registry=self.registry)
+        self.outbox_attempts = Counter(
+            "csba_outbox_attempts", "Outbox send attempts by channel and outcome (sent, "
+            "pending: to be tried again, failed: for good)", ["channel", "outcome"],
+            registry=self.registry)
+        self.outbox_recoveries = Counter(
+            "csba_outbox_recoveries", "Sends whose earlier attempt's outcome was unknown, by "
+            "what was found (not_handed_over, found_at_provider, not_at_provider, "
+            "sent_again_in_doubt)", ["how"], registry=self.registry)
         self.outbox_depth = Gauge("csba_outbox_depth", "Outbox rows waiting, by status",
                                   ["status"], registry=self.registry)
         self.outbox_oldest = Gauge("csba_outbox_oldest_seconds",
@@ -40,6 +49,11 @@ class Metrics:
     def observe_turn(self, channel: str, intent: str | None, seconds: float) -> None:
         self.turns.labels(channel, intent or "none").inc()
         self.turn_seconds.labels(channel).observe(seconds)
+
+    def observe_send(self, channel: str, outcome: str, recovery: str | None) -> None:
+        self.outbox_attempts.labels(channel, outcome).inc()
+        if recovery is not None:
+            self.outbox_recoveries.labels(recovery).inc()
 
     def observe_smtp(self, reply: str) -> str:
         self.smtp_answers.labels(reply[:3]).inc()

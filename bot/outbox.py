@@ -101,7 +101,8 @@ class Dispatcher:
                  batch: int = 50, max_attempts: int = 10,
                  backoff: timedelta = timedelta(seconds=5),
                  max_backoff: timedelta = timedelta(hours=1),
-                 lease: timedelta = timedelta(minutes=5)) -> None:
+                 lease: timedelta = timedelta(minutes=5),
+                 observe: Callable[[str, str, str | None], None] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.senders = senders
@@ -110,6 +111,8 @@ class Dispatcher:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.lease = lease
+        # Told (channel, outcome, recovery) of every attempt once it is committed: metrics.
+        self.observe = observe
         self._wakeup = asyncio.Event()
         self._running = asyncio.Lock()
 
@@ -204,7 +207,7 @@ class Dispatcher:
         if item.handed_over_at is not None and sender is not None:
             recovery, provider_id = await self._earlier_attempt(sender, outbound, item)
             if provider_id is not None:
-                return await self.db.run(lambda connection: self._record_attempt(
+                return await self._recorded(item, recovery, lambda connection: self._record_attempt(
                     connection, item, provider_id, None, False, recovery=recovery))
         elif item.status == SENDING:
             recovery = NOT_HANDED_OVER
@@ -232,9 +235,17 @@ class Dispatcher:
             except Exception as exc:  # an outage or a timeout: retried with backoff
                 error = f"{type(exc).__name__}: {exc}"
                 in_doubt = handed_over
-        return await self.db.run(lambda connection: self._record_attempt(
+        return await self._recorded(item, recovery, lambda connection: self._record_attempt(
             connection, item, provider_id, error, permanent, recovery=recovery,
             in_doubt=in_doubt))
+
+    async def _recorded(self, item: Row, recovery: str | None,
+                        record: Callable[[Connection], str]) -> bool:
+        """Commit an attempt's outcome, then count it; whether the message went."""
+        outcome = await self.db.run(record)
+        if self.observe is not None:
+            self.observe(item.channel, outcome, recovery)
+        return outcome == SENT
 
     async def _earlier_attempt(self, sender: Sender, outbound: OutboundMessage,
                                item: Row) -> tuple[str, str | None]:
@@ -264,7 +275,8 @@ class Dispatcher:
 
     def _record_attempt(self, connection: Connection, item: Row, provider_id: str | None,
                         error: str | None, permanent: bool, *, recovery: str | None = None,
-                        in_doubt: bool = False) -> bool:
+                        in_doubt: bool = False) -> str:
+        """Record the attempt; its outcome: sent, failed (for good) or pending (again)."""
         now = self.clock.now()
         attempts = item.attempts + 1  # the claim counted this attempt
         # An attempt in doubt keeps its hand-over time for the next one to look into.
@@ -274,17 +286,17 @@ class Dispatcher:
         if error is None:
             update_outbox(connection, item.id, status=SENT, sent_at=now, provider_id=provider_id,
                           last_error=None, **known)
-            return True
+            return SENT
         if permanent or attempts >= self.max_attempts:
             update_outbox(connection, item.id, status=FAILED, last_error=error, **known)
             log.error("outbox item %s failed for good: %s", item.id, error)
-        else:
-            delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
-            update_outbox(connection, item.id, status=PENDING, next_attempt_at=now + delay,
-                          last_error=error, **known)
-            log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
-                        item.id, attempts, error, delay)
-        return False
+            return FAILED
+        delay = min(self.backoff * 2 ** (attempts - 1), self.max_backoff)
+        update_outbox(connection, item.id, status=PENDING, next_attempt_at=now + delay,
+                      last_error=error, **known)
+        log.warning("outbox item %s: attempt %s failed (%s); retry in %s",
+                    item.id, attempts, error, delay)
+        return PENDING
 
 
 async def record_delivery_report(db: Database, now: datetime, provider_id: str, status: str,

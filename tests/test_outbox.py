@@ -161,6 +161,10 @@ async def test_a_twilio_5xx_after_the_message_was_created_does_not_send_it_twice
     [item] = await outbox(service, "sms")
     assert (item.status, item.recovery) == ("sent", "found_at_provider")
     assert len(service.twilio.sent) == 1 and item.provider_id == service.twilio.sent[0]["sid"]
+    metrics = await (await service.client.get("/metrics")).text()
+    assert 'csba_outbox_attempts_total{channel="sms",outcome="pending"} 1.0' in metrics
+    assert 'csba_outbox_attempts_total{channel="sms",outcome="sent"} 1.0' in metrics
+    assert 'csba_outbox_recoveries_total{how="found_at_provider"} 1.0' in metrics
 
 
 async def test_an_email_in_doubt_goes_again_with_the_same_message_id(service):
