@@ -204,16 +204,18 @@ class Dispatcher:
         sender = self.senders.get(Channel(item.channel))
         outbound = as_outbound(item)
         recovery = None
-        if item.handed_over_at is not None and sender is not None:
-            recovery, provider_id = await self._earlier_attempt(sender, outbound, item)
+        if sender is None:
+            return await self._recorded(item, None, f"no sender configured for {item.channel}")
+        if item.handed_over_at is not None:
+            try:
+                recovery, provider_id = await self._earlier_attempt(sender, outbound, item)
+            except Exception as exc:  # the provider could not be asked: still in doubt
+                return await self._recorded(item, None, f"{type(exc).__name__}: {exc}",
+                                            in_doubt=True)
             if provider_id is not None:
-                return await self._recorded(item, recovery, lambda connection: self._record_attempt(
-                    connection, item, provider_id, None, False, recovery=recovery))
+                return await self._recorded(item, provider_id, recovery=recovery)
         elif item.status == SENDING:
             recovery = NOT_HANDED_OVER
-        error: str | None = None
-        permanent = in_doubt = False
-        provider_id = None
         handed_over = False
 
         async def handing_over() -> None:
@@ -223,26 +225,24 @@ class Dispatcher:
                                                                handed_over_at=now))
             handed_over = True
 
-        if sender is None:
-            error = f"no sender configured for {item.channel}"
-        else:
-            try:
-                provider_id = await sender(await self._with_files(outbound), handing_over)
-            except PermanentSendError as exc:
-                error, permanent = str(exc), True
-            except NotAccepted as exc:
-                error = str(exc)
-            except Exception as exc:  # an outage or a timeout: retried with backoff
-                error = f"{type(exc).__name__}: {exc}"
-                in_doubt = handed_over
-        return await self._recorded(item, recovery, lambda connection: self._record_attempt(
+        try:
+            provider_id = await sender(await self._with_files(outbound), handing_over)
+        except PermanentSendError as exc:
+            return await self._recorded(item, None, str(exc), permanent=True, recovery=recovery)
+        except NotAccepted as exc:
+            return await self._recorded(item, None, str(exc), recovery=recovery)
+        except Exception as exc:  # an outage or a timeout: retried with backoff
+            return await self._recorded(item, None, f"{type(exc).__name__}: {exc}",
+                                        recovery=recovery, in_doubt=handed_over)
+        return await self._recorded(item, provider_id, recovery=recovery)
+
+    async def _recorded(self, item: Row, provider_id: str | None, error: str | None = None, *,
+                        permanent: bool = False, recovery: str | None = None,
+                        in_doubt: bool = False) -> bool:
+        """Commit an attempt's outcome, then count it; whether the message went."""
+        outcome = await self.db.run(lambda connection: self._record_attempt(
             connection, item, provider_id, error, permanent, recovery=recovery,
             in_doubt=in_doubt))
-
-    async def _recorded(self, item: Row, recovery: str | None,
-                        record: Callable[[Connection], str]) -> bool:
-        """Commit an attempt's outcome, then count it; whether the message went."""
-        outcome = await self.db.run(record)
         if self.observe is not None:
             self.observe(item.channel, outcome, recovery)
         return outcome == SENT

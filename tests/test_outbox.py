@@ -150,6 +150,22 @@ async def test_an_sms_twilio_never_got_is_sent_after_a_crash(service):
     assert [m["To"] for m in service.twilio.sent] == [EMILY]
 
 
+async def test_an_sms_in_doubt_stays_in_doubt_while_twilio_cannot_be_asked(service):
+    await sms_waiting_in_the_outbox(service)
+    await crashed_mid_send(service, "sms", handed_over=True)
+    await service.client.app[DISPATCHER].reclaim_abandoned()
+    service.twilio.fail_next = 1                # the message list answers 503
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert item.status == "pending" and item.handed_over_at is not None
+    assert "503" in item.last_error and service.twilio.requests == 0
+    service.clock.set(item.next_attempt_at)
+    await service.dispatch()
+    [item] = await outbox(service, "sms")
+    assert (item.status, item.recovery) == ("sent", "not_at_provider")
+    assert [m["To"] for m in service.twilio.sent] == [EMILY]
+
+
 async def test_a_twilio_5xx_after_the_message_was_created_does_not_send_it_twice(service):
     await sms_waiting_in_the_outbox(service)
     service.twilio.fail_next, service.twilio.fail_after_create = 1, True

@@ -59,6 +59,9 @@ class TwilioFake:
         refused = self._refused(request)
         if refused is not None:
             return refused
+        if self.fail_next and not self.fail_after_create:
+            self.fail_next -= 1
+            return self._error(self.fail_status, 20500, "Internal Server Error")
         query = request.query
         size = min(int(query.get("PageSize", 50)), 1000)
         found = [r for r in reversed(self.sent)
