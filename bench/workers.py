@@ -69,8 +69,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # -- /proc: CPU of process trees, of PostgreSQL and of the machine -------------------------
 
-def _processes() -> dict[int, tuple[int, str, float]]:
-    """pid -> (ppid, command name, CPU seconds: utime + stime of all its threads)."""
+def _processes() -> dict[int, tuple[int, str, float, float]]:
+    """pid -> (ppid, command name, CPU seconds: utime + stime of all its threads, and
+    cutime + cstime: the CPU of its children that have exited and been waited for)."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -81,7 +82,9 @@ def _processes() -> dict[int, tuple[int, str, float]]:
             continue
         name = raw[raw.index("(") + 1:raw.rindex(")")]
         fields = raw[raw.rindex(")") + 2:].split()
-        found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+        found[int(entry.name)] = (int(fields[1]), name,
+                                  (int(fields[11]) + int(fields[12])) / CLK_TCK,
+                                  (int(fields[13]) + int(fields[14])) / CLK_TCK)
     return found
 
 
@@ -96,7 +99,9 @@ def _machine_busy() -> tuple[float, float]:
 class Snapshot:
     at: float
     tree: dict[int, float]       # the server's processes (root and descendants)
-    postgres: float              # every process named postgres* (server and backends)
+    # Every process named postgres* (server and backends), plus the backends that exited
+    # (a pool closes its overflow connections), which the postmaster has reaped.
+    postgres: float
     client: float                # this process (the load generator)
     machine: tuple[float, float]
 
@@ -104,7 +109,7 @@ class Snapshot:
 def snapshot(roots: list[int]) -> Snapshot:
     procs = _processes()
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in procs.items():
+    for pid, (ppid, _, _, _) in procs.items():
         children.setdefault(ppid, []).append(pid)
     tree, todo = {}, list(roots)
     while todo:
@@ -112,7 +117,10 @@ def snapshot(roots: list[int]) -> Snapshot:
         if pid in procs and pid not in tree:
             tree[pid] = procs[pid][2]
             todo.extend(children.get(pid, []))
-    postgres = sum(cpu for _, name, cpu in procs.values() if name.startswith("postgres"))
+    postgres = sum(cpu for _, name, cpu, _ in procs.values() if name.startswith("postgres"))
+    postgres += sum(reaped for ppid, name, _, reaped in procs.values()
+                    if name.startswith("postgres") and not procs.get(ppid, (0, ""))[1]
+                    .startswith("postgres"))
     return Snapshot(time.perf_counter(), tree, postgres, time.process_time(), _machine_busy())
 
 
