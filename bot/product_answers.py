@@ -26,7 +26,9 @@ How a question is answered:
 4. A wh-question about a concept is answered by the attribute named for it when there is one
    (`_direct_answer`: "what kind of metal?" -> "metal type", "how deep can it go in the
    water?" -> "water resistance depth"); whether it suits an age by the age range it is made
-   for (bot.product_ranges; how many can play as well).
+   for (bot.product_ranges; how many can play as well); whether it comes with something,
+   how many of something, whether it needs something, by the fact that says so
+   (bot.product_stated: "includes 4 jr. glow rockets", "batteries required: yes").
 5. Some facts never settle the question, however well they match (bot.product_settle): one
    that does not name the model asked about nor another of its kind ("does it fit the
    SGH-I337?"; "platform: windows 7" does settle "windows 8?"), that names neither choice of
@@ -74,6 +76,7 @@ from bot.product_facts import (
 from bot.product_question import Question, not_from_product_data, parse_question
 from bot.product_ranges import range_answer
 from bot.product_settle import GENERIC_NAME_WORDS, MEASURED, does_not_settle, names_choice_kind
+from bot.product_stated import stated_answer
 from bot.product_vocabulary import convert_units
 
 # what the rest of the bot and the evaluation use from here
@@ -213,48 +216,48 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
 
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.684,  # bias
-    0.179,  # bullet
-    0.411,  # description
+    -1.678,  # bias
+    0.169,  # bullet
+    0.417,  # description
     0.0,  # title
-    0.65,  # concept_name
-    1.577,  # concept_value
-    0.212,  # concept_unit
-    0.516,  # concept_text_unit_only
-    -0.267,  # name_hits
-    0.41,  # name_frac
-    1.59,  # name_focus
+    0.645,  # concept_name
+    1.581,  # concept_value
+    0.253,  # concept_unit
+    0.523,  # concept_text_unit_only
+    -0.263,  # name_hits
+    0.403,  # name_frac
+    1.6,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.493,  # coverage
-    0.389,  # focus_coverage
+    1.498,  # coverage
+    0.36,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
-    -0.196,  # entity_missed
+    -0.213,  # entity_missed
     0.0,  # compatible_missed
-    0.496,  # pairs
-    -0.029,  # text_length
-    -1.378,  # noise
-    -1.831,  # package_mismatch
+    0.492,  # pairs
+    -0.03,  # text_length
+    -1.358,  # noise
+    -1.838,  # package_mismatch
     0.0,  # package_question_item_attribute
-    0.115,  # yes_no
+    0.113,  # yes_no
     0.0,  # yes_no_missed
-    0.765,  # how_many_number
-    -1.056,  # other_name_better
-    -1.022,  # attribute_no_tie
-    0.388,  # parts
-    -0.32,  # question_length
-    0.059,  # no_concept
+    0.72,  # how_many_number
+    -1.073,  # other_name_better
+    -1.023,  # attribute_no_tie
+    0.374,  # parts
+    -0.324,  # question_length
+    0.053,  # no_concept
     0.0,  # foreign_missed
     -0.722,  # attribute_concept_elsewhere
-    0.531,  # wh_concept_attribute
-    0.058,  # all_focus_matched
-    -0.041,  # counted_missed
-    -0.55,  # name_part_unasked
-    0.257,  # asked_in_name
-    0.932,  # concepts_named
-    -0.938,  # other_unit
-    -1.697,  # yes_no_value
+    0.539,  # wh_concept_attribute
+    0.056,  # all_focus_matched
+    -0.044,  # counted_missed
+    -0.539,  # name_part_unasked
+    0.244,  # asked_in_name
+    0.935,  # concepts_named
+    -0.754,  # other_unit
+    -1.689,  # yes_no_value
 )
 
 
@@ -369,26 +372,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.098,  # bias
-    0.716,  # top_logit
-    0.397,  # margin
-    -0.162,  # strong_rivals
-    -0.507,  # yes_no
-    -0.992,  # question_length
-    -0.588,  # no_concept
-    -0.653,  # top_attribute_concept
-    -0.689,  # top_text
+    1.138,  # bias
+    0.742,  # top_logit
+    0.394,  # margin
+    -0.121,  # strong_rivals
+    -0.501,  # yes_no
+    -1.019,  # question_length
+    -0.562,  # no_concept
+    -0.685,  # top_attribute_concept
+    -0.731,  # top_text
     0.0,  # top_title
-    0.338,  # focus_count
+    0.347,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.467,  # direct_hit
+    0.481,  # direct_hit
     0.0,  # named_hit
-    0.746,  # top_coverage
-    0.307,  # top_pairs
+    0.698,  # top_coverage
+    0.331,  # top_pairs
     0.0,  # yes_no_value
-    1.139,  # alternative_named
+    1.135,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
@@ -503,7 +506,7 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
     kettle lifts off ..."); a yes/no question about a value of the attribute named for its
     concept ("is it silicone?" -> "material: silicone"), or about its choices ("wood or
     plastic?" -> "material: cotton")."""
-    direct = _direct_answer(q, ranked) or range_answer(q, ranked)
+    direct = _direct_answer(q, ranked) or range_answer(q, ranked) or stated_answer(q, ranked)
     if direct is not None:
         return direct
     _, item, fact, features = ranked[0]
@@ -532,7 +535,8 @@ def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
     """The fact an answer would quote, or None when it cannot settle the question: the
     attribute named for what was asked says it most plainly; else the best-ranked fact."""
     _, item, fact, _ = ranked[0]
-    item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) or (item, fact)
+    item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) \
+        or stated_answer(q, ranked) or (item, fact)
     return None if does_not_settle(q, fact) else (item, fact)
 
 

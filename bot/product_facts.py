@@ -33,6 +33,7 @@ _SYNONYMS = {
     "cord": "cable", "charger": "charge", "charging": "charge",
     "assemble": "assembly", "assembled": "assembly", "diam": "diameter", "qty": "quantity",
     "lightweight": "weight", "inch": "inch", "lb": "pound", "kg": "kilogram", "oz": "ounce",
+    "pc": "piece", "noise": "sound", "noisy": "sound",
     "instructions": "instruction", "manufactured": "manufacturer", "manufacture": "manufacturer",
     "made": "made", "fit": "fit", "fitting": "fit", "battery": "battery",
     "minimum": "min", "maximum": "max", "limit": "max", "wi": "wifi", "fi": "wifi",
@@ -79,8 +80,11 @@ class Fact:
     numbered: frozenset[str] = frozenset()
 
 
-_SENTENCE_SPLIT = re.compile(r"(?:\.{2,}|(?<=[a-z0-9)\]][.!?;])\s+(?=[a-z0-9\"(])|\s*[\n\r\u2022]+\s*"
-                             r"|\s+-\s+(?=[a-z]))", re.I)
+# not after a title's or a comparison's abbreviation ("4 jr. glow rockets", "mr. potato head")
+_ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("jr", "sr", "mr", "mrs", "ms", "dr", "st",
+                                                      "vs", "approx", "appx"))
+_SENTENCE_SPLIT = re.compile(r"(?:\.{2,}|(?<=[a-z0-9)\]][.!?;])" + _ABBREVIATIONS
+                             + r"\s+(?=[a-z0-9\"(])|\s*[\n\r\u2022]+\s*|\s+-\s+(?=[a-z]))", re.I)
 
 
 def sentences(text: str) -> list[str]:

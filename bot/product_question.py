@@ -208,11 +208,15 @@ _USED_WITH = re.compile(r"\b(what|which)\b.*\b(can|could|should|do|would) (i|you
 
 def _counts(raw_tokens: list[str], i: int) -> bool:
     """Whether the number at `i` counts or measures something ("3 feet", "8 different
-    compartments", "2 people"), rather than naming a model ("iphone 6", "windows 8")."""
+    compartments", "2 people", the 10 of "10 to 12 years"), rather than naming a model
+    ("iphone 6", "windows 8")."""
     if not raw_tokens[i].replace(".", "").replace(",", "").isdigit():
         return False
     following = raw_tokens[i + 1:i + 3]
     if following and following[0] in _UNIT_WORDS:
+        return True
+    if len(following) == 2 and following[0] in ("to", "or", "and") \
+            and following[1].isdigit() and _counts(raw_tokens, i + 2):
         return True
     return any(w.isalpha() and w not in STOPWORDS and stem(w) != w for w in following)
 
@@ -237,8 +241,20 @@ def _alternatives(norm: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# "7 1/2 years" is 7.5 years and '38"' is 38 inches: one quantity each, not model names
+_MIXED_FRACTION = re.compile(r"\b(\d+)[ -]([13])/([24])\b")
+_INCH_MARK = re.compile(r"(\d)\s*(?:\"|\u201d|\u2033)")
+
+
+def _quantities(norm: str) -> str:
+    norm = _MIXED_FRACTION.sub(
+        lambda m: m.group(1) + str(int(m.group(2)) / int(m.group(3)))[1:], norm)
+    return _INCH_MARK.sub(r"\1 inch ", norm) if '"' in norm or "\u201d" in norm \
+        or "\u2033" in norm else norm
+
+
 def parse_question(text: str) -> Question:
-    norm = normalize(text)
+    norm = _quantities(normalize(text))
     # "hi. does anyone know if it works with batteries?" asks "does it work with batteries?";
     # "can you tell me the dimensions?" asks for them, not whether one can
     wrapper = _WRAPPER.match(norm)
@@ -281,6 +297,11 @@ def parse_question(text: str) -> Question:
         concepts.add("dimensions")
     if re.search(r"\b(come|comes|came) with\b|\bin the box\b", q):
         concepts.add("included")
+    if re.search(r"\bput (?:it |this |them |these |that )?together\b", q):
+        # "do you have to put this together?" asks about assembly
+        concepts.add("assembly")
+        content += (term("assembly"),)
+        content_set = frozenset(content)
     if re.search(r"\b(people|persons|kids|children|players)\b.*\bplay\b|\bplay(ed)? with\b.*"
                  r"\b(people|persons|players)\b", q):
         concepts.add("players")

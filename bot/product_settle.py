@@ -21,7 +21,7 @@ GENERIC_NAME_WORDS = frozenset(term(w) for w in (
 
 # The words of a yes/no attribute's name that only say how it holds ("batteries included",
 # "is dishwasher safe", "includes remote"): the rest of the name is what it is about.
-_BOOLEAN_GLUE = frozenset(term(w) for w in (
+BOOLEAN_GLUE = frozenset(term(w) for w in (
     "is", "has", "have", "include", "included", "includes", "require", "required", "requires",
     "contain", "contains", "support", "supports", "with", "can", "be", "item", "product"))
 
@@ -49,11 +49,38 @@ _TIMED = frozenset(term(w) for w in ("charge", "dry", "cure", "heat", "cook", "a
                                       "install", "ship", "deliver", "warm"))
 
 
+# what a yes/no attribute's name says of its subject, and the question's verbs that ask it:
+# "batteries required" answers "does it work with / need batteries?", "batteries included"
+# answers "does it come with batteries?"; neither answers the other
+_REQUIRED = frozenset(term(w) for w in ("require", "required", "requires"))
+_INCLUDED = frozenset(term(w) for w in ("include", "included", "includes"))
+ASKS_REQUIRED = frozenset(term(w) for w in (
+    "require", "required", "requires", "need", "needs", "needed", "use", "uses", "run", "runs",
+    "work", "works", "operate", "operates", "powered", "take", "takes"))
+ASKS_INCLUDED = frozenset(term(w) for w in ("include", "included", "includes", "come", "comes",
+                                            "came"))
+
+
+def boolean_other_kind(q: Question, fact: Fact, strict: bool = False) -> bool:
+    """A yes/no attribute saying whether something is required, for a question whether it
+    comes with it, or the other way round. `strict`: also when the question asks neither
+    ("does it have replaceable batteries?")."""
+    if fact.source != "attribute" or fact.value not in ("yes", "no"):
+        return False
+    asks_included = bool(q.content_set & ASKS_INCLUDED) or "included" in q.concepts
+    asks_required = bool(q.content_set & ASKS_REQUIRED)
+    if fact.name_terms & _REQUIRED:
+        return asks_included or strict and not asks_required
+    if fact.name_terms & _INCLUDED:
+        return asks_required and not asks_included or strict and not asks_included
+    return False
+
+
 def _boolean_off_topic(q: Question, fact: Fact) -> bool:
     """A yes/no attribute about something the question does not mention: "batteries
     included: no" does not say whether the keyboard's caps are included."""
     return fact.source == "attribute" and fact.value in ("yes", "no") and bool(
-        fact.name_terms - _BOOLEAN_GLUE - q.content_set)
+        fact.name_terms - BOOLEAN_GLUE - q.content_set)
 
 
 def does_not_settle(q: Question, fact: Fact) -> bool:
@@ -80,6 +107,9 @@ def does_not_settle(q: Question, fact: Fact) -> bool:
         return True
     if _measure_not_asked(q, fact):
         # "is this just a single package?": not the package's dimensions
+        return True
+    if q.yes_no and boolean_other_kind(q, fact):
+        # "does it come with batteries?": not "batteries required: no"
         return True
     return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
 

@@ -192,15 +192,19 @@ CONCEPTS: tuple[Concept, ...] = (
              "silver gold beige ivory navy tan clear transparent", "color"),
     _concept("material", "material made fabric plastic metal wood steel stainless aluminum "
              "glass leather cotton polyester silicone rubber nylon ceramic vinyl bamboo "
-             "polycarbonate foam wool wooden", "material fabric"),
+             "polycarbonate foam wool wooden pine oak maple birch walnut cedar mahogany teak "
+             "brass copper zinc pvc resin canvas denim silk suede latex porcelain granite",
+             "material fabric"),
     _concept("voltage", "volt voltage 110v 120v 220v 240v 110 120 220 230 240 12v",
              "voltage", r"\d\s*(?:v|volts?)\b"),
     _concept("power", "watt wattage power", "wattage power watt", r"\d\s*(?:w|watts?)\b"),
     _concept("battery", "battery rechargeable aa aaa cell", "battery"),
     _concept("capacity", "capacity hold volume liter gallon cup quart", "capacity volume",
              _VOLUME_UNIT),
+    # "ages 3+", "6 years and up", "aged between 3 and 8", "between the ages of 5-9"
     _concept("age", "age old year month kid child toddler baby adult teen infant",
-             "age", r"\b\d+\s*(?:\+|and up|& up|years?|yrs?|months?|mos?)(?!\w)|\bages?\s*\d"),
+             "age", r"\b\d+\s*(?:\+|and up|& up|years?|yrs?|months?|mos?)(?!\w)|\bages?\s*(?:of\s*)?\d"
+             rf"|\bage[ds]?\s+(?:between\s+|from\s+)?{_COUNT_WORD}\b"),
     _concept("compatible", "compatible fit work model iphone samsung galaxy ipad windows mac "
              "android version", "compatible compatibility platform operating"),
     _concept("included", "include come box contain accessory", "include included component"),
@@ -310,7 +314,9 @@ NOT_FROM_DATA = tuple(re.compile(p) for p in (
     r"\b(what if|why|troubleshoot|broke|broken|stopped working|not working|"
     r"por que)\b",
     r"\bhow (long|soon|fast|quickly) (does|do|will|would|did|until|before|after|is the wait)\b"
-    r"(?!.*\b(battery|batteries|charge|charging|last|lasts)\b)",
+    # (how long it lasts, charges, takes to play, assemble or heat is the product's own)
+    r"(?!.*\b(battery|batteries|charge|charging|last|lasts|play|assemble|heat|inflate|"
+    r"boil|brew|cook|dry|build)\b)",
     r"^\W*(when|cuando)\b",
     # the order itself
     r"\b(my order|the order|order number|tracking|cancel|invoice|receipt)\b",

@@ -21,10 +21,12 @@ from bot.product_answers import (
     answer_product_question,
     convert_units,
     not_from_product_data,
+    rank,
     sentences,
 )
 from bot.product_facts import term
 from bot.product_question import parse_question
+from bot.product_stated import stated_answer
 
 KETTLE = ItemFacts(
     asin="B0KETTLE01", title="Hamilton Beach Electric Tea Kettle, 1.7 Liter, Stainless Steel",
@@ -592,3 +594,50 @@ def test_measure_does_not_settle_a_question_about_something_else():
     assert answer_product_question("Is this just a single package?", (boxed,)) is None or \
         answer_product_question("Is this just a single package?", (boxed,)).attribute \
         != "item package dimensions"
+
+
+def test_what_comes_with_it_is_settled_by_the_list_of_contents():
+    kit = _item("B0KIT00002", "Microscope Kit", bullets=(
+        "The accessory kit includes 5 plain slides, cover glass and forceps",
+        "Includes a guide to experiments, with tips for preparing specimens"))
+    answer = answer_product_question("Did you get slides to view with the microscope?", (kit,))
+    assert answer is not None and "5 plain slides" in answer.evidence
+    chest = _item("B0CHEST001", "Toy Chest", bullets=("Lockable latch; lock not included",))
+    answer = answer_product_question("Is the lock included?", (chest,))
+    assert answer is not None and "lock not included" in answer.evidence
+    # named, but not as something it includes ("tips for preparing specimens"); or not all
+    for question in ("Does it come with specimens?", "Does it come with slides and a lamp?"):
+        q, ranked = rank(question, (kit,))
+        assert stated_answer(q, ranked) is None
+
+
+def test_how_many_is_settled_by_a_count_of_what_is_asked():
+    rockets = _item("B0ROCKET01", "Stomp Rocket Launcher", bullets=(
+        "Includes a stomp launcher and 4 jr. glow stomp rockets.",))
+    answer = answer_product_question("How many rockets are included?", (rockets,))
+    assert answer is not None and "4 jr. glow stomp rockets" in answer.evidence
+    toys = _item("B0DIVE0001", "Dive Toys", bullets=("A 4-pack of torpedo-shaped dive toys",))
+    assert answer_product_question("How many come in the package?", (toys,)) is not None
+    assert term("pc") == term("piece")
+    assert answer_product_question("How many darts are included?", (rockets,)) is None
+
+
+def test_yes_no_attribute_answers_what_it_is_about():
+    car = _item("B0PUSHCAR1", "Push Car", attributes=(("batteries required", "no"),
+                                                      ("color", "red")))
+    answer = answer_product_question("Does it work only with batteries?", (car,))
+    assert answer is not None and answer.attribute == "batteries required"
+    # whether batteries come with it is not whether it needs them
+    assert answer_product_question("Does it come with batteries?", (car,)) is None
+
+
+def test_quantities_and_age_ranges_in_words():
+    q = parse_question('Is it suitable for a 7 1/2 year old, 38" tall?')
+    assert "7.5" in q.numbers and not q.codes
+    assert not parse_question("Is it the right size for a 10 to 12 year old?").codes
+    trike = _item("B0TRIKE001", "Tricycle", bullets=("Perfect for kids aged two to four",))
+    answer = answer_product_question("Is this big enough for a 6 year old?", (trike,))
+    assert answer is not None and "aged two to four" in answer.evidence
+    assert "assembly" in parse_question("Do you have to put this together?").concepts
+    assert not not_from_product_data("About how long does this game take to play?")
+    assert sentences("Has 4 jr. rockets. Fun.") == ["Has 4 jr. rockets.", "Fun."]
