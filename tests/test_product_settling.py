@@ -1,0 +1,179 @@
+"""Product questions settled by what a fact states or what the product is made for, whatever
+the answer (bot/product_settle.py, bot/product_ranges.py, bot/product_stated.py). Pure
+functions, no service."""
+
+from __future__ import annotations
+
+from bot.product_answers import answer_product_question, not_from_product_data, rank, sentences
+from bot.product_facts import term
+from bot.product_question import parse_question
+from bot.product_stated import stated_answer
+from tests.test_product_answers import _item
+
+# -- yes/no questions settled by a fact of the same kind ---------------------------------------
+
+MOUSE = _item("B0MOUSE001", "Gaming Mouse with LED Light",
+              bullets=("Ergonomic shape for right and left handed users",),
+              attributes=(("platform", "windows xp, windows vista, windows 7"),
+                          ("color", "black"), ("item weight", "0.3 pounds"),
+                          ("street date", "2019-04-08"), ("brand", "e-blue")))
+PLUSH = _item("B0PLUSH001", "Cuddly Plush Bear",
+              bullets=("This cuddly pal is recommended for children ages 6-36 months",
+                       "Surface washable"))
+
+
+def test_another_version_of_the_asked_model_settles_it():
+    # the list of supported systems answers "windows 8?" (it is not among them)
+    answer = answer_product_question("Will it work with windows 8?", (MOUSE,))
+    assert answer is not None and answer.attribute == "platform"
+    # a fact naming nothing of that kind does not
+    assert answer_product_question("Will it work with the sgh-1337?", (MOUSE,)) is None
+
+
+def test_code_families_are_the_words_around_the_model():
+    q = parse_question("Is this the 2014 model?")
+    assert dict(q.code_families) == {"2014": frozenset({term("model")})}
+    assert dict(parse_question("Will this ram work with ddr4?").code_families)["ddr4"] == \
+        frozenset({"ddr"})
+
+
+def test_age_question_is_settled_by_the_age_range():
+    answer = answer_product_question("Is this too young for my 2.5 year old?", (PLUSH,))
+    assert answer is not None and "6-36 months" in answer.evidence
+    # something else asked besides the age: left to the seller
+    assert answer_product_question("Is it good for a 2 year old and is it washable in a "
+                                   "machine with bleach?", (PLUSH,)) is None
+
+
+def test_attribute_of_another_kind_does_not_answer():
+    assert answer_product_question("What is the expiration date?", (MOUSE,)) is None
+
+
+def test_made_by_asks_for_the_maker():
+    q = parse_question("Is this made by e-blue?")
+    assert "brand" in q.concepts and "material" not in q.concepts
+
+
+def test_how_to_questions_are_not_answered_by_a_catalogue_value():
+    assert parse_question("How do you change songs with the headphone buttons?").procedure
+    assert not parse_question("How do they fit?").procedure
+    # "how do you connect it?" is answered by how it connects
+    assert not parse_question("How do you connect it?").procedure
+    headset = _item("B0HEADSET1", "Wireless Headset", attributes=(("headphones jack", "usb"),
+                                                                  ("color", "black")))
+    assert answer_product_question("How do you change songs using the headphone buttons?",
+                                   (headset,)) is None
+
+
+def test_choice_settled_by_the_attribute_named_for_it():
+    shirt = _item("B0SHIRT001", "Kids T-Shirt", attributes=(("target gender", "unisex"),
+                                                            ("material", "cotton")))
+    answer = answer_product_question("Is it for boys or girls?", (shirt,))
+    assert answer is not None and answer.attribute == "target gender"
+
+
+def test_how_long_is_the_warranty_asks_for_a_time():
+    assert "dimensions" not in parse_question("Warranty how long?").concepts
+
+
+def test_number_words_count_in_age_and_players_questions():
+    q = parse_question("Is this kit suitable for nine year olds?")
+    assert "9" in q.numbers
+    kit = _item("B0KIT00001", "Science Kit", bullets=("Recommended for ages 8 years and up",
+                                                       "Includes 20 experiments"))
+    answer = answer_product_question("Is this kit suitable for nine year olds?", (kit,))
+    assert answer is not None and "ages 8" in answer.evidence
+    # "one" still names nothing countable in "this one"
+    assert "1" not in parse_question("Is this one waterproof?").numbers
+
+
+def test_players_question_is_settled_by_the_players_it_is_for():
+    game = _item("B0GAME0001", "Treasure Hunt Board Game",
+                 bullets=("This 2 to 4 player game is a fun treasure hunt for families",
+                          "Includes a board, 4 pawns and 40 cards"))
+    answer = answer_product_question("Can you play with six people?", (game,))
+    assert answer is not None and "2 to 4 player" in answer.evidence
+    counted = _item("B0GAME0002", "Card Game", attributes=(("number of players", "2-6"),
+                                                           ("color", "red")))
+    answer = answer_product_question("How many players can play?", (counted,))
+    assert answer is not None and answer.attribute == "number of players"
+    # something else asked besides the number: left to the seller
+    assert answer_product_question("Can six people play it on a plane?", (game,)) is None
+
+
+def test_indoor_outdoor_question_is_settled_by_where_it_is_for():
+    heli = _item("B0HELI0001", "Mini RC Helicopter",
+                 bullets=("For use indoors only due to infrared control.",
+                          "Charges in 30 minutes by USB"))
+    answer = answer_product_question("Can you fly it outdoors?", (heli,))
+    assert answer is not None and "indoors only" in answer.evidence
+    assert answer_product_question("Can you fly it outdoors at night?", (heli,)) is None
+
+
+def test_question_wrappers_and_misspellings():
+    q = parse_question("Hi. Does anyone know if this works with batteries?")
+    assert q.yes_no and "anyon" not in q.content_set
+    assert not parse_question("Can you tell me the dimensions of the box?").yes_no
+    assert parse_question("Dose it require glue?").yes_no
+    assert "material" in parse_question("What are the balls made out of?").concepts
+    assert "out" not in parse_question("What are the balls made out of?").focus
+    assert term("heigth") == term("height") and term("flight") == term("fly")
+    # "card stock" is paper, not the seller's stock; "do you know what ..." asks what
+    assert not not_from_product_data("Can these be used on card stock?")
+    assert not not_from_product_data("Do you know what the weight capacity is?")
+    assert not_from_product_data("Do you have it in stock?")
+
+
+def test_measure_does_not_settle_a_question_about_something_else():
+    boxed = _item("B0BOX00001", "Vitamin Gummies", attributes=(
+        ("item package dimensions", "10 x 9 x 8 inches"), ("total eaches", "6")))
+    assert answer_product_question("Is this just a single package?", (boxed,)) is None or \
+        answer_product_question("Is this just a single package?", (boxed,)).attribute \
+        != "item package dimensions"
+
+
+def test_what_comes_with_it_is_settled_by_the_list_of_contents():
+    kit = _item("B0KIT00002", "Microscope Kit", bullets=(
+        "The accessory kit includes 5 plain slides, cover glass and forceps",
+        "Includes a guide to experiments, with tips for preparing specimens"))
+    answer = answer_product_question("Did you get slides to view with the microscope?", (kit,))
+    assert answer is not None and "5 plain slides" in answer.evidence
+    chest = _item("B0CHEST001", "Toy Chest", bullets=("Lockable latch; lock not included",))
+    answer = answer_product_question("Is the lock included?", (chest,))
+    assert answer is not None and "lock not included" in answer.evidence
+    # named, but not as something it includes ("tips for preparing specimens"); or not all
+    for question in ("Does it come with specimens?", "Does it come with slides and a lamp?"):
+        q, ranked = rank(question, (kit,))
+        assert stated_answer(q, ranked) is None
+
+
+def test_how_many_is_settled_by_a_count_of_what_is_asked():
+    rockets = _item("B0ROCKET01", "Stomp Rocket Launcher", bullets=(
+        "Includes a stomp launcher and 4 jr. glow stomp rockets.",))
+    answer = answer_product_question("How many rockets are included?", (rockets,))
+    assert answer is not None and "4 jr. glow stomp rockets" in answer.evidence
+    toys = _item("B0DIVE0001", "Dive Toys", bullets=("A 4-pack of torpedo-shaped dive toys",))
+    assert answer_product_question("How many come in the package?", (toys,)) is not None
+    assert term("pc") == term("piece")
+    assert answer_product_question("How many darts are included?", (rockets,)) is None
+
+
+def test_yes_no_attribute_answers_what_it_is_about():
+    car = _item("B0PUSHCAR1", "Push Car", attributes=(("batteries required", "no"),
+                                                      ("color", "red")))
+    answer = answer_product_question("Does it work only with batteries?", (car,))
+    assert answer is not None and answer.attribute == "batteries required"
+    # whether batteries come with it is not whether it needs them
+    assert answer_product_question("Does it come with batteries?", (car,)) is None
+
+
+def test_quantities_and_age_ranges_in_words():
+    q = parse_question('Is it suitable for a 7 1/2 year old, 38" tall?')
+    assert "7.5" in q.numbers and not q.codes
+    assert not parse_question("Is it the right size for a 10 to 12 year old?").codes
+    trike = _item("B0TRIKE001", "Tricycle", bullets=("Perfect for kids aged two to four",))
+    answer = answer_product_question("Is this big enough for a 6 year old?", (trike,))
+    assert answer is not None and "aged two to four" in answer.evidence
+    assert "assembly" in parse_question("Do you have to put this together?").concepts
+    assert not not_from_product_data("About how long does this game take to play?")
+    assert sentences("Has 4 jr. rockets. Fun.") == ["Has 4 jr. rockets.", "Fun."]
