@@ -31,6 +31,7 @@ from storage.conversations import (
     transcript,
 )
 from storage.conversations import conversation as load_conversation
+from storage.outbox import deliveries_of
 from storage.returns import attachments_of
 from storage.search import ConversationFilter, find_conversations
 
@@ -109,8 +110,9 @@ def _conversation_id(request: web.Request) -> int:
 
 async def conversation_page(request: web.Request) -> web.Response:
     """One conversation's transcript: each message with its channel, time, what the speech
-    recognizer heard and how sure it was, the intent, and the decisions with their reasons;
-    the leads' notes; for calls, Twilio's status callbacks."""
+    recognizer heard and how sure it was, the intent, the decisions with their reasons, and
+    how each answer fared on its way out; the leads' notes; for calls, Twilio's status
+    callbacks."""
     require_role(request, *LEAD_ROLES)
     conversation_id = _conversation_id(request)
 
@@ -123,19 +125,20 @@ async def conversation_page(request: web.Request) -> web.Response:
                  if found.channel == "voice" else [])
         return (found, messages, decisions, calls, notes_of(connection, conversation_id),
                 cases_of_conversation(connection, conversation_id),
-                attachments_of(connection, conversation_id))
+                attachments_of(connection, conversation_id),
+                deliveries_of(connection, conversation_id))
 
     loaded = await request.config_dict[DATABASE].run(read)
     if loaded is None:
         raise web.HTTPNotFound(text=f"no conversation {conversation_id}")
-    found, messages, decisions, calls, notes, cases, attachments = loaded
+    found, messages, decisions, calls, notes, cases, attachments, deliveries = loaded
     now = request.config_dict[ENGINE].clock.now()
     by_message: dict[int | None, list] = {}
     for decision in decisions:
         by_message.setdefault(decision.message_id, []).append(decision)
     return render(request, "console/conversation.html", conversation=found, messages=messages,
                   decisions=by_message, calls=calls, notes=notes, cases=cases,
-                  attachments=attachments, open_statuses=OPEN_STATUSES,
+                  attachments=attachments, deliveries=deliveries, open_statuses=OPEN_STATUSES,
                   time_left=lambda case: time_left(case.deadline_at, now))
 
 

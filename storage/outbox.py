@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
-from storage.models import DeliveryReport, OutboxItem
+from storage.models import DeliveryReport, Message, OutboxItem
 
 OUTBOX = OutboxItem.__table__
+MESSAGES = Message.__table__
 REPORTS = DeliveryReport.__table__
 
 _INSERT = insert(OUTBOX)
@@ -36,6 +37,17 @@ def reclaim_sending(connection: Connection, now: datetime) -> int:
     """Make every row being sent due now (their sender is gone); how many there were."""
     return connection.execute(update(OUTBOX).where(OUTBOX.c.status == "sending")
                               .values(next_attempt_at=now)).rowcount
+
+
+def deliveries_of(connection: Connection, conversation_id: int) -> dict[int, Row]:
+    """How each of the conversation's outgoing messages that went through the outbox fared,
+    by message id."""
+    rows = connection.execute(
+        select(OUTBOX.c.message_id, OUTBOX.c.status, OUTBOX.c.provider_status,
+               OUTBOX.c.last_error, OUTBOX.c.recovery, OUTBOX.c.attempts, OUTBOX.c.recipient)
+        .join(MESSAGES, MESSAGES.c.id == OUTBOX.c.message_id)
+        .where(MESSAGES.c.conversation_id == conversation_id))
+    return {row.message_id: row for row in rows}
 
 
 def outbox_item(connection: Connection, item_id: int) -> Row | None:

@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from storage.models import AuditEvent, Conversation, Decision, Handoff, Note
+from tests.test_outbox import sms_waiting_in_the_outbox
 
 EMILY = "+15555550103"
 JAMES = "+15555550102"
@@ -117,3 +118,16 @@ async def test_the_transcript_lists_the_cases_and_the_audit_log_who_did_what(ser
     audit = await (await service.client.get("/console/audit")).text()
     assert f"<td>{lead}</td><td>conversation_flag</td><td>conversation 1</td>" in audit
     assert f"<td>{lead}</td><td>signed_in</td>" in audit
+
+
+async def test_the_transcript_says_how_each_answer_fared(service):
+    await sms_waiting_in_the_outbox(service)     # a silent seller: the customer is told by SMS
+    service.twilio.fail_next, service.twilio.fail_status = 1, 400
+    await service.dispatch()
+    await service.sign_in("lead")
+    page = await (await service.client.get("/console/conversations/1")).text()
+    cells = re.findall(r'<td class="delivery">(.*?)</td>', page)
+    assert cells[0] == ""                                   # the customer's question
+    assert "in the webhook response" in cells               # the first answer, as TwiML
+    assert any(c.startswith("<strong>not delivered</strong>: Twilio 400") for c in cells)
+    assert any(c.startswith("to ") and c.endswith(": sent") for c in cells)   # the seller
