@@ -30,7 +30,7 @@ from storage.outbox import (
     due_outbox,
     insert_outbox,
     outbox_item,
-    reclaim_sending,
+    reclaim_abandoned,
     update_outbox,
 )
 from storage.outbox import record_delivery_report as store_delivery_report
@@ -39,6 +39,9 @@ from storage.returns import attachment_files
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, FAILED, SUPPRESSED = "pending", "sending", "sent", "failed", "suppressed"
+# How often a dispatcher looks for rows that a process that is gone was sending (another
+# worker killed mid-send, with PostgreSQL shared).
+RECLAIM_SECONDS = 30
 QUEUED = "csba.outbox_queued"
 
 
@@ -93,9 +96,10 @@ def as_outbound(item) -> OutboundMessage:
 
 
 class Dispatcher:
-    """Sends due outbox rows. A row is leased while it is being sent: a process that dies
-    mid-send leaves it to the next attempt once the lease ends (at once after a restart on
-    SQLite, where one process serves), which finds out what happened first."""
+    """Sends due outbox rows. A row is claimed (leased, with the claiming process's name)
+    while it is being sent: when that process is gone, at start and every RECLAIM_SECONDS a
+    dispatcher makes its rows due at once rather than when the lease ends, and the next
+    attempt finds out what happened first."""
 
     def __init__(self, db: Database, clock: Clock, senders: Mapping[Channel, Sender], *,
                  batch: int = 50, max_attempts: int = 10,
@@ -120,12 +124,16 @@ class Dispatcher:
         self._wakeup.set()
 
     async def run(self, poll_seconds: float) -> None:
-        reclaimed = await self.reclaim_abandoned()
-        if reclaimed:
-            log.warning("%s outbox messages were being sent when the service stopped; "
-                        "finding out what became of them", reclaimed)
+        loop = asyncio.get_running_loop()
+        next_reclaim = loop.time()
         while True:
             try:
+                if loop.time() >= next_reclaim:   # at start, then now and then
+                    next_reclaim = loop.time() + RECLAIM_SECONDS
+                    reclaimed = await self.reclaim_abandoned()
+                    if reclaimed:
+                        log.warning("%s outbox messages were being sent by a process that "
+                                    "is gone; finding out what became of them", reclaimed)
                 await self.dispatch_due()
             except Exception:
                 log.exception("outbox dispatch failed; retrying on the next round")
@@ -169,7 +177,7 @@ class Dispatcher:
                               last_error="address reported undeliverable by a bounce")
                 continue
             update_outbox(connection, item.id, status=SENDING, attempts=item.attempts + 1,
-                          next_attempt_at=now + self.lease)
+                          next_attempt_at=now + self.lease, claimed_by=self.db.process_name)
             claimed.append(item)
         return claimed
 
@@ -193,12 +201,11 @@ class Dispatcher:
             await self.db.run(release)
 
     async def reclaim_abandoned(self) -> int:
-        """On SQLite one process serves: rows it was sending when it stopped are due now
-        (on PostgreSQL other workers may be sending theirs, so their leases run out)."""
-        if not self.db.is_sqlite:
-            return 0
+        """Rows a process that is gone was sending (a crash, a kill) are due now, not when
+        their lease ends; how many there were."""
         now = self.clock.now()
-        return await self.db.run(lambda connection: reclaim_sending(connection, now))
+        return await self.db.run(lambda connection: reclaim_abandoned(
+            connection, now, self.db.process_name))
 
     async def _send(self, item: Row) -> bool:
         sender = self.senders.get(Channel(item.channel))

@@ -13,7 +13,10 @@ package), handed a Connection. `run(fn)` runs it in one transaction:
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import sqlite3
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -41,6 +44,9 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
+        # Names this process to the database (PostgreSQL's application_name; at most 63
+        # bytes), so that other processes can tell whether it is still there.
+        self.process_name = f"csba {socket.gethostname()[:32]} {os.getpid()} {uuid.uuid4().hex[:8]}"
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -54,8 +60,9 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin)
             self.async_engine = None
         else:
-            self.async_engine = create_async_engine(url, echo=echo, pool_size=10,
-                                                    max_overflow=10, pool_pre_ping=True)
+            self.async_engine = create_async_engine(
+                url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                connect_args={"server_settings": {"application_name": self.process_name}})
             self.engine = self.async_engine.sync_engine
 
     async def run(self, work: Callable[[Connection], T]) -> T:

@@ -256,6 +256,9 @@ class OutboxItem(Base):
     handed_over_at: Mapped[datetime | None]
     # What a later attempt found about an earlier one whose outcome was unknown (RECOVERIES).
     recovery: Mapped[str | None] = mapped_column(String(24))
+    # The process sending it (storage.db.Database.process_name): a row whose sender is gone
+    # need not wait for its lease to end.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

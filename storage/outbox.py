@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, insert, or_, select, text, update
 
 from storage.models import DeliveryReport, Message, OutboxItem
 
@@ -33,10 +33,18 @@ def due_outbox(connection: Connection, statuses: tuple[str, ...], now: datetime,
         .with_for_update(skip_locked=True)))
 
 
-def reclaim_sending(connection: Connection, now: datetime) -> int:
-    """Make every row being sent due now (their sender is gone); how many there were."""
-    return connection.execute(update(OUTBOX).where(OUTBOX.c.status == "sending")
-                              .values(next_attempt_at=now)).rowcount
+def reclaim_abandoned(connection: Connection, now: datetime, own_name: str) -> int:
+    """Make the rows being sent by a process that is gone due now; how many there were. On
+    SQLite one process serves, so every other sender is gone. On PostgreSQL a process is
+    there while it has a session: its connections carry its name (application_name)."""
+    if connection.dialect.name == "postgresql":
+        alive = select(text("application_name")).select_from(text("pg_stat_activity"))
+        gone = and_(OUTBOX.c.claimed_by.is_not(None), OUTBOX.c.claimed_by.not_in(alive))
+    else:
+        gone = or_(OUTBOX.c.claimed_by.is_(None), OUTBOX.c.claimed_by != own_name)
+    return connection.execute(
+        update(OUTBOX).where(OUTBOX.c.status == "sending", OUTBOX.c.next_attempt_at > now, gone)
+        .values(next_attempt_at=now)).rowcount
 
 
 def deliveries_of(connection: Connection, conversation_id: int) -> dict[int, Row]:

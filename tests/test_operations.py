@@ -91,7 +91,7 @@ async def test_a_schema_behind_the_code_is_refused_at_start(tmp_path, settings):
                             capture_output=True, text=True, timeout=60)
     assert served.returncode == 2
     assert served.stderr.strip().endswith(
-        "this code needs 0013: run `csba db upgrade` (with the same CSBA_DB_URL) first")
+        "this code needs 0014: run `csba db upgrade` (with the same CSBA_DB_URL) first")
 
 
 async def test_purge_deletes_old_quiet_conversations_and_keeps_open_cases(service):

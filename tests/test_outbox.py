@@ -5,8 +5,9 @@ from email.utils import format_datetime
 
 from sqlalchemy import select
 
-from bot.app_keys import DISPATCHER
+from bot.app_keys import DATABASE, DISPATCHER
 from storage.models import OutboxItem
+from storage.outbox import update_outbox
 from tests.conftest import OUR_NUMBER
 
 JAMES = "+15555550102"
@@ -99,16 +100,15 @@ async def test_one_recipients_messages_keep_their_order_across_a_failure(service
 
 # -- exactly once: what a later attempt finds out about one whose outcome is unknown --------
 
-async def crashed_mid_send(service, channel: str, *, handed_over: bool) -> OutboxItem:
+async def crashed_mid_send(service, channel: str, *, handed_over: bool,
+                           claimant: str = "csba host 4242 0dead000") -> OutboxItem:
     """The row as a process killed while sending it leaves it: claimed ('sending', leased
-    for five minutes), with or without the hand-over mark."""
+    for five minutes) by a process that is gone, with or without the hand-over mark."""
     [item] = await outbox(service, channel)
     now = service.clock.now()
-    mark = f"'{now.strftime('%Y-%m-%d %H:%M:%S.%f')}'" if handed_over else "NULL"
-    await service.sql(f"UPDATE outbox SET status = 'sending', attempts = 1, "
-                      f"handed_over_at = {mark}, next_attempt_at = "
-                      f"'{(now + timedelta(minutes=5)).strftime('%Y-%m-%d %H:%M:%S.%f')}' "
-                      f"WHERE id = {item.id}")
+    await service.client.app[DATABASE].run(lambda connection: update_outbox(
+        connection, item.id, status="sending", attempts=1, claimed_by=claimant,
+        handed_over_at=now if handed_over else None, next_attempt_at=now + timedelta(minutes=5)))
     return item
 
 
@@ -122,6 +122,16 @@ async def test_a_restart_sends_at_once_what_a_crash_stopped_before_the_hand_over
     [item] = await outbox(service, "sms")
     assert (item.status, item.recovery, item.handed_over_at) == ("sent", "not_handed_over", None)
     assert [m["To"] for m in service.twilio.sent] == [EMILY]
+
+
+async def test_a_row_its_live_sender_holds_waits_for_the_lease(service):
+    await sms_waiting_in_the_outbox(service)
+    dispatcher = service.client.app[DISPATCHER]
+    await crashed_mid_send(service, "sms", handed_over=True,
+                           claimant=dispatcher.db.process_name)   # this process: alive
+    assert await dispatcher.reclaim_abandoned() == 0
+    await service.dispatch()
+    assert service.twilio.sent == []
 
 
 async def test_an_sms_twilio_has_is_not_sent_again_after_a_crash(service):

@@ -24,7 +24,12 @@ from tests.test_email_intake import (  # noqa: F401
     test_customer_email_gets_a_threaded_multipart_answer_through_the_relay,
     test_the_same_message_id_twice_is_stored_and_answered_once,
 )
-from tests.test_outbox import test_twilio_5xx_is_retried_with_backoff_and_sent_once  # noqa: F401
+from tests.test_outbox import (  # noqa: F401
+    test_a_restart_sends_at_once_what_a_crash_stopped_before_the_hand_over,
+    test_a_row_its_live_sender_holds_waits_for_the_lease,
+    test_an_sms_twilio_has_is_not_sent_again_after_a_crash,
+    test_twilio_5xx_is_retried_with_backoff_and_sent_once,
+)
 from tests.test_sms_webhook import (  # noqa: F401
     test_concurrent_duplicates_store_one_message_and_reply_once,
     test_three_wrong_postal_codes_end_the_attempt_for_the_day,
