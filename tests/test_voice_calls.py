@@ -362,10 +362,12 @@ async def test_the_console_shows_the_calls_transcript_with_what_was_heard(servic
     rows = Rows()
     rows.feed(page)
     [header, greeted, welcome, heard, answer, status_header, completed] = rows.rows[-7:]
-    assert header == ["Time (UTC)", "Channel", "", "Text", "Heard with", "Intent", "Decisions"]
+    assert header == ["Time (UTC)", "Channel", "", "Text", "Heard with", "Intent", "Decisions",
+                      "Delivery"]
     assert greeted == ["2026-11-26 15:00:00", "voice", "customer", "(call started)", "", "",
-                       "call_greet: voice.incoming_call"]
+                       "call_greet: voice.incoming_call", ""]
     assert welcome[1:4] == ["voice", "service", WELCOME]
+    assert welcome[7] == "in the webhook response"          # said in the TwiML
     assert heard[1:6] == ["voice", "customer", "Where is my order? <b>now</b>",
                           "0.88 confidence", heard[5]]
     assert heard[5].startswith("order_status (")
