@@ -372,26 +372,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.138,  # bias
-    0.742,  # top_logit
-    0.394,  # margin
-    -0.121,  # strong_rivals
-    -0.501,  # yes_no
-    -1.019,  # question_length
-    -0.562,  # no_concept
-    -0.685,  # top_attribute_concept
-    -0.731,  # top_text
+    1.281,  # bias
+    0.731,  # top_logit
+    0.397,  # margin
+    -0.164,  # strong_rivals
+    -0.651,  # yes_no
+    -0.984,  # question_length
+    -0.558,  # no_concept
+    -0.581,  # top_attribute_concept
+    -0.763,  # top_text
     0.0,  # top_title
-    0.347,  # focus_count
+    0.332,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.481,  # direct_hit
+    0.336,  # direct_hit
     0.0,  # named_hit
-    0.698,  # top_coverage
-    0.331,  # top_pairs
+    0.659,  # top_coverage
+    0.311,  # top_pairs
     0.0,  # yes_no_value
-    1.135,  # alternative_named
+    1.169,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
@@ -537,7 +537,7 @@ def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
     _, item, fact, _ = ranked[0]
     item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) \
         or stated_answer(q, ranked) or (item, fact)
-    return None if does_not_settle(q, fact) else (item, fact)
+    return None if does_not_settle(q, fact, title_words(item.title)) else (item, fact)
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> ProductAnswer | None:

@@ -6,6 +6,8 @@ answers yes or no, whichever was asked. Pure: used by bot.product_answers."""
 
 from __future__ import annotations
 
+import re
+
 from bot.facts import ItemFacts
 from bot.product_facts import Fact, term, title_words
 from bot.product_question import Question
@@ -96,6 +98,18 @@ def _setting_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | Non
     for _, item, fact, _ in ranked:
         if not fact.term_set & {term("indoor"), term("outdoor")} or fact.noise or fact.package:
             continue
-        other = q.focus - fact.term_set - title_words(item.title) - _USE_WORDS - _SETTINGS
+        other = q.focus - fact.term_set - title_words(item.title) - _USE_WORDS - _SETTINGS \
+            - _subject(q)
         return None if other else (item, fact)
     return None
+
+
+# "can the helicopter be used outside?": where the item is for is where its parts are, so
+# the thing the question is about (named before the verb) need not be in the fact
+_SUBJECT = re.compile(r"^(?:can|could|will|would|should|is|are|does|do) (?:the|this|these|"
+                      r"those|my|your) ([a-z]+) (?:be|go|stay|work|fly|ride)\b")
+
+
+def _subject(q: Question) -> frozenset[str]:
+    match = _SUBJECT.search(q.text)
+    return frozenset((term(match.group(1)),)) if match else frozenset()

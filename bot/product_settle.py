@@ -34,12 +34,16 @@ MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "l
 def _unmeasured(q: Question, fact: Fact) -> bool:
     """A wh-question about a quantity ("how heavy?", "how long does it last?") that the fact
     does not measure: it neither is the attribute named for it nor gives a value in its unit
-    ("lightweight design" does not say how heavy). And how long it runs is not how long it
-    charges or dries."""
+    ("lightweight design" does not say how heavy), nor does the size of the models it fits.
+    And how long it runs is not how long it charges or dries."""
     if q.yes_no:
         return False
     measured = q.concepts & MEASURED
-    if measured and not measured & (fact.name_concepts | fact.unit_concepts):
+    # what an attribute naming the models it fits measures is those models ("compatible phone
+    # models: iphone xs max case (6.5")" is the phone's screen, not the case)
+    units = frozenset() if "compatible" in fact.name_concepts - q.concepts \
+        else fact.unit_concepts
+    if measured and not measured & (fact.name_concepts | units):
         return True
     return "duration" in q.concepts and bool(fact.term_set & _TIMED - q.content_set)
 
@@ -83,8 +87,9 @@ def _boolean_off_topic(q: Question, fact: Fact) -> bool:
         fact.name_terms - BOOLEAN_GLUE - q.content_set)
 
 
-def does_not_settle(q: Question, fact: Fact) -> bool:
-    """Facts that cannot settle the question, however well they match it."""
+def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()) -> bool:
+    """Facts that cannot settle the question, however well they match it. `title_terms`:
+    the words of the item's title, which name the item itself."""
     if (q.yes_no or "compatible" in q.concepts) and q.missed_codes(fact):
         # "does it fit the sgh-1337?": a fact that does not name the model
         return True
@@ -95,6 +100,13 @@ def does_not_settle(q: Question, fact: Fact) -> bool:
     if q.package and fact.source == "attribute" and not fact.package \
             and q.concepts & fact.name_concepts:
         # "what is the shipping weight?": the item's own weight
+        return True
+    if not q.package and fact.package and "dimensions" in q.concepts & fact.name_concepts:
+        # "what's the length of this wig?": not the box's (its weight is mostly the item's,
+        # and is what shoppers are told when nothing else is given)
+        return True
+    if _part_not_measured(q, fact, title_terms):
+        # "how tall are the wheels?": not the whole item's dimensions
         return True
     if q.procedure and fact.source == "attribute":
         # "how do you change songs?": a way of doing, which a catalogue value never tells
@@ -112,6 +124,21 @@ def does_not_settle(q: Question, fact: Fact) -> bool:
         # "does it come with batteries?": not "batteries required: no"
         return True
     return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
+
+
+def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A question about the size of something the title does not name (a part: "how tall
+    are the wheels?") and the item's overall dimensions, which do not name it either. Without
+    a title the thing may be the item itself ("how tall is the figure?"), so nothing is
+    said."""
+    if not title_terms or fact.source != "attribute" or "dimensions" not in q.concepts:
+        return False
+    if "dimensions" not in fact.name_concepts or not fact.name_terms & _DIMENSION_NAMES:
+        return False
+    return bool(q.focus - fact.term_set - title_terms)
+
+
+_DIMENSION_NAMES = frozenset(term(w) for w in ("dimension", "dimensions"))
 
 
 def _measure_not_asked(q: Question, fact: Fact) -> bool:

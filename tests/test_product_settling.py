@@ -177,3 +177,43 @@ def test_quantities_and_age_ranges_in_words():
     assert "assembly" in parse_question("Do you have to put this together?").concepts
     assert not not_from_product_data("About how long does this game take to play?")
     assert sentences("Has 4 jr. rockets. Fun.") == ["Has 4 jr. rockets.", "Fun."]
+
+
+# -- what a fact measures ---------------------------------------------------------------------
+
+def test_the_box_does_not_measure_the_item():
+    wig = _item("B0WIG00001", attributes=(
+        ("item package dimensions", "10.4 x 8.3 x 1.2 inches (L x W x H)"),
+        ("color", "black"), ("material", "synthetic")))
+    assert answer_product_question("What's the length of this wig?", (wig,)) is None
+    answer = answer_product_question("What are the package dimensions?", (wig,))
+    assert answer is not None and answer.attribute == "item package dimensions"
+
+
+def test_the_models_it_fits_do_not_measure_the_item():
+    case = _item("B0CASE0001", attributes=(
+        ("compatible phone models", 'cute iphone xs max case (6.5") 2018 release'),
+        ("color", "pink"), ("brand", "acme")))
+    assert answer_product_question("What is the case measured in?", (case,)) is None
+
+
+def test_the_whole_items_dimensions_do_not_measure_a_part_the_title_does_not_name():
+    cart = _item("B0CART0001", "Kids Push Cart", attributes=(
+        ("item dimensions", "13 x 17.2 x 35 inches (L x W x H)"), ("color", "red")))
+    assert answer_product_question("How tall are the wheels?", (cart,)) is None
+    answer = answer_product_question("How tall is the cart?", (cart,))
+    assert answer is not None and answer.attribute == "item dimensions"
+    # without a title the thing asked about may be the item itself
+    figure = _item("B0FIGURE01", attributes=cart.attributes)
+    answer = answer_product_question("How tall is the figure?", (figure,))
+    assert answer is not None and answer.attribute == "item dimensions"
+
+
+def test_where_it_is_for_settles_where_its_named_subject_can_be_used():
+    heli = _item("B0HELI0001", bullets=("For use indoors only due to infrared control.",
+                                        "Gyro for stable flight"))
+    answer = answer_product_question("Can the helicopter be used outside?", (heli,))
+    assert answer is not None and "indoors only" in answer.evidence
+    # something else asked of it is not settled
+    assert answer_product_question("Can the helicopter batteries be charged outside?",
+                                   (heli,)) is None
