@@ -40,7 +40,6 @@ import itertools
 import json
 import logging
 import os
-import shutil
 import signal
 import sqlite3
 import sys
@@ -59,9 +58,9 @@ from bench.sms_turns import (
     _ratio,
     _Sampler,
     _unused_port,
+    done_with,
     prepare_database,
-    print_profile,
-    print_sampled_profile,
+    print_any_profile,
     service_settings,
 )
 
@@ -540,17 +539,10 @@ async def run(args: argparse.Namespace) -> dict:
                 if problems:
                     print(f"{label} log has {len(problems)} ERROR lines, first: {problems[0]}")
         out = report(results, args, extra)
-        if profile is not None and profile.exists():
-            if args.profiler == "pyinstrument":
-                print_sampled_profile(profile, args.profile_top)
-            else:
-                print_profile(profile, args.profile_top)
+        print_any_profile(profile, args.profiler, args.profile_top)
         return out
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        done_with(workdir, args.keep)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,7 +45,6 @@ import json
 import logging
 import math
 import random
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -55,7 +54,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.sms_turns import BENCH_ASIN, BENCH_SELLER, OUR_NUMBER, bench_dataset, bench_phone, service_settings
+from bench.sms_turns import (
+    BENCH_ASIN,
+    BENCH_SELLER,
+    OUR_NUMBER,
+    bench_dataset,
+    bench_phone,
+    done_with,
+    service_settings,
+)
 
 QUESTION = "Where is my order?"
 CASE_QUESTION = "Does it come in a gift box?"  # a product question the details do not answer
@@ -710,10 +717,7 @@ async def run(args: argparse.Namespace) -> dict:
                 out["sweep"][backend] = await run_sweep(args, workdir, backend)
         return out
     finally:
-        if args.workdir or args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        done_with(workdir, bool(args.workdir or args.keep))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -428,6 +428,20 @@ def report(results: dict[str, PhaseResult], args: argparse.Namespace) -> dict:
     return out
 
 
+def print_any_profile(path: Path | None, profiler: str, top: int) -> None:
+    """The profile a run wrote, if it wrote one, with the printer for its profiler."""
+    if path is not None and path.exists():
+        (print_sampled_profile if profiler == "pyinstrument" else print_profile)(path, top)
+
+
+def done_with(workdir: Path, keep: bool, what: str = "") -> None:
+    """Remove a run's temporary directory, or say where it was kept."""
+    if keep:
+        print(f"kept {workdir}{what}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def print_profile(path: Path, top: int) -> None:
     stats = pstats.Stats(str(path))
     stats.sort_stats("tottime")
@@ -553,17 +567,10 @@ async def run(args: argparse.Namespace) -> dict:
                 if problems:
                     print(f"service log has {len(problems)} ERROR lines, first: {problems[0]}")
         out = report(results, args)
-        if profile is not None and profile.exists():
-            if args.profiler == "pyinstrument":
-                print_sampled_profile(profile, args.profile_top)
-            else:
-                print_profile(profile, args.profile_top)
+        print_any_profile(profile, args.profiler, args.profile_top)
         return out
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        done_with(workdir, args.keep)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,6 @@ import asyncio
 import json
 import logging
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -58,6 +57,7 @@ from bench.sms_turns import (
     baseline_app,
     bench_dataset,
     bench_phone,
+    done_with,
     drive,
 )
 
@@ -469,10 +469,7 @@ async def run(args: argparse.Namespace) -> dict:
                       f"p99 {row.phase.pct(99):.2f} ms", flush=True)
         return report(rows, args)
     finally:
-        if args.keep:
-            print(f"kept {workdir} (and the databases)")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        done_with(workdir, args.keep, " (and the databases)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,8 @@ from storage.db import Database
 from storage.outbox import (
     due_outbox,
     insert_outbox,
+    make_abandoned_due,
     outbox_item,
-    reclaim_abandoned,
     update_outbox,
 )
 from storage.outbox import record_delivery_report as store_delivery_report
@@ -204,7 +204,7 @@ class Dispatcher:
         """Rows a process that is gone was sending (a crash, a kill) are due now, not when
         their lease ends; how many there were."""
         now = self.clock.now()
-        return await self.db.run(lambda connection: reclaim_abandoned(
+        return await self.db.run(lambda connection: make_abandoned_due(
             connection, now, self.db.process_name))
 
     async def _send(self, item: Row) -> bool:

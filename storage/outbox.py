@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, insert, or_, select, text, update
 
-from storage.models import DeliveryReport, Message, OutboxItem
+from storage.conversations import MESSAGES
+from storage.models import DeliveryReport, OutboxItem
 
 OUTBOX = OutboxItem.__table__
-MESSAGES = Message.__table__
 REPORTS = DeliveryReport.__table__
 
 _INSERT = insert(OUTBOX)
@@ -33,7 +33,7 @@ def due_outbox(connection: Connection, statuses: tuple[str, ...], now: datetime,
         .with_for_update(skip_locked=True)))
 
 
-def reclaim_abandoned(connection: Connection, now: datetime, own_name: str) -> int:
+def make_abandoned_due(connection: Connection, now: datetime, own_name: str) -> int:
     """Make the rows being sent by a process that is gone due now; how many there were. On
     SQLite one process serves, so every other sender is gone. On PostgreSQL a process is
     there while it has a session: its connections carry its name (application_name)."""
