@@ -36,7 +36,9 @@ How a question is answered:
    one that does not count what "how many X" counts, that does not measure the quantity
    a "how heavy / how long" question asks for, the item's weight for the
    shipping weight, a yes/no attribute about something else ("batteries included: no" for
-   "are the caps included?").
+   "are the caps included?"), one that leaves unsaid the customer's own thing ("will it fit
+   my honda civic hatchback?"), how low it goes, the dimension or the doing asked about, a
+   material or colour asked, or which kind ("what kind of wood?" -> "material: wood").
 6. A second logistic model decides whether the chosen fact is an answer at all
    (`DECISION_WEIGHTS`, over its score, its lead over a runner-up that says something else,
    and the kind of question); it answers only above `ANSWER_THRESHOLD`, set for precision.
@@ -372,27 +374,27 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.281,  # bias
-    0.731,  # top_logit
-    0.397,  # margin
-    -0.164,  # strong_rivals
-    -0.651,  # yes_no
-    -0.984,  # question_length
-    -0.558,  # no_concept
-    -0.581,  # top_attribute_concept
-    -0.763,  # top_text
+    1.566,  # bias
+    0.962,  # top_logit
+    0.339,  # margin
+    0.0,  # strong_rivals
+    -0.61,  # yes_no
+    -0.949,  # question_length
+    -0.761,  # no_concept
+    -1.011,  # top_attribute_concept
+    -0.854,  # top_text
     0.0,  # top_title
-    0.332,  # focus_count
+    0.356,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.336,  # direct_hit
+    0.431,  # direct_hit
     0.0,  # named_hit
-    0.659,  # top_coverage
-    0.311,  # top_pairs
+    0.588,  # top_coverage
+    1.018,  # top_pairs
     0.0,  # yes_no_value
-    1.169,  # alternative_named
-    0.0,  # concept_unit
+    1.033,  # alternative_named
+    0.236,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 

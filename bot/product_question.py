@@ -2,9 +2,9 @@
 concepts asked about (weight, dimensions, colour, material, voltage, age, compatibility, ...),
 yes/no or wh-question, model names, quantities compared ("is it over 16 feet?"), the choices
 of "A or B?", what a wh-question asks for by name ("what kind of collar?"), the words that
-name the item itself ("this mannequin head"), and the questions the product data cannot
-settle by nature. Spanish questions are understood for the common attributes by mapping
-their words onto English ones. Pure."""
+name the item itself ("this mannequin head"), the customer's own thing ("my honda civic"),
+and the questions the product data cannot settle by nature. Spanish questions are
+understood for the common attributes by mapping their words onto English ones. Pure."""
 
 from __future__ import annotations
 
@@ -59,13 +59,26 @@ class Question:
     # each model name's family: the words naming what it numbers ("windows 8": windows;
     # "15 gauge": gauge; "ddr4": ddr)
     code_families: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the numbers written as a designation ("a #3 bit"): a fact names one only so written
+    # ("#3", "no. 3"), never by a count ("3 bits")
+    marked: frozenset[str] = frozenset()
+    # the words naming the customer's own thing ("will it fit my honda civic?") or the place
+    # it should fit ("will it fit into the glove box?")
+    own: tuple[str, ...] = ()
+    # "does it read as low as 2 volts?": asks how low it goes
+    lower_end: bool = False
 
     def missed_codes(self, fact: Fact) -> frozenset[str]:
         """The model names the fact neither names nor answers for: "windows 7" answers "does
         it run windows 8?" (no), "1600 x 1200" names "1600x1200"; "universal fit" names
-        nothing of "a 2008 wrangler"."""
+        nothing of "a 2008 wrangler"; "3 bits" names no "#3 bit"."""
         missed = set()
         for code, family in self.code_families:
+            if code in self.marked:
+                written = {m.group(1) for m in _MARK.finditer(fact.text)}
+                if code not in written and not (written and family & fact.numbered):
+                    missed.add(code)
+                continue
             if code in fact.raw or all(p in fact.raw for p in _DIGITS.findall(code)) \
                     and len(_DIGITS.findall(code)) > 1:
                 continue
@@ -73,8 +86,16 @@ class Question:
                 missed.add(code)
         return frozenset(missed)
 
+    def own_unnamed(self, fact: Fact, title_terms: frozenset[str]) -> bool:
+        """Whether the fact leaves the customer's own thing unnamed: its model names exactly
+        ("a 2008 wrangler" is not settled by "2010 wrangler"), its other words in the fact or
+        the title ("my queen bed" -> "size: queen" of a bed sheet)."""
+        return any(w not in fact.raw if any(ch.isdigit() for ch in w)
+                   else term(w) not in fact.term_set | title_terms for w in self.own)
+
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+_MARK = re.compile(r"(?:#|\bno\.)\s*(\d+)\b", re.I)
 
 
 def _families(raw_tokens: list[str], codes: frozenset[str]) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -337,10 +358,12 @@ def parse_question(text: str) -> Question:
     raw_tokens = tokens(norm)
     entities = frozenset(t for t in raw_tokens if any(ch.isdigit() for ch in t))
     compared = frozenset(_COMPARED.findall(norm))
+    # "a #3 bit": a designation, whatever follows it
+    marked = frozenset(m.group(1) for m in _MARK.finditer(norm))
     codes = frozenset(
         t for i, t in enumerate(raw_tokens)
         if any(ch.isdigit() for ch in t) and not _QUANTITY_TOKEN.fullmatch(t)
-        and t not in compared and not _counts(raw_tokens, i))
+        and t not in compared and not _counts(raw_tokens, i)) | (marked & set(raw_tokens))
     opening = norm.lstrip("\u00bf\u00a1 ")
     first = opening.split(" ", 1)[0]
     opening = _MISSPELT.get(first, first) + opening[len(first):]
@@ -355,8 +378,36 @@ def parse_question(text: str) -> Question:
         numbers=frozenset(w for w in content if w[0].isdigit()), parts=parts,
         counted=counted_term if counted_term and counted_term not in STOPWORDS else None,
         alternatives=alternatives, asked=asked, item=item_words,
-        code_families=_families(raw_tokens, codes),
+        code_families=_families(raw_tokens, codes), marked=marked, own=_own_thing(norm),
+        lower_end=bool(_LOWER_END.search(norm)),
         procedure=bool(_PROCEDURE.search(q)) and not concepts)
+
+
+# "will it fit my 2008 jeep wrangler?", "does it work with our old tv?"; the place it should
+# fit is the customer's too: "will it fit through the opening of a mailbox?"
+_OWN = re.compile(r"\b(?:my|our|fits? (?:through|in|into|inside|under|between|over|onto|"
+                  r"around)) ((?:[^?.!,;:()]|\.(?=\d))+)")
+# what comes before the thing's name in "fit into one of the two slots"
+_BEFORE_THING = frozenset(("a", "an", "the", "my", "our", "one", "of", "both", "either", "any",
+                           "each"))
+_LOWER_END = re.compile(r"\b(?:as (?:little|low|small|few) as|down to)\s+\d")
+
+
+def _own_thing(norm: str) -> tuple[str, ...]:
+    """The words naming the customer's own thing: those after "my", or after "fit into"
+    and the like, up to the first word that says something of it ("my phone with a case",
+    "my car that ...")."""
+    words: list[str] = []
+    for match in _OWN.finditer(norm):
+        found = tokens(match.group(1))
+        if not match.group(0).startswith(("my ", "our ")):
+            while found and (found[0] in _BEFORE_THING or found[0] in _NUMBER_WORDS):
+                found = found[1:]
+        for token in found[:4]:
+            if token in STOPWORDS or token in WEAK_WORDS or token in _ITEM_VERBS:
+                break
+            words.append(token)
+    return tuple(dict.fromkeys(words))
 
 
 def not_from_product_data(question: str) -> bool:

@@ -1,13 +1,18 @@
 """Facts that cannot settle a question, however well they match it: one that does not name
 the model asked about, that names neither choice of "A or B?", that does not count what
 "how many X" counts or measure what "how heavy" asks, an attribute of another kind ("street
-date" for the expiration date), a yes/no attribute about something else. Pure: used by
-bot.product_answers."""
+date" for the expiration date), a yes/no attribute about something else; one that leaves
+unsaid what the question turns on: the customer's own thing ("my honda civic hatchback"),
+how low it goes, the dimension asked, a distance to something else, the doing asked about,
+a material or colour, which kind. Pure: used by bot.product_answers."""
 
 from __future__ import annotations
 
+import re
+
 from bot.product_facts import CONCEPT_ASKED, WEAK_TERMS, Fact, term
 from bot.product_question import Question
+from bot.product_vocabulary import STOPWORDS
 
 # Words of attribute names that do not name a part of the product ("item weight", "output
 # power"); any other word does ("cord length", "band color"), and then the question should
@@ -123,6 +128,30 @@ def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = froze
     if q.yes_no and boolean_other_kind(q, fact):
         # "does it come with batteries?": not "batteries required: no"
         return True
+    if q.own and "compatible" in q.concepts and q.own_unnamed(fact, title_terms):
+        # "will it fit my honda civic hatchback?": only a fact naming the customer's thing
+        return True
+    if q.lower_end and _upper_end_only(fact):
+        # "does it read as low as 2 volts?": not "measures voltage to 600 v"
+        return True
+    if _other_dimension(q, fact):
+        # "what is the width of the cubbies?": not 'each cubby is 11" h'
+        return True
+    if _distance_unmeasured(q, fact):
+        # "how far does it hang below the waist?": not the item's own dimensions
+        return True
+    if _action_unsaid(q, fact):
+        # "is it possible to fold the legs?": not "leg style: tapered"
+        return True
+    if _kind_unsaid(q, fact):
+        # "is the frame oak?": not "frame style: modern"
+        return True
+    if _way_unsaid(q, fact):
+        # "how do i clean the filter?": a sentence that does not speak of cleaning
+        return True
+    if _kind_restated(q, fact):
+        # "what kind of wood?": not "material: wood"
+        return True
     return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
 
 
@@ -173,3 +202,123 @@ def _other_kind_named(q: Question, fact: Fact) -> bool:
         return False
     return bool(q.asked - fact.term_set - WEAK_TERMS) and bool(q.asked & fact.name_terms) \
         and bool(fact.name_terms - GENERIC_NAME_WORDS - q.content_set)
+
+
+# how high it goes: "measures voltage to 600 v", "max. 20 lb"; and a range that gives the low
+# end as well ("0.1 v to 600 v", "from 2 lb")
+_UPPER_END = re.compile(r"\b(?:to|max\.?|maximum(?: of)?)\s*\d", re.I)
+_LOW_END = re.compile(r"\d\s*(?:[a-z]+\s*)?(?:-|to|\u2013)\s*\d|\b(?:from|min\.?|minimum)\s*\d",
+                      re.I)
+
+
+def _upper_end_only(fact: Fact) -> bool:
+    """A fact that says how high the item goes and not how low: it does not settle a
+    question of how low ("as low as 2 volts")."""
+    return bool(_UPPER_END.search(fact.value)) and not _LOW_END.search(fact.value)
+
+
+# each dimension, by its word and by the letter that marks a measure ('11" w x 11" h')
+_DIMENSIONS = {term(w): letter for w, letter in (
+    ("height", "h"), ("width", "w"), ("depth", "d"), ("length", "l"))}
+_LETTER_MARK = re.compile(r"\d\s*(?:\"|''|\u201d|\u2033|in\b|inch(?:es)?\b|cm\b|mm\b)?\s*"
+                          r"([hwdl])\b", re.I)
+_GENERAL_SIZE = frozenset(term(w) for w in ("size", "dimension", "dimensions", "big", "measure",
+                                             "measurement", "measurements", "large", "small"))
+
+
+def _other_dimension(q: Question, fact: Fact) -> bool:
+    """A question asking for one dimension by name ("how deep?", "what is the width?") and a
+    sentence that measures only others, by name or by letter ('11" h', "30 inches high")."""
+    if q.yes_no or fact.source == "attribute" or q.content_set & _GENERAL_SIZE:
+        return False
+    asked = {_DIMENSIONS[w] for w in q.content_set if w in _DIMENSIONS}
+    if not asked:
+        return False
+    given = {_DIMENSIONS[w] for w in fact.term_set if w in _DIMENSIONS}
+    given |= {m.group(1).lower() for m in _LETTER_MARK.finditer(fact.value)}
+    return bool(given) and not asked & given
+
+
+# "below the waist", "off the ground", "from the wall": a distance to something else
+_REFERENCE = re.compile(r"\b(?:below|above|past|beyond|from|off|between|under|over) "
+                        r"(?:the |my |your |a |an )?([a-z]+)")
+
+
+def _distance_unmeasured(q: Question, fact: Fact) -> bool:
+    """A question about a distance to something else ("how far does it hang below the
+    waist?", "how high off the ground?") and the item's own dimensions, which do not name
+    that other thing."""
+    if q.yes_no or "dimensions" not in q.concepts or fact.source != "attribute":
+        return False
+    if "dimensions" not in fact.name_concepts:
+        return False
+    refs = {term(m.group(1)) for m in _REFERENCE.finditer(q.text)
+            if m.group(1) not in STOPWORDS} - WEAK_TERMS - _OWN_EXTENT
+    return bool(refs - fact.term_set)
+
+
+# the item's own ends: "from end to end", "from top to bottom" measure the item itself
+_OWN_EXTENT = frozenset(term(w) for w in ("end", "side", "top", "bottom", "edge", "tip",
+                                           "corner", "front", "back", "left", "right"))
+
+
+# "is it possible to fold ...", "can you swap ...", "am i able to mount ...": whether
+# something can be done
+_ABILITY = re.compile(r"\b(?:possible to|able to|(?:can|could) (?:i|you|we|one))"
+                      r"(?: still| also| easily)? ([a-z]+)")
+
+
+def _action_unsaid(q: Question, fact: Fact) -> bool:
+    """A yes/no question whether something can be done and an attribute that meets it only
+    by its name: its value shares no word with the question, it names no concept asked, and
+    it does not name the doing ("leg style: tapered" for "can i fold the legs?")."""
+    match = _ABILITY.search(q.text)
+    if not q.yes_no or not match or fact.source != "attribute" or fact.value in ("yes", "no"):
+        return False
+    if q.content_set & fact.value_terms or term(match.group(1)) in fact.term_set:
+        return False
+    return not q.concepts & (fact.name_concepts | fact.value_concepts | fact.unit_concepts)
+
+
+# concepts whose values are words of their own ("mahogany", "red"): a fact about them names one
+_VALUE_KINDS = frozenset(("material", "color"))
+
+
+def _kind_unsaid(q: Question, fact: Fact) -> bool:
+    """A question about a material or a colour ("is the frame oak?", "is it red?") and an
+    attribute that says nothing of any: neither named for one nor holding a word of its
+    kind, nor about anything else the question asks about."""
+    kinds = q.concepts & _VALUE_KINDS
+    if not kinds or fact.source != "attribute":
+        return False
+    if q.concepts & (fact.name_concepts | fact.value_concepts | fact.unit_concepts):
+        return False
+    return not fact.term_set & frozenset().union(*(CONCEPT_ASKED[c] for c in kinds))
+
+
+# "how do i make it fly?": the verbs that only lead to the doing asked about
+_LEADING_VERBS = frozenset(term(w) for w in ("make", "get", "have", "let", "keep", "go", "do"))
+_WAY = re.compile(r"\bhow (?:to|do (?:i|you|we|one)|does one|can (?:i|you|we|one)|"
+                  r"would (?:i|you|we)|should (?:i|you|we)) ([a-z]+)")
+
+
+def _way_unsaid(q: Question, fact: Fact) -> bool:
+    """A question asking how to do something ("how do i clean the filter?") and a sentence
+    that does not name the doing: it may mention the things ("washable filter"), not the
+    way."""
+    match = _WAY.search(q.text)
+    if not q.procedure or not match or fact.source == "attribute":
+        return False
+    verb = term(match.group(1))
+    return verb not in _LEADING_VERBS and verb not in fact.term_set
+
+
+_KIND_OF = re.compile(r"\bwhat (?:kinds?|types?|sorts?) of\b")
+
+
+def _kind_restated(q: Question, fact: Fact) -> bool:
+    """"What kind of X?" and an attribute whose value says only X, or its own name ("what
+    kind of wood?" -> "material: wood"): it does not say which kind."""
+    if q.yes_no or fact.source != "attribute" or not q.asked or not _KIND_OF.search(q.text):
+        return False
+    return fact.value_terms <= q.asked | fact.name_terms

@@ -217,3 +217,96 @@ def test_where_it_is_for_settles_where_its_named_subject_can_be_used():
     # something else asked of it is not settled
     assert answer_product_question("Can the helicopter batteries be charged outside?",
                                    (heli,)) is None
+
+
+# -- what the question asks that the fact leaves unsaid ----------------------------------------
+
+def test_a_numbered_designation_is_not_a_count():
+    drill = _item("B0DRIL0001", "Hand Drill Kit",
+                  bullets=("Includes a hand drill, 3 bits and a spool of wire",))
+    assert parse_question("Does it include a #3 bit?").marked == frozenset({"3"})
+    assert answer_product_question("Does it include a #3 bit?", (drill,)) is None
+    marked = _item("B0DRIL0002", "Hand Drill Kit",
+                   bullets=("Includes a hand drill, a #3 bit and a #5 bit",))
+    answer = answer_product_question("Does it include a #3 bit?", (marked,))
+    assert answer is not None and "#3 bit" in answer.evidence
+
+
+def test_the_customers_own_thing_must_be_named():
+    mat = _item("B0MAT00001", "Car Floor Mat", bullets=("Fits honda civic sedans and coupes",
+                                                        "Made of odorless rubber"))
+    assert parse_question("Will it fit my 2012 Honda Civic?").own == ("2012", "honda", "civic")
+    assert answer_product_question("Will it fit my Honda Civic hatchback?", (mat,)) is None
+    answer = answer_product_question("Will it fit my Honda Civic sedan?", (mat,))
+    assert answer is not None and "civic sedans" in answer.evidence
+    # the place it should fit is the customer's as well
+    assert parse_question("Will it fit in my cup holder?").own == ("cup", "holder")
+    gauge = _item("B0GAUG0001", "Tire Pressure Gauge",
+                  bullets=("Compact size fits in any glove box", "Reads 5 to 99 psi"))
+    answer = answer_product_question("Will it fit in the glove box?", (gauge,))
+    assert answer is not None and "glove box" in answer.evidence
+    assert answer_product_question("Will it fit in the tool box?", (gauge,)) is None
+
+
+def test_how_high_it_goes_does_not_say_how_low():
+    meter = _item("B0METR0001", "Digital Multimeter",
+                  bullets=("Measures dc voltage to 600 v", "Backlit display"))
+    assert parse_question("Will it read as low as 2 volts?").lower_end
+    assert answer_product_question("Does it measure dc voltage as low as 2 v?", (meter,)) is None
+    ranged = _item("B0METR0002", "Digital Multimeter",
+                   bullets=("Measures dc voltage from 0.1 v to 600 v", "Backlit display"))
+    answer = answer_product_question("Does it measure dc voltage as low as 2 v?", (ranged,))
+    assert answer is not None and "0.1 v" in answer.evidence
+
+
+def test_one_dimension_asked_is_not_given_by_another():
+    shelf = _item("B0SHLF0001", "Cube Storage Shelf",
+                  bullets=('Each cubby is 11" h', "Sturdy particle board"))
+    assert answer_product_question("What is the width of the cubbies?", (shelf,)) is None
+    both = _item("B0SHLF0002", "Cube Storage Shelf",
+                 bullets=('Each cubby is 11" w x 11" h', "Sturdy particle board"))
+    answer = answer_product_question("What is the width of the cubbies?", (both,))
+    assert answer is not None and '11" w' in answer.evidence
+
+
+def test_the_items_dimensions_do_not_measure_a_distance_to_something_else():
+    scarf = _item("B0SCRF0001", attributes=(("item dimensions", "60 x 10 x 0.2 inches"),
+                                            ("material", "acrylic")))
+    assert answer_product_question("How many inches does it hang below the waist?",
+                                   (scarf,)) is None
+    answer = answer_product_question("How many inches long is it?", (scarf,))
+    assert answer is not None and answer.attribute == "item dimensions"
+
+
+def test_an_attribute_met_by_its_name_does_not_say_what_can_be_done():
+    desk = _item("B0DESK0001", attributes=(("leg style", "tapered"), ("color", "walnut")))
+    assert answer_product_question("Is it possible to fold the legs?", (desk,)) is None
+    folding = _item("B0DESK0002", attributes=(("leg style", "folding"), ("color", "walnut")))
+    answer = answer_product_question("Is it possible to fold the legs?", (folding,))
+    assert answer is not None and answer.attribute == "leg style"
+
+
+def test_a_material_or_colour_is_settled_only_by_a_fact_of_its_kind():
+    frame = _item("B0FRAM0001", attributes=(("frame style", "modern"), ("size", "8 x 10")))
+    assert answer_product_question("Is the frame oak?", (frame,)) is None
+    oak = _item("B0FRAM0002", attributes=(("frame material", "oak"), ("size", "8 x 10")))
+    answer = answer_product_question("Is the frame oak?", (oak,))
+    assert answer is not None and answer.attribute == "frame material"
+
+
+def test_how_to_do_it_is_told_only_by_a_sentence_naming_the_doing():
+    fan = _item("B0FAN00001", "Tower Fan", bullets=("Washable dust filter at the back",
+                                                    "Three speeds"))
+    assert answer_product_question("How do I clean the filter?", (fan,)) is None
+    told = _item("B0FAN00002", "Tower Fan", bullets=(
+        "Clean the filter by rinsing it under running water", "Three speeds"))
+    answer = answer_product_question("How do I clean the filter?", (told,))
+    assert answer is not None and "rinsing" in answer.evidence
+
+
+def test_what_kind_is_not_answered_by_the_kind_itself():
+    table = _item("B0TABL0001", attributes=(("material", "wood"), ("color", "brown")))
+    assert answer_product_question("What kind of wood is it?", (table,)) is None
+    oak = _item("B0TABL0002", attributes=(("material", "solid oak wood"), ("color", "brown")))
+    answer = answer_product_question("What kind of wood is it?", (oak,))
+    assert answer is not None and answer.attribute == "material"
