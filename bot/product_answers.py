@@ -27,8 +27,9 @@ How a question is answered:
    (`_direct_answer`: "what kind of metal?" -> "metal type", "how deep can it go in the
    water?" -> "water resistance depth"); whether it suits an age by the age range it is made
    for (bot.product_ranges; how many can play as well); whether it comes with something,
-   how many of something, whether it needs something, by the fact that says so
-   (bot.product_stated: "includes 4 jr. glow rockets", "batteries required: yes").
+   how many of something, whether it needs something, whether it works with a model, one
+   dimension, by the fact that says so (bot.product_stated: "includes 4 jr. glow rockets",
+   "batteries required: yes", "works with models: ...", '26" h x 16" w x 3" d').
 5. Some facts never settle the question, however well they match (bot.product_settle): one
    that does not name the model asked about nor another of its kind ("does it fit the
    SGH-I337?"; "platform: windows 7" does settle "windows 8?"), that names neither choice of
@@ -38,7 +39,8 @@ How a question is answered:
    shipping weight, a yes/no attribute about something else ("batteries included: no" for
    "are the caps included?"), one that leaves unsaid the customer's own thing ("will it fit
    my honda civic hatchback?"), how low it goes, the dimension or the doing asked about, a
-   material or colour asked, or which kind ("what kind of wood?" -> "material: wood").
+   material or colour asked, or which kind ("what kind of wood?" -> "material: wood"),
+   backward compatibility, what else to use with it, whether it works with nothing else.
 6. A second logistic model decides whether the chosen fact is an answer at all
    (`DECISION_WEIGHTS`, over its score, its lead over a runner-up that says something else,
    and the kind of question); it answers only above `ANSWER_THRESHOLD`, set for precision.
@@ -218,48 +220,48 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
 
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.678,  # bias
-    0.169,  # bullet
-    0.417,  # description
+    -1.922,  # bias
+    0.471,  # bullet
+    0.736,  # description
     0.0,  # title
-    0.645,  # concept_name
-    1.581,  # concept_value
-    0.253,  # concept_unit
-    0.523,  # concept_text_unit_only
-    -0.263,  # name_hits
-    0.403,  # name_frac
-    1.6,  # name_focus
+    0.0,  # concept_name
+    1.63,  # concept_value
+    0.218,  # concept_unit
+    0.779,  # concept_text_unit_only
+    -0.524,  # name_hits
+    0.652,  # name_frac
+    2.289,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.498,  # coverage
-    0.36,  # focus_coverage
+    1.733,  # coverage
+    0.292,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
-    -0.213,  # entity_missed
+    -0.218,  # entity_missed
     0.0,  # compatible_missed
-    0.492,  # pairs
-    -0.03,  # text_length
-    -1.358,  # noise
-    -1.838,  # package_mismatch
+    0.484,  # pairs
+    -0.054,  # text_length
+    -2.011,  # noise
+    -3.439,  # package_mismatch
     0.0,  # package_question_item_attribute
-    0.113,  # yes_no
+    0.107,  # yes_no
     0.0,  # yes_no_missed
-    0.72,  # how_many_number
-    -1.073,  # other_name_better
-    -1.023,  # attribute_no_tie
-    0.374,  # parts
-    -0.324,  # question_length
-    0.053,  # no_concept
+    0.823,  # how_many_number
+    -1.232,  # other_name_better
+    -0.754,  # attribute_no_tie
+    0.426,  # parts
+    -0.347,  # question_length
+    0.05,  # no_concept
     0.0,  # foreign_missed
-    -0.722,  # attribute_concept_elsewhere
-    0.539,  # wh_concept_attribute
-    0.056,  # all_focus_matched
-    -0.044,  # counted_missed
-    -0.539,  # name_part_unasked
-    0.244,  # asked_in_name
-    0.935,  # concepts_named
-    -0.754,  # other_unit
-    -1.689,  # yes_no_value
+    -0.737,  # attribute_concept_elsewhere
+    0.932,  # wh_concept_attribute
+    0.0,  # all_focus_matched
+    -0.06,  # counted_missed
+    -0.496,  # name_part_unasked
+    0.246,  # asked_in_name
+    1.9,  # concepts_named
+    -0.855,  # other_unit
+    -3.675,  # yes_no_value
 )
 
 
@@ -374,27 +376,27 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.566,  # bias
-    0.962,  # top_logit
-    0.339,  # margin
+    1.911,  # bias
+    0.862,  # top_logit
+    0.353,  # margin
     0.0,  # strong_rivals
-    -0.61,  # yes_no
-    -0.949,  # question_length
-    -0.761,  # no_concept
-    -1.011,  # top_attribute_concept
-    -0.854,  # top_text
+    -0.691,  # yes_no
+    -1.266,  # question_length
+    -1.171,  # no_concept
+    -1.064,  # top_attribute_concept
+    -1.008,  # top_text
     0.0,  # top_title
-    0.356,  # focus_count
+    0.332,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.431,  # direct_hit
+    0.099,  # direct_hit
     0.0,  # named_hit
-    0.588,  # top_coverage
-    1.018,  # top_pairs
-    0.0,  # yes_no_value
-    1.033,  # alternative_named
-    0.236,  # concept_unit
+    1.04,  # top_coverage
+    1.994,  # top_pairs
+    0.225,  # yes_no_value
+    3.079,  # alternative_named
+    0.341,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 
@@ -542,10 +544,14 @@ def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
     return None if does_not_settle(q, fact, title_words(item.title)) else (item, fact)
 
 
-def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> ProductAnswer | None:
+def answer_product_question(question: str, items: tuple[ItemFacts, ...],
+                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+                            ) -> ProductAnswer | None:
     """The fact that answers the question, or None when the product data does not settle it
-    (the engine then opens a case with the seller)."""
-    found = rank(question, items)
+    (the engine then opens a case with the seller). `weights`: (WEIGHTS, DECISION_WEIGHTS)
+    of another fit, for its cross-validation."""
+    ranking, deciding = weights or (WEIGHTS, DECISION_WEIGHTS)
+    found = rank(question, items, ranking)
     if found is None:
         return None
     q, ranked = found
@@ -553,7 +559,7 @@ def answer_product_question(question: str, items: tuple[ItemFacts, ...]) -> Prod
     if chosen is None:
         return None
     item, fact = chosen
-    confidence = _probability(_decision_features(q, ranked), DECISION_WEIGHTS)
+    confidence = _probability(_decision_features(q, ranked), deciding)
     if confidence < ANSWER_THRESHOLD:
         sure = _sure_answer(q, ranked)
         if sure is None or sure[1] is not fact:

@@ -67,6 +67,13 @@ class Question:
     own: tuple[str, ...] = ()
     # "does it read as low as 2 volts?": asks how low it goes
     lower_end: bool = False
+    # "is it backward compatible with the xbox one?": whether it works with what it was not
+    # made for, which only a fact saying so settles
+    backward: bool = False
+    # "what glue can i use with it?": asks for another product to use with this one
+    other_product: bool = False
+    # "does it only support windows 7?": whether it works with nothing else
+    only: bool = False
 
     def missed_codes(self, fact: Fact) -> frozenset[str]:
         """The model names the fact neither names nor answers for: "windows 7" answers "does
@@ -345,7 +352,8 @@ def parse_question(text: str) -> Question:
     alternatives = _alternatives(norm)
     item_words = _item_words(q) - alternatives
     asked = _asked_words(norm)
-    if _USED_WITH.search(q):
+    other_product = bool(_USED_WITH.search(q))
+    if other_product:
         # "what glue can i use with it?": another product, not one of this one's attributes
         concepts, asked = {"compatible"}, frozenset()
     focus = frozenset(w for w in content_set
@@ -379,7 +387,8 @@ def parse_question(text: str) -> Question:
         counted=counted_term if counted_term and counted_term not in STOPWORDS else None,
         alternatives=alternatives, asked=asked, item=item_words,
         code_families=_families(raw_tokens, codes), marked=marked, own=_own_thing(norm),
-        lower_end=bool(_LOWER_END.search(norm)),
+        lower_end=bool(_LOWER_END.search(norm)), backward=bool(_BACKWARD.search(norm)),
+        other_product=other_product, only=yes_no and bool(_ONLY.search(norm)),
         procedure=bool(_PROCEDURE.search(q)) and not concepts)
 
 
@@ -390,6 +399,8 @@ _OWN = re.compile(r"\b(?:my|our|fits? (?:through|in|into|inside|under|between|ov
 # what comes before the thing's name in "fit into one of the two slots"
 _BEFORE_THING = frozenset(("a", "an", "the", "my", "our", "one", "of", "both", "either", "any",
                            "each"))
+_ONLY = re.compile(r"\b(?:only|just|exclusively)\b")
+_BACKWARD = re.compile(r"\bbackwards?[ -]?compatib")
 _LOWER_END = re.compile(r"\b(?:as (?:little|low|small|few) as|down to)\s+\d")
 
 

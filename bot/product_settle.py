@@ -4,7 +4,8 @@ the model asked about, that names neither choice of "A or B?", that does not cou
 date" for the expiration date), a yes/no attribute about something else; one that leaves
 unsaid what the question turns on: the customer's own thing ("my honda civic hatchback"),
 how low it goes, the dimension asked, a distance to something else, the doing asked about,
-a material or colour, which kind. Pure: used by bot.product_answers."""
+a material or colour, which kind, backward compatibility, what else to use with it, whether
+it works with nothing else. Pure: used by bot.product_answers."""
 
 from __future__ import annotations
 
@@ -152,6 +153,16 @@ def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = froze
     if _kind_restated(q, fact):
         # "what kind of wood?": not "material: wood"
         return True
+    if q.backward and _BACKWARD not in fact.term_set:
+        # "is it backward compatible with the xbox one?": not "platform: xbox 360", which
+        # says what it is made for, not what else plays it
+        return True
+    if q.other_product and fact.source == "attribute" and "compatible" not in fact.name_concepts:
+        # "what paint can i use with it?": not "color: clear", which says what it is
+        return True
+    if _exclusive_unsaid(q, fact):
+        # "does it only support windows 7?": not "operating system: windows 7"
+        return True
     return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
 
 
@@ -226,16 +237,28 @@ _GENERAL_SIZE = frozenset(term(w) for w in ("size", "dimension", "dimensions", "
                                              "measurement", "measurements", "large", "small"))
 
 
-def _other_dimension(q: Question, fact: Fact) -> bool:
-    """A question asking for one dimension by name ("how deep?", "what is the width?") and a
-    sentence that measures only others, by name or by letter ('11" h', "30 inches high")."""
-    if q.yes_no or fact.source == "attribute" or q.content_set & _GENERAL_SIZE:
-        return False
-    asked = {_DIMENSIONS[w] for w in q.content_set if w in _DIMENSIONS}
-    if not asked:
-        return False
+def dimensions_asked(q: Question) -> frozenset[str]:
+    """The dimensions a wh-question asks for by name ("how deep?": d), none when it asks the
+    size in general ("how big?", "what are the dimensions?")."""
+    if q.yes_no or q.content_set & _GENERAL_SIZE:
+        return frozenset()
+    return frozenset(_DIMENSIONS[w] for w in q.content_set if w in _DIMENSIONS)
+
+
+def dimensions_given(fact: Fact) -> frozenset[str]:
+    """The dimensions a sentence gives, by name or by letter ('11" h', "30 inches high")."""
     given = {_DIMENSIONS[w] for w in fact.term_set if w in _DIMENSIONS}
     given |= {m.group(1).lower() for m in _LETTER_MARK.finditer(fact.value)}
+    return frozenset(given)
+
+
+def _other_dimension(q: Question, fact: Fact) -> bool:
+    """A question asking for one dimension by name ("how deep?", "what is the width?") and a
+    sentence that measures only others."""
+    if fact.source == "attribute":
+        return False
+    asked = dimensions_asked(q)
+    given = dimensions_given(fact) if asked else frozenset()
     return bool(given) and not asked & given
 
 
@@ -311,6 +334,23 @@ def _way_unsaid(q: Question, fact: Fact) -> bool:
         return False
     verb = term(match.group(1))
     return verb not in _LEADING_VERBS and verb not in fact.term_set
+
+
+_BACKWARD = term("backward")
+# what says a fact is exclusive ("for windows 7 only"), and what lists several
+_EXCLUSIVE = frozenset(term(w) for w in ("only", "exclusively", "solely"))
+_SEVERAL = re.compile(r"[,;/]| and | or | & ")
+
+
+def _exclusive_unsaid(q: Question, fact: Fact) -> bool:
+    """Whether it works only with something ("does it only support windows 7?") and a fact
+    naming that one thing without saying "only": a list of what it works with is seldom
+    complete, so one entry does not say there is no other. A fact listing several says
+    "no", and so does a yes/no attribute ("batteries required: no" for "does it work only
+    with batteries?")."""
+    if not q.only or "compatible" not in q.concepts or fact.value in ("yes", "no"):
+        return False
+    return not fact.term_set & _EXCLUSIVE and not _SEVERAL.search(fact.value)
 
 
 _KIND_OF = re.compile(r"\bwhat (?:kinds?|types?|sorts?) of\b")

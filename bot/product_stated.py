@@ -3,7 +3,9 @@ with something, by a fact listing what it includes ("does it come with olaf?" ->
 components: ..., olaf the snowman figure"; "lock not included"); how many of something, by
 a fact counting it ("how many rockets?" -> "includes a launcher and 4 jr. glow rockets");
 whether it needs something, by the yes/no attribute about it ("does it work with
-batteries?" -> "batteries required: yes"). Nothing else may be asked. Pure: used by
+batteries?" -> "batteries required: yes"); whether it works with a model, by the list of the
+models it works with ("windows 8?" -> "platform: windows xp, windows 7"); one dimension, by
+the sentence giving it ("how deep?" -> '26" h x 16" w x 3" d'). Nothing else may be asked. Pure: used by
 bot.product_answers."""
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import re
 from bot.facts import ItemFacts
 from bot.product_facts import WEAK_TERMS, Fact, term, title_words
 from bot.product_question import Question
-from bot.product_settle import ASKS_INCLUDED, ASKS_REQUIRED, BOOLEAN_GLUE, boolean_other_kind
+from bot.product_settle import (
+    ASKS_INCLUDED,
+    ASKS_REQUIRED,
+    BOOLEAN_GLUE,
+    boolean_other_kind,
+    dimensions_asked,
+    dimensions_given,
+)
 from bot.product_vocabulary import STOPWORDS, words_of
 
 Ranked = list[tuple[float, ItemFacts, Fact, list[float]]]
@@ -23,7 +32,8 @@ def stated_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | None:
     """The best-ranked fact that states what the question asks, if any."""
     if q.parts > 1 or q.alternatives:
         return None  # "does it come with X? and how big is it?": one answer is not enough
-    return _included_answer(q, ranked) or _count_answer(q, ranked) or _boolean_answer(q, ranked)
+    return _included_answer(q, ranked) or _count_answer(q, ranked) \
+        or _boolean_answer(q, ranked) or _models_answer(q, ranked) or _dimension_answer(q, ranked)
 
 
 # "does it come with X", "is X included", "does it include X", "did you get X", "will X come
@@ -169,4 +179,57 @@ def _boolean_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | Non
             return None
         other = q.focus - subject - title_words(item.title) - ASKS_REQUIRED - ASKS_INCLUDED
         return None if other else (item, fact)
+    return None
+
+
+# a sentence that lists the models the item works with: "works with models: ...",
+# "compatible with: ...", "fits the following models"
+_MODEL_LIST = re.compile(r"\b(?:(?:works?|compatible|for use) with|fits?)(?: the)?(?: following)?"
+                         r" models?\b|\bcompatible (?:models?|devices?)\b", re.I)
+
+
+# the verbs asking whether it works with something
+_WORKS_WITH = frozenset(term(w) for w in (
+    "work", "works", "fit", "fits", "compatible", "compatibility", "run", "runs", "support",
+    "supports", "operate", "operates"))
+
+
+def _models_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | None:
+    """Whether it works with a model ("will it work with windows 8?", "does it fit the
+    du943?"; not "does it include windows 8?"), by the best-ranked fact listing the models
+    it works with, when it names that model or others of its kind: an attribute named for
+    them ("platform", "operating system", "compatible devices") or a sentence saying it
+    lists them. Nothing else asked ("i have an att samsung, will it work on my phone?" asks
+    about the carrier too)."""
+    if not q.yes_no or not q.codes or not q.content_set & _WORKS_WITH or q.own:
+        return None  # "does it include windows 8?" asks what comes with it
+    for _, item, fact, _ in ranked:
+        if fact.noise or fact.package:
+            continue
+        lists = "compatible" in fact.name_concepts if fact.source == "attribute" \
+            else bool(_MODEL_LIST.search(fact.value))
+        if not lists or q.missed_codes(fact):
+            continue
+        # the pieces of a model name ("du943pwkt0": du, 943, pwkt) are the model
+        other = {w for w in q.focus - fact.term_set - title_words(item.title)
+                 if not any(w in code for code in q.codes)}
+        return None if other else (item, fact)
+    return None
+
+
+def _dimension_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | None:
+    """One dimension asked by name ("how deep is it?", "what is the width?"), by the
+    best-ranked sentence giving that dimension with a length ('26.5" h x 16" w x 3.25" d'),
+    though a better-ranked one gives others; the thing measured named in it or in the title
+    (without a title the thing may be the item itself)."""
+    asked = dimensions_asked(q)
+    if len(asked) != 1 or "dimensions" not in q.concepts:
+        return None  # "how long does the battery last?" asks for a time
+    for _, item, fact, _ in ranked:
+        if fact.source == "attribute" or fact.noise or "dimensions" not in fact.unit_concepts:
+            continue
+        if not asked <= dimensions_given(fact):
+            continue
+        title = title_words(item.title)
+        return None if title and q.focus - fact.term_set - title else (item, fact)
     return None

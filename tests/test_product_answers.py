@@ -124,6 +124,9 @@ ANSWERED = [
      ("B0KETTLE01", "cord length: 30 inches", "attribute", "76.2 cm")),
     ("model-named", (CASE,), "Will it fit the iPhone 13 Pro?",
      ("B0CASE0001", "compatible phone models: iphone 13, iphone 13 pro", "attribute", None)),
+    # the list of the models it fits settles another of their kind: not among them
+    ("other-model", (CASE,), "Does it fit the iPhone 12?",
+     ("B0CASE0001", "compatible phone models: iphone 13, iphone 13 pro", "attribute", None)),
     # yes/no questions settled by a bullet or a description sentence
     ("yes-no-bullet", (BACKPACK,), "Is it water resistant?",
      ("B0PACK0001", "Made of water resistant polyester fabric with metal zippers", "bullet", None)),
@@ -213,7 +216,6 @@ UNANSWERED = [
     ("sizing-advice", (BACKPACK,), "I'm 6 feet tall, should I get the large one?"),
     # the data does not say
     ("not-in-data", (KETTLE,), "Is it dishwasher safe?"),
-    ("other-model", (CASE,), "Does it fit the iPhone 12?"),
     ("whistle", (KETTLE,), "Does it whistle?"),
     ("variants", (SHIRT,), "Does it come in other colors?"),
     # facts that match but do not settle the question

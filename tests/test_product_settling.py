@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.product_answers import answer_product_question, not_from_product_data, rank, sentences
 from bot.product_facts import term
 from bot.product_question import parse_question
+from bot.product_settle import does_not_settle
 from bot.product_stated import stated_answer
 from tests.test_product_answers import _item
 
@@ -310,3 +311,91 @@ def test_what_kind_is_not_answered_by_the_kind_itself():
     oak = _item("B0TABL0002", attributes=(("material", "solid oak wood"), ("color", "brown")))
     answer = answer_product_question("What kind of wood is it?", (oak,))
     assert answer is not None and answer.attribute == "material"
+
+
+def test_whether_it_works_with_a_model_is_settled_by_the_list_of_models():
+    rack = _item("B0RACK0001", "Dish Rack for Dishwasher",
+                 bullets=("Works with models: ab120xt0, ab140xt0", "Coated wire resists rust"))
+    answer = answer_product_question("Will it work with ab990zz0?", (rack,))
+    assert answer is not None and "ab120xt0" in answer.evidence
+    # something else asked besides the model: not by the list alone
+    q, ranked = rank("I have a verizon ab990zz0, will it work on my phone?", (rack,))
+    assert stated_answer(q, ranked) is None
+    # a sentence naming a model without listing what it works with
+    plain = _item("B0RACK0002", "Dish Rack for Dishwasher",
+                  bullets=("Model ab120xt0 has a stainless basket", "Coated wire resists rust"))
+    q, ranked = rank("Will it work with ab990zz0?", (plain,))
+    assert stated_answer(q, ranked) is None
+    # "does it include windows 8?" asks what comes with it, not what it works with
+    laptop = _item("B0LAPT0001", "Laptop", attributes=(("operating system", "windows 10 home"),
+                                                        ("ram", "8 gb")))
+    q, ranked = rank("Does it include windows 8?", (laptop,))
+    assert stated_answer(q, ranked) is None
+
+
+def test_one_dimension_asked_is_given_by_the_sentence_naming_it():
+    shelf = _item("B0SHLF0003", "Wall Display Shelves", bullets=(
+        'Space between the rows is 2" h', 'Dimensions: 26" h x 16" w x 3.5" d'))
+    answer = answer_product_question("What is the depth of the shelves?", (shelf,))
+    assert answer is not None and '3.5" d' in answer.evidence
+    # a part neither the sentence nor the title names: not by the whole item's depth
+    cabinet = _item("B0CABN0001", "Wall Display Cabinet", bullets=(
+        'Space between the rows is 2" h', 'Dimensions: 26" h x 16" w x 3.5" d'))
+    q, ranked = rank("What is the depth of the drawer?", (cabinet,))
+    assert stated_answer(q, ranked) is None
+    # the size in general is not one dimension, nor is a time
+    q, ranked = rank("How big are the shelves?", (shelf,))
+    assert stated_answer(q, ranked) is None
+    lamp = _item("B0LAMP0001", "Camping Lantern", bullets=(
+        'Measures 10" l x 4" w', "Rechargeable battery lasts 8 hours"))
+    q, ranked = rank("How long does the battery last?", (lamp,))
+    assert stated_answer(q, ranked) is None
+
+
+def test_backward_compatibility_is_settled_only_by_a_fact_saying_so():
+    game = _item("B0GAME0001", "Racing Game", attributes=(("platform", "xbox 360"),
+                                                          ("esrb rating", "everyone")))
+    assert parse_question("Is it backwards-compatible with the xbox one?").backward
+    assert answer_product_question("Is it backward compatible with the xbox one?",
+                                   (game,)) is None
+    told = _item("B0GAME0002", "Racing Game", bullets=(
+        "Backward compatible with the xbox one", "Twelve tracks"),
+        attributes=(("platform", "xbox 360"),))
+    answer = answer_product_question("Is it backward compatible with the xbox one?", (told,))
+    assert answer is not None and "backward compatible" in answer.evidence.lower()
+
+
+def test_what_to_use_with_it_is_not_settled_by_what_it_is():
+    film = _item("B0FILM0001", attributes=(("color", "clear"), ("material", "polyester"),
+                                           ("paint finish", "glossy")))
+    assert parse_question("What kind of paint can I use with this?").other_product
+    assert answer_product_question("What kind of paint can I use with this?", (film,)) is None
+    q, ranked = rank("What kind of paint can I use with this?", (film,))
+    assert all(does_not_settle(q, fact) for _, _, fact, _ in ranked
+               if fact.source == "attribute")
+    # an attribute naming what it works with may say it
+    listed = _item("B0FILM0002", attributes=(("compatible material", "acrylic paint, alcohol ink"),
+                                             ("color", "clear")))
+    q, ranked = rank("What kind of paint can I use with this?", (listed,))
+    assert not does_not_settle(q, ranked[0][2])
+
+
+def test_one_entry_does_not_say_it_works_with_nothing_else():
+    suite = _item("B0SOFT0001", "Office Suite", attributes=(("operating system", "windows 7"),
+                                                            ("format", "dvd")))
+    assert parse_question("Does it only support windows 7?").only
+    assert answer_product_question("Does it only support windows 7?", (suite,)) is None
+    q = parse_question("Does it only support windows 7?")
+    # a list of several says it does not; "only" in the fact says it does
+    several = rank("Does it only support windows 7?", (_item(
+        "B0SOFT0002", "Office Suite", attributes=(("operating system", "windows 7, windows 10"),
+                                                  ("format", "dvd"))),))[1][0][2]
+    assert not does_not_settle(q, several)
+    told = rank("Does it only support windows 7?", (_item(
+        "B0SOFT0003", "Office Suite", bullets=("Runs on windows 7 only",),
+        attributes=(("format", "dvd"),)),))[1][0][2]
+    assert not does_not_settle(q, told)
+    # a yes/no attribute answers "only with batteries?" outright
+    clock = _item("B0CLCK0001", "Wall Clock", attributes=(("batteries required", "no"),))
+    answer = answer_product_question("Does it work only with batteries?", (clock,))
+    assert answer is not None and answer.attribute == "batteries required"
