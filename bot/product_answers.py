@@ -79,13 +79,19 @@ from bot.product_facts import (
 )
 from bot.product_question import Question, not_from_product_data, parse_question
 from bot.product_ranges import range_answer
-from bot.product_settle import GENERIC_NAME_WORDS, MEASURED, does_not_settle, names_choice_kind
+from bot.product_settle import (
+    GENERIC_NAME_WORDS,
+    MEASURED,
+    does_not_settle,
+    names_choice_kind,
+    unsettled_by,
+)
 from bot.product_stated import stated_answer
 from bot.product_vocabulary import convert_units
 
 # what the rest of the bot and the evaluation use from here
-__all__ = ["ProductAnswer", "answer_product_question", "convert_units", "not_from_product_data",
-           "rank", "sentences"]
+__all__ = ["ProductAnswer", "Unsettled", "answer_product_question", "convert_units",
+           "not_from_product_data", "rank", "sentences", "settle_product_question"]
 
 # -- the answer -------------------------------------------------------------------------------
 
@@ -534,36 +540,60 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
     return None
 
 
+def _candidate(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
+               ) -> tuple[ItemFacts, Fact]:
+    """The fact an answer would quote: the attribute named for what was asked says it most
+    plainly; else the best-ranked fact."""
+    _, item, fact, _ = ranked[0]
+    return _direct_answer(q, ranked) or range_answer(q, ranked) \
+        or stated_answer(q, ranked) or (item, fact)
+
+
 def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
            ) -> tuple[ItemFacts, Fact] | None:
-    """The fact an answer would quote, or None when it cannot settle the question: the
-    attribute named for what was asked says it most plainly; else the best-ranked fact."""
-    _, item, fact, _ = ranked[0]
-    item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) \
-        or stated_answer(q, ranked) or (item, fact)
+    """The fact an answer would quote, or None when it cannot settle the question."""
+    item, fact = _candidate(q, ranked)
     return None if does_not_settle(q, fact, title_words(item.title)) else (item, fact)
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """Why the product data gave no answer: "not_from_product_data" (shipping, price,
+    opinions...); "no_fact_matches" (nothing asked, no item, or no fact matching the question
+    better than the item's title does); the name of the rule by which the best fact cannot
+    settle it (bot.product_settle.UNSETTLING_RULES); or "low_confidence"."""
+    reason: str
+
+
+def settle_product_question(question: str, items: tuple[ItemFacts, ...],
+                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+                            ) -> ProductAnswer | Unsettled:
+    """The fact that answers the question, or why the product data does not settle it
+    (the engine then opens a case with the seller, the reason among its decision's).
+    `weights`: (WEIGHTS, DECISION_WEIGHTS) of another fit, for its cross-validation."""
+    ranking, deciding = weights or (WEIGHTS, DECISION_WEIGHTS)
+    found = rank(question, items, ranking)
+    if found is None:
+        return Unsettled("not_from_product_data" if not_from_product_data(question)
+                         else "no_fact_matches")
+    q, ranked = found
+    item, fact = _candidate(q, ranked)
+    rule = unsettled_by(q, fact, title_words(item.title))
+    if rule is not None:
+        return Unsettled(rule)
+    confidence = _probability(_decision_features(q, ranked), deciding)
+    if confidence < ANSWER_THRESHOLD:
+        sure = _sure_answer(q, ranked)
+        if sure is None or sure[1] is not fact:
+            return Unsettled("low_confidence")
+        confidence = ANSWER_THRESHOLD
+    return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
+                         round(confidence, 4), convert_units(fact.value))
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...],
                             weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None
                             ) -> ProductAnswer | None:
-    """The fact that answers the question, or None when the product data does not settle it
-    (the engine then opens a case with the seller). `weights`: (WEIGHTS, DECISION_WEIGHTS)
-    of another fit, for its cross-validation."""
-    ranking, deciding = weights or (WEIGHTS, DECISION_WEIGHTS)
-    found = rank(question, items, ranking)
-    if found is None:
-        return None
-    q, ranked = found
-    chosen = choose(q, ranked)
-    if chosen is None:
-        return None
-    item, fact = chosen
-    confidence = _probability(_decision_features(q, ranked), deciding)
-    if confidence < ANSWER_THRESHOLD:
-        sure = _sure_answer(q, ranked)
-        if sure is None or sure[1] is not fact:
-            return None
-        confidence = ANSWER_THRESHOLD
-    return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
-                         round(confidence, 4), convert_units(fact.value))
+    """The fact that answers the question, or None (`settle_product_question` says why)."""
+    settled = settle_product_question(question, items, weights)
+    return settled if isinstance(settled, ProductAnswer) else None

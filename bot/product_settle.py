@@ -10,6 +10,7 @@ it works with nothing else. Pure: used by bot.product_answers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.product_facts import CONCEPT_ASKED, WEAK_TERMS, Fact, term
 from bot.product_question import Question
@@ -93,77 +94,85 @@ def _boolean_off_topic(q: Question, fact: Fact) -> bool:
         fact.name_terms - BOOLEAN_GLUE - q.content_set)
 
 
+Rule = Callable[[Question, Fact, frozenset[str]], bool]
+
+# Why a fact cannot settle the question, however well it matches it, as (name, test) in the
+# order they are tried. The name of the first that holds goes with the case the question
+# opens (its decision's reasons), so a lead reading the transcript sees why the data did
+# not settle it. The tests take the item's title words, which name the item itself.
+UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
+    # "does it fit the sgh-1337?": a fact that does not name the model
+    ("model_not_named", lambda q, fact, _: (q.yes_no or "compatible" in q.concepts)
+     and bool(q.missed_codes(fact))),
+    # "how many photos does it hold?": a fact that does not count photos
+    ("count_of_something_else", lambda q, fact, _: q.counted in q.focus
+     and q.counted not in fact.term_set
+     and not (q.concepts - {"count"}) & fact.name_concepts),
+    # "what is the shipping weight?": the item's own weight
+    ("item_for_package", lambda q, fact, _: q.package and fact.source == "attribute"
+     and not fact.package and bool(q.concepts & fact.name_concepts)),
+    # "what's the length of this wig?": not the box's (its weight is mostly the item's, and
+    # is what shoppers are told when nothing else is given)
+    ("package_for_item", lambda q, fact, _: not q.package and fact.package
+     and "dimensions" in q.concepts & fact.name_concepts),
+    # "how tall are the wheels?": not the whole item's dimensions
+    ("part_not_measured", lambda q, fact, title: _part_not_measured(q, fact, title)),
+    # "how do you change songs?": a way of doing, which a catalogue value never tells
+    ("procedure_from_attribute", lambda q, fact, _: q.procedure and fact.source == "attribute"),
+    # "is it shiny or brushed?": a fact that names neither
+    ("neither_choice_named", lambda q, fact, _: bool(q.alternatives)
+     and not q.alternatives & fact.term_set and not names_choice_kind(q, fact)),
+    # "what is the expiration date?": not the "street date"
+    ("other_kind_named", lambda q, fact, _: _other_kind_named(q, fact)),
+    # "is this just a single package?": not the package's dimensions
+    ("measure_not_asked", lambda q, fact, _: _measure_not_asked(q, fact)),
+    # "does it come with batteries?": not "batteries required: no"
+    ("required_for_included", lambda q, fact, _: q.yes_no and boolean_other_kind(q, fact)),
+    # "will it fit my honda civic hatchback?": only a fact naming the customer's thing
+    ("own_thing_not_named", lambda q, fact, title: bool(q.own) and "compatible" in q.concepts
+     and q.own_unnamed(fact, title)),
+    # "does it read as low as 2 volts?": not "measures voltage to 600 v"
+    ("upper_end_only", lambda q, fact, _: q.lower_end and _upper_end_only(fact)),
+    # "what is the width of the cubbies?": not 'each cubby is 11" h'
+    ("other_dimension", lambda q, fact, _: _other_dimension(q, fact)),
+    # "how far does it hang below the waist?": not the item's own dimensions
+    ("distance_unmeasured", lambda q, fact, _: _distance_unmeasured(q, fact)),
+    # "is it possible to fold the legs?": not "leg style: tapered"
+    ("action_unsaid", lambda q, fact, _: _action_unsaid(q, fact)),
+    # "is the frame oak?": not "frame style: modern"
+    ("kind_unsaid", lambda q, fact, _: _kind_unsaid(q, fact)),
+    # "how do i clean the filter?": a sentence that does not speak of cleaning
+    ("way_unsaid", lambda q, fact, _: _way_unsaid(q, fact)),
+    # "what kind of wood?": not "material: wood"
+    ("kind_restated", lambda q, fact, _: _kind_restated(q, fact)),
+    # "is it backward compatible with the xbox one?": not "platform: xbox 360", which says
+    # what it is made for, not what else plays it
+    ("backward_unsaid", lambda q, fact, _: q.backward and _BACKWARD not in fact.term_set),
+    # "what paint can i use with it?": not "color: clear", which says what it is
+    ("other_product_unsaid", lambda q, fact, _: q.other_product and fact.source == "attribute"
+     and "compatible" not in fact.name_concepts),
+    # "does it only support windows 7?": not "operating system: windows 7"
+    ("exclusive_unsaid", lambda q, fact, _: _exclusive_unsaid(q, fact)),
+    # "are the caps included?": not "batteries included: no"
+    ("boolean_off_topic", lambda q, fact, _: _boolean_off_topic(q, fact)),
+    # "how heavy is it?": a fact that does not measure it
+    ("unmeasured", lambda q, fact, _: _unmeasured(q, fact)),
+)
+
+
+def unsettled_by(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()
+                 ) -> str | None:
+    """The name of the first rule by which the fact cannot settle the question, or None
+    when none holds. `title_terms`: the words of the item's title."""
+    for name, holds in UNSETTLING_RULES:
+        if holds(q, fact, title_terms):
+            return name
+    return None
+
+
 def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()) -> bool:
-    """Facts that cannot settle the question, however well they match it. `title_terms`:
-    the words of the item's title, which name the item itself."""
-    if (q.yes_no or "compatible" in q.concepts) and q.missed_codes(fact):
-        # "does it fit the sgh-1337?": a fact that does not name the model
-        return True
-    if q.counted in q.focus and q.counted not in fact.term_set \
-            and not (q.concepts - {"count"}) & fact.name_concepts:
-        # "how many photos does it hold?": a fact that does not count photos
-        return True
-    if q.package and fact.source == "attribute" and not fact.package \
-            and q.concepts & fact.name_concepts:
-        # "what is the shipping weight?": the item's own weight
-        return True
-    if not q.package and fact.package and "dimensions" in q.concepts & fact.name_concepts:
-        # "what's the length of this wig?": not the box's (its weight is mostly the item's,
-        # and is what shoppers are told when nothing else is given)
-        return True
-    if _part_not_measured(q, fact, title_terms):
-        # "how tall are the wheels?": not the whole item's dimensions
-        return True
-    if q.procedure and fact.source == "attribute":
-        # "how do you change songs?": a way of doing, which a catalogue value never tells
-        return True
-    if q.alternatives and not q.alternatives & fact.term_set and not names_choice_kind(q, fact):
-        # "is it shiny or brushed?": a fact that names neither
-        return True
-    if _other_kind_named(q, fact):
-        # "what is the expiration date?": not the "street date"
-        return True
-    if _measure_not_asked(q, fact):
-        # "is this just a single package?": not the package's dimensions
-        return True
-    if q.yes_no and boolean_other_kind(q, fact):
-        # "does it come with batteries?": not "batteries required: no"
-        return True
-    if q.own and "compatible" in q.concepts and q.own_unnamed(fact, title_terms):
-        # "will it fit my honda civic hatchback?": only a fact naming the customer's thing
-        return True
-    if q.lower_end and _upper_end_only(fact):
-        # "does it read as low as 2 volts?": not "measures voltage to 600 v"
-        return True
-    if _other_dimension(q, fact):
-        # "what is the width of the cubbies?": not 'each cubby is 11" h'
-        return True
-    if _distance_unmeasured(q, fact):
-        # "how far does it hang below the waist?": not the item's own dimensions
-        return True
-    if _action_unsaid(q, fact):
-        # "is it possible to fold the legs?": not "leg style: tapered"
-        return True
-    if _kind_unsaid(q, fact):
-        # "is the frame oak?": not "frame style: modern"
-        return True
-    if _way_unsaid(q, fact):
-        # "how do i clean the filter?": a sentence that does not speak of cleaning
-        return True
-    if _kind_restated(q, fact):
-        # "what kind of wood?": not "material: wood"
-        return True
-    if q.backward and _BACKWARD not in fact.term_set:
-        # "is it backward compatible with the xbox one?": not "platform: xbox 360", which
-        # says what it is made for, not what else plays it
-        return True
-    if q.other_product and fact.source == "attribute" and "compatible" not in fact.name_concepts:
-        # "what paint can i use with it?": not "color: clear", which says what it is
-        return True
-    if _exclusive_unsaid(q, fact):
-        # "does it only support windows 7?": not "operating system: windows 7"
-        return True
-    return _boolean_off_topic(q, fact) or _unmeasured(q, fact)
+    """Whether any of the rules holds."""
+    return unsettled_by(q, fact, title_terms) is not None
 
 
 def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot import case_rules, delivery, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Decision
-from bot.product_answers import answer_product_question
+from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.scope import COVERED, check_coverage
 from bot.understanding import choose_by_name
@@ -142,9 +142,10 @@ class Responder:
     def _answer_product_question(self, text: str, order: OrderFacts) -> None:
         turn = self.turn
         items = self.which_items(text, order)
-        answer = answer_product_question(text, items)
-        if answer is None:
-            turn.decide(Decision("case_opened", ("product.not_settled_by_detail_data",),
+        answer = settle_product_question(text, items)
+        if isinstance(answer, Unsettled):
+            turn.decide(Decision("case_opened", ("product.not_settled_by_detail_data",
+                                                 f"product.{answer.reason}"),
                                  {"order_id": order.order_id, "question": text}))
             self.open_case(case_rules.PRODUCT_QUESTION, order, text)
             return

@@ -111,6 +111,18 @@ async def test_product_question_the_data_cannot_settle_goes_to_the_seller_in_eng
     assert "<blockquote><p>Does it come in a gift box?</p></blockquote>" in html
 
 
+async def test_the_case_says_why_the_product_data_did_not_settle_the_question(service):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    await service.sms(EMILY, "How long does shipping take for it?")
+    await service.sms(EMILY, "How many pillows are in the set?")
+    opened = await service.scalars(select(Decision).where(Decision.outcome == "case_opened")
+                                   .order_by(Decision.id))
+    assert [d.reasons for d in opened] == [
+        ["product.not_settled_by_detail_data", "product.low_confidence"],
+        ["product.not_settled_by_detail_data", "product.not_from_product_data"],
+        ["product.not_settled_by_detail_data", "product.count_of_something_else"]]
+
+
 async def test_free_text_answer_is_relayed_verbatim(service):
     await service.sms(EMILY, "Does it come in a gift box?")
     await service.dispatch()

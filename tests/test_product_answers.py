@@ -16,9 +16,11 @@ from bot.evaluation.product_qa import (
 )
 from bot.facts import ItemFacts
 from bot.product_answers import (
+    Unsettled,
     answer_product_question,
     convert_units,
     sentences,
+    settle_product_question,
 )
 from bot.product_facts import term
 from bot.product_question import parse_question
@@ -202,35 +204,38 @@ SPANISH = [
 
 UNANSWERED = [
     # the product data cannot settle these by nature
-    ("shipping", (KETTLE,), "How long does shipping take?"),
-    ("delivery-es", (KETTLE,), "¿Cuándo llega mi pedido?"),
-    ("price", (KETTLE,), "How much is it?"),
-    ("price-es", (KETTLE,), "¿Cuánto cuesta?"),
-    ("return", (KETTLE,), "Can I return it if I don't like it?"),
-    ("opinion", (KETTLE,), "Is it any good?"),
-    ("worth", (KETTLE,), "Is it worth the money?"),
-    ("comparison", (KETTLE,), "Is it better than a stovetop kettle?"),
-    ("difference", (KETTLE,), "What's the difference between this and the 1.0 L model?"),
-    ("seller-stock", (KETTLE,), "Do you have it in black?"),
-    ("troubleshooting", (KETTLE,), "Why is it leaking?"),
-    ("sizing-advice", (BACKPACK,), "I'm 6 feet tall, should I get the large one?"),
+    ("shipping", (KETTLE,), "How long does shipping take?", "not_from_product_data"),
+    ("delivery-es", (KETTLE,), "¿Cuándo llega mi pedido?", "not_from_product_data"),
+    ("price", (KETTLE,), "How much is it?", "not_from_product_data"),
+    ("price-es", (KETTLE,), "¿Cuánto cuesta?", "not_from_product_data"),
+    ("return", (KETTLE,), "Can I return it if I don't like it?", "not_from_product_data"),
+    ("opinion", (KETTLE,), "Is it any good?", "not_from_product_data"),
+    ("worth", (KETTLE,), "Is it worth the money?", "not_from_product_data"),
+    ("comparison", (KETTLE,), "Is it better than a stovetop kettle?", "not_from_product_data"),
+    ("difference", (KETTLE,), "What's the difference between this and the 1.0 L model?",
+     "not_from_product_data"),
+    ("seller-stock", (KETTLE,), "Do you have it in black?", "not_from_product_data"),
+    ("troubleshooting", (KETTLE,), "Why is it leaking?", "not_from_product_data"),
+    ("sizing-advice", (BACKPACK,), "I'm 6 feet tall, should I get the large one?",
+     "not_from_product_data"),
     # the data does not say
-    ("not-in-data", (KETTLE,), "Is it dishwasher safe?"),
-    ("whistle", (KETTLE,), "Does it whistle?"),
-    ("variants", (SHIRT,), "Does it come in other colors?"),
+    ("not-in-data", (KETTLE,), "Is it dishwasher safe?", "low_confidence"),
+    ("whistle", (KETTLE,), "Does it whistle?", "low_confidence"),
+    ("variants", (SHIRT,), "Does it come in other colors?", "not_from_product_data"),
     # facts that match but do not settle the question
-    ("alternative-neither", (BACKSPLASH,), "Is the backsplash shiny or brushed?"),
-    ("counts-something-else", (ALBUM,), "How many photos does it hold?"),
-    ("charge-time-not-run-time", (GAMEPAD,), "How long does the battery last?"),
-    ("not-measured", (PILLOW,), "How heavy is it?"),
-    ("yes-no-attribute-about-else", (KEYBOARD,), "Are the keycaps included?"),
-    ("item-weight-not-shipping-weight", (MUG,), "What is the shipping weight?"),
+    ("alternative-neither", (BACKSPLASH,), "Is the backsplash shiny or brushed?",
+     "no_fact_matches"),
+    ("counts-something-else", (ALBUM,), "How many photos does it hold?", "count_of_something_else"),
+    ("charge-time-not-run-time", (GAMEPAD,), "How long does the battery last?", "unmeasured"),
+    ("not-measured", (PILLOW,), "How heavy is it?", "unmeasured"),
+    ("yes-no-attribute-about-else", (KEYBOARD,), "Are the keycaps included?", "boolean_off_topic"),
+    ("item-weight-not-shipping-weight", (MUG,), "What is the shipping weight?", "item_for_package"),
     # nothing to answer
-    ("greeting", (KETTLE,), "hello"),
-    ("punctuation", (KETTLE,), "???"),
-    ("nonsense", (KETTLE,), "asdf qwerty zxcv"),
-    ("empty", (KETTLE,), ""),
-    ("no-items", (), "How much does it weigh?"),
+    ("greeting", (KETTLE,), "hello", "no_fact_matches"),
+    ("punctuation", (KETTLE,), "???", "no_fact_matches"),
+    ("nonsense", (KETTLE,), "asdf qwerty zxcv", "low_confidence"),
+    ("empty", (KETTLE,), "", "no_fact_matches"),
+    ("no-items", (), "How much does it weigh?", "no_fact_matches"),
 ]
 
 
@@ -254,10 +259,11 @@ def test_spanish_questions(question, evidence, conversion):
     assert (answer.evidence, answer.conversion) == (evidence, conversion)
 
 
-@pytest.mark.parametrize("items, question",
-                         [pytest.param(i, q, id=name) for name, i, q in UNANSWERED])
-def test_abstains(items, question):
+@pytest.mark.parametrize("items, question, reason",
+                         [pytest.param(i, q, r, id=name) for name, i, q, r in UNANSWERED])
+def test_abstains(items, question, reason):
     assert answer_product_question(question, items) is None
+    assert settle_product_question(question, items) == Unsettled(reason)
 
 
 def test_sentence_carries_the_conversion():
