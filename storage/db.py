@@ -168,7 +168,7 @@ def _yield_to_the_loop() -> None:
     # The checkpoint thread shares the core with the event loop (in the benchmark, pinned to
     # one). At the same priority the kernel gives it the core in slices of tens of
     # milliseconds, and every request in flight waits that long; at nice 10 it mostly runs
-    # in the loop's gaps (SMS benchmark p99: 47-51 ms at nice 0, 37-39 ms at nice 10; at 19
+    # in the loop's gaps (SMS benchmark p99: 47-52 ms at nice 0, 37-39 ms at nice 10; at 19
     # it falls so far behind that the loop's own share of the copy grows). Linux sets nice
     # per thread.
     if sys.platform == "linux":
