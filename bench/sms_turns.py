@@ -42,6 +42,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import stalls
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
@@ -204,6 +206,10 @@ async def serve(kind: str, db_path: str | None, profile_path: str | None,
 
 
 def serve_main(args: argparse.Namespace) -> int:
+    if args.stalls:
+        # Before the pinning: its thread, started now, stays free to run on the other core
+        # instead of taking the loop's core every 2 ms (which cost a third of the turns/s).
+        stalls.install(Path(args.stalls))
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # before any thread (aiosqlite) starts
     logging.basicConfig(level=logging.INFO,
@@ -290,6 +296,7 @@ class PhaseResult:
     sample_reply: str = ""
     server_cpu: float = float("nan")   # fraction of one core during the measured window
     client_cpu: float = float("nan")
+    window: tuple[float, float] = (0.0, 0.0)  # the measured phase, wall clock (time.time())
 
     @property
     def ok(self) -> int:
@@ -372,8 +379,10 @@ async def drive(server: ServerProcess, *, phones: list[str], concurrency: int, w
         if server.profile:
             server.signal(signal.SIGUSR1)
         cpu0, own0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+        wall0 = time.time()
         await asyncio.sleep(max(0.0, measure_end - time.perf_counter()))
         cpu1, own1, t1 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+        result.window = (wall0, time.time())
         if server.profile:
             server.signal(signal.SIGUSR2)
         result.server_cpu = (cpu1 - cpu0) / (t1 - t0)
@@ -542,6 +551,7 @@ async def run(args: argparse.Namespace) -> dict:
     phones = [bench_phone(i) for i in range(args.buyers)]
     results: dict[str, PhaseResult] = {}
     profile = Path(args.profile).resolve() if args.profile else None
+    stalls_log = Path(args.stalls).resolve() if args.stalls else None
     try:
         kinds = ["baseline", "service"] if args.only == "both" else [args.only]
         for kind in kinds:
@@ -549,9 +559,11 @@ async def run(args: argparse.Namespace) -> dict:
             if kind == "service":
                 db_path = workdir / "csba.sqlite3"
                 await prepare_database(db_path, args.buyers)
+            probed = kind == "service" and stalls_log is not None
             server = ServerProcess(kind, workdir, db_path=db_path, cpu=server_cpu,
                                    profile=profile if kind == "service" else None,
-                                   profiler=args.profiler)
+                                   profiler=args.profiler,
+                                   extra=["--stalls", str(stalls_log)] if probed else [])
             await server.start()
             try:
                 print(f"{kind}: pid {server.proc.pid} on port {server.port}; "
@@ -568,6 +580,8 @@ async def run(args: argparse.Namespace) -> dict:
                     print(f"service log has {len(problems)} ERROR lines, first: {problems[0]}")
         out = report(results, args)
         print_any_profile(profile, args.profiler, args.profile_top)
+        if stalls_log is not None and "service" in results:
+            print(stalls.summarize(stalls_log, *results["service"].window))
         return out
     finally:
         done_with(workdir, args.keep)
@@ -588,6 +602,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="cprofile (stdlib, deterministic, heavy) or pyinstrument "
                              "(sampling every 1 ms; `pip install pyinstrument`)")
     parser.add_argument("--profile-top", type=int, default=30)
+    parser.add_argument("--stalls", metavar="FILE.jsonl",
+                        help="log the service's event-loop stalls over 10 ms and garbage "
+                             "collections over 3 ms, with where they happened (bench/stalls.py)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to CPUs")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (DB, logs)")
     # internal: the server subprocess
