@@ -55,10 +55,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.sms_turns import (
-    BENCH_ASIN,
-    BENCH_SELLER,
     OUR_NUMBER,
     bench_dataset,
+    bench_order,
     bench_phone,
     done_with,
     service_settings,
@@ -107,10 +106,6 @@ def _sms(phone: str, text: str, now: datetime):
                           external_id=f"SM{uuid.uuid4().hex}", received_at=now)
 
 
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _settle_memory() -> None:
     """What the service does once started (bot.app._settle_memory)."""
     gc.collect()
@@ -126,22 +121,11 @@ def measured_dataset(now: datetime) -> dict:
     for b, phone in enumerate(MEASURED):
         for k, days in enumerate((2, 200, 400)):
             purchased = now - timedelta(days=days, hours=3)
-            delivered = None if k == 0 else _iso(purchased + timedelta(days=5))
-            orders.append({
-                "order_id": f"118-{7000000 + 10 * b + k:07d}-{2000000 + 10 * b + k:07d}",
-                "seller_id": BENCH_SELLER, "fulfillment": "MFN", "purchased_at": _iso(purchased),
-                "buyer": {"name": f"Measured Buyer {b}", "email": f"measured{b}@example.com",
-                          "phone": phone, "language": "en"},
-                "ship_to": {"postal_code": "98103", "country": "US"},
-                "items": [{"asin": BENCH_ASIN, "quantity": 1}],
-                "status": "Shipped" if k == 0 else "Delivered",
-                "latest_ship_date": _iso(purchased + timedelta(days=2)),
-                "earliest_delivery_date": _iso(purchased + timedelta(days=4)),
-                "latest_delivery_date": _iso(purchased + timedelta(days=7)),
-                "shipment": {"carrier": "FedEx", "tracking_number": f"7853{10 * b + k:08d}",
-                             "shipped_at": _iso(purchased + timedelta(hours=22)),
-                             "delivered_at": delivered},
-            })
+            n = 10 * b + k
+            orders.append(bench_order(
+                f"118-{7000000 + n:07d}-{2000000 + n:07d}", f"Measured Buyer {b}",
+                f"measured{b}@example.com", phone, purchased, f"7853{n:08d}",
+                None if k == 0 else purchased + timedelta(days=5)))
     return {"marketplace": "US", "sellers": [], "products": [], "orders": orders}
 
 

@@ -74,30 +74,34 @@ def bench_phone(i: int) -> str:
 
 def bench_dataset(now: datetime, buyers: int) -> dict:
     """`csba load` format v1: one shipped, in-transit MFN order per extra buyer."""
+    purchased = now - timedelta(days=2, hours=3)
+    orders = [bench_order(f"119-{5600000 + i:07d}-{1000000 + i:07d}", f"Bench Buyer {i}",
+                          f"bench{i}@example.com", bench_phone(i), purchased, f"7852{i:08d}")
+              for i in range(buyers)]
+    return {"marketplace": "US", "sellers": [], "products": [], "orders": orders}
+
+
+def bench_order(order_id: str, name: str, email: str, phone: str, purchased: datetime,
+                tracking: str, delivered: datetime | None = None) -> dict:
+    """One MFN order of the bench product from SELLER-US1, shipped by FedEx the day after
+    it was bought (`csba load` format v1); in transit unless `delivered` says when."""
     def iso(t: datetime) -> str:
         return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    purchased = now - timedelta(days=2, hours=3)
-    orders = []
-    for i in range(buyers):
-        orders.append({
-            "order_id": f"119-{5600000 + i:07d}-{1000000 + i:07d}",
-            "seller_id": BENCH_SELLER,
-            "fulfillment": "MFN",
-            "purchased_at": iso(purchased),
-            "buyer": {"name": f"Bench Buyer {i}", "email": f"bench{i}@example.com",
-                      "phone": bench_phone(i), "language": "en"},
-            "ship_to": {"postal_code": "98103", "country": "US"},
-            "items": [{"asin": BENCH_ASIN, "quantity": 1}],
-            "status": "Shipped",
-            "latest_ship_date": iso(purchased + timedelta(days=2)),
-            "earliest_delivery_date": iso(purchased + timedelta(days=4)),
-            "latest_delivery_date": iso(purchased + timedelta(days=7)),
-            "shipment": {"carrier": "FedEx", "tracking_number": f"7852{i:08d}",
-                         "shipped_at": iso(purchased + timedelta(hours=22)),
-                         "delivered_at": None},
-        })
-    return {"marketplace": "US", "sellers": [], "products": [], "orders": orders}
+    return {
+        "order_id": order_id, "seller_id": BENCH_SELLER, "fulfillment": "MFN",
+        "purchased_at": iso(purchased),
+        "buyer": {"name": name, "email": email, "phone": phone, "language": "en"},
+        "ship_to": {"postal_code": "98103", "country": "US"},
+        "items": [{"asin": BENCH_ASIN, "quantity": 1}],
+        "status": "Shipped" if delivered is None else "Delivered",
+        "latest_ship_date": iso(purchased + timedelta(days=2)),
+        "earliest_delivery_date": iso(purchased + timedelta(days=4)),
+        "latest_delivery_date": iso(purchased + timedelta(days=7)),
+        "shipment": {"carrier": "FedEx", "tracking_number": tracking,
+                     "shipped_at": iso(purchased + timedelta(hours=22)),
+                     "delivered_at": None if delivered is None else iso(delivered)},
+    }
 
 
 def service_settings(db_path: Path):

@@ -230,25 +230,25 @@ async def _serve_baseline(port: int) -> None:
 # -- PostgreSQL databases ----------------------------------------------------------------------
 
 async def create_database(server_url: str) -> str:
-    import asyncpg
-
     name = f"csba_bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"),
-                                  timeout=5)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    await _as_admin(server_url, f'CREATE DATABASE "{name}"')
     return f"{server_url.rpartition('/')[0]}/{name}"
 
 
 async def drop_database(server_url: str, db_url: str) -> None:
+    await _as_admin(server_url,
+                    f'DROP DATABASE IF EXISTS "{db_url.rpartition("/")[2]}" WITH (FORCE)')
+
+
+async def _as_admin(server_url: str, statement: str) -> None:
+    """One statement on the server's own database (CREATE and DROP DATABASE run outside a
+    transaction, so not through SQLAlchemy's)."""
     import asyncpg
 
     admin = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"),
                                   timeout=5)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{db_url.rpartition("/")[2]}" WITH (FORCE)')
+        await admin.execute(statement)
     finally:
         await admin.close()
 

@@ -35,13 +35,18 @@ class TwilioFake:
         app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", self.list_messages)
         return app
 
-    def _refused(self, request: web.Request) -> web.Response | None:
+    def _turned_away(self, request: web.Request) -> web.Response | None:
+        """Refused as Twilio refuses (Basic auth, the account), or failed as the test asked
+        before anything is done; None to go on."""
         expected = "Basic " + base64.b64encode(
             f"{self.account_sid}:{self.auth_token}".encode()).decode()
         if request.headers.get("Authorization") != expected:
             return self._error(401, 20003, "Authenticate")
         if request.match_info["sid"] != self.account_sid:
             return self._error(404, 20404, "The requested resource was not found")
+        if self.fail_next and not self.fail_after_create:
+            self.fail_next -= 1
+            return self._error(self.fail_status, 20500, "Internal Server Error")
         return None
 
     def _resource(self, record: dict) -> dict:
@@ -56,12 +61,9 @@ class TwilioFake:
         }
 
     async def list_messages(self, request: web.Request) -> web.Response:
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
-        if self.fail_next and not self.fail_after_create:
-            self.fail_next -= 1
-            return self._error(self.fail_status, 20500, "Internal Server Error")
+        turned_away = self._turned_away(request)
+        if turned_away is not None:
+            return turned_away
         query = request.query
         size = min(int(query.get("PageSize", 50)), 1000)
         found = [r for r in reversed(self.sent)
@@ -79,12 +81,9 @@ class TwilioFake:
 
     async def create_message(self, request: web.Request) -> web.Response:
         self.requests += 1
-        refused = self._refused(request)
-        if refused is not None:
-            return refused
-        if self.fail_next and not self.fail_after_create:
-            self.fail_next -= 1
-            return self._error(self.fail_status, 20500, "Internal Server Error")
+        turned_away = self._turned_away(request)
+        if turned_away is not None:
+            return turned_away
         form = await request.post()
         if not form.get("To"):
             return self._error(400, 21604, "A 'To' phone number is required.")
