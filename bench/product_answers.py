@@ -5,6 +5,7 @@ of the answerer's weights on the tuning halves of those files.
     python -m bench.product_answers --fit [FILE.jsonl ...]    # weights to paste into
                                                               # bot/product_answers.py
     python -m bench.product_answers --cv --l2 3 1 0.3 0.1     # their cross-validation
+    python -m bench.product_answers --cv --both-halves --thresholds 0.65 0.75 0.85
 
 Only the "tune" half of each file (bot.evaluation.product_qa.half) is used for fitting; the
 "report" half stays held out.
@@ -237,31 +238,39 @@ def _fold(record: dict[str, Any], folds: int, way: int) -> int:
 
 
 def cross_validate(records: list[dict[str, Any]], l2s: list[float], folds: int = 5,
-                   ways: int = 4) -> None:
+                   ways: int = 4, thresholds: tuple[float, ...] = (pa.ANSWER_THRESHOLD,),
+                   both_halves: bool = False) -> None:
     """Per set, the precision and coverage of answers from models fitted without the
-    question's fold, pooled over the folds and the ways of folding; the tuning halves only."""
+    question's fold, pooled over the folds and the ways of folding, at each answer threshold.
+    The models are fitted on the tuning halves only; `both_halves` also tests the held-out
+    halves' questions of each fold (twice the questions, though the rules were written from
+    the tuning halves' errors)."""
     tuning = [record for _, record, _ in _tuning_cases(records)]
+    tested = records if both_halves else tuning
     for l2 in l2s:
-        tally: dict[str, list[int]] = {}  # answered, correct, answerable, answered answerable
+        # per threshold and set: answered, correct, answerable, answered answerable
+        tally: dict[float, dict[str, list[int]]] = {t: {} for t in thresholds}
         for way in range(ways):
             for fold in range(folds):
                 train = [r for r in tuning if _fold(r, folds, way) != fold]
                 weights = _fit(train, l2)[:2]
-                for record in tuning:
+                for record in tested:
                     if _fold(record, folds, way) != fold:
                         continue
                     case = to_case(record)
-                    answer = pa.answer_product_question(str(record.get("question") or ""),
-                                                        (case.item,), weights)
-                    right = answer is not None and _answered_right(case, record, answer)
-                    counts = tally.setdefault(str(record.get("id", "")).split(":", 1)[0],
-                                              [0, 0, 0, 0])
-                    for i, add in enumerate((answer is not None, right, case.answerable,
-                                             answer is not None and case.answerable)):
-                        counts[i] += add
-        print(f"l2 {l2}: " + "  ".join(
-            f"{name} {c[1] / max(c[0], 1):.3f} / {c[3] / max(c[2], 1):.3f} ({c[0]})"
-            for name, c in sorted(tally.items())))
+                    for threshold in thresholds:
+                        answer = pa.answer_product_question(
+                            str(record.get("question") or ""), (case.item,), weights, threshold)
+                        right = answer is not None and _answered_right(case, record, answer)
+                        counts = tally[threshold].setdefault(
+                            str(record.get("id", "")).split(":", 1)[0], [0, 0, 0, 0])
+                        for i, add in enumerate((answer is not None, right, case.answerable,
+                                                 answer is not None and case.answerable)):
+                            counts[i] += add
+        for threshold in thresholds:
+            print(f"l2 {l2} threshold {threshold}: " + "  ".join(
+                f"{name} {c[1] / max(c[0], 1):.3f} / {c[3] / max(c[2], 1):.3f} ({c[0]})"
+                for name, c in sorted(tally[threshold].items())))
 
 
 def _answered_right(case: Any, record: dict[str, Any], answer: Any) -> bool:
@@ -280,10 +289,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cv", action="store_true",
                         help="cross-validate the fit inside the tuning halves, per --l2")
     parser.add_argument("--l2", type=float, nargs="+", default=[L2])
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[pa.ANSWER_THRESHOLD],
+                        help="with --cv: the answer thresholds to report")
+    parser.add_argument("--both-halves", action="store_true",
+                        help="with --cv: test the held-out halves' questions too")
     args = parser.parse_args(argv)
     records = [r for path in (args.files or DEFAULT_FILES) for r in read_jsonl(path)]
     if args.cv:
-        cross_validate(records, args.l2)
+        cross_validate(records, args.l2, thresholds=tuple(args.thresholds),
+                       both_halves=args.both_halves)
     elif args.fit:
         fit(records, args.l2[0])
     else:

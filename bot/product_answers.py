@@ -566,11 +566,12 @@ class Unsettled:
 
 
 def settle_product_question(question: str, items: tuple[ItemFacts, ...],
-                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None
-                            ) -> ProductAnswer | Unsettled:
+                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+                            threshold: float = ANSWER_THRESHOLD) -> ProductAnswer | Unsettled:
     """The fact that answers the question, or why the product data does not settle it
     (the engine then opens a case with the seller, the reason among its decision's).
-    `weights`: (WEIGHTS, DECISION_WEIGHTS) of another fit, for its cross-validation."""
+    `weights`: (WEIGHTS, DECISION_WEIGHTS) of another fit, and `threshold`, for their
+    cross-validation."""
     ranking, deciding = weights or (WEIGHTS, DECISION_WEIGHTS)
     found = rank(question, items, ranking)
     if found is None:
@@ -582,18 +583,18 @@ def settle_product_question(question: str, items: tuple[ItemFacts, ...],
     if rule is not None:
         return Unsettled(rule)
     confidence = _probability(_decision_features(q, ranked), deciding)
-    if confidence < ANSWER_THRESHOLD:
+    if confidence < threshold:
         sure = _sure_answer(q, ranked)
         if sure is None or sure[1] is not fact:
             return Unsettled("low_confidence")
-        confidence = ANSWER_THRESHOLD
+        confidence = threshold
     return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
                          round(confidence, 4), convert_units(fact.value))
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...],
-                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None
-                            ) -> ProductAnswer | None:
+                            weights: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+                            threshold: float = ANSWER_THRESHOLD) -> ProductAnswer | None:
     """The fact that answers the question, or None (`settle_product_question` says why)."""
-    settled = settle_product_question(question, items, weights)
+    settled = settle_product_question(question, items, weights, threshold)
     return settled if isinstance(settled, ProductAnswer) else None

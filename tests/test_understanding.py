@@ -237,6 +237,25 @@ def test_nonsense_is_other():
     ("hi! where is my package", ["order_status"]),
     ("donde esta mi pedido y también quiero cambiar la direccion",
      ["order_status", "change_address"]),
+    ("The lamp arrived broken. Also can I change the address on my other order?",
+     ["damaged_or_defective", "change_address"]),
+    ("where is my package and can i get an invoice for it", ["order_status", "invoice_request"]),
+    ("I want to cancel the blender order. Also, where's my refund for the toaster I sent back?",
+     ["cancel_order", "refund_status"]),
+    ("hi, the charger doesn't work at all. can I talk to a real person?",
+     ["damaged_or_defective", "human_agent"]),
+    ("is the rug machine washable? also can i return it if it doesnt fit",
+     ["product_question", "return_request"]),
+    ("La lámpara llegó rota. ¿Me pueden dar una factura de la otra compra?",
+     ["damaged_or_defective", "invoice_request"]),
+    ("necesito la factura del pedido y quiero saber dónde está", ["invoice_request", "order_status"]),
+    # the story around one request is not a request of its own
+    ("I returned the lamp last week. When will the refund show up?", ["refund_status"]),
+    ("My order says delivered but it's not here. I checked with my neighbors. What can you do?",
+     ["missing_item"]),
+    ("Hi there! I ordered a necklace for our anniversary and I'm trying to figure out when "
+     "it'll show up. Can you tell me the expected delivery date for order #6619034?",
+     ["order_status"]),
 ])
 def test_several_requests_in_one_message(text, expected):
     assert [intent for intent, _, _ in detect_intents(text)] == expected

@@ -1,4 +1,6 @@
-"""`csba evaluate intents`: the engine's intent detection scored on labelled utterances.
+"""`csba evaluate intents`: the engine's intent detection scored on labelled utterances: the
+first request the engine would answer (bot.understanding.detect_intents, as the dialogue
+calls it), so a message's greeting, story and closing count as they do in a conversation.
 
 Records carry `text`, `lang` and the expected intent in `bot_intent` (else `label`); rows whose
 `mapping` is `approx` (the source's label only roughly matches one of ours) are scored and
@@ -11,7 +13,7 @@ import time
 from typing import Any
 
 from bot.evaluation.common import Evaluation, confusions, label_table
-from bot.understanding import classify_intent
+from bot.understanding import MIN_CONFIDENCE, detect_intents
 
 
 def expected(record: dict[str, Any]) -> str:
@@ -25,16 +27,16 @@ def evaluate(records: list[dict[str, Any]]) -> Evaluation:
     abstained = 0
     for record in records:
         started = time.perf_counter()
-        scored = classify_intent(record["text"], record.get("lang") or "en")
+        intent, _, confidence = detect_intents(record["text"], record.get("lang") or "en")[0]
         timings.append((time.perf_counter() - started) * 1000)
-        abstained += scored.abstained
+        unsure = confidence < MIN_CONFIDENCE
+        abstained += unsure
         mapping = "approx" if record.get("mapping") == "approx" else "direct"
         gold, predicted = outcomes[mapping]
         gold.append(expected(record))
-        predicted.append(scored.intent)
+        predicted.append(intent)
         result.predictions.append({
-            "id": record.get("id"), "predicted": scored.intent, "evidence": None,
-            "abstained": scored.abstained,
+            "id": record.get("id"), "predicted": intent, "evidence": None, "abstained": unsure,
         })
     figures: dict[str, Any] = {"records": len(records)}
     for mapping, (gold, predicted) in outcomes.items():
