@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.facts import OrderFacts
 from bot.messages import Decision
+from bot.text import words
 
 PRODUCT_QUESTION = "product_question"
 CANCELLATION = "cancellation"
@@ -198,3 +199,17 @@ _WITHDRAWS = re.compile(
 
 def withdraws(text: str) -> bool:
     return bool(_WITHDRAWS.search(text))
+
+
+# words that only say a question is repeated
+_AGAIN = frozenset(("again", "still", "so", "ok", "okay", "please", "pls", "hello", "hi",
+                    "otra", "vez", "de", "nuevo", "por", "favor", "hola", "entonces"))
+
+
+def same_question(text: str, asked: str) -> bool:
+    """Whether `text` asks again what `asked` (the questions already sent, a paragraph
+    each) holds: no word of it that one of them lacks ("and the cable?" is new; "how long
+    is it again?" after "how long is it?" is not)."""
+    new = set(words(text))
+    return any(new <= set(words(paragraph)) | _AGAIN for paragraph in asked.split("\n\n"))
+

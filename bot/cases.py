@@ -71,6 +71,21 @@ class CaseDesk:
         log.info("case %s opened (%s) for order %s", case.id, kind, order.order_id)
         return case
 
+    def add_question(self, connection: Connection, case: Row, order: OrderFacts, text: str,
+                     now: datetime) -> bool:
+        """Another question of the customer's for an open product-question case: added to
+        what the customer wrote and sent to the seller in the case's thread, so one answer
+        covers both and the deadline stays. False when the case already holds it."""
+        if case.kind != case_rules.PRODUCT_QUESTION or case_rules.same_question(
+                text, case.customer_text):
+            return False
+        case_store.update_case(connection, case.id,
+                               customer_text=f"{case.customer_text}\n\n{text}")
+        log_case_event(connection, case.id, "question_added", case.customer_address, now, text)
+        self._ask_seller(connection, case_store.case_by_id(connection, case.id), order, now,
+                         reminder=False, added_question=True)
+        return True
+
     def receive_reply(self, connection: Connection, case: Row, inbound: InboundMessage,
                       message_id: int, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
@@ -185,7 +200,7 @@ class CaseDesk:
         self._ask_seller(connection, case, order, now, reminder=True)
 
     def _ask_seller(self, connection: Connection, case: Row, order: OrderFacts, now: datetime,
-                    *, reminder: bool) -> None:
+                    *, reminder: bool, added_question: bool = False) -> None:
         """The case email: the customer's photos and files attached, up to
         MAX_ATTACHED_BYTES in all (the rest are listed and open on the case page)."""
         attachments = attachments_of(connection, case.conversation_id)
@@ -196,7 +211,7 @@ class CaseDesk:
                 total += kept.size
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
                                 order=order, reminder=reminder, attachments=attachments,
-                                attach=tuple(attach))
+                                attach=tuple(attach), added_question=added_question)
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)

@@ -171,8 +171,11 @@ class Responder:
         existing = turn.desk.find_open(turn.connection, order.order_id, kind)
         case = existing or turn.desk.open(turn.connection, turn.conversation, order, kind, text,
                                           turn.now, language=turn.language, details=details)
+        added = existing is not None and turn.desk.add_question(turn.connection, existing, order,
+                                                                text, turn.now)
         turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
-                 already_open=existing is not None, details=details or {})
+                 already_open=existing is not None and not added, added_question=added,
+                 details=details or {})
 
     def cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""

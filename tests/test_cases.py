@@ -111,6 +111,29 @@ async def test_product_question_the_data_cannot_settle_goes_to_the_seller_in_eng
     assert "<blockquote><p>Does it come in a gift box?</p></blockquote>" in html
 
 
+async def test_another_product_question_joins_the_open_case_and_a_repeat_does_not(service):
+    await service.sms(EMILY, "Does it come in a gift box?")
+    reply = await service.sms(EMILY, "And is the cover made in the USA?")
+    assert reply == [
+        "The product details don't answer that either, so I've sent it to the seller with your "
+        "first question. You'll hear from me by Nov 27, 2026, 10:00 AM EST at the latest."]
+    assert await service.sms(EMILY, "Does it come in a gift box?") == [
+        "I've already asked the seller about this for order 111-6649302-1175048. You'll hear "
+        "from me by Nov 27, 2026, 10:00 AM EST at the latest."]
+    await service.dispatch()
+    [case] = await service.scalars(select(Case))
+    assert case.customer_text == "Does it come in a gift box?\n\nAnd is the cover made in the USA?"
+    first, second = service.mail.to(US_SELLER)   # none for the repeat
+    body = second.get_body(("plain",)).get_content()
+    assert "The customer has another question about order 111-6649302-1175048. Please answer " \
+           "both by Nov 27, 2026, 9:00\u202fAM CST." in body
+    assert '"Does it come in a gift box?\n\nAnd is the cover made in the USA?"' in body
+    assert second["In-Reply-To"] == first["Message-ID"]
+    assert second["Reply-To"] == first["Reply-To"]
+    events = await service.scalars(select(CaseEvent.kind).order_by(CaseEvent.id))
+    assert list(events) == ["opened", "question_added"]
+
+
 async def test_the_case_says_why_the_product_data_did_not_settle_the_question(service):
     await service.sms(EMILY, "Does it come in a gift box?")
     await service.sms(EMILY, "How long does shipping take for it?")

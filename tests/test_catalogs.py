@@ -109,8 +109,14 @@ def test_every_customer_template_branch_renders(lang):
     for kind in KINDS:
         rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind=kind,
                                          order=order, deadline=order.latest_ship_date,
-                                         already_open=False,
+                                         already_open=False, added_question=False,
                                          details={"window_last_day": "2026-11-26"}))
+    for already_open, added_question in ((True, False), (False, True)):
+        rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC",
+                                         kind="product_question", order=order,
+                                         deadline=order.latest_ship_date, details={},
+                                         already_open=already_open,
+                                         added_question=added_question))
     item = order.items[0]
     for outcome, payer in (("return_authorized", "seller"), ("return_authorized", "customer"),
                            ("refund_returnless", None), ("return_declined", None),
@@ -159,8 +165,9 @@ def test_every_seller_email_renders(lang):
     templates = Templates()
     order = sample_order()
     for kind in KINDS:
-        for template, extra in (("case_request", {"reminder": False}),
-                                ("case_request", {"reminder": True}),
+        for template, extra in (("case_request", {"reminder": False, "added_question": False}),
+                                ("case_request", {"reminder": True, "added_question": False}),
+                                ("case_request", {"reminder": False, "added_question": True}),
                                 ("case_closed", {"late": False}), ("case_closed", {"late": True}),
                                 ("case_withdrawn", {"reason": "customer"}),
                                 ("case_withdrawn", {"reason": "lead"}),

@@ -546,3 +546,17 @@ def test_silence_on_a_delivered_scan_with_status_shipped_counts_as_delivered():
     facts = replace(order("shipped"), delivered_at=DELIVERED_AT)
     assert_decision(decide_on_silence(PRODUCT_QUESTION, facts, NOW), "free_return_authorized",
                     (BASE, "silence.product_question.free_return"))
+
+
+@pytest.mark.parametrize("text, asked, same", [
+    ("how long is it again?", "how long is it?", True),
+    ("Does it work with a MacBook Air?", "hey, quick question. does it work with a macbook air?",
+     True),
+    ("and how long is the cable?", "does it work with a macbook air?", False),
+    ("is the cover made in the USA?", "Does it come in a gift box?\n\nhow long is the cable?",
+     False),
+    ("how long is the cable?", "Does it come in a gift box?\n\nhow long is the cable?", True),
+    ("¿viene en caja de regalo otra vez?", "¿Viene en caja de regalo?", True),
+])
+def test_a_product_question_asked_again_is_the_same_question(text, asked, same):
+    assert case_rules.same_question(text, asked) is same
