@@ -144,8 +144,13 @@ class Responder:
         items = self.which_items(text, order)
         answer = settle_product_question(text, items)
         if isinstance(answer, Unsettled):
-            turn.decide(Decision("case_opened", ("product.not_settled_by_detail_data",
-                                                 f"product.{answer.reason}"),
+            open_case = turn.desk.find_open(turn.connection, order.order_id,
+                                            case_rules.PRODUCT_QUESTION)
+            outcome = "case_opened" if open_case is None else \
+                "case_already_asked" if case_rules.same_question(text, open_case.customer_text) \
+                else "case_question_added"
+            turn.decide(Decision(outcome, ("product.not_settled_by_detail_data",
+                                           f"product.{answer.reason}"),
                                  {"order_id": order.order_id, "question": text}))
             self.open_case(case_rules.PRODUCT_QUESTION, order, text)
             return
