@@ -220,6 +220,10 @@ _WRAPPER = re.compile(
     r"i would like to know|i want to know|(?:please )?(?:tell me|let me know|confirm))"
     r"(?: please)?\s*,?\s*(if|whether)?\b\s*)?")
 
+# what a customer says in passing while correcting or resuming ("sorry, the kettle I mean,
+# how much water does it hold?"): it asks nothing, and a fact need not match it
+_FILLERS = re.compile(r"\b(?:i mean|i meant|sorry|oops|actually|um+|uh+|erm)\b[\s,.!:;-]*")
+
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -282,7 +286,7 @@ def _quantities(norm: str) -> str:
 
 
 def parse_question(text: str) -> Question:
-    norm = _quantities(normalize(text))
+    norm = _FILLERS.sub("", _quantities(normalize(text)))
     # "hi. does anyone know if it works with batteries?" asks "does it work with batteries?";
     # "can you tell me the dimensions?" asks for them, not whether one can
     wrapper = _WRAPPER.match(norm)
