@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -19,6 +19,7 @@ from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numb
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision
+from bot.order_choice import Offered, choose_by_description
 from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
@@ -201,6 +202,10 @@ class CustomerTurn:
         elif awaiting == "order_choice" and not explicit_order:
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, self.language)
+            if index is None:
+                index = choose_by_description(
+                    self.text, [self._offered(o) for o in pending["options"]],
+                    self.now.astimezone(self.policy.timezone).date())
             if index is not None:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])
@@ -270,6 +275,17 @@ class CustomerTurn:
                              {"from": last["order_id"], "to": candidates[named].order_id}))
         self._respond(last["intent"], last["text"], candidates[named])
         return True
+
+    def _offered(self, option: dict) -> Offered:
+        """An order offered to choose from, as the customer may describe it."""
+        def day(iso: str | None) -> date | None:
+            if not iso:
+                return None
+            moment = datetime.fromisoformat(iso)
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) \
+                .astimezone(self.policy.timezone).date()
+        return Offered(day(option["purchased_at"]), option.get("delivered"),
+                       day(option.get("delivered_at")), option.get("shipped"))
 
     def _ask_again(self, pending: dict) -> None:
         awaiting = pending["awaiting"]
@@ -380,7 +396,9 @@ class CustomerTurn:
             if order.order_id == self.state.get("focus"):
                 return order
         options = [{"order_id": o.order_id, "label": label,
-                    "purchased_at": o.purchased_at.isoformat()}
+                    "purchased_at": o.purchased_at.isoformat(), "delivered": o.delivered,
+                    "shipped": o.shipped,
+                    "delivered_at": o.delivered_at.isoformat() if o.delivered_at else None}
                    for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
                                  "requests": requests}

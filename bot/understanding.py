@@ -36,6 +36,8 @@ class LanguageData:
     sms_keywords: dict[str, frozenset[str]]
     closings: frozenset[str]
     request_markers: frozenset[str]
+    cardinals: dict[str, int]  # "two": an option's number, said as a word
+    order_descriptions: dict  # bot.order_choice
 
 
 @cache
@@ -48,6 +50,8 @@ def language_data(lang: str) -> LanguageData:
         sms_keywords={k: frozenset(v) for k, v in raw.get("sms_keywords", {}).items()},
         closings=frozenset(normalize(c) for c in raw.get("closings", ())),
         request_markers=frozenset(normalize(m) for m in raw.get("request_markers", ())),
+        cardinals={normalize(k): v for k, v in raw.get("cardinals", {}).items()},
+        order_descriptions=raw.get("order_descriptions", {}),
     )
 
 
@@ -202,18 +206,28 @@ def sms_keyword(text: str) -> str | None:
     return None
 
 
+# Before an option's number said as a word: "option two", "number 3", "la dos"; a number
+# word elsewhere is not one ("the blue one", "the one that arrived").
+_NUMBER_CUE = re.compile(r"(?:^|\b(?:option|number|no|num|opcion|numero|el|la)\s+)$")
+
+
 def choose_option(text: str, labels: list[str], lang: str) -> int | None:
-    """Which of the offered options the customer picked: a number, an ordinal, or words of
-    its label ("the lamp"). Returns an index into `labels`, or None."""
+    """Which of the offered options the customer picked: a number, an ordinal ("the
+    second"), or words of its label ("the lamp"). Returns an index into `labels`, or None."""
     haystack = normalize(text)
     number = re.fullmatch(r"\D*(\d{1,2})\D*", haystack)
     if number and 1 <= int(number.group(1)) <= len(labels):
         return int(number.group(1)) - 1
     mentioned = []  # (where, -length, position): the earliest ordinal, the longest on a tie
     for candidate in dict.fromkeys((lang, "en")):
-        for word, position in language_data(candidate).ordinals.items():
+        data = language_data(candidate)
+        for word, position in data.ordinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in _phrase_spans(haystack, word)]
+        for word, position in data.cardinals.items():
+            mentioned += [(start, start - end, position)
+                          for start, end in _phrase_spans(haystack, word)
+                          if _NUMBER_CUE.search(haystack[:start])]
     for _, _, position in sorted(mentioned):
         index = len(labels) - 1 if position == -1 else position - 1
         if 0 <= index < len(labels):

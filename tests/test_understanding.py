@@ -312,6 +312,13 @@ CHOICE_TABLE = [
     ("product-word", "the lamp", "en", 0),
     ("product-word-hyphenated-label", "the charger", "en", 1),
     ("product-words", "the yoga mat please", "en", 2),
+    ("product-word-then-one", "the charger one", "en", 1),
+    ("one-alone", "one", "en", 0),
+    ("option-two", "option two", "en", 1),
+    ("es-la-dos", "la dos", "es", 1),
+    ("the-one-that-is-no-number", "the one that arrived", "en", None),
+    ("the-other-one", "the other one", "en", None),
+    ("latest-is-not-a-position", "the latest one", "en", None),
     ("ambiguous-two-products", "lamp or charger", "en", None),
     ("nothing-matches", "something else", "en", None),
 ]

@@ -1,0 +1,107 @@
+"""Which of the orders offered the customer means when they describe it rather than name it:
+by what happened to it ("the one that arrived", "the one that hasn't shipped", "el que no ha
+llegado"), by when it was
+bought ("the one from October 21", "the one I ordered yesterday", "a month ago", "el más
+reciente"). Pure: the answer, the orders offered and today in; an index or None out. The
+phrases are data (`order_descriptions` in each language's understanding.json)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from bot.entities import MONTHS, find_dates
+from bot.text import normalize
+from bot.understanding import available_languages, language_data
+
+
+@dataclass(frozen=True)
+class Offered:
+    purchased_on: date
+    delivered: bool | None  # None: not known (a choice offered before this was recorded)
+    delivered_on: date | None = None
+    shipped: bool | None = None
+
+
+@cache
+def _phrases(kind: str) -> tuple[str, ...]:
+    """The phrases of one kind in every language, longest first: a customer answering in
+    a short phrase is often not recognizably in one language."""
+    found = {normalize(p) for lang in available_languages()
+             for p in language_data(lang).order_descriptions.get(kind, ())}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+@cache
+def _days_ago() -> dict[str, int]:
+    return {normalize(p): days for lang in available_languages()
+            for p, days in language_data(lang).order_descriptions.get("days_ago", {}).items()}
+
+
+def _says(text: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
+
+
+def _only(matches: list[bool]) -> int | None:
+    return matches.index(True) if matches.count(True) == 1 else None
+
+
+# Month names that are also everyday words count only after "in", "from", "de", "en"...
+_AMBIGUOUS_MONTHS = frozenset(("may", "mar", "jan", "jun", "jul", "aug", "sep", "sept", "oct",
+                               "nov", "dec", "feb", "apr"))
+_MONTH_WORD = re.compile(r"(?:\b(in|from|of|de|en|del)\s+)?\b(" +
+                         "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b")
+
+
+def _months(text: str) -> set[int]:
+    return {MONTHS[name] for before, name in _MONTH_WORD.findall(text)
+            if before or name not in _AMBIGUOUS_MONTHS}
+
+
+def choose_by_description(text: str, offered: list[Offered], today: date) -> int | None:
+    """The one order the description fits, or None when it fits none or several."""
+    plain = normalize(text)
+    if not offered:
+        return None
+    dates = find_dates(text, today)
+    if dates:
+        chosen = _only([o.purchased_on in dates or o.delivered_on in dates for o in offered])
+        if chosen is not None:
+            return chosen
+    months = _months(plain)
+    if months:
+        chosen = _only([o.purchased_on.month in months for o in offered])
+        if chosen is not None:
+            return chosen
+    # what happened to it; "hasn't arrived" before "arrived"
+    if any(_says(plain, p) for p in _phrases("not_shipped")):
+        chosen = _only([o.shipped is False for o in offered])
+        if chosen is not None:
+            return chosen
+    elif any(_says(plain, p) for p in _phrases("not_delivered")):
+        chosen = _only([o.delivered is False for o in offered])
+        if chosen is not None:
+            return chosen
+    elif any(_says(plain, p) for p in _phrases("delivered")):
+        chosen = _only([o.delivered is True for o in offered])
+        if chosen is not None:
+            return chosen
+    newest = any(_says(plain, p) for p in _phrases("newest"))
+    oldest = any(_says(plain, p) for p in _phrases("oldest"))
+    if newest != oldest:
+        days = [o.purchased_on for o in offered]
+        pick = max(days) if newest else min(days)
+        if days.count(pick) == 1:
+            return days.index(pick)
+    ago = [days for phrase, days in _days_ago().items() if _says(plain, phrase)]
+    if ago:
+        # the order bought (or delivered) nearest that many days ago, if clearly nearest
+        distance = [min(abs((today - d).days - ago[0])
+                        for d in (o.purchased_on, o.delivered_on) if d is not None)
+                    for o in offered]
+        ranked = sorted(range(len(offered)), key=distance.__getitem__)
+        if len(ranked) == 1 or distance[ranked[0]] * 2 < distance[ranked[1]]:
+            return ranked[0]
+    return None
