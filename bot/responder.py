@@ -157,7 +157,8 @@ class Responder:
         turn.decide(Decision("product_answered", (f"product.answered_from_{answer.source}",),
                              {"asin": answer.asin, "evidence": answer.evidence,
                               "conversion": answer.conversion}))
-        turn.say("product_answer", title=answer.title, evidence=answer.evidence,
+        # a bullet's clause quoted alone keeps its ";" or ","; the sentence ends there
+        turn.say("product_answer", title=answer.title, evidence=answer.evidence.rstrip(" ;,:"),
                  conversion=answer.conversion)
 
     @staticmethod

@@ -117,8 +117,8 @@ def classify_intent(text: str, lang: str = "en") -> IntentResult:
 
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|,?\s+(?:and also|and|also|plus|y también|"
                            r"y además|también|y|además)\s+(?=(?:can|could|is|are|do|does|"
-                           r"where|when|what|how|i|please|puede|puedo|quiero|donde|dónde|"
-                           r"cuando|cuándo|como|cómo|me|necesito)\b)", re.IGNORECASE)
+                           r"where|when|what|how|i|please|whether|puede|puedo|quiero|donde|"
+                           r"dónde|cuando|cuándo|como|cómo|me|necesito|si)\b)", re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:
@@ -142,19 +142,33 @@ CLEAR_REQUEST_CONFIDENCE = 0.5
 STATED_REQUEST_CONFIDENCE = 0.9
 
 
-def without_closing(text: str, lang: str) -> str:
+def without_closing(text: str) -> str:
     """The message without its closing ("Thanks,\nAna Díaz"): the name under a closing would
     read as a request of its own. Only a closing in the last lines, with at most three short
-    lines (a name, a title) under it, and something above it."""
+    lines (a name, a title) under it, and something above it; or one ending the last line
+    after a sentence ("... ? Thanks, James"). Closings of every language: a customer's sign-off
+    is often in another language than the request."""
     lines = text.rstrip().split("\n")
-    closings = language_data(lang).closings | language_data("en").closings
+    closings = frozenset().union(*(language_data(code).closings
+                                   for code in available_languages()))
     for index in range(len(lines) - 1, max(0, len(lines) - 5), -1):
         if normalize(lines[index]).strip(" ,.!-") in closings:
             under = [line for line in lines[index + 1:] if line.strip()]
             if len(under) <= 3 and all(len(line.split()) <= 5 for line in under):
                 return "\n".join(lines[:index]).strip() or text
             return text
+    # on the last line, after a sentence: "... resistente al agua. Gracias", "...? Thanks, James"
+    last = _AFTER_LAST_SENTENCE.search(text)
+    if last:
+        closing, _, name = last.group(1).partition(",")
+        name_words = name.split()
+        if (normalize(closing).strip(" .!-") in closings and len(name_words) <= 2
+                and all(w[:1].isupper() for w in name_words)):
+            return text[:last.start(1)].rstrip()
     return text
+
+
+_AFTER_LAST_SENTENCE = re.compile(r"(?<=\S[.!?])\s+([^\n.!?]+?)[\s.!]*$")
 
 
 def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
@@ -167,7 +181,7 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     it? and can I change the address?"), or surer still ("the lamp arrived broken. can I
     change the address?"); the rest of the message goes with the main one.
     Small talk (greetings, thanks) only counts when there is nothing else."""
-    text = without_closing(text, lang)
+    text = without_closing(text)
     whole = classify_intent(text, lang)
     parts = clauses(text)
     if len(parts) == 1:

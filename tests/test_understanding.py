@@ -249,6 +249,10 @@ def test_nonsense_is_other():
     ("La lámpara llegó rota. ¿Me pueden dar una factura de la otra compra?",
      ["damaged_or_defective", "invoice_request"]),
     ("necesito la factura del pedido y quiero saber dónde está", ["invoice_request", "order_status"]),
+    ("Buenas tardes, quisiera saber cuándo me llega el pedido y si la bocina es resistente al "
+     "agua. Gracias", ["order_status", "product_question"]),
+    ("Hello, I ordered a kettle a couple of days ago and was wondering whether it ships soon. "
+     "Also, does it have an auto shut-off? Thanks, James", ["order_status", "product_question"]),
     # the story around one request is not a request of its own
     ("I returned the lamp last week. When will the refund show up?", ["refund_status"]),
     ("My order says delivered but it's not here. I checked with my neighbors. What can you do?",
@@ -341,6 +345,17 @@ def test_the_name_under_a_closing_is_not_a_request(text, lang):
     assert [intent for intent, _, _ in detect_intents(text, lang)] == ["order_status"]
 
 
+@pytest.mark.parametrize("text, kept", [
+    ("Does it have an auto shut-off? Thanks, James", "Does it have an auto shut-off?"),
+    ("quisiera saber cuándo llega. Gracias", "quisiera saber cuándo llega."),
+    ("I want a refund. Regards, Ana Díaz", "I want a refund."),
+    ("It broke. Thanks for nothing", "It broke. Thanks for nothing"),
+    ("Thanks", "Thanks"),
+])
+def test_a_closing_at_the_end_of_the_last_line_is_dropped(text, kept):
+    assert without_closing(text) == kept
+
+
 def test_a_closing_word_that_starts_a_request_is_kept():
     text = "Where is it?\nThanks for nothing, the lamp is broken and I want a refund now please"
-    assert without_closing(text, "en") == text
+    assert without_closing(text) == text
