@@ -70,6 +70,14 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in LOCALES.glob("*/understanding.json")))
 
 
+@cache
+def recognized_languages() -> dict[str, frozenset[str]]:
+    """Languages recognized only to be flagged (answered in the marketplace language): their
+    frequent words, from locales/recognized_languages.json."""
+    raw = json.loads((LOCALES / "recognized_languages.json").read_text(encoding="utf-8"))
+    return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
+
+
 def detect_language(text: str) -> str | None:
     """A BCP 47 base tag, or None when the text is too short or neutral to tell."""
     if re.search(r"[\u3040-\u30ff]", text):
@@ -84,6 +92,8 @@ def detect_language(text: str) -> str | None:
         data = language_data(lang)
         if data.stopwords:
             scores[lang] = len(tokens & data.stopwords)
+    for lang, known in recognized_languages().items():
+        scores[lang] = len(tokens & known)
     if re.search(r"[ñ¿¡áéíóú]", text.lower()):
         scores["es"] = scores.get("es", 0) + 1.5
     if not scores:
