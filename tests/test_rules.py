@@ -36,6 +36,7 @@ from bot.delivery import (
 )
 from bot.facts import ItemFacts, OrderFacts, SellerFacts
 from bot.marketplace import load_policy
+from bot.return_reasons import return_reason
 from bot.scope import check_coverage
 from tests.tables import rows
 
@@ -560,3 +561,22 @@ def test_silence_on_a_delivered_scan_with_status_shipped_counts_as_delivered():
 ])
 def test_a_product_question_asked_again_is_the_same_question(text, asked, same):
     assert case_rules.same_question(text, asked) is same
+
+
+@pytest.mark.parametrize("text, intent, reason", [
+    ("I want to return the skillet, it has a crack", "return_request", "damaged"),
+    ("the mug is chipped", "return_request", "damaged"),
+    ("the pan arrived rusty", "return_request", "damaged"),
+    ("the lamp doesn't turn on", "return_request", "defective"),
+    ("the headphones have no sound", "return_request", "defective"),
+    ("I got the wrong color", "return_request", "wrong_item"),
+    ("it's too small", "return_request", "wrong_size_ordered"),
+    ("changed my mind", "return_request", "no_longer_needed"),
+    ("el plato llegó despostillado", "return_request", "damaged"),
+    ("la bocina no suena", "return_request", "defective"),
+    ("ya no lo necesito", "return_request", "no_longer_needed"),
+    ("it came apart", "damaged_or_defective", "defective"),   # what the intent implies
+    ("I want to send it back", "return_request", None),
+])
+def test_return_reason_from_the_customers_words(text, intent, reason):
+    assert return_reason(text, intent) == reason
