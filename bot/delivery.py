@@ -18,6 +18,7 @@ DELIVERED = "delivered"
 CANCELED = "canceled"
 CASE_CANCELLATION = "case_cancellation"
 RETURN_AFTER_DELIVERY = "return_after_delivery"
+RETURN_OFFERED = "return_offered"
 CASE_ADDRESS_CHANGE = "case_address_change"
 ADDRESS_CHANGE_REFUSED = "address_change_refused"
 
@@ -51,6 +52,10 @@ def assess_cancellation(order: OrderFacts, now: datetime) -> Decision:
     facts = _facts(order, now)
     if order.status == "Canceled":
         return Decision(CANCELED, ("cancellation.already_canceled",), facts)
+    if order.delivered:
+        # too late to cancel, but what the customer wants is a return: offered, not started,
+        # since a return authorizes an RMA and "cancel" did not say why
+        return Decision(RETURN_OFFERED, ("cancellation.delivered_offer_return",), facts)
     if order.shipped:
         return Decision(RETURN_AFTER_DELIVERY, ("cancellation.shipped_return_after_delivery",),
                         facts)

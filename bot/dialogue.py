@@ -172,7 +172,8 @@ class CustomerTurn:
 
     def _accept_offer(self, intent: str) -> bool:
         """A yes (or the offered request itself) to what we offered: a cancellation after the
-        seller stayed silent (carried out at once), or asking the seller to cancel."""
+        seller stayed silent (carried out at once), asking the seller to cancel (a return of
+        an order not shipped), or a return (a cancellation of a delivered order)."""
         offer = self.state.pop("offer", None)
         if not offer or intent not in ("affirm", offer.get("intent", "cancel_order")):
             return False
@@ -233,7 +234,8 @@ class CustomerTurn:
         known = self.state.get("return") or {}
         if pending["awaiting"] == "item_choice":
             options = pending["options"]
-            index = choose_option(self.text, [o["label"] for o in options], self.language)
+            index = choose_option(self.text, [o.get("naming", o["label"]) for o in options],
+                                  self.language)
             if index is None:
                 return False
             known["asin"] = options[index]["asin"]

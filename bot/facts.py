@@ -25,6 +25,12 @@ class ItemFacts:
     returnable: bool = True
     sku: str = ""
 
+    @property
+    def naming_text(self) -> str:
+        """What a customer may call the item by: its title and attribute values ("the
+        green one": "color: sage green")."""
+        return " ".join((self.title, *(value for _, value in self.attributes)))
+
 
 @dataclass(frozen=True)
 class SellerFacts:

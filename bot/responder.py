@@ -124,6 +124,8 @@ class Responder:
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
         if decision.reasons[-1] == "delivery.in_transit_late":
             flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
+        if decision.outcome == delivery.RETURN_OFFERED:
+            turn.state["offer"] = {"intent": "return_request", "order_id": order.order_id}
         if kind is None:
             turn.say("order_update", outcome=decision.outcome, order=order,
                      late=decision.reasons[-1] == "delivery.in_transit_late")
@@ -166,9 +168,7 @@ class Responder:
         """The item the customer names ("the lamp", "the blue one"), else all of them."""
         if len(order.items) < 2:
             return order.items
-        labels = [" ".join((item.title, *(v for _, v in item.attributes)))
-                  for item in order.items]
-        named = choose_by_name(text, labels)
+        named = choose_by_name(text, [item.naming_text for item in order.items])
         return order.items if named is None else (order.items[named],)
 
     def open_case(self, kind: str, order: OrderFacts, text: str,

@@ -71,15 +71,15 @@ class ReturnFlow:
                 return item
         if len(order.items) == 1:
             return order.items[0]
-        labels = [item.title for item in order.items]
-        named = choose_by_name(text, labels)
+        named = choose_by_name(text, [item.naming_text for item in order.items])
         if named is not None:
             return order.items[named]
         turn = self.turn
         turn.state["return"] = known
         turn.state["pending"] = {"awaiting": "item_choice", "order_id": order.order_id,
                                  "requests": [[intent, text]],
-                                 "options": [{"asin": i.asin, "label": i.title} for i in order.items]}
+                                 "options": [{"asin": i.asin, "label": i.title,
+                                              "naming": i.naming_text} for i in order.items]}
         turn.say("choose_item", options=turn.state["pending"]["options"])
         return None
 

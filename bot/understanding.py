@@ -259,10 +259,16 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     return choose_by_name(text, labels)
 
 
+def _naming_words(text: str) -> set[str]:
+    # a plural names the item as well as the singular: "the mugs", "the curtain"
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in words(text) if len(w) > 2}
+
+
 def choose_by_name(text: str, labels: list[str]) -> int | None:
     """The one label that shares the most words with the text ("the kettle"), or None."""
-    tokens = {w for w in words(text) if len(w) > 2}
-    scores = [len(tokens & {w for w in words(label) if len(w) > 2}) for label in labels]
+    tokens = _naming_words(text)
+    scores = [len(tokens & _naming_words(label)) for label in labels]
     best = max(scores, default=0)
     if best and scores.count(best) == 1:
         return scores.index(best)

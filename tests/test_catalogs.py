@@ -87,7 +87,7 @@ CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answ
     "seller_answered", "free_return_authorized", "cancellation_offered", "no_answer",
     "return_after_delivery", "refund_returnless", "replacement_shipped"})
 ORDER_OUTCOMES = ["not_yet_shipped", "in_transit", "delivered", "canceled", "canceled_refunded",
-                  "refunded", "return_after_delivery", "address_change_refused"]
+                  "refunded", "return_after_delivery", "return_offered", "address_change_refused"]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

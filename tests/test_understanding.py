@@ -322,6 +322,7 @@ CHOICE_TABLE = [
     ("product-word", "the lamp", "en", 0),
     ("product-word-hyphenated-label", "the charger", "en", 1),
     ("product-words", "the yoga mat please", "en", 2),
+    ("product-word-plural", "the lamps", "en", 0),
     ("product-word-then-one", "the charger one", "en", 1),
     ("one-alone", "one", "en", 0),
     ("option-two", "option two", "en", 1),
