@@ -29,6 +29,7 @@ from bot.understanding import choose_by_name, choose_option, detect_intents, det
 from storage.cases import open_cases_of_conversation
 from storage.conversations import save_conversation, update_message
 from storage.orders import order_ids_by_tracking
+from storage.returns import returns_for_order
 
 # Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
@@ -397,6 +398,12 @@ class CustomerTurn:
         for order in candidates:
             if order.order_id == self.state.get("focus"):
                 return order
+        if requests[0][0] == "refund_status":
+            # only asks: the one order a refund can be about needs no question
+            refundable = [o for o in candidates if o.status == "Canceled"
+                          or returns_for_order(self.connection, o.order_id)]
+            if len(refundable) == 1:
+                return refundable[0]
         options = [{"order_id": o.order_id, "label": label,
                     "purchased_at": o.purchased_at.isoformat(), "delivered": o.delivered,
                     "shipped": o.shipped,
