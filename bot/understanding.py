@@ -37,6 +37,7 @@ class LanguageData:
     closings: frozenset[str]
     request_markers: frozenset[str]
     cardinals: dict[str, int]  # "two": an option's number, said as a word
+    item_nouns: dict[str, str]  # "bombilla": "bulb"
     order_descriptions: dict  # bot.order_choice
 
 
@@ -51,6 +52,7 @@ def language_data(lang: str) -> LanguageData:
         closings=frozenset(normalize(c) for c in raw.get("closings", ())),
         request_markers=frozenset(normalize(m) for m in raw.get("request_markers", ())),
         cardinals={normalize(k): v for k, v in raw.get("cardinals", {}).items()},
+        item_nouns=raw.get("item_nouns", {}),
         order_descriptions=raw.get("order_descriptions", {}),
     )
 
@@ -259,10 +261,20 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     return choose_by_name(text, labels)
 
 
+@cache
+def _item_nouns() -> dict[str, tuple[str, ...]]:
+    """Words for common goods in the other languages, in English, the titles' language:
+    "la lámpara" names "Camping Lantern" ("item_nouns" in understanding.json)."""
+    return {normalize(word): tuple(english.split()) for lang in available_languages()
+            for word, english in language_data(lang).item_nouns.items()}
+
+
 def _naming_words(text: str) -> set[str]:
+    said = [w for w in words(text) if len(w) > 2]
+    said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in words(text) if len(w) > 2}
+            for w in said}
 
 
 def choose_by_name(text: str, labels: list[str]) -> int | None:

@@ -11,6 +11,7 @@ from bot.identifiers import find_order_ids, find_postal_code, same_postal_code, 
 from bot.redaction import mask_card_numbers
 from bot.understanding import (
     INTENTS,
+    choose_by_name,
     choose_option,
     classify_intent,
     detect_intent,
@@ -366,3 +367,15 @@ def test_a_closing_at_the_end_of_the_last_line_is_dropped(text, kept):
 def test_a_closing_word_that_starts_a_request_is_kept():
     text = "Where is it?\nThanks for nothing, the lamp is broken and I want a refund now please"
     assert without_closing(text) == text
+
+
+@pytest.mark.parametrize("text, index", [
+    ("la lámpara", 1),
+    ("mi pedido de las bombillas", 0),
+    ("el foco", 0),
+    ("the lantern", 1),
+    ("la cobija", None),
+])
+def test_an_item_named_in_spanish_matches_its_english_title(text, index):
+    assert choose_by_name(text, ["LED A19 Light Bulbs", "Rechargeable LED Camping Lantern"]) \
+        == index
