@@ -8,6 +8,7 @@ phrases are data (`order_descriptions` in each language's understanding.json).""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -66,26 +67,20 @@ def choose_by_description(text: str, offered: list[Offered], today: date) -> int
     if not offered:
         return None
     dates = find_dates(text, today)
-    if dates:
-        chosen = _only([o.purchased_on in dates or o.delivered_on in dates for o in offered])
-        if chosen is not None:
-            return chosen
     months = _months(plain)
-    if months:
-        chosen = _only([o.purchased_on.month in months for o in offered])
-        if chosen is not None:
-            return chosen
-    # what happened to it; "hasn't arrived" before "arrived"
-    if any(_says(plain, p) for p in _phrases("not_shipped")):
-        chosen = _only([o.shipped is False for o in offered])
-        if chosen is not None:
-            return chosen
-    elif any(_says(plain, p) for p in _phrases("not_delivered")):
-        chosen = _only([o.delivered is False for o in offered])
-        if chosen is not None:
-            return chosen
-    elif any(_says(plain, p) for p in _phrases("delivered")):
-        chosen = _only([o.delivered is True for o in offered])
+    # what happened to it: the first kind said ("hasn't arrived" before "arrived")
+    happened = next((kind for kind in ("not_shipped", "not_delivered", "delivered")
+                     if any(_says(plain, p) for p in _phrases(kind))), None)
+    # (whether the description says it, which orders it fits), tried in order
+    rules: list[tuple[bool, Callable[[Offered], bool]]] = [
+        (bool(dates), lambda o: o.purchased_on in dates or o.delivered_on in dates),
+        (bool(months), lambda o: o.purchased_on.month in months),
+        (happened == "not_shipped", lambda o: o.shipped is False),
+        (happened == "not_delivered", lambda o: o.delivered is False),
+        (happened == "delivered", lambda o: o.delivered is True),
+    ]
+    for applies, fits in rules:
+        chosen = _only([fits(o) for o in offered]) if applies else None
         if chosen is not None:
             return chosen
     newest = any(_says(plain, p) for p in _phrases("newest"))
