@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Row
 
 from bot.call_flow import CallStep, no_match, number_to_read
+from bot.dialogue import ASKED_ANYTHING_ELSE
 from bot.journal import record_decision
 from bot.messages import Decision, InboundMessage, OutboundMessage
 from bot.outgoing import Say
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 # Answers after which the caller is asked whether there is anything else: not when the
 # answer itself asks a question the next gather must hear the answer to.
 _ASKS = ("acknowledge", "choose_order", "choose_item", "ask_postal_code", "ask_order_id", "ask_return_reason",
-         "photo_request", "not_understood", "postal_code_mismatch", "read_back", "reprompt")
+         "photo_request", "not_understood", "postal_code_mismatch", "read_back", "reprompt",
+         "what_else")
 
 
 class CallDesk:
@@ -84,9 +86,13 @@ class CallDesk:
                                 conversation_id=conversation.id)
                 self._follow_up(connection, conversation, language, now)
                 says = [Say("give_up")]
-        elif says and says[-1].template not in (*_ASKS, "goodbye") \
-                and not (load_conversation(connection, conversation.id).state or {}).get("pending"):
-            says = [*says, Say("anything_else")]
+        elif says and says[-1].template not in (*_ASKS, "goodbye"):
+            state = load_conversation(connection, conversation.id).state or {}
+            if not state.get("pending"):
+                says = [*says, Say("anything_else")]
+                # so that the caller's "no" ends the call (bot.dialogue)
+                save_conversation(connection, conversation.id,
+                                  state={**state, ASKED_ANYTHING_ELSE: True})
         if not says:
             says = [Say("reprompt", {"reason": "voice.no_match"})]
         return [self.engine.reply(connection, conversation, inbound, says, language, now)]

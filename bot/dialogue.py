@@ -31,6 +31,9 @@ from storage.conversations import save_conversation, update_message
 from storage.orders import order_ids_by_tracking
 from storage.returns import returns_for_order
 
+# The conversation state's mark that our last words asked "is there anything else?".
+ASKED_ANYTHING_ELSE = "asked_anything_else"
+
 # Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                       "el otro", "i meant", "i mean", "me referia", "me refería")
@@ -62,6 +65,7 @@ class CustomerTurn:
         self.answered_intent = "other"  # what the turn turned out to be about
         self.focus_order_id: str | None = conversation.order_id
         self.unsupported_language: str | None = None
+        self.asked_anything_else = False
         self._own: list[OrderFacts] | None = None
 
     @property
@@ -92,6 +96,8 @@ class CustomerTurn:
         intent = self.requests[0][0]
         self.answered_intent = intent
         self._forget_stale_topic()
+        # whether our last words asked "anything else?" (acknowledge; the call's anything_else)
+        self.asked_anything_else = bool(self.state.pop(ASKED_ANYTHING_ELSE, False))
         if self.unsupported_language:
             self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
                                  {"detected": self.unsupported_language}))
@@ -110,6 +116,8 @@ class CustomerTurn:
             self.state.pop("unclear", None)
             self.state.pop("unclear_text", None)
         self.state["last_activity_at"] = self.now.isoformat()
+        if self.says and self.says[-1].template == "acknowledge":
+            self.state[ASKED_ANYTHING_ELSE] = True
         save_conversation(self.connection, self.conversation.id, state=self.state,
                           language=self.language, order_id=self.focus_order_id,
                           updated_at=self.now)

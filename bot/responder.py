@@ -66,6 +66,9 @@ class Responder:
             turn.say("goodbye")
         elif intent == "greeting":
             turn.say("help")
+        elif intent in ("affirm", "deny") and turn.asked_anything_else:
+            # "anything else?" answered: no ends the conversation, yes asks what
+            turn.say("goodbye" if intent == "deny" else "what_else")
         elif intent in ("affirm", "deny"):
             turn.say("acknowledge")
         elif order is not None and turn.state.get("unclear") == order.order_id:

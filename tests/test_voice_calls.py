@@ -128,6 +128,18 @@ async def test_where_is_my_order_spoken_from_the_buyers_phone(service):
         ("Hangup", {}, "", [])]
 
 
+async def test_no_to_anything_else_ends_the_call_and_yes_asks_what(service):
+    call = Call(service, EMILY)
+    await call.start()
+    await call.say("Where is my order?")
+    assert await call.say("yes") == [
+        gather([("en-US", "Sure: what else can I help you with?")], step=3)]
+    await call.say("Where is my order?")
+    assert await call.say("no") == [
+        ("Say", {"language": "en-US"}, "Thank you for calling. Goodbye!", []),
+        ("Hangup", {}, "", [])]
+
+
 async def test_keypad_2_switches_to_spanish_and_the_answers_follow(service):
     call = Call(service, EMILY)
     await call.start()
