@@ -226,45 +226,45 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
 
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.922,  # bias
+    -1.918,  # bias
     0.471,  # bullet
     0.736,  # description
     0.0,  # title
     0.0,  # concept_name
     1.63,  # concept_value
-    0.218,  # concept_unit
-    0.779,  # concept_text_unit_only
+    0.217,  # concept_unit
+    0.777,  # concept_text_unit_only
     -0.524,  # name_hits
-    0.652,  # name_frac
-    2.289,  # name_focus
+    0.651,  # name_frac
+    2.29,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.733,  # coverage
-    0.292,  # focus_coverage
+    1.734,  # coverage
+    0.288,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
     -0.218,  # entity_missed
     0.0,  # compatible_missed
-    0.484,  # pairs
+    0.485,  # pairs
     -0.054,  # text_length
     -2.011,  # noise
-    -3.439,  # package_mismatch
+    -3.44,  # package_mismatch
     0.0,  # package_question_item_attribute
-    0.107,  # yes_no
+    0.106,  # yes_no
     0.0,  # yes_no_missed
     0.823,  # how_many_number
-    -1.232,  # other_name_better
+    -1.233,  # other_name_better
     -0.754,  # attribute_no_tie
     0.426,  # parts
-    -0.347,  # question_length
-    0.05,  # no_concept
+    -0.349,  # question_length
+    0.049,  # no_concept
     0.0,  # foreign_missed
-    -0.737,  # attribute_concept_elsewhere
-    0.932,  # wh_concept_attribute
+    -0.736,  # attribute_concept_elsewhere
+    0.934,  # wh_concept_attribute
     0.0,  # all_focus_matched
     -0.06,  # counted_missed
     -0.496,  # name_part_unasked
-    0.246,  # asked_in_name
+    0.245,  # asked_in_name
     1.9,  # concepts_named
     -0.855,  # other_unit
     -3.675,  # yes_no_value
@@ -387,21 +387,21 @@ DECISION_WEIGHTS = (
     0.353,  # margin
     0.0,  # strong_rivals
     -0.691,  # yes_no
-    -1.266,  # question_length
-    -1.171,  # no_concept
+    -1.263,  # question_length
+    -1.17,  # no_concept
     -1.064,  # top_attribute_concept
     -1.008,  # top_text
     0.0,  # top_title
-    0.332,  # focus_count
+    0.33,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.099,  # direct_hit
+    0.098,  # direct_hit
     0.0,  # named_hit
-    1.04,  # top_coverage
+    1.039,  # top_coverage
     1.994,  # top_pairs
-    0.225,  # yes_no_value
-    3.079,  # alternative_named
+    0.226,  # yes_no_value
+    3.08,  # alternative_named
     0.341,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65

@@ -314,9 +314,10 @@ NOT_FROM_DATA = tuple(re.compile(p) for p in (
     r"\b(what if|why|troubleshoot|broke|broken|stopped working|not working|"
     r"por que)\b",
     r"\bhow (long|soon|fast|quickly) (does|do|will|would|did|until|before|after|is the wait)\b"
-    # (how long it lasts, charges, takes to play, assemble or heat is the product's own)
+    # (how long it lasts, charges, burns, keeps, takes to play, assemble or heat is the
+    # product's own)
     r"(?!.*\b(battery|batteries|charge|charging|last|lasts|play|assemble|heat|inflate|"
-    r"boil|brew|cook|dry|build)\b)",
+    r"boil|brew|cook|dry|build|burn|burns|keep|keeps)\b)",
     r"^\W*(when|cuando)\b",
     # the order itself
     r"\b(my order|the order|order number|tracking|cancel|invoice|receipt)\b",
