@@ -180,7 +180,7 @@ def _logistic(rows: list[tuple[str, list[float], bool]], l2: float, names: tuple
 L2 = 0.3
 
 
-def _fit(records: list[dict[str, Any]], l2: float = L2
+def fit_models(records: list[dict[str, Any]], l2: float = L2
          ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[int, int, int, int]]:
     """Stage 1: which fact answers (every candidate of every tuning question, labelled by
     its evidence). Stage 2: whether the best-ranked fact is an answer at all. And the counts
@@ -216,7 +216,7 @@ def _fit(records: list[dict[str, Any]], l2: float = L2
 def fit(records: list[dict[str, Any]], l2: float = L2) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Both models fitted on the tuning halves, printed as they are pasted into
     bot/product_answers.py."""
-    weights, decision_weights, (rows, relevant, decisions, right) = _fit(records, l2)
+    weights, decision_weights, (rows, relevant, decisions, right) = fit_models(records, l2)
     print(f"stage 1: {rows} candidates, {relevant} relevant", file=sys.stderr)
     print(f"stage 2: {decisions} questions, {right} with the best fact right", file=sys.stderr)
     print("WEIGHTS = (")
@@ -253,7 +253,7 @@ def cross_validate(records: list[dict[str, Any]], l2s: list[float], folds: int =
         for way in range(ways):
             for fold in range(folds):
                 train = [r for r in tuning if _fold(r, folds, way) != fold]
-                weights = _fit(train, l2)[:2]
+                weights = fit_models(train, l2)[:2]
                 for record in tested:
                     if _fold(record, folds, way) != fold:
                         continue

@@ -7,6 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from bench.product_answers import DEFAULT_FILES
+from bench.product_answers import fit_models
+from bot import product_answers as pa
+from bot.evaluation.common import read_jsonl
 from bot.evaluation.product_qa import (
     Tally,
     evaluate,
@@ -467,3 +471,12 @@ def test_halves_are_stable_and_split():
     assert half("epqa:dev:31") == half("epqa:dev:31")
     parts = {half(f"x:{i}") for i in range(20)}
     assert parts == {"tune", "report"}
+
+
+@pytest.mark.skipif(not all(p.exists() for p in DEFAULT_FILES),
+                    reason="the product-QA dev files are not at ../shared/eval")
+def test_the_shipped_weights_are_what_the_fit_makes_of_the_dev_files():
+    """`python -m bench.product_answers --fit` rebuilds WEIGHTS and DECISION_WEIGHTS."""
+    records = [r for path in DEFAULT_FILES for r in read_jsonl(path)]
+    weights, decision_weights, _ = fit_models(records)
+    assert (weights, decision_weights) == (pa.WEIGHTS, pa.DECISION_WEIGHTS)
