@@ -144,6 +144,12 @@ SPANISH = {
     "cargar": "charge", "dura": "last", "duracion": "life", "microfono": "microphone",
     "enchufe": "plug", "pulgadas": "inches", "libras": "pounds", "kilos": "kg",
     "centimetros": "cm", "onzas": "ounces", "vatio": "watt", "voltio": "volt",
+    "lavar": "wash", "lava": "wash", "lavan": "wash", "lavable": "wash",
+    "lavadora": "machine wash", "secadora": "dryer", "secar": "dry", "planchar": "iron",
+    "lavavajillas": "dishwasher", "horno": "oven", "microondas": "microwave",
+    "induccion": "induction", "estufa": "stove", "piscina": "pool", "alberca": "pool",
+    "ducha": "shower", "regadera": "shower", "mojar": "wet", "mojarse": "wet",
+    "sumergir": "submerge", "calor": "heat", "frio": "cold", "caliente": "hot",
 }
 # A Spanish question that does not open with a question word is a yes/no question
 # ("¿La bocina es resistente al agua?").
@@ -151,7 +157,7 @@ SPANISH_WH = frozenset(("que", "cual", "cuales", "cuanto", "cuanta", "cuantos", 
                          "como", "donde", "cuando", "quien", "quienes", "por", "para"))
 SPANISH_MARKERS = wordset(
     "que cual cuales cuanto cuanta cuantos cuantas donde como tiene tienen es son esta viene "
-    "incluye sirve funciona de del el la los las un una para con por")
+    "incluye sirve funciona de del el la los las un una para con por se puede pueden en al")
 
 # -- concepts -------------------------------------------------------------------------------
 # A concept ties question words to attribute names and to the units of a value.

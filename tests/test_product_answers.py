@@ -191,6 +191,8 @@ ANSWERED = [
     # the package's weight when the item's own is not given
     ("package-weight-only", (BLANKET,), "How much does it weigh?",
      ("B0BLNK0001", "item package weight: 1.9 pounds", "attribute", "0.9 kg")),
+    ("es-lavadora", (PILLOW,), "¿Se puede lavar en lavadora?",
+     ("B0PILL0001", "Machine washable cover", "bullet", None)),
     # said in passing while correcting which item: read through
     ("correction-i-mean", (KETTLE,), "the kettle I mean, what is the capacity?",
      ("B0KETTLE01", "capacity: 1.7 L", "attribute", "57.5 fl oz")),
