@@ -24,6 +24,7 @@ from bot.settings import Settings, parse_host_port
 from bot.sweeper import sweep
 from bot.templating import Templates
 from storage.db import Database
+from storage.orders import count_sellers
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -267,6 +268,11 @@ async def chat_command(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     recipient = settings.intake_address if channel is Channel.EMAIL else settings.sms_from
     db = await _open(settings)
+    if not await db.run(count_sellers):
+        # most likely a mistyped --db (a new, empty database) or a service never started
+        print(f"csba chat: the database {settings.db_url} holds no sellers or orders: start "
+              "`./dev serve` once (it loads the demo data) or load a data set with `csba load`",
+              file=sys.stderr)
     clock = SystemClock()
     engine = ConversationEngine(db, clock, settings, load_policy(settings.marketplace),
                                 Templates())

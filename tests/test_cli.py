@@ -78,6 +78,13 @@ async def test_chat_talks_to_the_same_engine(service):
     assert replies[1] == "You're welcome! Write any time if you need anything else."
 
 
+def test_chat_warns_when_the_database_is_empty(tmp_path):
+    db = f"sqlite+aiosqlite:///{tmp_path / 'typo.sqlite3'}"
+    result = run("chat", "--from", "+15555550103", "--db", db, stdin="where is my order?\n")
+    assert result.returncode == 0, result.stderr
+    assert "holds no sellers or orders: start `./dev serve` once" in result.stderr
+
+
 async def test_chat_can_be_a_phone_call(service):
     result = service.cli("chat", "--channel", "voice", "--from", "+15555550103",
                          stdin="where is my order?\n\ngoodbye\n")
