@@ -153,7 +153,8 @@ def test_every_customer_template_branch_renders(lang):
         rendered.append(templates.render("customer/product_answer.txt", lang, tz="UTC",
                                          title="Lamp", evidence="height: 12 in",
                                          conversion=conversion))
-    for name in ("acknowledge", "goodbye", "thanks", "help", "not_understood", "what_else"):
+    for name in ("acknowledge", "goodbye", "thanks", "help", "not_understood", "what_else",
+                 "marketplace_help"):
         rendered.append(templates.render(f"customer/{name}.txt", lang, tz="UTC"))
     assert all(text.strip() for text in rendered)
     if lang == "es":
