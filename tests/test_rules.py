@@ -216,8 +216,7 @@ CANCELLATION_TABLE = [
      "case_cancellation", ("cancellation.unshipped_ask_seller",)),
     ("shipped", order("shipped"), "return_after_delivery",
      ("cancellation.shipped_return_after_delivery",)),
-    ("delivered", order("delivered"), "return_after_delivery",
-     ("cancellation.shipped_return_after_delivery",)),
+    ("delivered", order("delivered"), "return_offered", ("cancellation.delivered_offer_return",)),
     ("canceled", order("canceled"), "canceled", ("cancellation.already_canceled",)),
 ]
 
