@@ -15,6 +15,50 @@ _LIST_ITEM = re.compile(r"^\s*(\d{1,2})\)\s*", re.MULTILINE)
 _WORDS = {"en": {"&": " and ", "%": " percent", "+": " plus ", "@": " at ", "option": "Option"},
           "es": {"&": " y ", "%": " por ciento", "+": " más ", "@": " arroba ",
                  "option": "Opción"}}
+# Units after a number, as words: a speech engine reads "1.5 L, 50.7 fl oz" letter by letter.
+# (singular, plural) per language.
+_UNITS = {
+    "en": {"fl oz": ("fluid ounce", "fluid ounces"), "L": ("liter", "liters"),
+           "ml": ("milliliter", "milliliters"), "lb": ("pound", "pounds"),
+           "lbs": ("pound", "pounds"), "kg": ("kilogram", "kilograms"), "oz": ("ounce", "ounces"),
+           "g": ("gram", "grams"), "cm": ("centimeter", "centimeters"),
+           "mm": ("millimeter", "millimeters"), "m": ("meter", "meters"), "in": ("inch", "inches"),
+           "ft": ("foot", "feet"), "W": ("watt", "watts"), "V": ("volt", "volts"),
+           "mAh": ("milliamp hour", "milliamp hours"), "Ah": ("amp hour", "amp hours"),
+           "lm": ("lumen", "lumens"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+           "°C": ("degree Celsius", "degrees Celsius")},
+    "es": {"fl oz": ("onza líquida", "onzas líquidas"), "L": ("litro", "litros"),
+           "ml": ("mililitro", "mililitros"), "lb": ("libra", "libras"),
+           "lbs": ("libra", "libras"), "kg": ("kilo", "kilos"), "oz": ("onza", "onzas"),
+           "g": ("gramo", "gramos"), "cm": ("centímetro", "centímetros"),
+           "mm": ("milímetro", "milímetros"), "m": ("metro", "metros"),
+           "in": ("pulgada", "pulgadas"), "ft": ("pie", "pies"), "W": ("vatio", "vatios"),
+           "V": ("voltio", "voltios"), "mAh": ("miliamperio hora", "miliamperios hora"),
+           "Ah": ("amperio hora", "amperios hora"), "lm": ("lumen", "lúmenes"),
+           "°F": ("grado Fahrenheit", "grados Fahrenheit"),
+           "°C": ("grado Celsius", "grados Celsius")},
+}
+_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(fl oz|mAh|lbs|°F|°C|Ah|lb|kg|oz|ml|mm|cm|"
+                   r"lm|ft|L|g|W|V|in(?=\s*(?:$|[,.;:)!?]))|m(?=\s*(?:$|[,.;:)!?])))"
+                   r"(?![\w°])")
+# "9.1 x 6.3 x 9.8 inches" is read "by"; "2 x 2.0 Ah" (two of them) "times"
+_TIMES = re.compile(r"(?<=\d)\s?x\s?(?=(\d+(?:[.,]\d+)?)\s?(x\b|in\b|inch|cm\b|mm\b|ft\b|"
+                    r"feet|foot|m\b|\"|'|$)?)")
+_BY = {"en": ("by", "times"), "es": ("por", "por")}
+
+
+def _unit_words(text: str, lang: str) -> str:
+    units = _UNITS.get(lang, _UNITS["en"])
+    by, times = _BY.get(lang, _BY["en"])
+    text = _TIMES.sub(lambda m: f" {by if m.group(2) else times} ", text)
+
+    def said(match: re.Match[str]) -> str:
+        number, unit = match.groups()
+        singular, plural = units[unit]
+        return f"{number} {singular if number == '1' else plural}"
+    return _UNIT.sub(said, text)
+
+
 _SILENT = str.maketrans({c: " " for c in "#*_|~<>[]{}\\^=`\"“”"})
 
 
@@ -40,6 +84,7 @@ def for_the_ear(text: str, lang: str) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     text = _URL.sub("", text)
     text = _EMAIL.sub("", text)
+    text = _unit_words(text, lang)  # before codes are spelled out in groups ("4 7 V 1")
     text = _ORDER_ID.sub(lambda m: order_id_aloud(m.group(0)), text)
     text = _CODE.sub(lambda m: grouped(m.group(0)), text)
     text = _LIST_ITEM.sub(lambda m: f"{words['option']} {m.group(1)}: ", text)

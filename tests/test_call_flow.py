@@ -127,6 +127,14 @@ def test_numbers_are_read_back_as_the_caller_gave_them():
     ("See https://example.com/returns?id=1 or write to help@example.com #1", "en",
      "See or write to 1."),
     ("A 20% fee", "en", "A 20 percent fee."),
+    # units as words: a speech engine reads "L" and "fl oz" letter by letter
+    ("capacity: 1.5 L (50.7 fl oz)", "en", "capacity: 1.5 liters, 50.7 fluid ounces."),
+    ("dimensions: 9.1 x 6.3 x 9.8 inches (23.1 x 16.0 x 24.9 cm)", "en",
+     "dimensions: 9.1 by 6.3 by 9.8 inches, 23.1 by 16.0 by 24.9 centimeters."),
+    ("battery: 2 x 2.0 Ah lithium-ion", "en", "battery: 2 times 2.0 amp hours lithium-ion."),
+    ("oven safe: 500 °F", "en", "oven safe: 500 degrees Fahrenheit."),
+    ("size 10 in stock", "en", "size 10 in stock."),
+    ("peso: 1 lb (0.5 kg)", "es", "peso: 1 libra, 0.5 kilos."),
 ])
 def test_text_for_the_ear_reads_numbers_in_groups_and_no_symbols(written, lang, heard):
     assert for_the_ear(written, lang) == heard
