@@ -15,7 +15,13 @@ from sqlalchemy import Connection, Row
 from bot.case_rules import withdraws
 from bot.cases import OPEN_STATUSES, CaseDesk
 from bot.facts import OrderFacts
-from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numbers, same_postal_code
+from bot.identifiers import (
+    find_order_ids,
+    find_postal_code,
+    find_tracking_numbers,
+    names_an_address,
+    same_postal_code,
+)
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision
@@ -222,6 +228,13 @@ class CustomerTurn:
                 self.answered_intent = waiting[0][0]
                 self._handle(waiting, order)
                 return True
+        elif awaiting == "new_address" and names_an_address(self.text):
+            self.state.pop("pending")
+            order = load_order(self.connection, pending["order_id"])
+            if order is not None:
+                self.answered_intent = waiting[0][0]
+                self._handle([(i, f"{t}\n{self.text}") for i, t in waiting], order)
+                return True
         elif awaiting in ("item_choice", "return_reason") and not explicit_order:
             if self._continue_return(pending, waiting):
                 return True
@@ -308,6 +321,8 @@ class CustomerTurn:
             self.say("ask_return_reason", title=None, reasons=ASKED_REASONS)
         elif awaiting == "postal_code":
             self.say("ask_postal_code", order_id=pending["order_id"], again=True)
+        elif awaiting == "new_address":
+            self.say("ask_new_address", order_id=pending["order_id"])
         else:
             self.say("ask_order_id", again=True)
 

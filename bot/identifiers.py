@@ -40,6 +40,21 @@ def find_postal_code(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+# A street: a house number, up to four words and a street type ("55 Elm St", "12 Oak Avenue
+# Apt 4"), or a Spanish-style street name first ("Calle Luna 12", "Av. Juárez 305").
+_STREET = re.compile(
+    r"\b\d{1,6}[a-z]?\s+(?:[\w.'-]+\s+){0,4}(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|"
+    r"drive|ln|lane|way|ct|court|pl|place|pkwy|parkway|hwy|highway|ter|terrace|cir|circle|"
+    r"trl|trail)\b|\b(?:calle|avenida|av\.|avda\.?|callej[oó]n|privada|colonia|col\.)\s+\w+",
+    re.IGNORECASE)
+
+
+def names_an_address(text: str) -> bool:
+    """Whether the text gives a shipping address, or enough of one to act on: a street or a
+    ZIP code."""
+    return bool(find_postal_code(text) or _STREET.search(text))
+
+
 def same_postal_code(given: str, on_file: str) -> bool:
     """ZIP+4 on file matches the five digits a customer types."""
     def norm(code: str) -> str:

@@ -95,7 +95,9 @@ def detect_language(text: str) -> str | None:
         if data.stopwords:
             scores[lang] = len(tokens & data.stopwords)
     for lang, known in recognized_languages().items():
-        scores[lang] = len(tokens & known)
+        # two words at least: one is as likely a name or an abbreviation ("Wo", "ist")
+        found = len(tokens & known)
+        scores[lang] = found if found >= 2 else 0
     if re.search(r"[ñ¿¡áéíóú]", text.lower()):
         scores["es"] = scores.get("es", 0) + 1.5
     if not scores:
