@@ -68,6 +68,12 @@ def _asking() -> re.Pattern[str]:
 
 
 @cache
+def _closings() -> frozenset[str]:
+    """Sign-offs in every language: a customer's is often in another than the request."""
+    return frozenset().union(*(language_data(code).closings for code in available_languages()))
+
+
+@cache
 def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in LOCALES.glob("*/understanding.json")))
 
@@ -160,11 +166,9 @@ def without_closing(text: str) -> str:
     """The message without its closing ("Thanks,\nAna Díaz"): the name under a closing would
     read as a request of its own. Only a closing in the last lines, with at most three short
     lines (a name, a title) under it, and something above it; or one ending the last line
-    after a sentence ("... ? Thanks, James"). Closings of every language: a customer's sign-off
-    is often in another language than the request."""
+    after a sentence ("... ? Thanks, James"), in any language (`_closings`)."""
     lines = text.rstrip().split("\n")
-    closings = frozenset().union(*(language_data(code).closings
-                                   for code in available_languages()))
+    closings = _closings()
     for index in range(len(lines) - 1, max(0, len(lines) - 5), -1):
         if normalize(lines[index]).strip(" ,.!-") in closings:
             under = [line for line in lines[index + 1:] if line.strip()]
