@@ -118,7 +118,11 @@ class ReturnFlow:
             turn.say("return_outcome", **context)
         else:  # declined, not delivered yet
             turn.say("return_outcome", **context)
-        if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,) and not \
+        # a photo of a problem with an item the customer has: not one not yet shipped or
+        # delivered, nor a return declined
+        if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,
+                                                       returns.NOT_SHIPPED,
+                                                       returns.NOT_DELIVERED) and not \
                 attachments_of(turn.connection, turn.conversation.id):
             turn.say("photo_request")
 

@@ -1,7 +1,8 @@
 """Dialogue scripts (tests/fixtures/dialogues/*.json) played through the real entry points:
 signed Twilio SMS webhooks, or SMTP into the intake with the answer read from the relay. Each
-turn states what the customer says and what must come back: reply text, the intent stored with
-the message, the decisions recorded for it, hand-offs and seller emails."""
+turn states what the customer says and what must come back: reply text (and text that must
+not be in it), the intent stored with the message, the decisions recorded for it, hand-offs
+and seller emails."""
 
 import json
 from datetime import timedelta
@@ -67,6 +68,8 @@ async def test_dialogue(service, script: Path):
         where = f"{script.stem} turn {number} ({turn['say']!r}) answered {answer!r}"
         for expected in turn.get("reply_contains", []):
             assert expected in answer, where
+        for unexpected in turn.get("reply_lacks", []):
+            assert unexpected not in answer, where
         message = await service.scalar(select(Message).where(Message.external_id == external_id))
         if "intent" in turn:
             assert message.intent == turn["intent"], where

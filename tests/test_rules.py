@@ -576,6 +576,10 @@ def test_a_product_question_asked_again_is_the_same_question(text, asked, same):
     ("ya no lo necesito", "return_request", "no_longer_needed"),
     ("it came apart", "damaged_or_defective", "defective"),   # what the intent implies
     ("I want to send it back", "return_request", None),
+    ("the box came without the lid for one of the mugs", "missing_item", "missing_parts"),
+    ("the set didn't come with the charger", "return_request", "missing_parts"),
+    ("la caja vino sin la tapa", "missing_item", "missing_parts"),
+    ("can I return it without the original box?", "return_request", None),
 ])
 def test_return_reason_from_the_customers_words(text, intent, reason):
     assert return_reason(text, intent) == reason
