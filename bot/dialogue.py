@@ -219,9 +219,10 @@ class CustomerTurn:
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, self.language)
             if index is None:
-                index = choose_by_description(
-                    self.text, [self._offered(o) for o in pending["options"]],
-                    self.now.astimezone(self.policy.timezone).date())
+                ids = [o["order_id"] for o in pending["options"]]
+                found = {o.order_id: o for o in load_orders(self.connection, ids)}
+                if len(found) == len(ids):
+                    index = self._described([found[i] for i in ids])
             if index is not None:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])
@@ -300,16 +301,18 @@ class CustomerTurn:
         self._respond(last["intent"], last["text"], candidates[named])
         return True
 
-    def _offered(self, option: dict) -> Offered:
-        """An order offered to choose from, as the customer may describe it."""
-        def day(iso: str | None) -> date | None:
-            if not iso:
+    def _described(self, orders: list[OrderFacts]) -> int | None:
+        """Which of these orders the message describes ("the one that arrived", "el de
+        octubre"), when it fits one."""
+        def day(moment: datetime | None) -> date | None:
+            if moment is None:
                 return None
-            moment = datetime.fromisoformat(iso)
-            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) \
-                .astimezone(self.policy.timezone).date()
-        return Offered(day(option["purchased_at"]), option.get("delivered"),
-                       day(option.get("delivered_at")), option.get("shipped"))
+            aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return aware.astimezone(self.policy.timezone).date()
+        offered = [Offered(day(o.purchased_at), o.delivered, day(o.delivered_at), o.shipped)
+                   for o in orders]
+        return choose_by_description(self.text, offered,
+                                     self.now.astimezone(self.policy.timezone).date())
 
     def _ask_again(self, pending: dict) -> None:
         awaiting = pending["awaiting"]
@@ -416,6 +419,8 @@ class CustomerTurn:
             return candidates[0]
         labels = [", ".join(o.item_titles) for o in candidates]
         named = choose_by_name(self.text, labels)
+        if named is None:
+            named = self._described(candidates)
         if named is not None:
             return candidates[named]
         for order in candidates:
@@ -428,9 +433,7 @@ class CustomerTurn:
             if len(refundable) == 1:
                 return refundable[0]
         options = [{"order_id": o.order_id, "label": label,
-                    "purchased_at": o.purchased_at.isoformat(), "delivered": o.delivered,
-                    "shipped": o.shipped,
-                    "delivered_at": o.delivered_at.isoformat() if o.delivered_at else None}
+                    "purchased_at": o.purchased_at.isoformat()}
                    for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
                                  "requests": requests}
