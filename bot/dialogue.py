@@ -419,7 +419,8 @@ class CustomerTurn:
             return candidates[0]
         labels = [", ".join(o.item_titles) for o in candidates]
         named = choose_by_name(self.text, labels)
-        if named is None:
+        if named is None and requests[0][0] != "refund_status":
+            # "I never received my refund" describes the refund, not which order
             named = self._described(candidates)
         if named is not None:
             return candidates[named]
