@@ -60,8 +60,8 @@ def _negated(lowered: str, at: int) -> bool:
 def _decision_words(lowered: str) -> list[tuple[int, str]]:
     """(position, decision) of every decision word; negated words count as a refusal."""
     found = []
-    for decision, words in DECISION_WORDS.items():
-        for word in words:
+    for decision, spellings in DECISION_WORDS.items():
+        for word in spellings:
             pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
             for match in re.finditer(pattern, lowered):
                 negated = _negated(lowered, match.start())

@@ -1,9 +1,8 @@
 """Which of the orders offered the customer means when they describe it rather than name it:
 by what happened to it ("the one that arrived", "the one that hasn't shipped", "el que no ha
-llegado"), by when it was
-bought ("the one from October 21", "the one I ordered yesterday", "a month ago", "el más
-reciente"). Pure: the answer, the orders offered and today in; an index or None out. The
-phrases are data (`order_descriptions` in each language's understanding.json)."""
+llegado"), by when it was bought ("the one from October 21", "the one I ordered yesterday",
+"a month ago", "el más reciente"). Pure: the words, the orders and today in; an index or None
+out. The phrases are data (`order_descriptions` in each language's understanding.json)."""
 
 from __future__ import annotations
 
@@ -14,14 +13,14 @@ from datetime import date
 from functools import cache
 
 from bot.entities import MONTHS, find_dates
-from bot.text import normalize
+from bot.text import normalize, says
 from bot.understanding import available_languages, language_data
 
 
 @dataclass(frozen=True)
 class Offered:
     purchased_on: date
-    delivered: bool | None  # None: not known (a choice offered before this was recorded)
+    delivered: bool | None  # None: not known
     delivered_on: date | None = None
     shipped: bool | None = None
 
@@ -39,10 +38,6 @@ def _phrases(kind: str) -> tuple[str, ...]:
 def _days_ago() -> dict[str, int]:
     return {normalize(p): days for lang in available_languages()
             for p, days in language_data(lang).order_descriptions.get("days_ago", {}).items()}
-
-
-def _says(text: str, phrase: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
 
 
 def _only(matches: list[bool]) -> int | None:
@@ -70,7 +65,7 @@ def choose_by_description(text: str, offered: list[Offered], today: date) -> int
     months = _months(plain)
     # what happened to it: the first kind said ("hasn't arrived" before "arrived")
     happened = next((kind for kind in ("not_shipped", "not_delivered", "delivered")
-                     if any(_says(plain, p) for p in _phrases(kind))), None)
+                     if any(says(plain, p) for p in _phrases(kind))), None)
     # (whether the description says it, which orders it fits), tried in order
     rules: list[tuple[bool, Callable[[Offered], bool]]] = [
         (bool(dates), lambda o: o.purchased_on in dates or o.delivered_on in dates),
@@ -83,14 +78,14 @@ def choose_by_description(text: str, offered: list[Offered], today: date) -> int
         chosen = _only([fits(o) for o in offered]) if applies else None
         if chosen is not None:
             return chosen
-    newest = any(_says(plain, p) for p in _phrases("newest"))
-    oldest = any(_says(plain, p) for p in _phrases("oldest"))
+    newest = any(says(plain, p) for p in _phrases("newest"))
+    oldest = any(says(plain, p) for p in _phrases("oldest"))
     if newest != oldest:
         days = [o.purchased_on for o in offered]
         pick = max(days) if newest else min(days)
         if days.count(pick) == 1:
             return days.index(pick)
-    ago = [days for phrase, days in _days_ago().items() if _says(plain, phrase)]
+    ago = [days for phrase, days in _days_ago().items() if says(plain, phrase)]
     if ago:
         # the order bought (or delivered) nearest that many days ago, if clearly nearest
         distance = [min(abs((today - d).days - ago[0])

@@ -6,10 +6,9 @@ Pure; the words are data in `locales/<lang>/understanding.json` ("return_reasons
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 
-from bot.text import normalize
+from bot.text import normalize, says
 from bot.understanding import LOCALES, available_languages
 
 # Which reason a request's intent implies when the words do not say.
@@ -31,21 +30,17 @@ def _lexicon() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     return {k: tuple(v) for k, v in reasons.items()}, tuple(replacement)
 
 
-def _mentions(haystack: str, phrase: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack) is not None
-
-
 def return_reason(text: str, intent: str | None = None) -> str | None:
     """The first reason (in the order of REASONS, seller's fault first) the words name, else
     what the intent implies, else None."""
     haystack = normalize(text)
     reasons, _ = _lexicon()
     for reason in REASONS:
-        if any(_mentions(haystack, phrase) for phrase in reasons.get(reason, ())):
+        if any(says(haystack, phrase) for phrase in reasons.get(reason, ())):
             return reason
     return REASON_OF_INTENT.get(intent or "")
 
 
 def wants_replacement(text: str) -> bool:
     haystack = normalize(text)
-    return any(_mentions(haystack, phrase) for phrase in _lexicon()[1])
+    return any(says(haystack, phrase) for phrase in _lexicon()[1])

@@ -18,3 +18,13 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
+
+
+def phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
+    """Where a phrase stands in the text as whole words ("one" not in "someone")."""
+    return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack)]
+
+
+def says(haystack: str, phrase: str) -> bool:
+    """Whether the phrase stands in the text as whole words."""
+    return bool(phrase_spans(haystack, phrase))

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.intent_model import shipped_model
-from bot.text import normalize, words
+from bot.text import normalize, phrase_spans, words
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -112,10 +112,6 @@ def detect_language(text: str) -> str | None:
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return best if score >= 1 and score > runner_up else None
-
-
-def _phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", haystack)]
 
 
 @dataclass(frozen=True)
@@ -255,10 +251,10 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
         data = language_data(candidate)
         for word, position in data.ordinals.items():
             mentioned += [(start, start - end, position)
-                          for start, end in _phrase_spans(haystack, word)]
+                          for start, end in phrase_spans(haystack, word)]
         for word, position in data.cardinals.items():
             mentioned += [(start, start - end, position)
-                          for start, end in _phrase_spans(haystack, word)
+                          for start, end in phrase_spans(haystack, word)
                           if _NUMBER_CUE.search(haystack[:start])]
     for _, _, position in sorted(mentioned):
         index = len(labels) - 1 if position == -1 else position - 1

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bench.product_answers import DEFAULT_FILES
-from bench.product_answers import fit_models
+from bench.product_answers import DEFAULT_FILES, fit_models
 from bot import product_answers as pa
 from bot.evaluation.common import read_jsonl
 from bot.evaluation.product_qa import (
