@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -31,6 +31,7 @@ from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
 from bot.return_reasons import wants_replacement
+from bot.returns import local_day
 from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
 from storage.cases import open_cases_of_conversation
 from storage.conversations import save_conversation, update_message
@@ -304,15 +305,10 @@ class CustomerTurn:
     def _described(self, orders: list[OrderFacts]) -> int | None:
         """Which of these orders the message describes ("the one that arrived", "el de
         octubre"), when it fits one."""
-        def day(moment: datetime | None) -> date | None:
-            if moment is None:
-                return None
-            aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-            return aware.astimezone(self.policy.timezone).date()
-        offered = [Offered(day(o.purchased_at), o.delivered, day(o.delivered_at), o.shipped)
+        offered = [Offered(local_day(o.purchased_at, self.policy), o.delivered,
+                           o.delivered_at and local_day(o.delivered_at, self.policy), o.shipped)
                    for o in orders]
-        return choose_by_description(self.text, offered,
-                                     self.now.astimezone(self.policy.timezone).date())
+        return choose_by_description(self.text, offered, local_day(self.now, self.policy))
 
     def _ask_again(self, pending: dict) -> None:
         awaiting = pending["awaiting"]

@@ -173,15 +173,10 @@ class Responder:
         items = self.which_items(text, order)
         answer = settle_product_question(text, items)
         if isinstance(answer, Unsettled):
-            open_case = turn.desk.find_open(turn.connection, order.order_id,
-                                            case_rules.PRODUCT_QUESTION)
-            outcome = "case_opened" if open_case is None else \
-                "case_already_asked" if case_rules.same_question(text, open_case.customer_text) \
-                else "case_question_added"
+            outcome = self.open_case(case_rules.PRODUCT_QUESTION, order, text)
             turn.decide(Decision(outcome, ("product.not_settled_by_detail_data",
                                            f"product.{answer.reason}"),
                                  {"order_id": order.order_id, "question": text}))
-            self.open_case(case_rules.PRODUCT_QUESTION, order, text)
             return
         turn.decide(Decision("product_answered", (f"product.answered_from_{answer.source}",),
                              {"asin": answer.asin, "evidence": answer.evidence,
@@ -199,7 +194,9 @@ class Responder:
         return order.items if named is None else (order.items[named],)
 
     def open_case(self, kind: str, order: OrderFacts, text: str,
-                  details: dict | None = None) -> None:
+                  details: dict | None = None) -> str:
+        """Open the case, or join the question to the one open; tell the customer. Returns
+        what happened: "case_opened", "case_question_added" or "case_already_asked"."""
         turn = self.turn
         existing = turn.desk.find_open(turn.connection, order.order_id, kind)
         case = existing or turn.desk.open(turn.connection, turn.conversation, order, kind, text,
@@ -209,6 +206,8 @@ class Responder:
         turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
                  already_open=existing is not None and not added, added_question=added,
                  details=details or {})
+        return "case_opened" if existing is None else \
+            "case_question_added" if added else "case_already_asked"
 
     def cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""

@@ -43,6 +43,6 @@ def test_choose_by_description(text, index):
     assert choose_by_description(text, ORDERS, TODAY) == index
 
 
-def test_a_choice_offered_before_its_state_was_recorded_is_not_guessed():
+def test_an_order_whose_state_is_not_known_is_not_guessed():
     unknown = [Offered(date(2026, 11, 26), None), Offered(date(2026, 11, 12), None)]
     assert choose_by_description("the one that arrived", unknown, TODAY) is None
