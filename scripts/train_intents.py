@@ -31,7 +31,7 @@ TYPO_COPIES = 1
 
 
 def training_files() -> list[Path]:
-    return sorted(LOCALES.glob("*/intents.train.jsonl"))
+    return sorted(LOCALES.glob("*/intents*.train.jsonl"))
 
 
 def data_digest(paths: list[Path]) -> str:
