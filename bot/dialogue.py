@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -407,6 +407,9 @@ class CustomerTurn:
         own = self._own_orders()
         known = {o.order_id for o in own}
         candidates = own + load_orders(self.connection, sorted(self._verified_today() - known))
+        older = self._named_older_order(candidates)
+        if older is not None:
+            return older
         if not candidates:
             self.state["pending"] = {"awaiting": "order_id", "requests": requests}
             self.say("ask_order_id", again=False)
@@ -436,6 +439,20 @@ class CustomerTurn:
                                  "requests": requests}
         self.say("choose_order", options=options, again=False)
         return None
+
+    def _named_older_order(self, candidates: list[OrderFacts]) -> OrderFacts | None:
+        """The customer's order from before the recent ones whose item the message names
+        alone ("is the skillet dishwasher safe?" about last year's skillet, with a spatula
+        set bought last week): answering from the recent order would answer about the
+        wrong product."""
+        every = recent_orders(self.connection, Channel(self.conversation.channel),
+                              self.conversation.customer_address, datetime.min.replace(tzinfo=UTC))
+        listed = {o.order_id for o in candidates}
+        if all(o.order_id in listed for o in every):
+            return None
+        orders = candidates + [o for o in every if o.order_id not in listed]
+        named = choose_by_name(self.text, [", ".join(o.item_titles) for o in orders])
+        return orders[named] if named is not None and named >= len(candidates) else None
 
     def _mentioned_order(self, order_id: str, requests: list[tuple[str, str]]) -> OrderFacts | None:
         order = load_order(self.connection, order_id)
