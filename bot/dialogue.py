@@ -247,6 +247,16 @@ class CustomerTurn:
             self.answered_intent = requests[0][0]
             self._handle([(i, f"{t}\n{self.text}") for i, t in requests])
             return True
+        if intent == "deny" and not explicit_order and not self.text.strip().lower().startswith(
+                _CORRECTION_STARTS):
+            # "never mind", "forget it, I'll keep it": the customer withdraws what we were
+            # asking about; asking again would trap them in the question
+            self.state.pop("pending")
+            self.state.pop("return", None)
+            self.decide(Decision("request_withdrawn", ("dialogue.customer_declined_question",),
+                                 {"awaiting": pending["awaiting"]}))
+            self.say("acknowledge")
+            return True
         if intent in ("other", "affirm", "deny") and not explicit_order:
             self._ask_again(pending)
             return True

@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.return_reasons import return_reason, wants_replacement
-from bot.understanding import choose_by_name, choose_option
+from bot.understanding import (
+    CLEAR_REQUEST_CONFIDENCE,
+    choose_by_name,
+    choose_option,
+    classify_intent,
+)
 from storage.returns import attachments_of, flag_at_risk
 
 if TYPE_CHECKING:
@@ -37,6 +42,15 @@ def is_missing_parts(text: str) -> bool:
     return return_reason(text) == "missing_parts"
 
 
+def _implied_by(intent: str, text: str) -> str | None:
+    """The intent whose reason the words imply when they name none ("it stopped working"
+    is defective), if the model is clear about it: at 0.3, "will the charger charge my
+    laptop?" would be a defective item with the seller paying for its return."""
+    read = classify_intent(text)
+    clear = read.intent == intent and read.confidence >= CLEAR_REQUEST_CONFIDENCE
+    return intent if clear else None
+
+
 class ReturnFlow:
     def __init__(self, turn: CustomerTurn) -> None:
         self.turn = turn
@@ -50,7 +64,7 @@ class ReturnFlow:
         if item is None:
             return
         known["asin"] = item.asin
-        reason = known.get("reason") or return_reason(text, intent)
+        reason = known.get("reason") or return_reason(text, _implied_by(intent, text))
         replacement = known.get("replacement") or wants_replacement(text)
         decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
                                          wants_replacement=replacement)
