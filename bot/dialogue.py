@@ -32,7 +32,15 @@ from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
 from bot.return_reasons import wants_replacement
 from bot.returns import local_day
-from bot.understanding import choose_by_name, choose_option, detect_intents, detect_language
+from bot.understanding import (
+    CLEAR_REQUEST_CONFIDENCE,
+    SMALL_TALK,
+    choose_by_name,
+    choose_option,
+    detect_intents,
+    detect_language,
+    says_not_found,
+)
 from storage.cases import open_cases_of_conversation
 from storage.conversations import save_conversation, update_message
 from storage.orders import order_ids_by_tracking
@@ -90,8 +98,11 @@ class CustomerTurn:
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
-        if self._mostly_a_number():
-            # An order or tracking number on its own asks where the order is.
+        if self._mostly_a_number() and (self.confidence < CLEAR_REQUEST_CONFIDENCE
+                                        or self.requests[0][0] in SMALL_TALK):
+            # An order or tracking number on its own asks where the order is; with a few
+            # words that clearly ask something else ("quiero cancelar el pedido 112-..."),
+            # it is that request's order.
             self.requests = [("order_status", self.text)]
         return self.language, self.requests[0][0], self.confidence
 
@@ -156,7 +167,15 @@ class CustomerTurn:
                                "customer", self.now)
         if cases:
             self.say("case_withdrawn", order_id=cases[0].order_id)
-        return bool(cases)
+            return True
+        if self.confidence < CLEAR_REQUEST_CONFIDENCE:
+            # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
+            # request (the model half reads a parcel story as a damaged item)
+            self.state.pop("pending", None)
+            self.state.pop("return", None)
+            self.say("acknowledge")
+            return True
+        return False
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
@@ -189,14 +208,23 @@ class CustomerTurn:
     def _accept_offer(self, intent: str) -> bool:
         """A yes (or the offered request itself) to what we offered: a cancellation after the
         seller stayed silent (carried out at once), asking the seller to cancel (a return of
-        an order not shipped), or a return (a cancellation of a delivered order)."""
+        an order not shipped), a return (a cancellation of a delivered order), or a missing
+        parcel ("I can't find it" after we said it was delivered)."""
         offer = self.state.pop("offer", None)
-        if not offer or intent not in ("affirm", offer.get("intent", "cancel_order")):
+        if not offer:
+            return False
+        offered = offer.get("intent", "cancel_order")
+        if offered == "missing_item":
+            # not a yes ("ok thanks" is no missing parcel), but saying it is not there
+            accepted = intent == offered or says_not_found(self.text)
+        else:
+            accepted = intent in ("affirm", offered)
+        if not accepted:
             return False
         order = load_order(self.connection, offer["order_id"])
         if order is None:
             return False
-        self.answered_intent = offer.get("intent", "cancel_order")
+        self.answered_intent = offered
         if offer.get("case_id"):
             self.responder.cancel_after_offer(order, offer["case_id"])
         else:

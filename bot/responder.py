@@ -153,6 +153,9 @@ class Responder:
             flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
         if decision.outcome == delivery.RETURN_OFFERED:
             turn.state["offer"] = {"intent": "return_request", "order_id": order.order_id}
+        elif decision.outcome == delivery.DELIVERED:
+            # "If you can't find it, tell me": "I can't find it" is the parcel gone missing
+            turn.state["offer"] = {"intent": "missing_item", "order_id": order.order_id}
         if kind is None:
             turn.say("order_update", outcome=decision.outcome, order=order,
                      late=decision.reasons[-1] == "delivery.in_transit_late")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.intent_model import shipped_model
 from bot.product_vocabulary import YES_NO_START
-from bot.text import normalize, phrase_spans, words
+from bot.text import normalize, phrase_spans, says, words
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -40,6 +40,7 @@ class LanguageData:
     cardinals: dict[str, int]  # "two": an option's number, said as a word
     item_nouns: dict[str, str]  # "bombilla": "bulb"
     order_descriptions: dict  # bot.order_choice
+    not_found: tuple[str, ...]  # "I can't find it": a delivered parcel that is not there
 
 
 @cache
@@ -55,7 +56,16 @@ def language_data(lang: str) -> LanguageData:
         cardinals={normalize(k): v for k, v in raw.get("cardinals", {}).items()},
         item_nouns=raw.get("item_nouns", {}),
         order_descriptions=raw.get("order_descriptions", {}),
+        not_found=tuple(normalize(p) for p in raw.get("not_found", ())),
     )
+
+
+def says_not_found(text: str) -> bool:
+    """Whether the customer says a parcel is not where it was delivered ("I can't find it",
+    "no lo encuentro"), in any language: the answer to "if you can't find it, tell me"."""
+    norm = normalize(text)
+    return any(says(norm, phrase) for lang in available_languages()
+               for phrase in language_data(lang).not_found)
 
 
 @cache
