@@ -589,7 +589,8 @@ def settle_product_question(question: str, items: tuple[ItemFacts, ...],
             return Unsettled("low_confidence")
         confidence = threshold
     return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
-                         round(confidence, 4), convert_units(fact.value))
+                         round(confidence, 4),
+                         convert_units(fact.value, f"{fact.attribute or ''} {item.title}"))
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...],

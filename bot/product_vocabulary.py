@@ -375,7 +375,14 @@ _UNIT_PATTERN = "|".join(sorted((re.escape(a) for a in _UNIT_ALIASES), key=len, 
 # "12 x 8 x 4 inches", "12" x 8"", "5 lb", "1.5 L", "10-12 inches" (a range)
 _QUANTITY = re.compile(
     rf"(?<![\w.])(?P<nums>{_NUMBER}(?:\s*(?:{_UNIT_PATTERN})?\s*(?:x|\u00d7|\*|by|-|to)\s*{_NUMBER}){{0,3}})"
-    rf"\s*(?P<unit>{_UNIT_PATTERN})(?![a-z])", re.I)
+    rf"\s*(?P<unit>{_UNIT_PATTERN})(?![a-z])"
+    # a unit of torque is none of its parts: "400 in-lb" is not 1016 cm
+    r"(?!\s*[-\u00b7.]\s*(?:lbs?|pounds?|ft|feet|foot|in|inch)\b)", re.I)
+# An ounce of a capacity, or of a mug or a bottle, is a fluid ounce: "capacity: 12 oz" is
+# 355 ml, not 340 g; unless a weight is meant ("weight: 14 oz").
+_WEIGHT = re.compile(r"\b(weight|weighs|heavy|net wt)\b", re.I)
+_CAPACITY = re.compile(r"\b(capacity|volume|holds?|fluid|liquid|liquids|drink|drinks|mugs?|cups?|"
+                       r"bottles?|tumblers?|pitchers?|thermos|flasks?|carafes?)\b", re.I)
 _SPLIT_NUMS = re.compile(rf"{_NUMBER}")
 _SEPARATOR = re.compile(r"\s*(x|\u00d7|\*|by|-|to)\s*", re.I)
 
@@ -396,16 +403,21 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-def convert_units(text: str) -> str | None:
+def convert_units(text: str, about: str = "") -> str | None:
     """The quantities of `text` in the other unit system: "12 x 8 x 4 inches" ->
     "30.5 x 20.3 x 10.2 cm", "2.2 lb" -> "1.0 kg", "1.5 L" -> "50.7 fl oz". None when the
-    text has no quantity with a unit."""
+    text has no quantity with a unit. `about` (the attribute's name, the item's title) tells
+    a fluid ounce from an ounce of weight."""
     converted: list[str] = []
     text = text.replace('\\"', '"')
+    context = f"{text} {about}"
+    capacity = bool(_CAPACITY.search(context)) and not _WEIGHT.search(context)
     for match in _QUANTITY.finditer(text):
         unit = _UNIT_ALIASES.get(match.group("unit").lower().replace("  ", " "))
         if unit is None:
             continue
+        if unit == "oz" and capacity:
+            unit = "floz"
         nums_text = match.group("nums")
         # a unit inside the run ("12" x 8"") is the same unit
         nums_text = re.sub(rf"\s*(?:{_UNIT_PATTERN})(?=\s*(?:x|\u00d7|\*|by|-|to)\s*\d)", "",

@@ -339,6 +339,23 @@ def test_convert_units(text, expected):
     assert convert_units(text) == expected
 
 
+@pytest.mark.parametrize("value, about, expected", [
+    # an ounce of what a mug or a bottle holds is a fluid ounce
+    ("12 oz", "capacity Handmade Stoneware Coffee Mug, 12 oz", "354.9 ml"),
+    ("32 oz", " Trailhead Insulated Stainless Steel Water Bottle, 32 oz", "946.4 ml"),
+    ("Holds 32 oz of water", "", "946.4 ml"),
+    # unless a weight is meant
+    ("14 oz", "weight Handmade Stoneware Coffee Mug", "396.9 g"),
+    ("8 oz", "weight Maple & Pine Hand-Poured Soy Candle, 8 oz Amber Jar", "226.8 g"),
+    # a unit of torque is neither a length nor a weight
+    ("400 in-lb", "torque", None),
+    ("50 ft-lbs of torque", "", None),
+    ("max torque 400 in\u00b7lb, 1500 rpm", "", None),
+])
+def test_convert_units_by_what_is_measured(value, about, expected):
+    assert convert_units(value, about) == expected
+
+
 def test_sentences_split_bullets_and_descriptions():
     assert sentences("Holds 1.7 liters. Auto shutoff..Boil-dry protection\n• BPA free") == [
         "Holds 1.7 liters.", "Auto shutoff", "Boil-dry protection", "BPA free"]
