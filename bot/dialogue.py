@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
+from bot import case_rules
 from bot.case_rules import withdraws
 from bot.cases import OPEN_STATUSES, CaseDesk
 from bot.facts import OrderFacts
@@ -285,11 +286,35 @@ class CustomerTurn:
                                  {"awaiting": pending["awaiting"]}))
             self.say("acknowledge")
             return True
-        if intent in ("other", "affirm", "deny") and not explicit_order:
-            self._ask_again(pending)
+        unclear = intent in ("other", "affirm", "deny") or self.confidence < CLEAR_REQUEST_CONFIDENCE
+        if unclear and not explicit_order:
+            # an answer we cannot read, not a new request (the model half reads "es muy
+            # pesado" as a complaint): ask again, and once more for a return's reason, whose
+            # answer in the customer's own words the seller reads then
+            if awaiting == "return_reason" and pending.get("answers"):
+                self._return_reason_to_seller(pending, waiting)
+            else:
+                pending["answers"] = [*pending.get("answers", []), self.text]
+                self._ask_again(pending)
             return True
         self.state.pop("pending")  # the customer changed the subject
         return False
+
+    def _return_reason_to_seller(self, pending: dict, waiting: list) -> None:
+        """The second answer to "why are you returning it?" that names no reason we know: the
+        seller gets the request and both answers, and decides."""
+        self.state.pop("pending")
+        self.state.pop("return", None)
+        order = load_order(self.connection, pending["order_id"])
+        if order is None:
+            self.say("not_understood")
+            return
+        self.answered_intent = waiting[0][0]
+        self.decide(Decision("case_for_unclassified_request",
+                             ("dialogue.return_reason_unclear_twice.seller_case",),
+                             {"order_id": order.order_id}))
+        told = "\n".join([waiting[0][1], *pending["answers"], self.text])
+        self.responder.open_case(case_rules.GENERAL, order, told)
 
     def _continue_return(self, pending: dict, waiting: list) -> bool:
         """The item or the reason a return was waiting for."""
