@@ -273,12 +273,19 @@ def sms_keyword(text: str) -> str | None:
 _NUMBER_CUE = re.compile(r"(?:^|\b(?:option|number|no|num|opcion|numero|el|la)\s+)$")
 
 
+# A number that counts something is not an option's number: "I've been waiting 3 weeks".
+_COUNTED = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|pieces?|"
+                      r"dias?|semanas?|mes|meses|anos?|horas?|minutos?|veces|piezas?|"
+                      r"dollars?|dolares|bucks|usd|pesos|%)\b")
+
+
 def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     """Which of the offered options the customer picked: a number, an ordinal ("the
     second"), or words of its label ("the lamp"). Returns an index into `labels`, or None."""
     haystack = normalize(text)
     number = re.fullmatch(r"\D*(\d{1,2})\D*", haystack)
-    if number and 1 <= int(number.group(1)) <= len(labels):
+    if number and 1 <= int(number.group(1)) <= len(labels) \
+            and not _COUNTED.match(haystack[number.end(1):]) and len(words(haystack)) <= 5:
         return int(number.group(1)) - 1
     mentioned = []  # (where, -length, position): the earliest ordinal, the longest on a tie
     for candidate in dict.fromkeys((lang, "en")):

@@ -336,6 +336,11 @@ CHOICE_TABLE = [
     ("latest-is-not-a-position", "the latest one", "en", None),
     ("ambiguous-two-products", "lamp or charger", "en", None),
     ("nothing-matches", "something else", "en", None),
+    ("a-count-is-no-option", "i have been waiting 3 weeks", "en", None),
+    ("es-a-count-is-no-option", "ya van 2 semanas", "es", None),
+    ("a-number-in-a-story", "my son ordered 2 of these for his birthday party", "en", None),
+    ("number-with-thanks", "2 thanks", "en", 1),
+    ("es-la-number", "la 3 por favor", "es", 2),
 ]
 
 @pytest.mark.parametrize("text, lang, index", rows(CHOICE_TABLE))
