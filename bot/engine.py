@@ -37,7 +37,7 @@ from bot.outgoing import EmailThread, Outgoing, Say
 from bot.redaction import mask_card_numbers
 from bot.settings import Settings
 from bot.templating import Templates
-from bot.understanding import sms_keyword
+from bot.understanding import sms_keyword, sms_keyword_language
 from storage.cases import case_by_token
 from storage.conversations import (
     answers_since,
@@ -184,8 +184,11 @@ class ConversationEngine:
             self.store(connection, inbound, text, conversation, now, intent=f"sms_{keyword}")
             if keyword == "suppressed":
                 return []
+            # the conversation's language; on a first message, the keyword's ("AYUDA")
+            language = conversation.language or sms_keyword_language(inbound.text) \
+                or self.policy.default_language
             return [self.reply(connection, conversation, inbound, [Say(f"sms_{keyword}")],
-                                conversation.language or self.policy.default_language, now)]
+                                language, now)]
         if inbound.channel is Channel.VOICE:
             return self.calls.take(connection, inbound, conversation, text, now)
         return self._customer_turn(connection, inbound, conversation, text, now,

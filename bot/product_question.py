@@ -29,6 +29,7 @@ from bot.product_vocabulary import (
     wordset,
 )
 from bot.text import normalize
+from bot.understanding import item_noun
 
 # -- the question -----------------------------------------------------------------------------
 
@@ -294,11 +295,14 @@ def parse_question(text: str) -> Question:
     if wrapper and wrapper.end() < len(norm):
         norm = norm[wrapper.end():]
     raw = words_of(norm)
-    spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH for w in raw)
+    spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH or item_noun(w)
+                                                              for w in raw)
     words_en: list[str] = []
     for i, w in enumerate(raw):
         if spanish and w in SPANISH:
             words_en.extend(SPANISH[w].split())
+        elif spanish and item_noun(w):
+            words_en.extend(item_noun(w))
         elif w in _NUMBER_WORDS and i + 1 < len(raw) and raw[i + 1] in _UNIT_WORDS:
             # "a seven year old", "six people": a quantity, compared as one
             words_en.append(_NUMBER_WORDS[w])

@@ -136,7 +136,7 @@ SPANISH = {
     "blanco": "white", "blanca": "white", "rojo": "red", "roja": "red", "azul": "blue",
     "verde": "green", "amarillo": "yellow", "gris": "gray", "rosa": "pink", "morado": "purple",
     "cargador": "charger", "cable": "cable", "pantalla": "screen", "tapa": "lid",
-    "bolsa": "bag", "estuche": "case", "funda": "case", "instrucciones": "instruction",
+    "bolsa": "bag", "estuche": "case", "funda": "case cover", "instrucciones": "instruction",
     "manual": "manual", "velocidad": "speed", "temperatura": "temperature",
     "cuantos": "many", "cuantas": "many", "cuanto": "much", "cuanta": "much",
     "bocina": "speaker", "altavoz": "speaker", "parlante": "speaker", "resistente": "resistant",
@@ -150,13 +150,20 @@ SPANISH = {
     "induccion": "induction", "estufa": "stove", "piscina": "pool", "alberca": "pool",
     "ducha": "shower", "regadera": "shower", "mojar": "wet", "mojarse": "wet",
     "sumergir": "submerge", "calor": "heat", "frio": "cold", "caliente": "hot",
+    "cabe": "hold", "caben": "hold", "llamadas": "call", "llamada": "call", "puerto": "port",
+    "puertos": "port", "dimeable": "dimmable", "dimeables": "dimmable", "regulable": "dimmable",
+    "atenuar": "dim", "apaga": "off", "apagado": "off", "hervir": "boil", "tarda": "long",
+    "meter": "put", "enciende": "on", "prende": "on",
 }
+# Item nouns ("colchón", "focos") are read through bot.understanding.item_noun, the table the
+# dialogue names items by.
 # A Spanish question that does not open with a question word is a yes/no question
 # ("¿La bocina es resistente al agua?").
 SPANISH_WH = frozenset(("que", "cual", "cuales", "cuanto", "cuanta", "cuantos", "cuantas",
                          "como", "donde", "cuando", "quien", "quienes", "por", "para"))
 SPANISH_MARKERS = wordset(
     "que cual cuales cuanto cuanta cuantos cuantas donde como tiene tienen es son esta viene "
+    "vienen trae traen cabe caben "
     "incluye sirve funciona de del el la los las un una para con por se puede pueden en al")
 
 # -- concepts -------------------------------------------------------------------------------

@@ -260,11 +260,22 @@ def detect_intent(text: str, lang: str = "en") -> str:
 
 def sms_keyword(text: str) -> str | None:
     """STOP / START / HELP when the whole message is one of the carrier keywords."""
+    found = _sms_keyword(text)
+    return found[0] if found else None
+
+
+def sms_keyword_language(text: str) -> str | None:
+    """The language of the carrier keyword the message is ("AYUDA": es), if it is one."""
+    found = _sms_keyword(text)
+    return found[1] if found else None
+
+
+def _sms_keyword(text: str) -> tuple[str, str] | None:
     word = normalize(text).strip(" .!")
     for lang in available_languages():
         for keyword, variants in language_data(lang).sms_keywords.items():
             if word in variants:
-                return keyword
+                return keyword, lang
     return None
 
 
@@ -310,6 +321,12 @@ def _item_nouns() -> dict[str, tuple[str, ...]]:
     "la lámpara" names "Camping Lantern" ("item_nouns" in understanding.json)."""
     return {normalize(word): tuple(english.split()) for lang in available_languages()
             for word, english in language_data(lang).item_nouns.items()}
+
+
+def item_noun(word: str) -> tuple[str, ...]:
+    """The English for a word naming goods in another language ("colchon": mattress; "tazas":
+    mugs, cups), or nothing."""
+    return _item_nouns().get(normalize(word), ())
 
 
 def _naming_words(text: str) -> set[str]:

@@ -269,6 +269,22 @@ def test_spanish_questions(question, evidence, conversion):
     assert (answer.evidence, answer.conversion) == (evidence, conversion)
 
 
+# Spanish questions that name the item in Spanish ("la bocina", "las tazas"), against English
+# details; and without the words the parser first knew Spanish by ("trae cable?").
+SPANISH_ITEMS = [
+    ("es-trae", (PILLOW,), "trae funda lavable?", "Machine washable cover"),
+    ("es-item-noun", (MUG,), "cuanto le cabe a la taza", "capacity: 15 fluid ounces"),
+    ("es-item-noun-weight", (BACKPACK,), "cuanto pesa la mochila", "item weight: 1.9 pounds"),
+]
+
+
+@pytest.mark.parametrize("items, question, evidence",
+                         [pytest.param(i, q, e, id=name) for name, i, q, e in SPANISH_ITEMS])
+def test_spanish_questions_naming_the_item(items, question, evidence):
+    answer = answer_product_question(question, items)
+    assert answer is not None and answer.evidence == evidence
+
+
 @pytest.mark.parametrize("items, question, reason",
                          [pytest.param(i, q, r, id=name) for name, i, q, r in UNANSWERED])
 def test_abstains(items, question, reason):

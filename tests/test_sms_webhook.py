@@ -174,6 +174,14 @@ async def test_stop_silences_everything_until_start_and_help_answers(service):
     assert await service.scalar(select(func.count()).select_from(SmsOptOut)) == 0
 
 
+async def test_a_first_spanish_keyword_is_answered_in_spanish(service):
+    ana = "+15555550101"
+    [help_text] = await service.sms(ana, "AYUDA")
+    assert help_text.startswith("Atención para su compra en el marketplace.")
+    [stopped] = await service.sms(ana, "alto")
+    assert stopped.startswith("Se ha dado de baja")
+
+
 async def test_outbox_sms_to_a_stopped_number_is_suppressed(service):
     await service.sms(JAMES, "cancel my kettle order")  # asks which order
     await service.sms(JAMES, "1")                        # case opened: news will come by SMS

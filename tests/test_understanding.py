@@ -159,6 +159,11 @@ LANGUAGE_TABLE = [
     ("empty", "", None),
     ("punctuation", "?!", None),
     ("neutral-no", "no", None),
+    ("spanish-capacity-no-accents", "cuanto le cabe a la tetera", "es"),
+    ("spanish-story-no-accents", "el queso llego echado a perder, olia feo", "es"),
+    ("spanish-one-word", "devolucion", "es"),
+    ("english-slang-ya", "see ya", None),
+    ("english-my-son", "my son ordered it", "en"),
 ]
 
 @pytest.mark.parametrize("text, expected", rows(LANGUAGE_TABLE))
