@@ -470,7 +470,7 @@ class CustomerTurn:
         own = self._own_orders()
         known = {o.order_id for o in own}
         candidates = own + load_orders(self.connection, sorted(self._verified_today() - known))
-        older = self._named_older_order(candidates)
+        older = self._named_older_order(candidates, requests[0][1])
         if older is not None:
             return older
         if not candidates:
@@ -480,7 +480,11 @@ class CustomerTurn:
         if len(candidates) == 1:
             return candidates[0]
         labels = [", ".join(o.item_titles) for o in candidates]
-        named = choose_by_name(self.text, labels)
+        # the request's own words first: in "cancel the curtains. and can the blanket go in
+        # the dryer?" the cancellation is about the curtains
+        named = choose_by_name(requests[0][1], labels)
+        if named is None:
+            named = choose_by_name(self.text, labels)
         if named is None and requests[0][0] != "refund_status":
             # "I never received my refund" describes the refund, not which order
             named = self._described(candidates)
@@ -503,7 +507,7 @@ class CustomerTurn:
         self.say("choose_order", options=options, again=False)
         return None
 
-    def _named_older_order(self, candidates: list[OrderFacts]) -> OrderFacts | None:
+    def _named_older_order(self, candidates: list[OrderFacts], said: str) -> OrderFacts | None:
         """The customer's order from before the recent ones whose item the message names
         alone ("is the skillet dishwasher safe?" about last year's skillet, with a spatula
         set bought last week): answering from the recent order would answer about the
@@ -514,7 +518,7 @@ class CustomerTurn:
         if all(o.order_id in listed for o in every):
             return None
         orders = candidates + [o for o in every if o.order_id not in listed]
-        named = choose_by_name(self.text, [", ".join(o.item_titles) for o in orders])
+        named = choose_by_name(said, [", ".join(o.item_titles) for o in orders])
         return orders[named] if named is not None and named >= len(candidates) else None
 
     def _mentioned_order(self, order_id: str, requests: list[tuple[str, str]]) -> OrderFacts | None:

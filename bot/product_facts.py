@@ -39,6 +39,7 @@ _SYNONYMS = {
     "minimum": "min", "maximum": "max", "limit": "max", "wi": "wifi", "fi": "wifi",
     "controller": "remote", "outdoors": "outdoor", "indoors": "indoor", "eache": "each",
     "expire": "expire", "expiration": "expire", "expiry": "expire", "washable": "wash",
+    "dryer": "dry", "drier": "dry",
     "screen": "display", "monitor": "display", "flight": "fly", "flying": "fly",
     # shoppers' common misspellings of the words of measures
     "heigth": "height", "hight": "height", "lenght": "length", "widht": "width",

@@ -302,7 +302,9 @@ def parse_question(text: str) -> Question:
         if spanish and w in SPANISH:
             words_en.extend(SPANISH[w].split())
         elif spanish and item_noun(w):
-            words_en.extend(item_noun(w))
+            # the first English word only: "cobija" is a blanket, and "blanket throw" would
+            # match the title ("Throw Blanket") better than any fact
+            words_en.append(item_noun(w)[0])
         elif w in _NUMBER_WORDS and i + 1 < len(raw) and raw[i + 1] in _UNIT_WORDS:
             # "a seven year old", "six people": a quantity, compared as one
             words_en.append(_NUMBER_WORDS[w])
