@@ -169,11 +169,10 @@ class CustomerTurn:
         if cases:
             self.say("case_withdrawn", order_id=cases[0].order_id)
             return True
-        if self.confidence < CLEAR_REQUEST_CONFIDENCE:
+        if self.confidence < CLEAR_REQUEST_CONFIDENCE and not self.state.get("pending"):
             # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
-            # request (the model half reads a parcel story as a damaged item)
-            self.state.pop("pending", None)
-            self.state.pop("return", None)
+            # request (the model half reads a parcel story as a damaged item); with a
+            # question pending, "I don't need it anymore" answers it
             self.say("acknowledge")
             return True
         return False
