@@ -51,6 +51,7 @@ from storage.returns import returns_for_order
 ASKED_ANYTHING_ELSE = "asked_anything_else"
 
 # Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
+_THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                       "el otro", "i meant", "i mean", "me referia", "me refería")
 
@@ -135,7 +136,7 @@ class CustomerTurn:
             self.state.pop("unclear", None)
             self.state.pop("unclear_text", None)
         self.state["last_activity_at"] = self.now.isoformat()
-        if self.says and self.says[-1].template == "acknowledge":
+        if self.says and self.says[-1].template in ("acknowledge", "what_else"):
             self.state[ASKED_ANYTHING_ELSE] = True
         save_conversation(self.connection, self.conversation.id, state=self.state,
                           language=self.language, order_id=self.focus_order_id,
@@ -355,7 +356,19 @@ class CustomerTurn:
         if not last or not (intent == "deny" or lowered.startswith(_CORRECTION_STARTS)):
             return False
         candidates = [o for o in self._own_orders() if o.order_id != last["order_id"]]
-        named = choose_by_name(self.text, [", ".join(o.item_titles) for o in candidates])
+        labels = [", ".join(o.item_titles) for o in candidates]
+        named = choose_by_name(self.text, labels)
+        if named is None and candidates and _THE_OTHER.search(self.text):
+            if len(candidates) > 1:  # "no, the other one" of three: which other?
+                self.answered_intent = last["intent"]
+                options = [{"order_id": o.order_id, "label": label,
+                            "purchased_at": o.purchased_at.isoformat()}
+                           for o, label in zip(candidates[:5], labels, strict=False)]
+                self.state["pending"] = {"awaiting": "order_choice", "options": options,
+                                         "requests": [[last["intent"], last["text"]]]}
+                self.say("choose_order", options=options, again=True)
+                return True
+            named = 0
         if named is None:
             return False
         self.answered_intent = last["intent"]

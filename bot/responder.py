@@ -59,7 +59,11 @@ class Responder:
         """Small talk, redirections and hand-offs. `order` is the order the conversation is
         about, when that is known without asking (the seller of a redirected request is told)."""
         turn = self.turn
-        if intent in HANDOFF_INTENTS:
+        if intent in HANDOFF_INTENTS and any(say.template == "handoff" for say in turn.says):
+            # a complaint and a request for a person in one message: one hand-off is enough
+            turn.decide(Decision("handoff_requested", (f"dialogue.{intent}.same_handoff",),
+                                 {"reason": intent}))
+        elif intent in HANDOFF_INTENTS:
             open_handoff(turn.connection, turn.conversation.id, intent, text, turn.now)
             if intent == "complaint":
                 flag_at_risk(turn.connection, turn.conversation.id, "negative_feedback")

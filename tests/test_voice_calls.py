@@ -140,6 +140,16 @@ async def test_no_to_anything_else_ends_the_call_and_yes_asks_what(service):
         ("Hangup", {}, "", [])]
 
 
+async def test_no_after_what_else_ends_the_call(service):
+    call = Call(service, EMILY)
+    await call.start()
+    await call.say("Where is my order?")
+    await call.say("okay")  # a yes to "anything else?": "what else can I help you with?"
+    assert await call.say("no") == [
+        ("Say", {"language": "en-US"}, "Thank you for calling. Goodbye!", []),
+        ("Hangup", {}, "", [])]
+
+
 async def test_keypad_2_switches_to_spanish_and_the_answers_follow(service):
     call = Call(service, EMILY)
     await call.start()
