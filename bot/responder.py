@@ -128,7 +128,7 @@ class Responder:
         if intent == "product_question":
             self._answer_product_question(text, order)
         elif intent == "refund_status":
-            self._refund_status(order)
+            self._refund_status(text, order)
         elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
                                           and is_missing_parts(text)):
             ReturnFlow(turn).handle(intent, text, order)
@@ -168,10 +168,15 @@ class Responder:
                 flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
             self.open_case(kind, order, text)
 
-    def _refund_status(self, order: OrderFacts) -> None:
+    def _refund_status(self, text: str, order: OrderFacts) -> None:
         turn = self.turn
         decision = returns.refund_status(order, returns_for_order(turn.connection, order.order_id),
                                          turn.now, turn.policy)
+        if decision.outcome == returns.NO_REFUND and not order.delivered:
+            # "I want my money back" for a parcel that never came is the not-received claim
+            # (or, with one open, where it stands), not "I don't see a refund"
+            self._delivery("missing_item", text, order)
+            return
         turn.decide(decision)
         turn.say("refund_status", outcome=decision.outcome, order=order, facts=decision.facts)
 

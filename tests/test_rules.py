@@ -580,6 +580,14 @@ def test_a_product_question_asked_again_is_the_same_question(text, asked, same):
     ("the set didn't come with the charger", "return_request", "missing_parts"),
     ("la caja vino sin la tapa", "missing_item", "missing_parts"),
     ("can I return it without the original box?", "return_request", None),
+    ("my wife already bought one", "return_request", "no_longer_needed"),
+    ("the mattress is too firm", "return_request", "no_longer_needed"),
+    ("one of the mugs has a chip in it", "damaged_or_defective", "damaged"),
+    ("me arrepentí de la compra", "return_request", "no_longer_needed"),
+    ("es muy pesado", "return_request", "no_longer_needed"),
+    ("me queda grande", "return_request", "wrong_size_ordered"),
+    ("me faltan tazas, solo llegó una", "missing_item", "missing_parts"),
+    ("the lamp is missing the power adapter", "missing_item", "missing_parts"),
 ])
 def test_return_reason_from_the_customers_words(text, intent, reason):
     assert return_reason(text, intent) == reason
