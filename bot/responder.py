@@ -15,7 +15,7 @@ from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.scope import COVERED, check_coverage
 from bot.text import words
-from bot.understanding import choose_by_name
+from bot.understanding import choose_by_name, in_language
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
 
@@ -193,8 +193,13 @@ class Responder:
         turn.decide(Decision("product_answered", (f"product.answered_from_{answer.source}",),
                              {"asin": answer.asin, "evidence": answer.evidence,
                               "conversion": answer.conversion}))
+        evidence = answer.evidence
+        translated = answer.attribute and in_language(
+            answer.attribute, evidence.split(": ", 1)[1], turn.language)
+        if translated:  # "peso: 2.6 lb", "duración de la batería: 10 horas"
+            evidence = ": ".join(translated)
         # a bullet's clause quoted alone keeps its ";" or ","; the sentence ends there
-        turn.say("product_answer", title=answer.title, evidence=answer.evidence.rstrip(" ;,:"),
+        turn.say("product_answer", title=answer.title, evidence=evidence.rstrip(" ;,:"),
                  conversion=answer.conversion)
 
     @staticmethod

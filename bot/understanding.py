@@ -41,6 +41,8 @@ class LanguageData:
     item_nouns: dict[str, str]  # "bombilla": "bulb"
     order_descriptions: dict  # bot.order_choice
     not_found: tuple[str, ...]  # "I can't find it": a delivered parcel that is not there
+    attribute_names: dict[str, str]  # "weight": "peso", for a product answer in the language
+    value_words: dict[str, str]  # "hours": "horas", in an attribute's value
 
 
 @cache
@@ -57,7 +59,22 @@ def language_data(lang: str) -> LanguageData:
         item_nouns=raw.get("item_nouns", {}),
         order_descriptions=raw.get("order_descriptions", {}),
         not_found=tuple(normalize(p) for p in raw.get("not_found", ())),
+        attribute_names={k.lower(): v for k, v in raw.get("attribute_names", {}).items()},
+        value_words={k.lower(): v for k, v in raw.get("value_words", {}).items()},
     )
+
+
+def in_language(name: str, value: str, lang: str) -> tuple[str, str] | None:
+    """An attribute ("battery life", "10 hours") in the customer's language ("duración de la
+    batería", "10 horas"), when the language has a word for its name; the value's words it
+    knows are put in too, the rest (a brand, a model) stays as the seller wrote it."""
+    data = language_data(lang)
+    named = data.attribute_names.get(name.lower())
+    if not named:
+        return None
+    for english in sorted(data.value_words, key=len, reverse=True):
+        value = re.sub(rf"(?i)(?<!\w){re.escape(english)}(?!\w)", data.value_words[english], value)
+    return named, value
 
 
 def says_not_found(text: str) -> bool:

@@ -13,6 +13,7 @@ from bot.understanding import (
     INTENTS,
     choose_by_name,
     choose_option,
+    in_language,
     classify_intent,
     detect_intent,
     detect_intents,
@@ -392,3 +393,13 @@ def test_a_closing_word_that_starts_a_request_is_kept():
 def test_an_item_named_in_spanish_matches_its_english_title(text, index):
     assert choose_by_name(text, ["LED A19 Light Bulbs", "Rechargeable LED Camping Lantern"]) \
         == index
+
+
+@pytest.mark.parametrize("name, value, lang, expected", [
+    ("battery life", "10 hours", "es", ("duración de la batería", "10 horas")),
+    ("Color", "gray", "es", ("color", "gris")),
+    ("compatible devices", "iPhone 15", "es", None),   # no Spanish name known: as written
+    ("weight", "2.6 lb", "en", None),
+])
+def test_an_attribute_in_the_customers_language(name, value, lang, expected):
+    assert in_language(name, value, lang) == expected
