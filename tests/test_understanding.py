@@ -13,11 +13,11 @@ from bot.understanding import (
     INTENTS,
     choose_by_name,
     choose_option,
-    in_language,
     classify_intent,
     detect_intent,
     detect_intents,
     detect_language,
+    in_language,
     sms_keyword,
     without_closing,
 )
