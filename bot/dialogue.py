@@ -287,6 +287,13 @@ class CustomerTurn:
             self.say("acknowledge")
             return True
         unclear = intent in ("other", "affirm", "deny") or self.confidence < CLEAR_REQUEST_CONFIDENCE
+        if awaiting == "order_choice" and waiting[0][0] == "change_address" \
+                and names_an_address(self.text) and not explicit_order:
+            # the new address given before saying which order: kept with the request
+            pending["requests"] = [[waiting[0][0], f"{waiting[0][1]}\n{self.text}"],
+                                   *[list(r) for r in waiting[1:]]]
+            self._ask_again(pending)
+            return True
         if unclear and not explicit_order:
             # an answer we cannot read, not a new request (the model half reads "es muy
             # pesado" as a complaint): ask again, and once more for a return's reason, whose
