@@ -107,6 +107,10 @@ async def test_product_question_the_data_cannot_settle_goes_to_the_seller_in_eng
     body = case_email.get_body(("plain",)).get_content()
     assert "Please reply by Nov 27, 2026, 9:00\u202fAM CST." in body
     assert "The product details do not answer the customer's question." in body
+    # each part on its own line: a block tag eats the newline after a translated line
+    assert "\nItems:\n- 1 x Brightside Waffle-Knit Cotton Throw Blanket" in body
+    assert '\nThe customer wrote:\n"Does it come in a gift box?"' in body
+    assert re.search(r"your reply goes to \S+\.\nYou can also see the case", body)
     html = case_email.get_body(("html",)).get_content()
     assert "<blockquote><p>Does it come in a gift box?</p></blockquote>" in html
 
