@@ -36,6 +36,8 @@ from bot.returns import local_day
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
+    STATED_PROBLEMS,
+    asked_language,
     choose_by_name,
     choose_option,
     detect_intents,
@@ -97,6 +99,11 @@ class CustomerTurn:
     def understand(self) -> tuple[str, str, float]:
         """The language to answer in, the main intent and its confidence; writes nothing."""
         self.language = self._language()
+        asked = asked_language(self.text)
+        if asked in self.policy.customer_languages:
+            # "en español por favor": answered in it, with what we can do
+            self.language, self.requests, self.confidence = asked, [("greeting", self.text)], 1.0
+            return self.language, "greeting", 1.0
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
@@ -170,7 +177,9 @@ class CustomerTurn:
         if cases:
             self.say("case_withdrawn", order_id=cases[0].order_id)
             return True
-        if self.confidence < CLEAR_REQUEST_CONFIDENCE and not self.state.get("pending"):
+        problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
+        if (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
+                and not self.state.get("pending"):
             # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
             # request (the model half reads a parcel story as a damaged item); with a
             # question pending, "I don't need it anymore" answers it
@@ -286,7 +295,9 @@ class CustomerTurn:
                                  {"awaiting": pending["awaiting"]}))
             self.say("acknowledge")
             return True
-        unclear = intent in ("other", "affirm", "deny") or self.confidence < CLEAR_REQUEST_CONFIDENCE
+        # "hi", "en español por favor" while we ask something: the question again
+        unclear = intent in ("other", "affirm", "deny", "greeting") \
+            or self.confidence < CLEAR_REQUEST_CONFIDENCE
         if awaiting == "order_choice" and waiting[0][0] == "change_address" \
                 and names_an_address(self.text) and not explicit_order:
             # the new address given before saying which order: kept with the request

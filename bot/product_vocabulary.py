@@ -153,7 +153,8 @@ SPANISH = {
     "cabe": "hold", "caben": "hold", "llamadas": "call", "llamada": "call", "puerto": "port",
     "puertos": "port", "dimeable": "dimmable", "dimeables": "dimmable", "regulable": "dimmable",
     "atenuar": "dim", "apaga": "off", "apagado": "off", "hervir": "boil", "tarda": "long",
-    "meter": "put", "enciende": "on", "prende": "on", "taza": "cup mug", "tazas": "cup mug",
+    "meter": "put", "enciende": "on", "prende": "on", "prueba": "proof", "cargarse": "charge",
+    "tiempo": "time", "taza": "cup mug", "tazas": "cup mug",
 }
 # Item nouns ("colchón", "focos") are read through bot.understanding.item_noun, the table the
 # dialogue names items by.

@@ -13,6 +13,7 @@ from bot.identifiers import names_an_address
 from bot.messages import Decision
 from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
+from bot.return_reasons import return_reason
 from bot.scope import COVERED, check_coverage
 from bot.text import words
 from bot.understanding import choose_by_name, in_language
@@ -176,6 +177,10 @@ class Responder:
             # "I want my money back" for a parcel that never came is the not-received claim
             # (or, with one open, where it stands), not "I don't see a refund"
             self._delivery("missing_item", text, order)
+            return
+        if decision.outcome == returns.NO_REFUND and return_reason(text) is not None:
+            # "quiero un reembolso, llegó roto": a return with its reason
+            ReturnFlow(turn).handle("return_request", text, order)
             return
         turn.decide(decision)
         turn.say("refund_status", outcome=decision.outcome, order=order, facts=decision.facts)

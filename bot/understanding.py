@@ -44,6 +44,7 @@ class LanguageData:
     attribute_names: dict[str, str]  # "weight": "peso", for a product answer in the language
     value_words: dict[str, str]  # "hours": "horas", in an attribute's value
     negated_requests: dict[str, tuple[str, ...]]  # "don't cancel": not a cancellation
+    language_requests: tuple[str, ...]  # "en español por favor": answer in this language
 
 
 @cache
@@ -64,6 +65,7 @@ def language_data(lang: str) -> LanguageData:
         value_words={k.lower(): v for k, v in raw.get("value_words", {}).items()},
         negated_requests={k: tuple(normalize(p) for p in v)
                           for k, v in raw.get("negated_requests", {}).items()},
+        language_requests=tuple(normalize(p) for p in raw.get("language_requests", ())),
     )
 
 
@@ -78,6 +80,17 @@ def in_language(name: str, value: str, lang: str) -> tuple[str, str] | None:
     for english in sorted(data.value_words, key=len, reverse=True):
         value = re.sub(rf"(?i)(?<!\w){re.escape(english)}(?!\w)", data.value_words[english], value)
     return named, value
+
+
+def asked_language(text: str) -> str | None:
+    """The language a short message asks to be answered in ("spanish please", "háblame en
+    inglés"), if it asks for one of ours."""
+    norm = normalize(text)
+    if len(words(norm)) > 8:
+        return None
+    found = [lang for lang in available_languages()
+             if any(says(norm, phrase) for phrase in language_data(lang).language_requests)]
+    return found[0] if len(found) == 1 else None
 
 
 def says_not_found(text: str) -> bool:
@@ -259,6 +272,11 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     message asks is read instead, and a message that asks nothing else reads as a no."""
     found = _requests(text, lang)
     kept = [r for r in found if not negated(r[0], r[1])]
+    if len(kept) > 1 and any(r[0] in _REFUNDED_BY for r in kept):
+        # "it stopped charging. I would like a refund": the return is how the refund comes
+        # (but "where's my refund for the toaster I sent back?" asks about another)
+        kept = [r for r in kept if r[0] != "refund_status"
+                or not _WANTS_A_REFUND.search(normalize(r[1]))]
     if kept:
         return kept
     norm = normalize(text)
@@ -275,6 +293,11 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
 
 
 _SENTENCE_END = re.compile(r"[,.;!?]")
+_WANTS_A_REFUND = re.compile(r"\b(?:want|would like|i'd like|id like|need|give me|quiero|"
+                             r"quisiera|necesito|deme|denme)\b.{0,20}\b(?:refund|money back|"
+                             r"reembolso|dinero)\b")
+_REFUNDED_BY = frozenset(("return_request", "damaged_or_defective", "wrong_item", "missing_item",
+                          "cancel_order"))
 
 
 def _requests(text: str, lang: str) -> list[tuple[str, str, float]]:

@@ -11,6 +11,7 @@ from bot.identifiers import find_order_ids, find_postal_code, same_postal_code, 
 from bot.redaction import mask_card_numbers
 from bot.understanding import (
     INTENTS,
+    asked_language,
     choose_by_name,
     choose_option,
     classify_intent,
@@ -403,3 +404,26 @@ def test_an_item_named_in_spanish_matches_its_english_title(text, index):
 ])
 def test_an_attribute_in_the_customers_language(name, value, lang, expected):
     assert in_language(name, value, lang) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("don't cancel the kettle, I just want to know when it ships", ["order_status"]),
+    ("No need to cancel anything. Where is the charger?", ["order_status"]),
+    ("I don't want to cancel the kettle", ["deny"]),
+    ("please do not cancel my order, i still want it", ["deny"]),
+    ("no cancelen el pedido por favor", ["deny"]),
+    ("no quiero cancelar, solo quiero saber cuando llega", ["order_status"]),
+    ("cancel my order", ["cancel_order"]),
+])
+def test_a_refused_request_is_none(text, expected):
+    assert [intent for intent, _, _ in detect_intents(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("spanish please", "es"), ("en español por favor", "es"), ("¿hablas español?", "es"),
+    ("háblame en inglés por favor", "en"), ("english please", "en"),
+    ("I want to return the Spanish guitar I bought, it arrived broken in two places", None),
+    ("where is my order", None),
+])
+def test_a_message_asking_for_a_language(text, expected):
+    assert asked_language(text) == expected
