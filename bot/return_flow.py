@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
+from bot.messages import Decision
 from bot.return_reasons import return_reason, wants_replacement
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -16,7 +17,7 @@ from bot.understanding import (
     choose_option,
     classify_intent,
 )
-from storage.returns import attachments_of, flag_at_risk
+from storage.returns import attachments_of, flag_at_risk, returns_for_order
 
 if TYPE_CHECKING:
     from bot.dialogue import CustomerTurn
@@ -64,6 +65,18 @@ class ReturnFlow:
         if item is None:
             return
         known["asin"] = item.asin
+        recorded = [r for r in returns_for_order(turn.connection, order.order_id)
+                    if r.asin == item.asin]
+        if sum(r.quantity for r in recorded) >= item.quantity:
+            # already returned or refunded (a correction, a second "parts are missing"):
+            # where it stands, never a second RMA for the same item
+            turn.state.pop("return", None)
+            decision = returns.refund_status(order, recorded, turn.now, turn.policy)
+            turn.decide(Decision(decision.outcome, ("return.already_recorded", *decision.reasons),
+                                 decision.facts))
+            turn.say("refund_status", outcome=decision.outcome, order=order,
+                     facts=decision.facts)
+            return
         reason = known.get("reason") or return_reason(text, _implied_by(intent, text))
         replacement = known.get("replacement") or wants_replacement(text)
         decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
