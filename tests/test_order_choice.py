@@ -23,6 +23,7 @@ TABLE = [
     ("el que me llegó", 2),
     ("the one that hasn't arrived", None),   # two have not
     ("the one I never received", None),      # not "received": two have not
+    ("it never showed up", None),            # not "showed up": two have not
     ("the newest", 0),
     ("el más reciente", 0),
     ("the oldest one", 2),
