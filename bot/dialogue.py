@@ -42,6 +42,7 @@ from bot.understanding import (
     choose_option,
     detect_intents,
     detect_language,
+    only_names,
     says_not_found,
 )
 from storage.cases import open_cases_of_conversation
@@ -54,6 +55,10 @@ ASKED_ANYTHING_ELSE = "asked_anything_else"
 
 # Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
 _THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
+# "and the charger?", "what about the skillet?", "y la tetera?": the same question again
+_ALSO = re.compile(r"(?i)^(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal)\b\s*")
+# what "and the charger?" asks again; not an action (a cancellation of the other order too?)
+_ASKED_AGAIN = ("order_status", "refund_status")
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                       "el otro", "i meant", "i mean", "me referia", "me refería")
 
@@ -75,6 +80,7 @@ class CustomerTurn:
         self.text = text
         self.subject = subject or ""
         self.now = now
+        self.named_order: OrderFacts | None = None  # the order a bare item name names
         self.state: dict[str, Any] = dict(conversation.state or {})
         self.says: list[Say] = []
         self.message_id: int | None = None
@@ -107,6 +113,14 @@ class CustomerTurn:
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
+        named = self._only_an_item()
+        if named is not None:
+            # "the charger", "and the charger?", "y la tetera?": the last question, or where
+            # it is, about that order (the model reads a bare product name as anything)
+            last = self.state.get("last") or {}
+            asked = last.get("intent") if last.get("intent") in _ASKED_AGAIN else "order_status"
+            self.requests, self.confidence = [(asked, self.text)], 1.0
+            self.named_order = named
         if self._mostly_a_number() and (self.confidence < CLEAR_REQUEST_CONFIDENCE
                                         or self.requests[0][0] in SMALL_TALK):
             # An order or tracking number on its own asks where the order is; with a few
@@ -359,6 +373,16 @@ class CustomerTurn:
         self._handle(waiting, order)
         return True
 
+    def _only_an_item(self) -> OrderFacts | None:
+        """The customer's order whose item the message only names ("the charger?"), when no
+        question of ours is pending (then it answers that)."""
+        if self.state.get("pending"):
+            return None
+        text = re.sub(_ALSO, "", self.text.strip(), count=1)
+        own = self._own_orders()
+        found = [o for o in own if only_names(text, ", ".join(o.item_titles))]
+        return found[0] if len(found) == 1 else None
+
     def _mostly_a_number(self) -> bool:
         """An order or tracking number with at most a few words around it ("it's #112...")."""
         numbers = find_order_ids(self.text) or find_tracking_numbers(self.text)
@@ -497,6 +521,8 @@ class CustomerTurn:
         mentioned = self._mentioned_order_ids()
         if mentioned:
             return self._mentioned_order(mentioned[0], requests)
+        if self.named_order is not None:
+            return self.named_order
         own = self._own_orders()
         known = {o.order_id for o in own}
         candidates = own + load_orders(self.connection, sorted(self._verified_today() - known))

@@ -45,6 +45,7 @@ class LanguageData:
     value_words: dict[str, str]  # "hours": "horas", in an attribute's value
     negated_requests: dict[str, tuple[str, ...]]  # "don't cancel": not a cancellation
     language_requests: tuple[str, ...]  # "en español por favor": answer in this language
+    little_words: frozenset[str]  # articles and the like: "the charger" only names an item
 
 
 @cache
@@ -66,6 +67,7 @@ def language_data(lang: str) -> LanguageData:
         negated_requests={k: tuple(normalize(p) for p in v)
                           for k, v in raw.get("negated_requests", {}).items()},
         language_requests=tuple(normalize(p) for p in raw.get("language_requests", ())),
+        little_words=frozenset(normalize(w) for w in raw.get("little_words", ())),
     )
 
 
@@ -416,6 +418,16 @@ def _naming_words(text: str) -> set[str]:
     # a plural names the item as well as the singular: "the mugs", "the curtain"
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
             for w in said}
+
+
+def only_names(text: str, label: str) -> bool:
+    """Whether the message is nothing but a name of the item ("the charger", "la tetera?"):
+    each of its words, but the little words of our languages, names it."""
+    little = frozenset().union(*(language_data(lang).little_words
+                                 for lang in available_languages()))
+    said = [w for w in words(normalize(text)) if w not in little]
+    naming = _naming_words(label)
+    return bool(said) and len(said) <= 3 and all(_naming_words(w) & naming for w in said)
 
 
 def choose_by_name(text: str, labels: list[str]) -> int | None:

@@ -19,6 +19,7 @@ from bot.understanding import (
     detect_intents,
     detect_language,
     in_language,
+    only_names,
     sms_keyword,
     without_closing,
 )
@@ -427,3 +428,13 @@ def test_a_refused_request_is_none(text, expected):
 ])
 def test_a_message_asking_for_a_language(text, expected):
     assert asked_language(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the charger", True), ("el cargador", True), ("my charger?", True),
+    ("and the charger?", True),                    # the dialogue reads "and" off first
+    ("the charger is broken", False), ("mi cargador no ha llegado", False),
+    ("what about the kettle", False),
+])
+def test_a_message_that_only_names_the_item(text, expected):
+    assert only_names(text, "Brightside 65 W USB-C GaN Charger") is expected
