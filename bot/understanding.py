@@ -379,7 +379,9 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     haystack = normalize(text)
     number = re.fullmatch(r"\D*(\d{1,2})\D*", haystack)
     if number and 1 <= int(number.group(1)) <= len(labels) \
-            and not _COUNTED.match(haystack[number.end(1):]) and len(words(haystack)) <= 5:
+            and not _COUNTED.match(haystack[number.end(1):]) \
+            and (len(words(haystack)) <= 5 or _NUMBER_CUE.search(haystack[:number.start(1)])):
+        # a number alone, or said as one in a longer answer ("it is number 2 on your list")
         return int(number.group(1)) - 1
     mentioned = []  # (where, -length, position): the earliest ordinal, the longest on a tie
     for candidate in dict.fromkeys((lang, "en")):

@@ -345,6 +345,8 @@ CHOICE_TABLE = [
     ("ambiguous-two-products", "lamp or charger", "en", None),
     ("nothing-matches", "something else", "en", None),
     ("a-count-is-no-option", "i have been waiting 3 weeks", "en", None),
+    ("a-number-said-as-one-in-an-email", "Thanks for getting back to me. It is number 2 on "
+     "your list. Kind regards, James", "en", 1),
     ("es-a-count-is-no-option", "ya van 2 semanas", "es", None),
     ("a-number-in-a-story", "my son ordered 2 of these for his birthday party", "en", None),
     ("number-with-thanks", "2 thanks", "en", 1),
