@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
-from bot.messages import Decision
+from bot.messages import Channel, Decision
 from bot.return_reasons import return_reason, wants_replacement
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -146,10 +146,11 @@ class ReturnFlow:
         else:  # declined, not delivered yet
             turn.say("return_outcome", **context)
         # a photo of a problem with an item the customer has: not one not yet shipped or
-        # delivered, nor a return declined
+        # delivered, nor a return declined; nor on a call, which cannot reply with one
         if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,
                                                        returns.NOT_SHIPPED,
-                                                       returns.NOT_DELIVERED) and not \
+                                                       returns.NOT_DELIVERED) \
+                and turn.conversation.channel != Channel.VOICE.value and not \
                 attachments_of(turn.connection, turn.conversation.id):
             turn.say("photo_request")
 

@@ -150,6 +150,15 @@ async def test_no_after_what_else_ends_the_call(service):
         ("Hangup", {}, "", [])]
 
 
+async def test_a_return_for_a_damaged_item_on_a_call_asks_for_no_photo(service):
+    call = Call(service, "+15555550102")   # James: a skillet delivered in the holiday window
+    await call.start()
+    await call.say("I want to return the skillet")
+    [(verb, _, _, nested)] = await call.say("it arrived damaged")
+    spoken = " ".join(text for _, _, text, _ in nested)
+    assert "is authorized" in spoken and "photo" not in spoken
+
+
 async def test_keypad_2_switches_to_spanish_and_the_answers_follow(service):
     call = Call(service, EMILY)
     await call.start()
