@@ -26,7 +26,7 @@ from bot.identifiers import (
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Channel, Decision
-from bot.order_choice import Offered, choose_by_description
+from bot.order_choice import Offered, choose_by_description, happened
 from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
@@ -113,6 +113,12 @@ class CustomerTurn:
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
+        if len(self.requests) > 1:
+            # "The skillet arrived but I can't use it. I want to return it.": a parcel said to
+            # have arrived is no missing parcel, whatever the model reads in the clause
+            self.requests = [r for r in self.requests
+                             if r[0] != "missing_item" or happened(r[1]) != "delivered"] \
+                or self.requests
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where

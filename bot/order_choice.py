@@ -56,6 +56,14 @@ def _months(text: str) -> set[int]:
             if before or name not in _AMBIGUOUS_MONTHS}
 
 
+def happened(text: str) -> str | None:
+    """What the words say happened to the order: "not_shipped", "not_delivered",
+    "delivered" (the first kind said: "hasn't arrived" before "arrived"), or None."""
+    plain = normalize(text)
+    return next((kind for kind in ("not_shipped", "not_delivered", "delivered")
+                 if any(says(plain, p) for p in _phrases(kind))), None)
+
+
 def choose_by_description(text: str, offered: list[Offered], today: date) -> int | None:
     """The one order the description fits, or None when it fits none or several."""
     plain = normalize(text)
@@ -63,16 +71,14 @@ def choose_by_description(text: str, offered: list[Offered], today: date) -> int
         return None
     dates = find_dates(text, today)
     months = _months(plain)
-    # what happened to it: the first kind said ("hasn't arrived" before "arrived")
-    happened = next((kind for kind in ("not_shipped", "not_delivered", "delivered")
-                     if any(says(plain, p) for p in _phrases(kind))), None)
+    said = happened(text)
     # (whether the description says it, which orders it fits), tried in order
     rules: list[tuple[bool, Callable[[Offered], bool]]] = [
         (bool(dates), lambda o: o.purchased_on in dates or o.delivered_on in dates),
         (bool(months), lambda o: o.purchased_on.month in months),
-        (happened == "not_shipped", lambda o: o.shipped is False),
-        (happened == "not_delivered", lambda o: o.delivered is False),
-        (happened == "delivered", lambda o: o.delivered is True),
+        (said == "not_shipped", lambda o: o.shipped is False),
+        (said == "not_delivered", lambda o: o.delivered is False),
+        (said == "delivered", lambda o: o.delivered is True),
     ]
     for applies, fits in rules:
         chosen = _only([fits(o) for o in offered]) if applies else None
