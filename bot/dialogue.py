@@ -546,6 +546,11 @@ class CustomerTurn:
         # the dryer?" the cancellation is about the curtains
         named = choose_by_name(requests[0][1], labels)
         if named is None:
+            # "my drill is late. Where is it?": "it" is what the sentence before names
+            before = self.text[:max(self.text.find(requests[0][1]), 0)]
+            sentences = [p for p in re.split(r"(?<=[.!?])\s+", before) if p.strip()]
+            named = choose_by_name(sentences[-1], labels) if sentences else None
+        if named is None:
             named = choose_by_name(self.text, labels)
         if named is None and requests[0][0] != "refund_status":
             # "I never received my refund" describes the refund, not which order
