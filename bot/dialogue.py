@@ -20,6 +20,7 @@ from bot.identifiers import (
     find_order_ids,
     find_postal_code,
     find_tracking_numbers,
+    gives_whole_address,
     names_an_address,
     same_postal_code,
 )
@@ -289,11 +290,19 @@ class CustomerTurn:
                 self._handle(waiting, order)
                 return True
         elif awaiting == "new_address" and names_an_address(self.text):
+            told = [(i, f"{t}\n{self.text}") for i, t in waiting]
+            if not gives_whole_address(told[0][1]) and not pending.get("partial"):
+                # "1520 SW 8th St" and the city and ZIP code in the next message: the
+                # seller gets the whole address, asked for once more
+                pending["partial"] = True
+                pending["requests"] = [list(r) for r in told]
+                self._ask_again(pending)
+                return True
             self.state.pop("pending")
             order = load_order(self.connection, pending["order_id"])
             if order is not None:
                 self.answered_intent = waiting[0][0]
-                self._handle([(i, f"{t}\n{self.text}") for i, t in waiting], order)
+                self._handle(told, order)
                 return True
         elif awaiting in ("item_choice", "return_reason") and not explicit_order:
             if self._continue_return(pending, waiting):
@@ -444,7 +453,8 @@ class CustomerTurn:
         elif awaiting == "postal_code":
             self.say("ask_postal_code", order_id=pending["order_id"], again=True)
         elif awaiting == "new_address":
-            self.say("ask_new_address", order_id=pending["order_id"])
+            self.say("ask_new_address", order_id=pending["order_id"],
+                     partial=bool(pending.get("partial")))
         else:
             self.say("ask_order_id", again=True)
 

@@ -55,6 +55,11 @@ def names_an_address(text: str) -> bool:
     return bool(find_postal_code(text) or _STREET.search(text))
 
 
+def gives_whole_address(text: str) -> bool:
+    """Whether the text has both a street and a ZIP code: enough for the seller to ship to."""
+    return bool(find_postal_code(text) and _STREET.search(text))
+
+
 def same_postal_code(given: str, on_file: str) -> bool:
     """ZIP+4 on file matches the five digits a customer types."""
     def norm(code: str) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import case_rules, delivery, returns
 from bot.facts import ItemFacts, OrderFacts
-from bot.identifiers import names_an_address
+from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
 from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
@@ -144,13 +144,16 @@ class Responder:
             "cancel_order": lambda: delivery.assess_cancellation(order, turn.now),
             "change_address": lambda: delivery.assess_address_change(order, turn.now),
         }[intent]()
-        if decision.outcome == delivery.CASE_ADDRESS_CHANGE and not names_an_address(text):
-            # the seller cannot change an address to one nobody gave: ask for it first
-            turn.decide(Decision("new_address_asked", ("address_change.new_address_missing",),
-                                 {"order_id": order.order_id}))
+        if decision.outcome == delivery.CASE_ADDRESS_CHANGE and not gives_whole_address(text):
+            # the seller cannot change an address to one nobody gave, nor ship to a street
+            # without its ZIP code: ask for it first (once more, for the rest of one)
+            partial = names_an_address(text)
+            turn.decide(Decision("new_address_asked", (
+                "address_change.new_address_incomplete" if partial
+                else "address_change.new_address_missing",), {"order_id": order.order_id}))
             turn.state["pending"] = {"awaiting": "new_address", "order_id": order.order_id,
-                                     "requests": [[intent, text]]}
-            turn.say("ask_new_address", order_id=order.order_id)
+                                     "requests": [[intent, text]], "partial": partial}
+            turn.say("ask_new_address", order_id=order.order_id, partial=partial)
             return
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
