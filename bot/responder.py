@@ -92,9 +92,11 @@ class Responder:
             turn.state.pop("unclear", None)
             turn.state.pop("unclear_text", None)
             turn.say("marketplace_help")
-        elif order is not None and turn.state.get("unclear") == order.order_id:
+        elif order is not None and turn.state.get("unclear") == order.order_id \
+                and len(words(f"{turn.state.get('unclear_text', '')} {text}")) >= 4:
             # The second message in a row about a known order that we cannot classify: a
-            # person who knows the order (the seller) reads both.
+            # person who knows the order (the seller) reads both ("what?" twice is no
+            # request for them).
             earlier = turn.state.pop("unclear_text", "")
             turn.state.pop("unclear", None)
             turn.decide(Decision("case_for_unclassified_request",
