@@ -190,7 +190,8 @@ def note_beside_decision(answer: SellerAnswer) -> str | None:
 
 # A customer telling us their problem went away: the open cases about it are withdrawn.
 _WITHDRAWS = re.compile(
-    r"\b(?:it (?:has |just )?(?:arrived|came|showed up|turned up)|(?:i )?(?:got|received|found) "
+    r"\b(?:(?:it|the \w+|my \w+) (?:has |have |just |finally )?(?:arrived|came|showed up|"
+    r"turned up)|(?:i )?(?:got|received|found) "
     r"(?:it|the package|my (?:order|package))|never ?mind|no longer need|don'?t need (?:it|that) "
     r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
     r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa|"

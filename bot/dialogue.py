@@ -32,7 +32,7 @@ from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
-from bot.return_reasons import wants_replacement
+from bot.return_reasons import return_reason, wants_replacement
 from bot.returns import local_day
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -43,6 +43,7 @@ from bot.understanding import (
     choose_option,
     detect_intents,
     detect_language,
+    negated,
     only_names,
     says_not_found,
 )
@@ -60,6 +61,9 @@ _THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", 
 _ALSO = re.compile(r"(?i)^(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal)\b\s*")
 # what "and the charger?" asks again; not an action (a cancellation of the other order too?)
 _ASKED_AGAIN = ("order_status", "refund_status")
+# cases a parcel that turned up makes moot; and the requests a customer can take back
+_PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
+_REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                       "el otro", "i meant", "i mean", "me referia", "me refería")
 
@@ -188,18 +192,25 @@ class CustomerTurn:
 
     def _withdraw_cases(self) -> bool:
         """The customer says the problem went away ("it arrived", "ya llegó"): the open cases
-        of the conversation are withdrawn, and the sellers told they need not act."""
-        if not withdraws(self.text):
+        about a parcel not come are withdrawn, and the sellers told they need not act; or
+        takes back a request ("actually don't cancel it"): the case asking it is withdrawn.
+        Not when the words name a problem too ("it arrived broken", "found it cheaper")."""
+        refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
+        good_news = withdraws(self.text) and return_reason(self.text) is None
+        if not (good_news or refused):
             return False
-        cases = open_cases_of_conversation(self.connection, self.conversation.id, OPEN_STATUSES)
+        kinds = (_PARCEL_CASES if good_news else set()) | refused
+        cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                       OPEN_STATUSES) if c.kind in kinds]
         for case in cases:
             self.desk.withdraw(self.connection, case, self.conversation.customer_address,
                                "customer", self.now)
         if cases:
-            self.say("case_withdrawn", order_id=cases[0].order_id)
+            self.say("case_withdrawn", order_id=cases[0].order_id,
+                     taken_back=cases[0].kind in refused)
             return True
         problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
-        if (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
+        if good_news and (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
                 and not self.state.get("pending"):
             # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
             # request (the model half reads a parcel story as a damaged item); with a
@@ -562,14 +573,17 @@ class CustomerTurn:
             named = choose_by_name(sentences[-1], labels) if sentences else None
         if named is None:
             named = choose_by_name(self.text, labels)
+        if named is None:
+            # "it arrived broken" right after asking about the charger: the charger, not the
+            # one order a description of it would fit
+            for order in candidates:
+                if order.order_id == self.state.get("focus"):
+                    return order
         if named is None and requests[0][0] != "refund_status":
             # "I never received my refund" describes the refund, not which order
             named = self._described(candidates)
         if named is not None:
             return candidates[named]
-        for order in candidates:
-            if order.order_id == self.state.get("focus"):
-                return order
         if requests[0][0] == "refund_status":
             # only asks: the one order a refund can be about needs no question
             refundable = [o for o in candidates if o.status == "Canceled"

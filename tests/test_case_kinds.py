@@ -337,3 +337,16 @@ async def test_a_shipment_the_seller_reports_is_what_the_customer_hears_next(ser
     assert SAYS["seller_shipped"] in await customer_text(service, case.order_id)
     assert (await service.sms("+15555550106", "where is my drill?"))[0].startswith(
         "Your order 113-5521907-2049386 (Brightside 20 V Cordless Drill/Driver Kit) is on its way")
+
+
+async def test_good_news_withdraws_the_parcel_case_and_not_a_cancellation(service):
+    james = "+15555550102"
+    await service.sms(james, "cancel the kettle")
+    await service.sms(james, "where is my charger")
+    await service.sms(james, "good news, it arrived")
+    cases = {c.kind: c.status for c in await service.scalars(select(Case))}
+    assert cases["cancellation"] != "withdrawn"
+    assert cases["not_received"] == "withdrawn"
+    await service.sms(james, "actually don't cancel the kettle")
+    cases = {c.kind: c.status for c in await service.scalars(select(Case))}
+    assert cases["cancellation"] == "withdrawn"
