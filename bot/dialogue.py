@@ -34,6 +34,7 @@ from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
 from bot.return_reasons import return_reason, wants_replacement
 from bot.returns import local_day
+from bot.text import words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
@@ -109,11 +110,13 @@ class CustomerTurn:
 
     def understand(self) -> tuple[str, str, float]:
         """The language to answer in, the main intent and its confidence; writes nothing."""
-        self.language = self._language()
         asked = asked_language(self.text)
         if asked in self.policy.customer_languages:
+            self.state["asked_language"] = asked  # kept until asked for another
+        self.language = self._language()
+        if asked in self.policy.customer_languages and len(words(self.text)) <= 8:
             # "en español por favor": answered in it, with what we can do
-            self.language, self.requests, self.confidence = asked, [("greeting", self.text)], 1.0
+            self.requests, self.confidence = [("greeting", self.text)], 1.0
             return self.language, "greeting", 1.0
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
@@ -180,6 +183,9 @@ class CustomerTurn:
     # -- language and topic ------------------------------------------------------------
 
     def _language(self) -> str:
+        asked = self.state.get("asked_language")
+        if asked in self.policy.customer_languages:
+            return asked
         detected = detect_language(self.text)
         if detected and detected not in self.policy.customer_languages:
             self.unsupported_language, detected = detected, None

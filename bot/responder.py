@@ -11,6 +11,7 @@ from bot import case_rules, delivery, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
+from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.return_reasons import return_reason
@@ -128,13 +129,23 @@ class Responder:
             turn.decide(coverage)
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
-        if intent == "product_question":
+        recorded = returns_for_order(turn.connection, order.order_id)
+        if intent == "missing_item" and recorded and all(
+                sum(r.quantity for r in recorded if r.asin == item.asin) >= item.quantity
+                for item in order.items):
+            # every item already returned or refunded: where that stands, not a second claim
+            self._refund_status(text, order)
+        elif intent == "product_question":
             self._answer_product_question(text, order)
         elif intent == "refund_status":
             self._refund_status(text, order)
         elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
                                           and is_missing_parts(text)):
             ReturnFlow(turn).handle(intent, text, order)
+        elif intent == "missing_item" and order.delivered and happened(text) == "delivered" \
+                and return_reason(text) is not None:
+            # "the skillet arrived rusty": it came, with a problem; a return, not a lost parcel
+            ReturnFlow(turn).handle("return_request", text, order)
         else:
             self._delivery(intent, text, order)
 

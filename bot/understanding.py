@@ -88,11 +88,17 @@ def asked_language(text: str) -> str | None:
     """The language a short message asks to be answered in ("spanish please", "háblame en
     inglés"), if it asks for one of ours."""
     norm = normalize(text)
-    if len(words(norm)) > 8:
-        return None
+    short = len(words(norm)) <= 8
     found = [lang for lang in available_languages()
-             if any(says(norm, phrase) for phrase in language_data(lang).language_requests)]
+             if any(says(norm, phrase) and (short or _EXPLICIT.match(phrase))
+                    for phrase in language_data(lang).language_requests)]
     return found[0] if len(found) == 1 else None
+
+
+# In a longer message only a request that says so ("answer in spanish") asks for a
+# language: "I bought a book in spanish" does not.
+_EXPLICIT = re.compile(r"(?:answer|reply|respond|write|prefer|i prefer|prefiero|responda|"
+                       r"respondan|escribeme|hablame|speak|habla)\b")
 
 
 def says_not_found(text: str) -> bool:
@@ -392,7 +398,8 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
         for word, position in data.cardinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in phrase_spans(haystack, word)
-                          if _NUMBER_CUE.search(haystack[:start])]
+                          if _NUMBER_CUE.search(haystack[:start])
+                          and not _COUNTED.match(haystack[end:])]
     for _, _, position in sorted(mentioned):
         index = len(labels) - 1 if position == -1 else position - 1
         if 0 <= index < len(labels):
@@ -414,8 +421,16 @@ def item_noun(word: str) -> tuple[str, ...]:
     return _item_nouns().get(normalize(word), ())
 
 
+@cache
+def _not_naming() -> frozenset[str]:
+    """Words of a title that name nothing by themselves: "came off" does not name the kettle
+    with "Auto Shut-Off" in its title."""
+    return frozenset().union(*(language_data(lang).little_words | language_data(lang).stopwords
+                               for lang in available_languages())) | {"off", "auto", "out"}
+
+
 def _naming_words(text: str) -> set[str]:
-    said = [w for w in words(text) if len(w) > 2]
+    said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w

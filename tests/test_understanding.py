@@ -345,6 +345,7 @@ CHOICE_TABLE = [
     ("ambiguous-two-products", "lamp or charger", "en", None),
     ("nothing-matches", "something else", "en", None),
     ("a-count-is-no-option", "i have been waiting 3 weeks", "en", None),
+    ("a-count-in-words-is-no-option", "three weeks I've been waiting", "en", None),
     ("a-number-said-as-one-in-an-email", "Thanks for getting back to me. It is number 2 on "
      "your list. Kind regards, James", "en", 1),
     ("es-a-count-is-no-option", "ya van 2 semanas", "es", None),
@@ -416,6 +417,8 @@ def test_an_attribute_in_the_customers_language(name, value, lang, expected):
     ("please do not cancel my order, i still want it", ["deny"]),
     ("no cancelen el pedido por favor", ["deny"]),
     ("no quiero cancelar, solo quiero saber cuando llega", ["order_status"]),
+    ("I never asked to cancel the kettle. when does it ship?", ["order_status"]),
+    ("no address change needed, when does the kettle ship", ["order_status"]),
     ("cancel my order", ["cancel_order"]),
 ])
 def test_a_refused_request_is_none(text, expected):
@@ -427,6 +430,9 @@ def test_a_refused_request_is_none(text, expected):
     ("háblame en inglés por favor", "en"), ("english please", "en"),
     ("I want to return the Spanish guitar I bought, it arrived broken in two places", None),
     ("where is my order", None),
+    ("where is my kettle? answer in spanish please, my mom will read it", "es"),
+    ("prefiero inglés", "en"),
+    ("I bought a phrase book in spanish for my trip and it arrived with a torn cover", None),
 ])
 def test_a_message_asking_for_a_language(text, expected):
     assert asked_language(text) == expected
