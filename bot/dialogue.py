@@ -44,6 +44,7 @@ from bot.understanding import (
     choose_option,
     detect_intents,
     detect_language,
+    names_something,
     negated,
     only_names,
     says_not_found,
@@ -408,7 +409,7 @@ class CustomerTurn:
     def _only_an_item(self) -> OrderFacts | None:
         """The customer's order whose item the message only names ("the charger?"), when no
         question of ours is pending (then it answers that)."""
-        if self.state.get("pending"):
+        if self.state.get("pending") or len(self.text) > 60 or not names_something(self.text):
             return None
         text = re.sub(_ALSO, "", self.text.strip(), count=1)
         own = self._own_orders()
@@ -609,6 +610,8 @@ class CustomerTurn:
         alone ("is the skillet dishwasher safe?" about last year's skillet, with a spatula
         set bought last week): answering from the recent order would answer about the
         wrong product."""
+        if not names_something(said):  # "where is my order?": no query for older orders
+            return None
         every = recent_orders(self.connection, Channel(self.conversation.channel),
                               self.conversation.customer_address, datetime.min.replace(tzinfo=UTC))
         listed = {o.order_id for o in candidates}

@@ -129,8 +129,9 @@ class Responder:
             turn.decide(coverage)
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
-        recorded = returns_for_order(turn.connection, order.order_id)
-        if intent == "missing_item" and recorded and all(
+        recorded = returns_for_order(turn.connection, order.order_id) \
+            if intent == "missing_item" else []
+        if recorded and all(
                 sum(r.quantity for r in recorded if r.asin == item.asin) >= item.quantity
                 for item in order.items):
             # every item already returned or refunded: where that stands, not a second claim

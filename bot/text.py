@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
@@ -28,3 +29,13 @@ def phrase_spans(haystack: str, phrase: str) -> list[tuple[int, int]]:
 def says(haystack: str, phrase: str) -> bool:
     """Whether the phrase stands in the text as whole words."""
     return bool(phrase_spans(haystack, phrase))
+
+
+@lru_cache(maxsize=256)
+def any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for "any of these phrases as whole words", longest first: asked of every
+    message, a compiled alternation costs one scan, not one per phrase."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")

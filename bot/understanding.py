@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.intent_model import shipped_model
 from bot.product_vocabulary import YES_NO_START
-from bot.text import normalize, phrase_spans, says, words
+from bot.text import any_phrase, normalize, phrase_spans, words
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -90,8 +90,8 @@ def asked_language(text: str) -> str | None:
     norm = normalize(text)
     short = len(words(norm)) <= 8
     found = [lang for lang in available_languages()
-             if any(says(norm, phrase) and (short or _EXPLICIT.match(phrase))
-                    for phrase in language_data(lang).language_requests)]
+             if (match := any_phrase(language_data(lang).language_requests).search(norm))
+             and (short or _EXPLICIT.match(match.group(0)))]
     return found[0] if len(found) == 1 else None
 
 
@@ -105,8 +105,8 @@ def says_not_found(text: str) -> bool:
     """Whether the customer says a parcel is not where it was delivered ("I can't find it",
     "no lo encuentro"), in any language: the answer to "if you can't find it, tell me"."""
     norm = normalize(text)
-    return any(says(norm, phrase) for lang in available_languages()
-               for phrase in language_data(lang).not_found)
+    return any(any_phrase(language_data(lang).not_found).search(norm)
+               for lang in available_languages())
 
 
 @cache
@@ -262,10 +262,14 @@ def without_closing(text: str) -> str:
 _AFTER_LAST_SENTENCE = re.compile(r"(?<=\S[.!?])\s+([^\n.!?]+?)[\s.!]*$")
 
 
+@cache
+def _refusal_pattern(intent: str) -> re.Pattern[str]:
+    return any_phrase(tuple(phrase for lang in available_languages()
+                            for phrase in language_data(lang).negated_requests.get(intent, ())))
+
+
 def _refusals(intent: str, norm: str) -> list[tuple[int, int]]:
-    return [span for lang in available_languages()
-            for phrase in language_data(lang).negated_requests.get(intent, ())
-            for span in phrase_spans(norm, phrase)]
+    return [m.span() for m in _refusal_pattern(intent).finditer(norm)]
 
 
 def negated(intent: str, text: str) -> bool:
@@ -435,6 +439,12 @@ def _naming_words(text: str) -> set[str]:
     # a plural names the item as well as the singular: "the mugs", "the curtain"
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
             for w in said}
+
+
+def names_something(text: str) -> bool:
+    """Whether the text has a word that could name an item ("the skillet"), not only little
+    words and the words of requests ("where is my order?")."""
+    return bool(_naming_words(text))
 
 
 def only_names(text: str, label: str) -> bool:
