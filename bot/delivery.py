@@ -66,6 +66,8 @@ def assess_address_change(order: OrderFacts, now: datetime) -> Decision:
     facts = _facts(order, now)
     if order.status == "Canceled":
         return Decision(CANCELED, ("address_change.order_canceled",), facts)
+    if order.delivered:  # nothing for the carrier to redirect: where it was delivered
+        return Decision(DELIVERED, ("address_change.already_delivered",), facts)
     if order.shipped:
         return Decision(ADDRESS_CHANGE_REFUSED, ("address_change.shipped_refused",), facts)
     return Decision(CASE_ADDRESS_CHANGE, ("address_change.unshipped_ask_seller",), facts)

@@ -286,6 +286,9 @@ def _quantities(norm: str) -> str:
         or "\u2033" in norm else norm
 
 
+_SPANISH_DURATION = re.compile(r"\bcuanto (?:tiempo )?(?:tarda|tardan|demora|dura|duran|toma)\b")
+
+
 def parse_question(text: str) -> Question:
     norm = _FILLERS.sub("", _quantities(normalize(text)))
     # "hi. does anyone know if it works with batteries?" asks "does it work with batteries?";
@@ -297,6 +300,8 @@ def parse_question(text: str) -> Question:
     raw = words_of(norm)
     spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH or item_noun(w)
                                                               for w in raw)
+    if spanish:  # "¿cuánto tiempo tarda en cargarse?" asks how long, as a phrase
+        raw = words_of(_SPANISH_DURATION.sub("how long does it take", " ".join(raw)))
     words_en: list[str] = []
     for i, w in enumerate(raw):
         if spanish and w in SPANISH:

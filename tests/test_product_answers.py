@@ -275,6 +275,8 @@ SPANISH_ITEMS = [
     ("es-trae", (PILLOW,), "trae funda lavable?", "Machine washable cover"),
     ("es-item-noun", (MUG,), "cuanto le cabe a la taza", "capacity: 15 fluid ounces"),
     ("es-item-noun-weight", (BACKPACK,), "cuanto pesa la mochila", "item weight: 1.9 pounds"),
+    ("es-how-long", (GAMEPAD,), "¿cuánto tiempo tarda en cargarse?",
+     "The long-lasting rechargeable battery fully charges in under 4 hours"),
 ]
 
 

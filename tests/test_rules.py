@@ -231,8 +231,8 @@ ADDRESS_CHANGE_TABLE = [
     ("unshipped", order("unshipped"), "case_address_change",
      ("address_change.unshipped_ask_seller",)),
     ("shipped", order("shipped"), "address_change_refused", ("address_change.shipped_refused",)),
-    ("delivered", order("delivered"), "address_change_refused",
-     ("address_change.shipped_refused",)),
+    # nothing for a carrier to redirect: where it was delivered (and "can't find it?")
+    ("delivered", order("delivered"), "delivered", ("address_change.already_delivered",)),
     ("canceled", order("canceled"), "canceled", ("address_change.order_canceled",)),
 ]
 
