@@ -32,6 +32,9 @@ _ASKS = ("acknowledge", "choose_order", "choose_item", "ask_postal_code", "ask_o
          "what_else")
 
 
+_YES_NO_OFFERS = ("cancel_order", "return_request")
+
+
 class CallDesk:
     def __init__(self, engine: ConversationEngine) -> None:
         self.engine = engine
@@ -89,7 +92,10 @@ class CallDesk:
                 says = [Say("give_up")]
         elif says and says[-1].template not in (*_ASKS, "goodbye"):
             state = load_conversation(connection, conversation.id).state or {}
-            if not state.get("pending"):
+            # nor after a yes-or-no offer ("shall I ask the seller to cancel it?"): the
+            # caller's "yes" must answer that, not "anything else?"
+            offered = (state.get("offer") or {}).get("intent")
+            if not state.get("pending") and offered not in _YES_NO_OFFERS:
                 says = [*says, Say("anything_else")]
                 # so that the caller's "no" ends the call (bot.dialogue)
                 save_conversation(connection, conversation.id,

@@ -159,6 +159,18 @@ async def test_a_return_for_a_damaged_item_on_a_call_asks_for_no_photo(service):
     assert "is authorized" in spoken and "photo" not in spoken
 
 
+async def test_an_offer_on_a_call_asks_for_yes_or_no_and_nothing_else(service):
+    call = Call(service, "+15555550102")   # James: a kettle not shipped yet
+    await call.start()
+    [(_, _, _, nested)] = await call.say("I want to return the kettle")
+    spoken = " ".join(text for _, _, text, _ in nested)
+    assert spoken.endswith("Would you like me to ask the seller to cancel it? Please say yes "
+                           "or no.")
+    assert ANYTHING_ELSE not in spoken and "Reply YES" not in spoken
+    [(_, _, _, nested)] = await call.say("yes")
+    assert "so I've asked the seller to cancel it" in " ".join(t for _, _, t, _ in nested)
+
+
 async def test_keypad_2_switches_to_spanish_and_the_answers_follow(service):
     call = Call(service, EMILY)
     await call.start()
