@@ -48,6 +48,7 @@ from bot.understanding import (
     negated,
     only_names,
     says_not_found,
+    without_language_request,
 )
 from storage.cases import open_cases_of_conversation
 from storage.conversations import save_conversation, update_message
@@ -115,13 +116,18 @@ class CustomerTurn:
         if asked in self.policy.customer_languages:
             self.state["asked_language"] = asked  # kept until asked for another
         self.language = self._language()
-        if asked in self.policy.customer_languages and len(words(self.text)) <= 8:
-            # "en español por favor": answered in it, with what we can do
+        if asked in self.policy.customer_languages and len(words(without_language_request(
+                self.text))) < 3:
+            # "en español por favor": answered in it, with what we can do ("where is my
+            # package? en español por favor" asks where it is, in Spanish)
             self.requests, self.confidence = [("greeting", self.text)], 1.0
             return self.language, "greeting", 1.0
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
+        if self.requests[0][0] in ("deny", "other") and says_not_found(self.text):
+            # "no lo encuentro" / "I can't find it" with nothing offered: a parcel not there
+            self.requests = [("missing_item", self.text)]
         if len(self.requests) > 1:
             # "The skillet arrived but I can't use it. I want to return it.": a parcel said to
             # have arrived is no missing parcel, whatever the model reads in the clause
@@ -204,9 +210,13 @@ class CustomerTurn:
         Not when the words name a problem too ("it arrived broken", "found it cheaper")."""
         refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
         good_news = withdraws(self.text) and return_reason(self.text) is None
+        last = (self.state.get("last") or {}).get("intent")
+        if good_news and last in _REFUSABLE and self.requests[0][0] == "deny":
+            # "cancel the kettle" then "never mind" / "mejor no, olvídalo": taken back
+            refused.add(_REFUSABLE[last])
         if not (good_news or refused):
             return False
-        kinds = (_PARCEL_CASES if good_news else set()) | refused
+        kinds = (_PARCEL_CASES if good_news and not refused else set()) | refused
         cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
                                                        OPEN_STATUSES) if c.kind in kinds]
         for case in cases:

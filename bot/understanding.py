@@ -95,6 +95,15 @@ def asked_language(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def without_language_request(text: str) -> str:
+    """The message without the words asking for a language ("where is my package? en
+    español por favor" -> "where is my package?")."""
+    norm = normalize(text)
+    for lang in available_languages():
+        norm = any_phrase(language_data(lang).language_requests).sub(" ", norm)
+    return norm
+
+
 # In a longer message only a request that says so ("answer in spanish") asks for a
 # language: "I bought a book in spanish" does not.
 _EXPLICIT = re.compile(r"(?:answer|reply|respond|write|prefer|i prefer|prefiero|responda|"
@@ -387,12 +396,14 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
     """Which of the offered options the customer picked: a number, an ordinal ("the
     second"), or words of its label ("the lamp"). Returns an index into `labels`, or None."""
     haystack = normalize(text)
-    number = re.fullmatch(r"\D*(\d{1,2})\D*", haystack)
-    if number and 1 <= int(number.group(1)) <= len(labels) \
-            and not _COUNTED.match(haystack[number.end(1):]) \
-            and (len(words(haystack)) <= 5 or _NUMBER_CUE.search(haystack[:number.start(1)])):
+    number = re.fullmatch(r"\D*?(-?)(\d{1,2})\D*", haystack)
+    if number and number.group(1):  # "-3" is no option's number
+        number = None
+    if number and 1 <= int(number.group(2)) <= len(labels) \
+            and not _COUNTED.match(haystack[number.end(2):]) \
+            and (len(words(haystack)) <= 5 or _NUMBER_CUE.search(haystack[:number.start(2)])):
         # a number alone, or said as one in a longer answer ("it is number 2 on your list")
-        return int(number.group(1)) - 1
+        return int(number.group(2)) - 1
     mentioned = []  # (where, -length, position): the earliest ordinal, the longest on a tie
     for candidate in dict.fromkeys((lang, "en")):
         data = language_data(candidate)

@@ -346,6 +346,7 @@ CHOICE_TABLE = [
     ("nothing-matches", "something else", "en", None),
     ("a-count-is-no-option", "i have been waiting 3 weeks", "en", None),
     ("a-count-in-words-is-no-option", "three weeks I've been waiting", "en", None),
+    ("a-negative-number-is-no-option", "-3", "en", None),
     ("a-number-said-as-one-in-an-email", "Thanks for getting back to me. It is number 2 on "
      "your list. Kind regards, James", "en", 1),
     ("es-a-count-is-no-option", "ya van 2 semanas", "es", None),
