@@ -5,12 +5,14 @@ RMA, a refund without a return, a case with the seller, or a refusal with the re
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.return_reasons import return_reason, wants_replacement
+from bot.text import normalize
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     choose_by_name,
@@ -41,6 +43,13 @@ PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "miss
 def is_missing_parts(text: str) -> bool:
     """A delivered order with parts missing is a return problem, not a lost parcel."""
     return return_reason(text) == "missing_parts"
+
+
+# "only the spatulas came", "solo venían las espátulas": what came, in a report of what did not
+_CAME = (r"(?:came|arrived|got|had|received|venia|venian|vino|llego|llegaron|traia|recibi)")
+_ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}}?\W+{_CAME}\b"
+                        rf"(?:\W+\w+){{1,3}}|\b(?:only|just|solo|nomas)\b(?:\W+\w+){{1,3}}\W+"
+                        rf"{_CAME}\b")
 
 
 def _implied_by(intent: str, text: str) -> str | None:
@@ -91,6 +100,16 @@ class ReturnFlow:
         turn.decide(decision)
         self._carry_out(decision, order, item, reason, text)
 
+    @staticmethod
+    def _only_came(text: str, order: OrderFacts, named: int) -> bool:
+        """Whether the words say the named item is the only one that came ("only the spatulas
+        came", "solo venían las espátulas"; not "I only got 1 of 2 mugs")."""
+        for match in _ONLY_CAME.finditer(normalize(text)):
+            window = match.group(0)
+            if choose_by_name(window, [item.naming_text for item in order.items]) == named:
+                return True
+        return False
+
     def _item(self, text: str, order: OrderFacts, known: dict, intent: str) -> ItemFacts | None:
         """The item: the only one, the one named now or before, or ask which."""
         for item in order.items:
@@ -99,6 +118,9 @@ class ReturnFlow:
         if len(order.items) == 1:
             return order.items[0]
         named = choose_by_name(text, [item.naming_text for item in order.items])
+        if named is not None and len(order.items) == 2 and self._only_came(text, order, named):
+            # "en la caja solo venían las espátulas": the item missing is the other one
+            return order.items[1 - named]
         if named is not None:
             return order.items[named]
         turn = self.turn

@@ -588,6 +588,8 @@ def test_a_product_question_asked_again_is_the_same_question(text, asked, same):
     ("me queda grande", "return_request", "wrong_size_ordered"),
     ("me faltan tazas, solo llegó una", "missing_item", "missing_parts"),
     ("the lamp is missing the power adapter", "missing_item", "missing_parts"),
+    ("the mug box was missing one mug, I only got 1 of 2", "missing_item", "missing_parts"),
+    ("the spatulas were missing from the box", "missing_item", "missing_parts"),
 ])
 def test_return_reason_from_the_customers_words(text, intent, reason):
     assert return_reason(text, intent) == reason
