@@ -138,9 +138,9 @@ class CustomerTurn:
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where
             # it is, about that order (the model reads a bare product name as anything)
-            last = self.state.get("last") or {}
-            asked = last.get("intent") if last.get("intent") in _ASKED_AGAIN else "order_status"
-            self.requests, self.confidence = [(asked, self.text)], 1.0
+            last = (self.state.get("last") or {}).get("intent")
+            again = last if last in _ASKED_AGAIN else "order_status"
+            self.requests, self.confidence = [(again, self.text)], 1.0
             self.named_order = named
         if self._mostly_a_number() and (self.confidence < CLEAR_REQUEST_CONFIDENCE
                                         or self.requests[0][0] in SMALL_TALK):
@@ -446,12 +446,8 @@ class CustomerTurn:
         if named is None and candidates and _THE_OTHER.search(self.text):
             if len(candidates) > 1:  # "no, the other one" of three: which other?
                 self.answered_intent = last["intent"]
-                options = [{"order_id": o.order_id, "label": label,
-                            "purchased_at": o.purchased_at.isoformat()}
-                           for o, label in zip(candidates[:5], labels, strict=False)]
-                self.state["pending"] = {"awaiting": "order_choice", "options": options,
-                                         "requests": [[last["intent"], last["text"]]]}
-                self.say("choose_order", options=options, again=True)
+                self._ask_which_order(candidates, labels, [[last["intent"], last["text"]]],
+                                      again=True)
                 return True
             named = 0
         if named is None:
@@ -607,13 +603,18 @@ class CustomerTurn:
                           or returns_for_order(self.connection, o.order_id)]
             if len(refundable) == 1:
                 return refundable[0]
+        self._ask_which_order(candidates, labels, requests, again=False)
+        return None
+
+    def _ask_which_order(self, candidates: list[OrderFacts], labels: list[str],
+                         requests: list, *, again: bool) -> None:
+        """The numbered question naming the orders' items, the requests kept for the answer."""
         options = [{"order_id": o.order_id, "label": label,
                     "purchased_at": o.purchased_at.isoformat()}
                    for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
                                  "requests": requests}
-        self.say("choose_order", options=options, again=False)
-        return None
+        self.say("choose_order", options=options, again=again)
 
     def _named_older_order(self, candidates: list[OrderFacts], said: str) -> OrderFacts | None:
         """The customer's order from before the recent ones whose item the message names

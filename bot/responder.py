@@ -131,9 +131,7 @@ class Responder:
             return
         recorded = returns_for_order(turn.connection, order.order_id) \
             if intent == "missing_item" else []
-        if recorded and all(
-                sum(r.quantity for r in recorded if r.asin == item.asin) >= item.quantity
-                for item in order.items):
+        if recorded and all(returns.returned_in_full(item, recorded) for item in order.items):
             # every item already returned or refunded: where that stands, not a second claim
             self._refund_status(text, order)
         elif intent == "product_question":

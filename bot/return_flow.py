@@ -76,7 +76,7 @@ class ReturnFlow:
         known["asin"] = item.asin
         recorded = [r for r in returns_for_order(turn.connection, order.order_id)
                     if r.asin == item.asin]
-        if sum(r.quantity for r in recorded) >= item.quantity:
+        if returns.returned_in_full(item, recorded):
             # already returned or refunded (a correction, a second "parts are missing"):
             # where it stands, never a second RMA for the same item
             turn.state.pop("return", None)

@@ -136,6 +136,12 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
     return Decision(RETURN_AUTHORIZED, (*in_window, shipping_rule), facts)
 
 
+def returned_in_full(item: ItemFacts, returns: list) -> bool:
+    """Whether the order's returns (rows with asin and quantity) cover every unit of the
+    item: a second return or claim for it would pay twice."""
+    return sum(r.quantity for r in returns if r.asin == item.asin) >= item.quantity
+
+
 def refund_due_by(received_on: date, policy: MarketplacePolicy) -> date:
     """The seller refunds within N business days of receiving the return."""
     return add_business_days(received_on, policy.returns.refund_due_business_days,

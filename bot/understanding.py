@@ -98,10 +98,14 @@ def asked_language(text: str) -> str | None:
 def without_language_request(text: str) -> str:
     """The message without the words asking for a language ("where is my package? en
     español por favor" -> "where is my package?")."""
-    norm = normalize(text)
-    for lang in available_languages():
-        norm = any_phrase(language_data(lang).language_requests).sub(" ", norm)
-    return norm
+    return _in_any_language("language_requests").sub(" ", normalize(text))
+
+
+@cache
+def _in_any_language(field: str) -> re.Pattern[str]:
+    """One pattern for a phrase list of `LanguageData` in all our languages."""
+    return any_phrase(tuple(phrase for lang in available_languages()
+                            for phrase in getattr(language_data(lang), field)))
 
 
 # In a longer message only a request that says so ("answer in spanish") asks for a
@@ -113,9 +117,7 @@ _EXPLICIT = re.compile(r"(?:answer|reply|respond|write|prefer|i prefer|prefiero|
 def says_not_found(text: str) -> bool:
     """Whether the customer says a parcel is not where it was delivered ("I can't find it",
     "no lo encuentro"), in any language: the answer to "if you can't find it, tell me"."""
-    norm = normalize(text)
-    return any(any_phrase(language_data(lang).not_found).search(norm)
-               for lang in available_languages())
+    return bool(_in_any_language("not_found").search(normalize(text)))
 
 
 @cache
