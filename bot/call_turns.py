@@ -26,10 +26,9 @@ if TYPE_CHECKING:
 
 # Answers after which the caller is asked whether there is anything else: not when the
 # answer itself asks a question the next gather must hear the answer to.
-_ASKS = ("acknowledge", "choose_order", "choose_item", "ask_postal_code", "ask_order_id", "ask_return_reason",
-         "ask_new_address",
-         "photo_request", "not_understood", "postal_code_mismatch", "read_back", "reprompt",
-         "what_else")
+_ASKS = ("acknowledge", "help", "repeat", "choose_order", "choose_item", "ask_postal_code",
+         "ask_order_id", "ask_return_reason", "ask_new_address", "photo_request",
+         "not_understood", "postal_code_mismatch", "read_back", "reprompt", "what_else")
 
 
 _YES_NO_OFFERS = ("cancel_order", "return_request")

@@ -40,18 +40,21 @@ from bot.understanding import (
     SMALL_TALK,
     STATED_PROBLEMS,
     asked_language,
+    asks_again,
     choose_by_name,
     choose_option,
     detect_intents,
     detect_language,
+    goods_asked_about,
     names_something,
+    naming_words,
     negated,
     only_names,
     says_not_found,
     without_language_request,
 )
 from storage.cases import open_cases_of_conversation
-from storage.conversations import save_conversation, update_message
+from storage.conversations import last_answer, save_conversation, update_message
 from storage.orders import order_ids_by_tracking
 from storage.returns import returns_for_order
 
@@ -99,7 +102,9 @@ class CustomerTurn:
         self.focus_order_id: str | None = conversation.order_id
         self.unsupported_language: str | None = None
         self.asked_anything_else = False
+        self.asked_again: tuple[str, str] | None = None  # ("repeat" or "explain", our words)
         self._own: list[OrderFacts] | None = None
+        self._every: list[OrderFacts] | None = None
 
     @property
     def responder(self) -> Responder:
@@ -122,6 +127,10 @@ class CustomerTurn:
             # package? en español por favor" asks where it is, in Spanish)
             self.requests, self.confidence = [("greeting", self.text)], 1.0
             return self.language, "greeting", 1.0
+        self.asked_again = self._asked_again()
+        if self.asked_again:
+            self.requests, self.confidence = [("other", self.text)], 1.0
+            return self.language, "other", 1.0
         found = detect_intents(self.text, self.language)
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
@@ -160,6 +169,7 @@ class CustomerTurn:
         self._forget_stale_topic()
         # whether our last words asked "anything else?" (acknowledge; the call's anything_else)
         self.asked_anything_else = bool(self.state.pop(ASKED_ANYTHING_ELSE, False))
+        self.state.pop("said_again", None)
         if self.unsupported_language:
             self.decide(Decision("language_unsupported", ("language.detected_unsupported",),
                                  {"detected": self.unsupported_language}))
@@ -171,6 +181,8 @@ class CustomerTurn:
             verified = self._verified_today() | {vouched.order_id}
             self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
             self._handle(self.requests, vouched)
+        elif self.asked_again:
+            self._say_again(*self.asked_again)
         elif not (self._withdraw_cases() or self._accept_offer(intent)
                   or self._continue_pending(intent) or self._correction(intent)):
             self._handle(self.requests)
@@ -202,6 +214,28 @@ class CustomerTurn:
             buyer_language = orders[0].buyer_language if orders else None
         return self.policy.customer_language(detected, self.conversation.language,
                                              buyer_language)
+
+    def _asked_again(self) -> tuple[str, str] | None:
+        """("repeat" or "explain", what we last said) when the customer asks for our last
+        answer again ("what?", "can you say that again?", "what does that mean?") in the
+        same topic. Not by email, where the answer stays on the page above."""
+        kind = asks_again(self.text)
+        if kind is None or self.conversation.channel == "email" or self._topic_is_stale():
+            return None
+        # asked again after a repeat: the answer itself, not our words around it
+        said = self.state.get("said_again") or last_answer(
+            self.connection, self.conversation.id, self.conversation.channel,
+            self.conversation.customer_address)
+        return (kind, said) if said else None
+
+    def _say_again(self, kind: str, said: str) -> None:
+        """Our last answer again, with what it waited for (the question asked, the offer
+        made, "anything else?") still waiting."""
+        self.decide(Decision("answer_repeated", (f"dialogue.asked_to_{kind}",), {}))
+        self.state["said_again"] = said
+        if self.asked_anything_else:
+            self.state[ASKED_ANYTHING_ELSE] = True
+        self.say("repeat", kind=kind, said=said)
 
     def _withdraw_cases(self) -> bool:
         """The customer says the problem went away ("it arrived", "ya llegó"): the open cases
@@ -238,12 +272,16 @@ class CustomerTurn:
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
-        last = self.state.get("last_activity_at")
-        if last and self.now - datetime.fromisoformat(last) > self.policy.fresh_topic_after:
+        if self._topic_is_stale():
             for key in ("pending", "offer", "focus", "last", "return", "unclear",
                         "unclear_text"):
                 self.state.pop(key, None)
             self.focus_order_id = None
+
+    def _topic_is_stale(self) -> bool:
+        last = self.state.get("last_activity_at")
+        return bool(last) and self.now - datetime.fromisoformat(last) > \
+            self.policy.fresh_topic_after
 
     # -- handling requests -------------------------------------------------------------
 
@@ -253,6 +291,8 @@ class CustomerTurn:
         for index, (intent, text) in enumerate(requests):
             if intent not in ORDER_INTENTS:
                 self.responder.respond_without_order(intent, text, order or self._known_order())
+                continue
+            if intent == "product_question" and order is None and self._not_ordered(text):
                 continue
             chosen = order or self._which_order(requests[index:])
             if chosen is None:
@@ -606,6 +646,34 @@ class CustomerTurn:
         self._ask_which_order(candidates, labels, requests, again=False)
         return None
 
+    def _not_ordered(self, text: str) -> bool:
+        """A product question about goods none of the customer's orders holds ("what color is
+        the kettle?" from a buyer of a charger): answered from their order's product, it would
+        be an answer about another item. Told what their orders hold instead."""
+        asked = goods_asked_about(text)
+        if asked is None:
+            return False
+        said, names = asked
+        orders = self._every_order()
+        orders = orders + load_orders(self.connection, sorted(
+            self._verified_today() - {o.order_id for o in orders}))
+        if not orders or any(names & naming_words(", ".join(o.item_titles)) for o in orders):
+            return False
+        self.decide(Decision("product_not_ordered", ("product.goods_not_in_customer_orders",),
+                             {"named": said, "order_ids": [o.order_id for o in orders]}))
+        self.say("not_ordered", named=said, orders=orders[:3])
+        return True
+
+    def _every_order(self) -> list[OrderFacts]:
+        """All the customer's orders, the recent ones first."""
+        if self._every is None:
+            every = recent_orders(self.connection, Channel(self.conversation.channel),
+                                  self.conversation.customer_address,
+                                  datetime.min.replace(tzinfo=UTC))
+            listed = {o.order_id for o in self._own_orders()}
+            self._every = self._own_orders() + [o for o in every if o.order_id not in listed]
+        return self._every
+
     def _ask_which_order(self, candidates: list[OrderFacts], labels: list[str],
                          requests: list, *, again: bool) -> None:
         """The numbered question naming the orders' items, the requests kept for the answer."""
@@ -623,12 +691,11 @@ class CustomerTurn:
         wrong product."""
         if not names_something(said):  # "where is my order?": no query for older orders
             return None
-        every = recent_orders(self.connection, Channel(self.conversation.channel),
-                              self.conversation.customer_address, datetime.min.replace(tzinfo=UTC))
         listed = {o.order_id for o in candidates}
-        if all(o.order_id in listed for o in every):
+        older = [o for o in self._every_order() if o.order_id not in listed]
+        if not older:
             return None
-        orders = candidates + [o for o in every if o.order_id not in listed]
+        orders = candidates + older
         named = choose_by_name(said, [", ".join(o.item_titles) for o in orders])
         return orders[named] if named is not None and named >= len(candidates) else None
 

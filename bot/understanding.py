@@ -46,6 +46,12 @@ class LanguageData:
     negated_requests: dict[str, tuple[str, ...]]  # "don't cancel": not a cancellation
     language_requests: tuple[str, ...]  # "en español por favor": answer in this language
     little_words: frozenset[str]  # articles and the like: "the charger" only names an item
+    repeat_requests: tuple[str, ...]  # "say that again", "¿mande?": our last answer again
+    meaning_requests: tuple[str, ...]  # "what does that mean?": again, and who can explain
+    repeat_fillers: frozenset[str]  # "sorry, could you repeat that please?"
+    # "skillet pan frypan": names of the same goods (not a part of other goods); "~bed" names
+    # it too ("the bed" for a mattress) but names no goods alone
+    goods_nouns: tuple[str, ...]
 
 
 @cache
@@ -68,6 +74,10 @@ def language_data(lang: str) -> LanguageData:
                           for k, v in raw.get("negated_requests", {}).items()},
         language_requests=tuple(normalize(p) for p in raw.get("language_requests", ())),
         little_words=frozenset(normalize(w) for w in raw.get("little_words", ())),
+        repeat_requests=tuple(normalize(p) for p in raw.get("repeat_requests", ())),
+        meaning_requests=tuple(normalize(p) for p in raw.get("meaning_requests", ())),
+        repeat_fillers=frozenset(normalize(w) for w in raw.get("repeat_fillers", ())),
+        goods_nouns=tuple(normalize(group) for group in raw.get("goods_nouns", ())),
     )
 
 
@@ -118,6 +128,26 @@ def says_not_found(text: str) -> bool:
     """Whether the customer says a parcel is not where it was delivered ("I can't find it",
     "no lo encuentro"), in any language: the answer to "if you can't find it, tell me"."""
     return bool(_in_any_language("not_found").search(normalize(text)))
+
+
+def asks_again(text: str) -> str | None:
+    """"repeat" when the whole message asks for our last answer again ("sorry, say that
+    again?", "¿mande?"), "explain" when it says the answer was not understood ("what does
+    that mean?"), in any language; None for anything more ("I don't understand why I was
+    charged twice" is a request of its own)."""
+    norm = normalize(text)
+    for kind, field in (("explain", "meaning_requests"), ("repeat", "repeat_requests")):
+        match = _in_any_language(field).search(norm)
+        if match and all(w in _repeat_fillers()
+                         for w in words(norm[:match.start()] + " " + norm[match.end():])):
+            return kind
+    return None
+
+
+@cache
+def _repeat_fillers() -> frozenset[str]:
+    return frozenset().union(*(language_data(lang).repeat_fillers
+                               for lang in available_languages()))
 
 
 @cache
@@ -450,8 +480,7 @@ def _naming_words(text: str) -> set[str]:
     said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in said}
+    return {_singular(w) for w in said}
 
 
 def names_something(text: str) -> bool:
@@ -468,6 +497,65 @@ def only_names(text: str, label: str) -> bool:
     said = [w for w in words(normalize(text)) if w not in little]
     naming = _naming_words(label)
     return bool(said) and len(said) <= 3 and all(_naming_words(w) & naming for w in said)
+
+
+# The subject of a question: "is the kettle cordless?", "what color is the blue blender?",
+# "¿de qué color es la tetera?" (the first noun after an article, a few words in).
+_SUBJECT = (re.compile(r"(?:^|[.?!;,]\s*|\b(?:and|but|also|so)\s+)(?:(?:what|which|how|where|"
+                       r"when|why)(?:\s+\w+){0,2}\s+)?(?:is|are|was|were|does|do|did|will|"
+                       r"would|can|could|should|has|have)\s+(?:the|this|that|these|those|your|"
+                       r"my)\s+(\w+)(?:\s+(\w+))?"),
+            re.compile(r"(?:^|[.?!;,\u00bf]\s*)(?:[a-z]+\s+){0,4}?(?:el|la|los|las|este|esta|"
+                       r"estos|estas|mi|mis|su|sus)\s+(\w+)(?:\s+(\w+))?"),
+            re.compile(r"\b(?:of (?:the|this|that|these|those|your|my)|del|de la|de los|"
+                       r"de las)\s+(\w+)"))
+# A question about what comes with the item or what it fits names other goods as its own
+# part or as the customer's: "does the bottle come with it?", "¿funciona con la licuadora?"
+_GOODS_OF_THE_ITEM = re.compile(r"\b(?:come|comes|came|include|includes|included|including|"
+                                r"with it|fit|fits|work with|works with|compatible|viene|vienen|"
+                                r"trae|traen|incluye|incluyen|incluido|funciona con|sirve|"
+                                r"queda|cabe)\b")
+
+
+def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
+    """The goods a product question is about, when its subject names goods of their own
+    ("is the kettle cordless?", "¿la licuadora es de vidrio?", "the wattage of the lamp"):
+    the word as said, and its English names (the titles' language). None when the subject
+    is a part, a feature or "it", or the question is about what comes with the item."""
+    norm = normalize(text)
+    if _GOODS_OF_THE_ITEM.search(norm):
+        return None
+    goods = _goods_nouns()
+    for pattern in _SUBJECT:
+        for match in pattern.finditer(norm):
+            for word in filter(None, match.groups()):
+                names = frozenset().union(*(goods.get(_singular(n), ())
+                                            for n in item_noun(word) or (word,)))
+                if names:
+                    return word, names
+    return None
+
+
+@cache
+def _goods_nouns() -> dict[str, frozenset[str]]:
+    """Each word naming goods by itself, with all the names of the same goods."""
+    named: dict[str, frozenset[str]] = {}
+    for lang in available_languages():
+        for group in language_data(lang).goods_nouns:
+            names = frozenset(_singular(w.lstrip("~")) for w in group.split())
+            for word in group.split():
+                if not word.startswith("~"):
+                    named[_singular(word)] = named.get(_singular(word), frozenset()) | names
+    return named
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def naming_words(text: str) -> set[str]:
+    """The words of a title or message that can name an item, plurals as singulars."""
+    return _naming_words(text)
 
 
 def choose_by_name(text: str, labels: list[str]) -> int | None:

@@ -128,6 +128,17 @@ def last_inbound_message(connection: Connection, conversation_id: int) -> Row | 
         .order_by(MESSAGES.c.id.desc()).limit(1)).first()
 
 
+def last_answer(connection: Connection, conversation_id: int, channel: str,
+                address: str) -> str | None:
+    """What we last said to the customer on the conversation's channel (not to a seller)."""
+    return connection.scalar(
+        select(MESSAGES.c.body).where(MESSAGES.c.conversation_id == conversation_id,
+                                      MESSAGES.c.direction == "out",
+                                      MESSAGES.c.channel == channel,
+                                      MESSAGES.c.recipient == address)
+        .order_by(MESSAGES.c.id.desc()).limit(1))
+
+
 def is_opted_out(connection: Connection, phone: str) -> bool:
     return connection.scalar(_OPTED_OUT, {"phone": phone}) is not None
 

@@ -154,6 +154,11 @@ def test_every_customer_template_branch_renders(lang):
         rendered.append(templates.render("customer/product_answer.txt", lang, tz="UTC",
                                          title="Lamp", evidence="height: 12 in",
                                          conversion=conversion))
+    rendered.append(templates.render("customer/not_ordered.txt", lang, tz="UTC", named="kettle",
+                                     orders=[order]))
+    for kind in ("repeat", "explain"):
+        rendered.append(templates.render("customer/repeat.txt", lang, tz="UTC", kind=kind,
+                                         said="Where it is."))
     for name in ("acknowledge", "goodbye", "thanks", "help", "not_understood", "what_else",
                  "marketplace_help"):
         rendered.append(templates.render(f"customer/{name}.txt", lang, tz="UTC"))

@@ -12,12 +12,14 @@ from bot.redaction import mask_card_numbers
 from bot.understanding import (
     INTENTS,
     asked_language,
+    asks_again,
     choose_by_name,
     choose_option,
     classify_intent,
     detect_intent,
     detect_intents,
     detect_language,
+    goods_asked_about,
     in_language,
     only_names,
     sms_keyword,
@@ -447,3 +449,44 @@ def test_a_message_asking_for_a_language(text, expected):
 ])
 def test_a_message_that_only_names_the_item(text, expected):
     assert only_names(text, "Brightside 65 W USB-C GaN Charger") is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("repeat that", "repeat"),
+    ("Sorry, could you say that again please?", "repeat"),
+    ("what?", "repeat"),
+    ("¿Mande?", "repeat"),
+    ("¿me lo puede repetir por favor?", "repeat"),
+    ("what does that mean?", "explain"),
+    ("no entendí", "explain"),
+    ("I don't understand why I was charged twice", None),  # a request of its own
+    ("can you repeat the tracking number", None),
+    ("repeat my order", None),
+    ("excuse me, where is my order", None),
+    ("what is the weight", None),
+])
+def test_a_message_asking_for_the_answer_again(text, expected):
+    assert asks_again(text) == expected
+
+
+@pytest.mark.parametrize("text, said, among", [
+    ("does the blender have a glass jar?", "blender", "blender"),
+    ("what color is the kettle light?", "kettle", "kettle"),
+    ("what is the wattage of the lamp", "lamp", "lamp"),
+    ("is the pan oven safe?", "pan", "skillet"),  # another name of the same goods
+    ("are the mugs microwave safe?", "mugs", "mug"),
+    ("¿de qué color es la tetera?", "tetera", "kettle"),
+    ("¿cuánto pesa la licuadora?", "licuadora", "blender"),
+    ("will it charge the laptop?", None, None),  # the customer's own thing
+    ("does the bottle come with it?", None, None),  # what comes with the item
+    ("what size is the lid", None, None),  # a part
+    ("is the bed firm?", None, None),  # a mattress may be called the bed; no goods alone
+    ("can I wash the blanket?", None, None),  # not a question's subject
+    ("¿funciona con la licuadora?", None, None),
+])
+def test_the_goods_a_product_question_is_about(text, said, among):
+    asked = goods_asked_about(text)
+    if said is None:
+        assert asked is None
+    else:
+        assert asked[0] == said and among in asked[1]

@@ -140,6 +140,29 @@ async def test_no_to_anything_else_ends_the_call_and_yes_asks_what(service):
         ("Hangup", {}, "", [])]
 
 
+async def test_say_that_again_repeats_the_answer_and_its_question_still_waits(service):
+    call = Call(service, EMILY)
+    await call.start()
+    await call.say("Where is my order?")
+    # what a recognizer makes of "say that again?" is no request about the order
+    assert await call.say("sorry, can you say that again?") == [
+        gather([("en-US", f"{EMILY_ORDER_ALOUD} {ANYTHING_ELSE}")], step=3)]
+    [repeated] = await decisions(service, "answer_repeated")
+    assert repeated.reasons == ["dialogue.asked_to_repeat"]
+    assert await call.say("no") == [  # still the answer to "anything else?"
+        ("Say", {"language": "en-US"}, "Thank you for calling. Goodbye!", []),
+        ("Hangup", {}, "", [])]
+
+
+async def test_hello_on_a_call_is_not_followed_by_anything_else(service):
+    call = Call(service, EMILY)
+    await call.start()
+    [(_, _, _, nested)] = await call.say("hi")
+    spoken = " ".join(text for _, _, text, _ in nested)
+    assert spoken.endswith("Tell me what you need, and include your order number if you have "
+                           "it.")
+
+
 async def test_no_after_what_else_ends_the_call(service):
     call = Call(service, EMILY)
     await call.start()
