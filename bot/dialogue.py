@@ -32,13 +32,14 @@ from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import ASKED_REASONS, ReturnFlow
-from bot.return_reasons import return_reason, wants_replacement
+from bot.return_reasons import reasons_named, return_reason, wants_replacement
 from bot.returns import local_day
 from bot.text import words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
+    STATED_REQUEST_CONFIDENCE,
     asked_language,
     asks_again,
     choose_by_name,
@@ -49,9 +50,9 @@ from bot.understanding import (
     names_something,
     naming_words,
     negated,
+    only_asks_language,
     only_names,
     says_not_found,
-    without_language_request,
 )
 from storage.cases import open_cases_of_conversation
 from storage.conversations import last_answer, save_conversation, update_message
@@ -66,7 +67,9 @@ _THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", 
 # "and the charger?", "what about the skillet?", "y la tetera?": the same question again
 _ALSO = re.compile(r"(?i)^(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal)\b\s*")
 # what "and the charger?" asks again; not an action (a cancellation of the other order too?)
-_ASKED_AGAIN = ("order_status", "refund_status")
+_ASKED_AGAIN = ("order_status", "refund_status", "product_question")
+# what "in Spanish please" answers again in Spanish: answers, not actions
+_ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
@@ -92,6 +95,7 @@ class CustomerTurn:
         self.subject = subject or ""
         self.now = now
         self.named_order: OrderFacts | None = None  # the order a bare item name names
+        self.item_hint: str | None = None  # "and the mug?": the item the last question is now about
         self.state: dict[str, Any] = dict(conversation.state or {})
         self.says: list[Say] = []
         self.message_id: int | None = None
@@ -103,6 +107,7 @@ class CustomerTurn:
         self.unsupported_language: str | None = None
         self.asked_anything_else = False
         self.asked_again: tuple[str, str] | None = None  # ("repeat" or "explain", our words)
+        self.language_only = False  # "en español por favor", and nothing else
         self._own: list[OrderFacts] | None = None
         self._every: list[OrderFacts] | None = None
 
@@ -121,11 +126,11 @@ class CustomerTurn:
         if asked in self.policy.customer_languages:
             self.state["asked_language"] = asked  # kept until asked for another
         self.language = self._language()
-        if asked in self.policy.customer_languages and len(words(without_language_request(
-                self.text))) < 3:
-            # "en español por favor": answered in it, with what we can do ("where is my
-            # package? en español por favor" asks where it is, in Spanish)
+        if asked in self.policy.customer_languages and only_asks_language(self.text):
+            # "en español por favor": the last answer again in it, or what we can do
+            # ("where is my package? en español por favor" asks where it is, in Spanish)
             self.requests, self.confidence = [("greeting", self.text)], 1.0
+            self.language_only = True
             return self.language, "greeting", 1.0
         self.asked_again = self._asked_again()
         if self.asked_again:
@@ -143,13 +148,28 @@ class CustomerTurn:
             self.requests = [r for r in self.requests
                              if r[0] != "missing_item" or happened(r[1]) != "delivered"] \
                 or self.requests
+        if len(self.requests) == 1 and self._states_damage():
+            # "the cheese was spoiled", "my cheese arrived warm": the model reads a problem it
+            # has few words for as nothing, or as a parcel that never came
+            self.requests = [("damaged_or_defective", self.text)]
+        elif len(self.requests) == 1 and self.requests[0][0] in ("damaged_or_defective",
+                                                                  "wrong_item") \
+                and happened(self.text) == "not_delivered" and not reasons_named(self.text):
+            # "no me llegó la sartén": it never came, and no damage is named (the model
+            # half reads a problem in any parcel story)
+            self.requests = [("missing_item", self.text)]
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where
             # it is, about that order (the model reads a bare product name as anything)
-            last = (self.state.get("last") or {}).get("intent")
-            again = last if last in _ASKED_AGAIN else "order_status"
-            self.requests, self.confidence = [(again, self.text)], 1.0
+            last = {} if self._topic_is_stale() else self.state.get("last") or {}
+            again = last.get("intent") if last.get("intent") in _ASKED_AGAIN else "order_status"
+            if again == "product_question":
+                # "is the mug dishwasher safe?" then "what about the spatulas?"
+                self.requests, self.item_hint = [(again, last["text"])], self.text
+            else:
+                self.requests = [(again, self.text)]
+            self.confidence = 1.0
             self.named_order = named
         if self._mostly_a_number() and (self.confidence < CLEAR_REQUEST_CONFIDENCE
                                         or self.requests[0][0] in SMALL_TALK):
@@ -183,6 +203,8 @@ class CustomerTurn:
             self._handle(self.requests, vouched)
         elif self.asked_again:
             self._say_again(*self.asked_again)
+        elif self.language_only and self._answer_again_in_language():
+            pass
         elif not (self._withdraw_cases() or self._accept_offer(intent)
                   or self._continue_pending(intent) or self._correction(intent)):
             self._handle(self.requests)
@@ -227,6 +249,23 @@ class CustomerTurn:
             self.connection, self.conversation.id, self.conversation.channel,
             self.conversation.customer_address)
         return (kind, said) if said else None
+
+    def _answer_again_in_language(self) -> bool:
+        """"en español por favor" right after an answer about an order (where it is, a
+        refund, a product question): that answer again, in the language asked for. Not an
+        action (a second cancellation), nor while we wait for an answer (then the question
+        is asked again in it)."""
+        last = self.state.get("last") or {}
+        if self.state.get("pending") or last.get("intent") not in _ANSWERED_AGAIN:
+            return False
+        order = load_order(self.connection, last["order_id"])
+        if order is None:
+            return False
+        self.answered_intent = last["intent"]
+        self.decide(Decision("answered_in_language", ("language.customer_asked",),
+                             {"language": self.language}))
+        self._respond(last["intent"], last["text"], order)
+        return True
 
     def _say_again(self, kind: str, said: str) -> None:
         """Our last answer again, with what it waited for (the question asked, the offer
@@ -343,7 +382,8 @@ class CustomerTurn:
             if postal and not explicit_order:
                 self._verify_postal_code(pending, postal)
                 return True
-        elif awaiting == "order_choice" and not explicit_order:
+        elif awaiting == "order_choice" and not explicit_order \
+                and not self._changes_subject(intent, waiting):
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, self.language)
             if index is None:
@@ -415,6 +455,12 @@ class CustomerTurn:
         self.state.pop("pending")  # the customer changed the subject
         return False
 
+    def _changes_subject(self, intent: str, waiting: list) -> bool:
+        """"where is my drill?" while we ask which order a question about the mattress is
+        about: a new request, not the answer, though it names one of the orders."""
+        return (intent in ORDER_INTENTS and intent != waiting[0][0]
+                and self.confidence >= STATED_REQUEST_CONFIDENCE and len(words(self.text)) >= 3)
+
     def _return_reason_to_seller(self, pending: dict, waiting: list) -> None:
         """The second answer to "why are you returning it?" that names no reason we know: the
         seller gets the request and both answers, and decides."""
@@ -458,13 +504,30 @@ class CustomerTurn:
 
     def _only_an_item(self) -> OrderFacts | None:
         """The customer's order whose item the message only names ("the charger?"), when no
-        question of ours is pending (then it answers that)."""
+        question of ours is pending (then it answers that): a recent one, else an older one
+        ("and the skillet?" about last year's skillet)."""
         if self.state.get("pending") or len(self.text) > 60 or not names_something(self.text):
             return None
         text = re.sub(_ALSO, "", self.text.strip(), count=1)
-        own = self._own_orders()
-        found = [o for o in own if only_names(text, ", ".join(o.item_titles))]
-        return found[0] if len(found) == 1 else None
+        for orders in (self._own_orders(), self._every_order()[len(self._own_orders()):]):
+            found = [o for o in orders if only_names(text, ", ".join(o.item_titles))]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
+
+    def _states_damage(self) -> bool:
+        """Whether a message the model reads as nothing, or as a parcel not come, says an
+        item came damaged or does not work ("the cheese was spoiled", "mi botella gotea"),
+        and names no missing part nor a parcel that never came. Not a "no": "no, it's not
+        broken"."""
+        intent = self.requests[0][0]
+        if intent not in ("other", "missing_item"):
+            return False
+        named = set(reasons_named(self.text))
+        if not named & {"damaged", "defective"} or "missing_parts" in named:
+            return False
+        return names_something(self.text) if intent == "other" \
+            else happened(self.text) not in ("not_shipped", "not_delivered")
 
     def _mostly_a_number(self) -> bool:
         """An order or tracking number with at most a few words around it ("it's #112...")."""
@@ -495,6 +558,14 @@ class CustomerTurn:
         self.answered_intent = last["intent"]
         self.decide(Decision("corrected", ("dialogue.customer_named_another_order",),
                              {"from": last["order_id"], "to": candidates[named].order_id}))
+        if last["intent"] in _REFUSABLE:
+            # "cancel the drill" then "no wait, the charger": the drill stays as it is
+            for case in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                   OPEN_STATUSES):
+                if case.kind == _REFUSABLE[last["intent"]] and case.order_id == last["order_id"]:
+                    self.desk.withdraw(self.connection, case,
+                                       self.conversation.customer_address, "customer", self.now)
+                    self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
         self._respond(last["intent"], last["text"], candidates[named])
         return True
 

@@ -34,6 +34,11 @@ def sms_text(text: str) -> str:
     return text.translate(_SMS_PLAIN)
 
 
+# What repeats words already made for the ear ("say that again" on a call): made so twice,
+# "47V1" would be read "4 7 volts 1".
+_SAID_ALOUD_ALREADY = ("repeat",)
+
+
 @dataclass(frozen=True)
 class Say:
     """One paragraph of an answer: `templates/customer/<template>.txt` and its context."""
@@ -68,10 +73,13 @@ class Outgoing:
             name = f"voice/{say.template}.txt"
             if not (spoken and self.templates.exists(name)):
                 name = f"customer/{say.template}.txt"
-            parts.append(self.templates.render(name, lang, tz=self.policy.timezone,
-                                               spoken=spoken, **say.context))
-        text = "\n\n".join(parts)
-        return for_the_ear(text, lang) if spoken else text
+            text = self.templates.render(name, lang, tz=self.policy.timezone, spoken=spoken,
+                                         **say.context)
+            if spoken and say.template in _SAID_ALOUD_ALREADY:
+                parts.append(text)
+            else:
+                parts.append(for_the_ear(text, lang) if spoken else text)
+        return " ".join(parts) if spoken else "\n\n".join(parts)
 
     def to_customer(
         self,

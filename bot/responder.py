@@ -17,7 +17,7 @@ from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.return_reasons import return_reason
 from bot.scope import COVERED, check_coverage
 from bot.text import words
-from bot.understanding import choose_by_name, in_language
+from bot.understanding import about_some_items, choose_by_name, in_language
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
 
@@ -75,7 +75,8 @@ class Responder:
         elif intent in REDIRECTED_INTENTS:
             self._redirect(intent, text, order)
         elif intent == "thanks":
-            turn.say("thanks")
+            # "that's it, thank you" to "anything else?" is a no, and ends a call
+            turn.say("goodbye" if turn.asked_anything_else else "thanks")
         elif intent == "goodbye":
             turn.say("goodbye")
         elif intent == "greeting":
@@ -167,6 +168,14 @@ class Responder:
                                      "requests": [[intent, text]], "partial": partial}
             turn.say("ask_new_address", order_id=order.order_id, partial=partial)
             return
+        if decision.outcome == delivery.CASE_CANCELLATION and about_some_items(
+                text, [item.naming_text for item in order.items]):
+            # "cancel the night light but keep the bulbs": the seller reads what to take off
+            # the order; a cancellation case would cancel all of it, on silence too
+            turn.decide(Decision("case_partial_cancellation",
+                                 ("cancellation.some_items_of_several",), decision.facts))
+            self.open_case(case_rules.GENERAL, order, text, {"partial_cancellation": True})
+            return
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
         if decision.reasons[-1] == "delivery.in_transit_late":
@@ -202,10 +211,11 @@ class Responder:
 
     def _answer_product_question(self, text: str, order: OrderFacts) -> None:
         turn = self.turn
-        items = self.which_items(text, order)
+        items = self.which_items(turn.item_hint or text, order)
         answer = settle_product_question(text, items)
         if isinstance(answer, Unsettled):
-            outcome = self.open_case(case_rules.PRODUCT_QUESTION, order, text)
+            told = f"{text}\n{turn.item_hint}" if turn.item_hint else text
+            outcome = self.open_case(case_rules.PRODUCT_QUESTION, order, told)
             turn.decide(Decision(outcome, ("product.not_settled_by_detail_data",
                                            f"product.{answer.reason}"),
                                  {"order_id": order.order_id, "question": text}))

@@ -33,12 +33,16 @@ def _lexicon() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
 def return_reason(text: str, intent: str | None = None) -> str | None:
     """The first reason (in the order of REASONS, seller's fault first) the words name, else
     what the intent implies, else None."""
+    named = reasons_named(text)
+    return named[0] if named else REASON_OF_INTENT.get(intent or "")
+
+
+def reasons_named(text: str) -> tuple[str, ...]:
+    """Every reason the words name, seller's fault first."""
     haystack = normalize(text)
     reasons, _ = _lexicon()
-    for reason in REASONS:
-        if any(says(haystack, phrase) for phrase in reasons.get(reason, ())):
-            return reason
-    return REASON_OF_INTENT.get(intent or "")
+    return tuple(reason for reason in REASONS
+                 if any(says(haystack, phrase) for phrase in reasons.get(reason, ())))
 
 
 def wants_replacement(text: str) -> bool:

@@ -45,6 +45,7 @@ class LanguageData:
     value_words: dict[str, str]  # "hours": "horas", in an attribute's value
     negated_requests: dict[str, tuple[str, ...]]  # "don't cancel": not a cancellation
     language_requests: tuple[str, ...]  # "en español por favor": answer in this language
+    language_names: frozenset[str]  # "español porfa": a name alone asks for it too
     little_words: frozenset[str]  # articles and the like: "the charger" only names an item
     repeat_requests: tuple[str, ...]  # "say that again", "¿mande?": our last answer again
     meaning_requests: tuple[str, ...]  # "what does that mean?": again, and who can explain
@@ -52,6 +53,7 @@ class LanguageData:
     # "skillet pan frypan": names of the same goods (not a part of other goods); "~bed" names
     # it too ("the bed" for a mattress) but names no goods alone
     goods_nouns: tuple[str, ...]
+    some_items_words: tuple[str, ...]  # "only", "keep the bulbs": a request for part of an order
 
 
 @cache
@@ -73,11 +75,13 @@ def language_data(lang: str) -> LanguageData:
         negated_requests={k: tuple(normalize(p) for p in v)
                           for k, v in raw.get("negated_requests", {}).items()},
         language_requests=tuple(normalize(p) for p in raw.get("language_requests", ())),
+        language_names=frozenset(normalize(n) for n in raw.get("language_names", ())),
         little_words=frozenset(normalize(w) for w in raw.get("little_words", ())),
         repeat_requests=tuple(normalize(p) for p in raw.get("repeat_requests", ())),
         meaning_requests=tuple(normalize(p) for p in raw.get("meaning_requests", ())),
         repeat_fillers=frozenset(normalize(w) for w in raw.get("repeat_fillers", ())),
         goods_nouns=tuple(normalize(group) for group in raw.get("goods_nouns", ())),
+        some_items_words=tuple(normalize(p) for p in raw.get("some_items_words", ())),
     )
 
 
@@ -102,6 +106,10 @@ def asked_language(text: str) -> str | None:
     found = [lang for lang in available_languages()
              if (match := any_phrase(language_data(lang).language_requests).search(norm))
              and (short or _EXPLICIT.match(match.group(0)))]
+    if not found:  # "espanol porfavor": the language's name and only words of asking
+        named = [w for w in words(norm) if w not in _repeat_fillers()]
+        found = [lang for lang in available_languages()
+                 if len(named) == 1 and named[0] in language_data(lang).language_names]
     return found[0] if len(found) == 1 else None
 
 
@@ -109,6 +117,15 @@ def without_language_request(text: str) -> str:
     """The message without the words asking for a language ("where is my package? en
     español por favor" -> "where is my package?")."""
     return _in_any_language("language_requests").sub(" ", normalize(text))
+
+
+def only_asks_language(text: str) -> bool:
+    """Whether the message asks for a language and nothing else ("i want to talk in spanish
+    please", "me lo puedes decir en español?"), its other words only the words of asking."""
+    rest = [w for w in words(without_language_request(text)) if w not in _repeat_fillers()]
+    return asked_language(text) is not None and (
+        not rest or (len(rest) == 1 and any(rest[0] in language_data(lang).language_names
+                                            for lang in available_languages())))
 
 
 @cache
@@ -300,6 +317,21 @@ def without_closing(text: str) -> str:
     return text
 
 
+def without_opening_thanks(text: str) -> str:
+    """The message without the thanks it opens with, when a request follows ("ok gracias, y
+    el hervidor cuando sale?"): the thanks is for the last answer, the rest is the request."""
+    match = _OPENING_THANKS.match(text)
+    rest = text[match.end():] if match else ""
+    if _THANKS_GOES_ON.match(rest):
+        return text
+    return rest if len(words(rest)) >= 3 and asks(rest) else text
+
+
+_OPENING_THANKS = re.compile(r"(?i)\s*(?:(?:ok|okay|oki|vale|bueno|perfecto|great|cool|got it)"
+                             r"[\s,.!]+)?(?:muchas\s+)?(?:gracias|thanks|thank you|thx|ty)"
+                             r"(?:\s+so much|\s+a lot)?[\s,.!]+(?=\S)")
+# what thanks itself goes on with: "thanks so much for your help", "gracias por todo"
+_THANKS_GOES_ON = re.compile(r"(?i)(?:so much|a lot|for|por)\b")
 _AFTER_LAST_SENTENCE = re.compile(r"(?<=\S[.!?])\s+([^\n.!?]+?)[\s.!]*$")
 
 
@@ -363,7 +395,7 @@ def _requests(text: str, lang: str) -> list[tuple[str, str, float]]:
     it? and can I change the address?"), or surer still ("the lamp arrived broken. can I
     change the address?"); the rest of the message goes with the main one.
     Small talk (greetings, thanks) only counts when there is nothing else."""
-    text = without_closing(text)
+    text = without_opening_thanks(without_closing(text))
     whole = classify_intent(text, lang)
     parts = clauses(text)
     if len(parts) == 1:
@@ -496,7 +528,9 @@ def only_names(text: str, label: str) -> bool:
                                  for lang in available_languages()))
     said = [w for w in words(normalize(text)) if w not in little]
     naming = _naming_words(label)
-    return bool(said) and len(said) <= 3 and all(_naming_words(w) & naming for w in said)
+    return bool(said) and len(said) <= 3 and (
+        all(_naming_words(w) & naming for w in said)
+        or all(_with_other_names(_naming_words(w)) & naming for w in said))
 
 
 # The subject of a question: "is the kettle cordless?", "what color is the blue blender?",
@@ -537,6 +571,22 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
 
 
 @cache
+def _other_names() -> dict[str, frozenset[str]]:
+    """Each name of goods ("pan", "bed", "thermos") with the other names of the same goods."""
+    named: dict[str, frozenset[str]] = {}
+    for lang in available_languages():
+        for group in language_data(lang).goods_nouns:
+            names = frozenset(_singular(w.lstrip("~")) for w in group.split())
+            for name in names:
+                named[name] = named.get(name, frozenset()) | names
+    return named
+
+
+def _with_other_names(said: set[str]) -> set[str]:
+    return said.union(*(_other_names().get(w, ()) for w in said))
+
+
+@cache
 def _goods_nouns() -> dict[str, frozenset[str]]:
     """Each word naming goods by itself, with all the names of the same goods."""
     named: dict[str, frozenset[str]] = {}
@@ -558,10 +608,27 @@ def naming_words(text: str) -> set[str]:
     return _naming_words(text)
 
 
+def about_some_items(text: str, labels: list[str]) -> bool:
+    """Whether a request about an order of several items is about only some of them ("cancel
+    the night light but keep the bulbs", "cancela solo las cortinas"): it names one item
+    alone, or names items with words that keep some ("only", "keep", "solo")."""
+    if len(labels) < 2:
+        return False
+    tokens = _naming_words(text)
+    named = [bool(tokens & _naming_words(label)) for label in labels]
+    if not any(named):
+        return False
+    return not all(named) or bool(_in_any_language("some_items_words").search(normalize(text)))
+
+
 def choose_by_name(text: str, labels: list[str]) -> int | None:
-    """The one label that shares the most words with the text ("the kettle"), or None."""
+    """The one label that shares the most words with the text ("the kettle"), or None; by
+    another name of the same goods ("the pan" for a skillet) when no label has its words."""
     tokens = _naming_words(text)
     scores = [len(tokens & _naming_words(label)) for label in labels]
+    if not any(scores):
+        tokens = _with_other_names(tokens)
+        scores = [len(tokens & _naming_words(label)) for label in labels]
     best = max(scores, default=0)
     if best and scores.count(best) == 1:
         return scores.index(best)

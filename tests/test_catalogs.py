@@ -112,6 +112,10 @@ def test_every_customer_template_branch_renders(lang):
                                          order=order, deadline=order.latest_ship_date,
                                          already_open=False, added_question=False,
                                          details={"window_last_day": "2026-11-26"}))
+    rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind="general",
+                                     order=order, deadline=order.latest_ship_date,
+                                     already_open=False, added_question=False,
+                                     details={"partial_cancellation": True}))
     for already_open, added_question in ((True, False), (False, True)):
         rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC",
                                          kind="product_question", order=order,

@@ -11,6 +11,7 @@ from bot.identifiers import find_order_ids, find_postal_code, same_postal_code, 
 from bot.redaction import mask_card_numbers
 from bot.understanding import (
     INTENTS,
+    about_some_items,
     asked_language,
     asks_again,
     choose_by_name,
@@ -490,3 +491,18 @@ def test_the_goods_a_product_question_is_about(text, said, among):
         assert asked is None
     else:
         assert asked[0] == said and among in asked[1]
+
+
+BULBS_AND_NIGHT_LIGHT = ["LED A19 Light Bulbs, 60 W Equivalent, 9 W, 2700 K Soft White, 4 Pack",
+                         "Plug-in LED Night Light with Dusk-to-Dawn Sensor, Warm White, 2 Pack"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cancel the night lights but keep the bulbs", True),
+    ("quiero cancelar solo la luz de noche, los focos si los quiero", True),
+    ("cancel only the bulbs", True),
+    ("cancel my order", False),
+    ("cancel the bulbs and the night light", False),
+])
+def test_a_request_about_some_items_of_an_order(text, expected):
+    assert about_some_items(text, BULBS_AND_NIGHT_LIGHT) is expected

@@ -154,6 +154,24 @@ async def test_say_that_again_repeats_the_answer_and_its_question_still_waits(se
         ("Hangup", {}, "", [])]
 
 
+async def test_a_repeated_tracking_number_is_read_the_same_way(service):
+    call = Call(service, "+15555550101")   # Ana: UPS 1Z8E47V1..., whose V is no volt
+    await call.start()
+    [(_, _, _, first)] = await call.say("where is my speaker")
+    [(_, _, _, again)] = await call.say("repeat that")
+    assert [text for _, _, text, _ in again] == [text for _, _, text, _ in first]
+    assert "4 7 V 1" in first[0][2]
+
+
+async def test_thanks_to_anything_else_ends_the_call(service):
+    call = Call(service, EMILY)
+    await call.start()
+    await call.say("Where is my order?")
+    assert await call.say("that's it, thank you") == [
+        ("Say", {"language": "en-US"}, "Thank you for calling. Goodbye!", []),
+        ("Hangup", {}, "", [])]
+
+
 async def test_hello_on_a_call_is_not_followed_by_anything_else(service):
     call = Call(service, EMILY)
     await call.start()
@@ -312,8 +330,9 @@ async def test_a_caller_who_asks_for_a_person_is_queued_for_the_leads(service):
     await call.start()
     assert await call.say("I want to talk to a real person") == [gather(
         [("en-US", "I've passed your call to our support team. A person will read what you "
-                   f"told me and contact you by text message, usually within one business "
-                   f"day. {ANYTHING_ELSE}")], step=2)]
+                   "told me and contact you by text message, or by email if your phone "
+                   f"cannot take texts, usually within one business day. {ANYTHING_ELSE}")],
+        step=2)]
     [handoff] = await service.scalars(select(Handoff))
     assert handoff.reason == "human_agent"
 
