@@ -19,6 +19,7 @@ CANCELED = "canceled"
 CASE_CANCELLATION = "case_cancellation"
 RETURN_AFTER_DELIVERY = "return_after_delivery"
 RETURN_OFFERED = "return_offered"
+CANCELLATION_POSSIBLE = "cancellation_possible"
 CASE_ADDRESS_CHANGE = "case_address_change"
 ADDRESS_CHANGE_REFUSED = "address_change_refused"
 
@@ -48,7 +49,9 @@ def assess_order_status(order: OrderFacts, now: datetime, policy: MarketplacePol
     return Decision(IN_TRANSIT, ("delivery.in_transit_on_time",), facts)
 
 
-def assess_cancellation(order: OrderFacts, now: datetime) -> Decision:
+def assess_cancellation(order: OrderFacts, now: datetime, *, only_asked: bool = False) -> Decision:
+    """`only_asked`: the customer asked whether it can be cancelled ("can I still cancel
+    it?"): an order not shipped is offered the cancellation, not yet asked of the seller."""
     facts = _facts(order, now)
     if order.status == "Canceled":
         return Decision(CANCELED, ("cancellation.already_canceled",), facts)
@@ -59,6 +62,8 @@ def assess_cancellation(order: OrderFacts, now: datetime) -> Decision:
     if order.shipped:
         return Decision(RETURN_AFTER_DELIVERY, ("cancellation.shipped_return_after_delivery",),
                         facts)
+    if only_asked:
+        return Decision(CANCELLATION_POSSIBLE, ("cancellation.unshipped_asked_whether",), facts)
     return Decision(CASE_CANCELLATION, ("cancellation.unshipped_ask_seller",), facts)
 
 

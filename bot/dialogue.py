@@ -108,6 +108,7 @@ class CustomerTurn:
         self.asked_anything_else = False
         self.asked_again: tuple[str, str] | None = None  # ("repeat" or "explain", our words)
         self.language_only = False  # "en español por favor", and nothing else
+        self.accepting = False  # a yes to what we offered is being carried out
         self._own: list[OrderFacts] | None = None
         self._every: list[OrderFacts] | None = None
 
@@ -363,10 +364,12 @@ class CustomerTurn:
         if order is None:
             return False
         self.answered_intent = offered
+        self.accepting = True
         if offer.get("case_id"):
             self.responder.cancel_after_offer(order, offer["case_id"])
         else:
-            self._respond(self.answered_intent, self.text, order)
+            asked = offer.get("text")  # "can I still cancel it?" / "yes": the seller reads both
+            self._respond(offered, f"{asked}\n{self.text}" if asked else self.text, order)
         return True
 
     def _continue_pending(self, intent: str) -> bool:

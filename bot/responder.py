@@ -17,7 +17,12 @@ from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
 from bot.return_reasons import return_reason
 from bot.scope import COVERED, check_coverage
 from bot.text import words
-from bot.understanding import about_some_items, choose_by_name, in_language
+from bot.understanding import (
+    about_some_items,
+    asks_whether_to_cancel,
+    choose_by_name,
+    in_language,
+)
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
 
@@ -154,7 +159,8 @@ class Responder:
         decision = {
             "order_status": lambda: delivery.assess_order_status(order, turn.now, turn.policy),
             "missing_item": lambda: delivery.assess_not_received(order, turn.now, turn.policy),
-            "cancel_order": lambda: delivery.assess_cancellation(order, turn.now),
+            "cancel_order": lambda: delivery.assess_cancellation(
+                order, turn.now, only_asked=asks_whether_to_cancel(text) and not turn.accepting),
             "change_address": lambda: delivery.assess_address_change(order, turn.now),
         }[intent]()
         if decision.outcome == delivery.CASE_ADDRESS_CHANGE and not gives_whole_address(text):
@@ -182,6 +188,10 @@ class Responder:
             flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
         if decision.outcome == delivery.RETURN_OFFERED:
             turn.state["offer"] = {"intent": "return_request", "order_id": order.order_id}
+        elif decision.outcome == delivery.CANCELLATION_POSSIBLE:
+            # the seller is asked on a yes, with the customer's question
+            turn.state["offer"] = {"intent": "cancel_order", "order_id": order.order_id,
+                                   "text": text}
         elif decision.outcome == delivery.DELIVERED:
             # "If you can't find it, tell me": "I can't find it" is the parcel gone missing
             turn.state["offer"] = {"intent": "missing_item", "order_id": order.order_id}

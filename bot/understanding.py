@@ -54,6 +54,7 @@ class LanguageData:
     # it too ("the bed" for a mattress) but names no goods alone
     goods_nouns: tuple[str, ...]
     some_items_words: tuple[str, ...]  # "only", "keep the bulbs": a request for part of an order
+    cancellation_questions: tuple[str, ...]  # "can I still cancel it?": asks, does not ask for it
 
 
 @cache
@@ -82,6 +83,8 @@ def language_data(lang: str) -> LanguageData:
         repeat_fillers=frozenset(normalize(w) for w in raw.get("repeat_fillers", ())),
         goods_nouns=tuple(normalize(group) for group in raw.get("goods_nouns", ())),
         some_items_words=tuple(normalize(p) for p in raw.get("some_items_words", ())),
+        cancellation_questions=tuple(normalize(p)
+                                     for p in raw.get("cancellation_questions", ())),
     )
 
 
@@ -606,6 +609,12 @@ def _singular(word: str) -> str:
 def naming_words(text: str) -> set[str]:
     """The words of a title or message that can name an item, plurals as singulars."""
     return _naming_words(text)
+
+
+def asks_whether_to_cancel(text: str) -> bool:
+    """Whether a cancellation is asked about rather than asked for ("can I still cancel the
+    kettle?", "¿y si quiero cancelar las cortinas?"), in any language."""
+    return bool(_in_any_language("cancellation_questions").search(normalize(text)))
 
 
 def about_some_items(text: str, labels: list[str]) -> bool:

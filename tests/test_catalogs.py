@@ -86,8 +86,9 @@ def sample_case(kind: str) -> SimpleNamespace:
 CASE_OUTCOMES = sorted({o for answers in ACCEPTED_ANSWERS.values() for o in answers.values()} | {
     "seller_answered", "free_return_authorized", "cancellation_offered", "no_answer",
     "return_after_delivery", "refund_returnless", "replacement_shipped"})
-ORDER_OUTCOMES = ["not_yet_shipped", "in_transit", "delivered", "canceled", "canceled_refunded",
-                  "refunded", "return_after_delivery", "return_offered", "address_change_refused"]
+ORDER_OUTCOMES = ["not_yet_shipped", "cancellation_possible", "in_transit", "delivered",
+                  "canceled", "canceled_refunded", "refunded", "return_after_delivery",
+                  "return_offered", "address_change_refused"]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
