@@ -31,7 +31,7 @@ from bot.order_choice import Offered, choose_by_description, happened
 from bot.orders import load_order, load_orders, recent_orders
 from bot.outgoing import Say
 from bot.responder import ORDER_INTENTS, Responder
-from bot.return_flow import ASKED_REASONS, ReturnFlow
+from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
 from bot.return_reasons import reasons_named, return_reason, wants_replacement
 from bot.returns import local_day
 from bot.text import words
@@ -68,6 +68,8 @@ _THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", 
 _ALSO = re.compile(r"(?i)^(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal)\b\s*")
 # what "and the charger?" asks again; not an action (a cancellation of the other order too?)
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
+# what can answer "which item?" or "why?" of a return, whatever else the model reads in it
+_RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
 # what "in Spanish please" answers again in Spanish: answers, not actions
 _ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
@@ -332,7 +334,8 @@ class CustomerTurn:
             if intent not in ORDER_INTENTS:
                 self.responder.respond_without_order(intent, text, order or self._known_order())
                 continue
-            if intent == "product_question" and order is None and self._not_ordered(text):
+            if intent == "product_question" and order is None and (
+                    self._not_ordered(text) or self._about_goods_for_sale(requests[:index], text)):
                 continue
             chosen = order or self._which_order(requests[index:])
             if chosen is None:
@@ -415,7 +418,8 @@ class CustomerTurn:
                 self.answered_intent = waiting[0][0]
                 self._handle(told, order)
                 return True
-        elif awaiting in ("item_choice", "return_reason") and not explicit_order:
+        elif awaiting in ("item_choice", "return_reason") and not explicit_order \
+                and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)):
             if self._continue_return(pending, waiting):
                 return True
         elif awaiting == "order_id" and explicit_order:
@@ -425,10 +429,20 @@ class CustomerTurn:
             self.answered_intent = requests[0][0]
             self._handle([(i, f"{t}\n{self.text}") for i, t in requests])
             return True
-        if intent == "deny" and not explicit_order and not self.text.strip().lower().startswith(
-                _CORRECTION_STARTS):
-            # "never mind", "forget it, I'll keep it": the customer withdraws what we were
-            # asking about; asking again would trap them in the question
+        if awaiting == "order_choice" and waiting[0][0] in RETURN_INTENTS \
+                and reasons_named(self.text) and not explicit_order:
+            # "ya no las necesito" before saying which order: the reason, kept with the
+            # request (not a "no" that withdraws it)
+            pending["requests"] = [[waiting[0][0], f"{waiting[0][1]}\n{self.text}"],
+                                   *[list(r) for r in waiting[1:]]]
+            self._ask_again(pending)
+            return True
+        if intent == "deny" and not explicit_order and not (
+                self.text.strip().lower().startswith(_CORRECTION_STARTS)
+                and self._names_one_of_theirs()):
+            # "never mind", "forget it, I'll keep it", "no, mejor no": the customer withdraws
+            # what we were asking about; asking again would trap them in the question ("no,
+            # the lamp" is a correction)
             self.state.pop("pending")
             self.state.pop("return", None)
             self.decide(Decision("request_withdrawn", ("dialogue.customer_declined_question",),
@@ -736,6 +750,24 @@ class CustomerTurn:
         self.decide(Decision("product_not_ordered", ("product.goods_not_in_customer_orders",),
                              {"named": said, "order_ids": [o.order_id for o in orders]}))
         self.say("not_ordered", named=said, orders=orders[:3])
+        return True
+
+    def _names_one_of_theirs(self) -> bool:
+        """Whether the message names one of the customer's items, or "the other one"."""
+        labels = [", ".join(o.item_titles) for o in self._every_order()]
+        return bool(_THE_OTHER.search(self.text)) or choose_by_name(self.text, labels) is not None
+
+    def _about_goods_for_sale(self, before: list[tuple[str, str]], text: str) -> bool:
+        """"do you sell a kettle? how big is it?": after a question before buying, a product
+        question naming none of the customer's items is about the goods for sale, which the
+        redirection answered; from their order's product it would be about another item."""
+        if not any(intent == "pre_order" for intent, _ in before):
+            return False
+        labels = [", ".join(o.item_titles) for o in self._every_order()]
+        if choose_by_name(text, labels) is not None:
+            return False
+        self.decide(Decision("redirected_to_seller", ("scope.pre_order_followed_by_its_question",),
+                             {"question": text}))
         return True
 
     def _every_order(self) -> list[OrderFacts]:

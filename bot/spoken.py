@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+# a return number, "RMA-20261127-0001": read as letters and digit groups, not as a date
+_RETURN_NUMBER = re.compile(r"\bRMA-(\d{8})-(\d{4})\b")
 _ORDER_ID = re.compile(r"(?<![\w-])(\d{3})-(\d{7})-(\d{7})(?![\w-])")
 # Tracking numbers and other long codes: 8 or more letters and digits with at least 6 digits.
 _CODE = re.compile(r"(?<![\w-])(?=(?:[A-Z]*\d){6})[A-Z0-9]{8,34}(?![\w-])")
@@ -85,6 +87,8 @@ def for_the_ear(text: str, lang: str) -> str:
     text = _URL.sub("", text)
     text = _EMAIL.sub("", text)
     text = _unit_words(text, lang)  # before codes are spelled out in groups ("4 7 V 1")
+    text = _RETURN_NUMBER.sub(lambda m: f"R M A, {grouped(m.group(1))}, {spell(m.group(2))}",
+                              text)
     text = _ORDER_ID.sub(lambda m: order_id_aloud(m.group(0)), text)
     text = _CODE.sub(lambda m: grouped(m.group(0)), text)
     text = _LIST_ITEM.sub(lambda m: f"{words['option']} {m.group(1)}: ", text)
