@@ -31,7 +31,7 @@ _ASKS = ("acknowledge", "help", "repeat", "choose_order", "choose_item", "ask_po
          "not_understood", "postal_code_mismatch", "read_back", "reprompt", "what_else")
 
 
-_YES_NO_OFFERS = ("cancel_order", "return_request")
+_YES_NO_OFFERS = ("cancel_order", "return_request", "damaged_or_defective", "wrong_item")
 
 
 class CallDesk:

@@ -42,11 +42,13 @@ from bot.understanding import (
     STATED_REQUEST_CONFIDENCE,
     asked_language,
     asks_again,
+    asks_whether_to_cancel,
     choose_by_name,
     choose_option,
     detect_intents,
     detect_language,
     goods_asked_about,
+    goods_named,
     names_something,
     naming_words,
     negated,
@@ -76,7 +78,9 @@ _ANSWERED_AGAIN = _ASKED_AGAIN
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
-                      "el otro", "i meant", "i mean", "me referia", "me refería")
+                      "el otro", "i meant", "i mean", "me referia", "me refería", "oops",
+                      "sorry i meant", "sorry, i meant", "perdon, me refer", "perdón, me refer",
+                      "me equivoqu")
 
 
 @dataclass
@@ -151,16 +155,24 @@ class CustomerTurn:
             self.requests = [r for r in self.requests
                              if r[0] != "missing_item" or happened(r[1]) != "delivered"] \
                 or self.requests
+        if self.requests[0][0] == "deny" and asks_whether_to_cancel(self.text):
+            # "I just want to know if it can still be cancelled, don't cancel it": asked
+            # about, which only offers it
+            self.requests = [("cancel_order", self.text)]
         if len(self.requests) == 1 and self._states_damage():
             # "the cheese was spoiled", "my cheese arrived warm": the model reads a problem it
             # has few words for as nothing, or as a parcel that never came
             self.requests = [("damaged_or_defective", self.text)]
-        elif len(self.requests) == 1 and self.requests[0][0] in ("damaged_or_defective",
-                                                                  "wrong_item") \
-                and happened(self.text) == "not_delivered" and not reasons_named(self.text):
-            # "no me llegó la sartén": it never came, and no damage is named (the model
-            # half reads a problem in any parcel story)
-            self.requests = [("missing_item", self.text)]
+        elif len(self.requests) == 1 and self.requests[0][0] in STATED_PROBLEMS \
+                and not reasons_named(self.text):
+            # the model half reads a problem in any parcel story: "no me llegó la sartén"
+            # never came, "¿el taladro ya llegó?" / "has my blanket arrived?" ask whether it
+            # did (where it is), and neither names damage
+            said = happened(self.text)
+            if said == "not_delivered" and self.requests[0][0] != "missing_item":
+                self.requests = [("missing_item", self.text)]
+            elif said == "delivered" and "?" in self.text and not says_not_found(self.text):
+                self.requests = [("order_status", self.text)]
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where
@@ -285,7 +297,9 @@ class CustomerTurn:
         takes back a request ("actually don't cancel it"): the case asking it is withdrawn.
         Not when the words name a problem too ("it arrived broken", "found it cheaper")."""
         refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
-        good_news = withdraws(self.text) and return_reason(self.text) is None
+        # "ya llegó?" asks whether it arrived; "ya llegó" says it did
+        good_news = withdraws(self.text) and return_reason(self.text) is None \
+            and "?" not in self.text
         last = (self.state.get("last") or {}).get("intent")
         if good_news and last in _REFUSABLE and self.requests[0][0] == "deny":
             # "cancel the kettle" then "never mind" / "mejor no, olvídalo": taken back
@@ -335,7 +349,12 @@ class CustomerTurn:
                 self.responder.respond_without_order(intent, text, order or self._known_order())
                 continue
             if intent == "product_question" and order is None and (
-                    self._not_ordered(text) or self._about_goods_for_sale(requests[:index], text)):
+                    self._not_ordered(text, goods_asked_about(text), question=True)
+                    or self._about_goods_for_sale(requests[:index], text)):
+                continue
+            if intent != "product_question" and order is None and self.named_order is None \
+                    and not self._mentioned_order_ids() \
+                    and self._not_ordered(text, goods_named(text), question=False):
                 continue
             chosen = order or self._which_order(requests[index:])
             if chosen is None:
@@ -357,10 +376,14 @@ class CustomerTurn:
             return False
         offered = offer.get("intent", "cancel_order")
         if offered == "missing_item":
-            # not a yes ("ok thanks" is no missing parcel), but saying it is not there
-            accepted = intent == offered or says_not_found(self.text)
+            # not a yes ("ok thanks" is no missing parcel), but saying it is not there; "no,
+            # the skillet" is a correction, whatever the model reads in it
+            accepted = says_not_found(self.text) or (
+                intent == offered and not self.text.strip().lower().startswith(_CORRECTION_STARTS))
         else:
-            accepted = intent in ("affirm", offered)
+            # the offered request said again is a yes; asked about again, it is no answer
+            accepted = intent == "affirm" or (
+                intent == offered and not asks_whether_to_cancel(self.text))
         if not accepted:
             return False
         order = load_order(self.connection, offer["order_id"])
@@ -418,6 +441,12 @@ class CustomerTurn:
                 self.answered_intent = waiting[0][0]
                 self._handle(told, order)
                 return True
+        elif awaiting == "return_reason" and self._names_another_item(pending):
+            if self._return_item_corrected(pending):
+                return True
+            self.state.pop("pending")  # another order's item: the correction (below)
+            self.state.pop("return", None)
+            return False
         elif awaiting in ("item_choice", "return_reason") and not explicit_order \
                 and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)):
             if self._continue_return(pending, waiting):
@@ -471,6 +500,36 @@ class CustomerTurn:
             return True
         self.state.pop("pending")  # the customer changed the subject
         return False
+
+    def _names_another_item(self, pending: dict) -> bool:
+        """"no, perdón, las espátulas" while we ask why the mug goes back: a correction
+        naming another of the customer's items (its "me equivoqué" is no reason)."""
+        if not self.text.strip().lower().startswith(_CORRECTION_STARTS):
+            return False
+        labels = [", ".join(o.item_titles) for o in self._every_order()]
+        named = choose_by_name(self.text, labels)
+        if named is None:
+            return False
+        order = self._every_order()[named]
+        if order.order_id != pending["order_id"]:
+            return True
+        item = choose_by_name(self.text, [i.naming_text for i in order.items])
+        asin = (self.state.get("return") or {}).get("asin")
+        return item is not None and order.items[item].asin != asin
+
+    def _return_item_corrected(self, pending: dict) -> bool:
+        """The return is of the item of the same order named now: asked why, for it."""
+        order = load_order(self.connection, pending["order_id"])
+        item = choose_by_name(self.text, [i.naming_text for i in order.items]) if order else None
+        if item is None:
+            return False
+        known = {k: v for k, v in (self.state.get("return") or {}).items() if k != "reason"}
+        known["asin"] = order.items[item].asin
+        self.state["return"] = known
+        self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
+                             {"order_id": order.order_id, "asin": known["asin"]}))
+        self.say("ask_return_reason", title=order.items[item].title, reasons=ASKED_REASONS)
+        return True
 
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is
@@ -560,7 +619,18 @@ class CustomerTurn:
         lowered = self.text.strip().lower()
         if not last or not (intent == "deny" or lowered.startswith(_CORRECTION_STARTS)):
             return False
-        candidates = [o for o in self._own_orders() if o.order_id != last["order_id"]]
+        every = self._every_order()
+        if last["intent"] == "product_question":
+            # "no, the spatulas" / "oops I meant the skillet": the question, of the item named
+            # now, in this order or another (an older one too)
+            named = choose_by_name(self.text, [", ".join(o.item_titles) for o in every])
+            if named is not None:
+                self.answered_intent, self.item_hint = last["intent"], self.text
+                self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
+                                     {"from": last["order_id"], "to": every[named].order_id}))
+                self._respond(last["intent"], last["text"], every[named])
+                return True
+        candidates = [o for o in every if o.order_id != last["order_id"]]
         labels = [", ".join(o.item_titles) for o in candidates]
         named = choose_by_name(self.text, labels)
         if named is None and candidates and _THE_OTHER.search(self.text):
@@ -734,22 +804,27 @@ class CustomerTurn:
         self._ask_which_order(candidates, labels, requests, again=False)
         return None
 
-    def _not_ordered(self, text: str) -> bool:
-        """A product question about goods none of the customer's orders holds ("what color is
-        the kettle?" from a buyer of a charger): answered from their order's product, it would
-        be an answer about another item. Told what their orders hold instead."""
-        asked = goods_asked_about(text)
+    def _not_ordered(self, text: str, asked: tuple[str, frozenset[str]] | None, *,
+                     question: bool) -> bool:
+        """A request about goods none of the customer's orders holds ("what color is the
+        kettle?", "the toaster arrived broken" from a buyer of a charger): answered from
+        their order, it would be about another item. Told what their orders hold instead.
+        `asked`: the goods named (`goods_asked_about` for a product question, whose other
+        goods may be the customer's own; `goods_named` for the rest)."""
         if asked is None:
             return False
         said, names = asked
         orders = self._every_order()
         orders = orders + load_orders(self.connection, sorted(
             self._verified_today() - {o.order_id for o in orders}))
-        if not orders or any(names & naming_words(", ".join(o.item_titles)) for o in orders):
+        labels = [", ".join(o.item_titles) for o in orders]
+        if not orders or any(names & naming_words(label) for label in labels) \
+                or choose_by_name(text, labels) is not None:
             return False
-        self.decide(Decision("product_not_ordered", ("product.goods_not_in_customer_orders",),
+        outcome = "product_not_ordered" if question else "goods_not_ordered"
+        self.decide(Decision(outcome, ("dialogue.goods_not_in_customer_orders",),
                              {"named": said, "order_ids": [o.order_id for o in orders]}))
-        self.say("not_ordered", named=said, orders=orders[:3])
+        self.say("not_ordered", named=said, orders=orders[:3], question=question)
         return True
 
     def _names_one_of_theirs(self) -> bool:

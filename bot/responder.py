@@ -175,7 +175,8 @@ class Responder:
             turn.say("ask_new_address", order_id=order.order_id, partial=partial)
             return
         if decision.outcome == delivery.CASE_CANCELLATION and about_some_items(
-                text, [item.naming_text for item in order.items]):
+                text, [item.naming_text for item in order.items],
+                sum(item.quantity for item in order.items)):
             # "cancel the night light but keep the bulbs": the seller reads what to take off
             # the order; a cancellation case would cancel all of it, on silence too
             turn.decide(Decision("case_partial_cancellation",

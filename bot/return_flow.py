@@ -15,6 +15,7 @@ from bot.return_reasons import return_reason, wants_replacement
 from bot.text import normalize
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
+    asks_what_to_do,
     choose_by_name,
     choose_option,
     classify_intent,
@@ -85,6 +86,15 @@ class ReturnFlow:
                                  decision.facts))
             turn.say("refund_status", outcome=decision.outcome, order=order,
                      facts=decision.facts)
+            return
+        if intent in ("damaged_or_defective", "wrong_item") and not turn.accepting \
+                and asks_what_to_do(text):
+            # "it won't charge my laptop, what do I do?": a return offered, not started; the
+            # customer may want help, not their money back
+            turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
+            turn.decide(Decision("return_offered_for_problem", ("return.customer_asked_what_to_do",),
+                                 {"order_id": order.order_id, "asin": item.asin}))
+            turn.say("problem_offer", title=item.title, order=order)
             return
         reason = known.get("reason") or return_reason(text, _implied_by(intent, text))
         replacement = known.get("replacement") or wants_replacement(text)

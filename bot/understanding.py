@@ -55,6 +55,7 @@ class LanguageData:
     goods_nouns: tuple[str, ...]
     some_items_words: tuple[str, ...]  # "only", "keep the bulbs": a request for part of an order
     cancellation_questions: tuple[str, ...]  # "can I still cancel it?": asks, does not ask for it
+    problem_questions: tuple[str, ...]  # "it won't charge, what do I do?": asks what to do
 
 
 @cache
@@ -85,6 +86,7 @@ def language_data(lang: str) -> LanguageData:
         some_items_words=tuple(normalize(p) for p in raw.get("some_items_words", ())),
         cancellation_questions=tuple(normalize(p)
                                      for p in raw.get("cancellation_questions", ())),
+        problem_questions=tuple(normalize(p) for p in raw.get("problem_questions", ())),
     )
 
 
@@ -573,6 +575,18 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
     return None
 
 
+def goods_named(text: str) -> tuple[str, frozenset[str]] | None:
+    """The first goods a message names anywhere ("the toaster arrived broken", "¿ya llegó
+    mi cobija?"): the word as said, and its English names; None when it names none."""
+    goods = _goods_nouns()
+    for word in words(text):
+        names = frozenset().union(*(goods.get(_singular(n), ())
+                                    for n in item_noun(word) or (word,)))
+        if names:
+            return word, names
+    return None
+
+
 @cache
 def _other_names() -> dict[str, frozenset[str]]:
     """Each name of goods ("pan", "bed", "thermos") with the other names of the same goods."""
@@ -617,12 +631,19 @@ def asks_whether_to_cancel(text: str) -> bool:
     return bool(_in_any_language("cancellation_questions").search(normalize(text)))
 
 
-def about_some_items(text: str, labels: list[str]) -> bool:
-    """Whether a request about an order of several items is about only some of them ("cancel
-    the night light but keep the bulbs", "cancela solo las cortinas"): it names one item
-    alone, or names items with words that keep some ("only", "keep", "solo")."""
+def asks_what_to_do(text: str) -> bool:
+    """Whether a problem is told with a question of what to do about it ("the charger won't
+    charge my laptop, what do I do?", "se calienta mucho, ¿es normal?"), in any language."""
+    return bool(_in_any_language("problem_questions").search(normalize(text)))
+
+
+def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
+    """Whether a request about an order of several items (or `units` of one) is about only
+    some of them ("cancel the night light but keep the bulbs", "cancela solo las cortinas",
+    "quiero cancelar una de las dos velas"): it names one item alone, or names items with
+    words that keep some ("only", "keep", "solo", "una de las")."""
     if len(labels) < 2:
-        return False
+        return units > 1 and bool(_in_any_language("some_items_words").search(normalize(text)))
     tokens = _naming_words(text)
     named = [bool(tokens & _naming_words(label)) for label in labels]
     if not any(named):

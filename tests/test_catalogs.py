@@ -159,8 +159,12 @@ def test_every_customer_template_branch_renders(lang):
         rendered.append(templates.render("customer/product_answer.txt", lang, tz="UTC",
                                          title="Lamp", evidence="height: 12 in",
                                          conversion=conversion))
-    rendered.append(templates.render("customer/not_ordered.txt", lang, tz="UTC", named="kettle",
-                                     orders=[order]))
+    for question in (True, False):
+        rendered.append(templates.render("customer/not_ordered.txt", lang, tz="UTC",
+                                         named="kettle", orders=[order], question=question))
+    for spoken in (False, True):
+        rendered.append(templates.render("customer/problem_offer.txt", lang, tz="UTC",
+                                         title="Lamp", order=order, spoken=spoken))
     for kind in ("repeat", "explain"):
         rendered.append(templates.render("customer/repeat.txt", lang, tz="UTC", kind=kind,
                                          said="Where it is."))
