@@ -45,6 +45,7 @@ from bot.understanding import (
     asks_whether_to_cancel,
     choose_by_name,
     choose_option,
+    classify_intent,
     detect_intents,
     detect_language,
     goods_asked_about,
@@ -77,6 +78,8 @@ _ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
+# a request that replaces the one before: "cancel it instead", "mejor cancélalo"
+_INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                       "el otro", "i meant", "i mean", "me referia", "me refería", "oops",
                       "sorry i meant", "sorry, i meant", "perdon, me refer", "perdón, me refer",
@@ -304,6 +307,12 @@ class CustomerTurn:
         if good_news and last in _REFUSABLE and self.requests[0][0] == "deny":
             # "cancel the kettle" then "never mind" / "mejor no, olvídalo": taken back
             refused.add(_REFUSABLE[last])
+        asked = self.requests[0][0]
+        if last in _REFUSABLE and asked in _REFUSABLE and asked != last \
+                and _INSTEAD.search(self.text):
+            # "change the address" then "wait, actually cancel it instead": one replaces the
+            # other, and the seller is not left with both
+            refused.add(_REFUSABLE[last])
         if not (good_news or refused):
             return False
         kinds = (_PARCEL_CASES if good_news and not refused else set()) | refused
@@ -313,9 +322,11 @@ class CustomerTurn:
             self.desk.withdraw(self.connection, case, self.conversation.customer_address,
                                "customer", self.now)
         if cases:
+            # what the message asks instead ("instead of cancelling, change the address to...")
+            replaced = bool(refused) and asked in _REFUSABLE
             self.say("case_withdrawn", order_id=cases[0].order_id,
-                     taken_back=cases[0].kind in refused)
-            return True
+                     taken_back=cases[0].kind in refused, replaced=replaced)
+            return not replaced
         problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
         if good_news and (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
                 and not self.state.get("pending"):
@@ -778,6 +789,10 @@ class CustomerTurn:
         # the dryer?" the cancellation is about the curtains
         named = choose_by_name(requests[0][1], labels)
         if named is None:
+            # "cancel the kettle please. also the skillet came rusty": the sentence that asks
+            # it names the order
+            named = self._named_by_the_asking_sentence(requests[0], labels)
+        if named is None:
             # "my drill is late. Where is it?": "it" is what the sentence before names
             before = self.text[:max(self.text.find(requests[0][1]), 0)]
             sentences = [p for p in re.split(r"(?<=[.!?])\s+", before) if p.strip()]
@@ -854,6 +869,17 @@ class CustomerTurn:
             listed = {o.order_id for o in self._own_orders()}
             self._every = self._own_orders() + [o for o in every if o.order_id not in listed]
         return self._every
+
+    @staticmethod
+    def _named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:
+        intent, text = request
+        sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+        if len(sentences) < 2:
+            return None
+        for sentence in sentences:
+            if classify_intent(sentence).intent == intent:
+                return choose_by_name(sentence, labels)
+        return None
 
     def _ask_which_order(self, candidates: list[OrderFacts], labels: list[str],
                          requests: list, *, again: bool) -> None:

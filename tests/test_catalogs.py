@@ -105,9 +105,10 @@ def test_every_customer_template_branch_renders(lang):
                 "customer/case_update.txt", lang, tz="UTC", outcome=outcome, order=order,
                 case=sample_case("general"), seller_text="ok", tracking_number="1Z",
                 rma="RMA-20261126-0001", item=item, note=note))
-    for taken_back in (False, True):
+    for taken_back, replaced in ((False, False), (True, False), (True, True)):
         rendered.append(templates.render("customer/case_withdrawn.txt", lang, tz="UTC",
-                                         order_id=order.order_id, taken_back=taken_back))
+                                         order_id=order.order_id, taken_back=taken_back,
+                                         replaced=replaced))
     for kind in KINDS:
         rendered.append(templates.render("customer/case_opened.txt", lang, tz="UTC", kind=kind,
                                          order=order, deadline=order.latest_ship_date,
