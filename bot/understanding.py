@@ -513,7 +513,8 @@ def _not_naming() -> frozenset[str]:
                                for lang in available_languages())) | {"off", "auto", "out"}
 
 
-def _naming_words(text: str) -> set[str]:
+def naming_words(text: str) -> set[str]:
+    """The words of a title or message that can name an item, plurals as singulars."""
     said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
@@ -523,7 +524,7 @@ def _naming_words(text: str) -> set[str]:
 def names_something(text: str) -> bool:
     """Whether the text has a word that could name an item ("the skillet"), not only little
     words and the words of requests ("where is my order?")."""
-    return bool(_naming_words(text))
+    return bool(naming_words(text))
 
 
 def only_names(text: str, label: str) -> bool:
@@ -532,10 +533,10 @@ def only_names(text: str, label: str) -> bool:
     little = frozenset().union(*(language_data(lang).little_words
                                  for lang in available_languages()))
     said = [w for w in words(normalize(text)) if w not in little]
-    naming = _naming_words(label)
+    naming = naming_words(label)
     return bool(said) and len(said) <= 3 and (
-        all(_naming_words(w) & naming for w in said)
-        or all(_with_other_names(_naming_words(w)) & naming for w in said))
+        all(naming_words(w) & naming for w in said)
+        or all(_with_other_names(naming_words(w)) & naming for w in said))
 
 
 # The subject of a question: "is the kettle cordless?", "what color is the blue blender?",
@@ -564,13 +565,10 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
     norm = normalize(text)
     if _GOODS_OF_THE_ITEM.search(norm):
         return None
-    goods = _goods_nouns()
     for pattern in _SUBJECT:
         for match in pattern.finditer(norm):
             for word in filter(None, match.groups()):
-                names = frozenset().union(*(goods.get(_singular(n), ())
-                                            for n in item_noun(word) or (word,)))
-                if names:
+                if names := _goods_of(word):
                     return word, names
     return None
 
@@ -578,51 +576,41 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
 def goods_named(text: str) -> tuple[str, frozenset[str]] | None:
     """The first goods a message names anywhere ("the toaster arrived broken", "¿ya llegó
     mi cobija?"): the word as said, and its English names; None when it names none."""
-    goods = _goods_nouns()
     for word in words(text):
-        names = frozenset().union(*(goods.get(_singular(n), ())
-                                    for n in item_noun(word) or (word,)))
-        if names:
+        if names := _goods_of(word):
             return word, names
     return None
 
 
-@cache
-def _other_names() -> dict[str, frozenset[str]]:
-    """Each name of goods ("pan", "bed", "thermos") with the other names of the same goods."""
-    named: dict[str, frozenset[str]] = {}
-    for lang in available_languages():
-        for group in language_data(lang).goods_nouns:
-            names = frozenset(_singular(w.lstrip("~")) for w in group.split())
-            for name in names:
-                named[name] = named.get(name, frozenset()) | names
-    return named
-
-
 def _with_other_names(said: set[str]) -> set[str]:
-    return said.union(*(_other_names().get(w, ()) for w in said))
+    return said.union(*(_goods_names(alone=False).get(w, ()) for w in said))
+
+
+def _goods_of(word: str) -> frozenset[str]:
+    """All the names of the goods a word names by itself, in any language ("sartén":
+    skillet, pan, frypan), or nothing."""
+    goods = _goods_names(alone=True)
+    return frozenset().union(*(goods.get(_singular(n), ()) for n in item_noun(word) or (word,)))
 
 
 @cache
-def _goods_nouns() -> dict[str, frozenset[str]]:
-    """Each word naming goods by itself, with all the names of the same goods."""
+def _goods_names(*, alone: bool) -> dict[str, frozenset[str]]:
+    """Each name of goods with all the names of the same goods (`goods_nouns`); `alone`:
+    only the names that name goods by themselves ("bed" names a mattress, but no goods
+    alone: it is "~bed")."""
     named: dict[str, frozenset[str]] = {}
     for lang in available_languages():
         for group in language_data(lang).goods_nouns:
             names = frozenset(_singular(w.lstrip("~")) for w in group.split())
             for word in group.split():
-                if not word.startswith("~"):
-                    named[_singular(word)] = named.get(_singular(word), frozenset()) | names
+                if not (alone and word.startswith("~")):
+                    key = _singular(word.lstrip("~"))
+                    named[key] = named.get(key, frozenset()) | names
     return named
 
 
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def naming_words(text: str) -> set[str]:
-    """The words of a title or message that can name an item, plurals as singulars."""
-    return _naming_words(text)
 
 
 def asks_whether_to_cancel(text: str) -> bool:
@@ -644,8 +632,8 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     words that keep some ("only", "keep", "solo", "una de las")."""
     if len(labels) < 2:
         return units > 1 and bool(_in_any_language("some_items_words").search(normalize(text)))
-    tokens = _naming_words(text)
-    named = [bool(tokens & _naming_words(label)) for label in labels]
+    tokens = naming_words(text)
+    named = [bool(tokens & naming_words(label)) for label in labels]
     if not any(named):
         return False
     return not all(named) or bool(_in_any_language("some_items_words").search(normalize(text)))
@@ -654,11 +642,11 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
 def choose_by_name(text: str, labels: list[str]) -> int | None:
     """The one label that shares the most words with the text ("the kettle"), or None; by
     another name of the same goods ("the pan" for a skillet) when no label has its words."""
-    tokens = _naming_words(text)
-    scores = [len(tokens & _naming_words(label)) for label in labels]
+    tokens = naming_words(text)
+    scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):
         tokens = _with_other_names(tokens)
-        scores = [len(tokens & _naming_words(label)) for label in labels]
+        scores = [len(tokens & naming_words(label)) for label in labels]
     best = max(scores, default=0)
     if best and scores.count(best) == 1:
         return scores.index(best)
