@@ -68,7 +68,8 @@ ASKED_ANYTHING_ELSE = "asked_anything_else"
 # Words that start a correction ("no, the lamp"; "not that one, the kettle"; "no, la lámpara").
 _THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
 # "and the charger?", "what about the skillet?", "y la tetera?": the same question again
-_ALSO = re.compile(r"(?i)^(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal)\b\s*")
+_ALSO = re.compile(r"(?i)^(?:(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal|"
+                   r"so)\b[\s,]*)+")
 # what "and the charger?" asks again; not an action (a cancellation of the other order too?)
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
 # what can answer "which item?" or "why?" of a return, whatever else the model reads in it
