@@ -87,6 +87,25 @@ _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no",
                       "me equivoqu")
 
 
+def _each_question(text: str) -> list[tuple[str, str]]:
+    """A product question of several questions ("how big is it? and what is it made of?"),
+    one request each; what is said before a question goes with it."""
+    pieces = [p for p in re.split(r"(?<=\?)\s+", text.strip()) if p]
+    if sum(p.endswith("?") and len(words(p)) >= 3 for p in pieces) < 2:
+        return [("product_question", text)]
+    questions: list[str] = []
+    said = ""
+    for piece in pieces:
+        if piece.endswith("?") and len(words(piece)) >= 3:
+            questions.append(f"{said} {piece}".strip())
+            said = ""
+        else:
+            said = f"{said} {piece}".strip()
+    if said:
+        questions[-1] = f"{questions[-1]} {said}"
+    return [("product_question", q) for q in questions]
+
+
 @dataclass
 class TurnResult:
     says: list[Say] = field(default_factory=list)
@@ -177,6 +196,11 @@ class CustomerTurn:
                 self.requests = [("missing_item", self.text)]
             elif said == "delivered" and "?" in self.text and not says_not_found(self.text):
                 self.requests = [("order_status", self.text)]
+        if any(intent == "product_question" for intent, _ in self.requests):
+            # "is the blanket machine washable? will it shrink?": each question answered
+            self.requests = [request for intent, text in self.requests
+                             for request in (_each_question(text) if intent == "product_question"
+                                             else [(intent, text)])]
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where
