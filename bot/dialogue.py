@@ -41,6 +41,7 @@ from bot.understanding import (
     STATED_PROBLEMS,
     STATED_REQUEST_CONFIDENCE,
     asked_language,
+    asks,
     asks_again,
     asks_whether_to_cancel,
     choose_by_name,
@@ -55,6 +56,7 @@ from bot.understanding import (
     negated,
     only_asks_language,
     only_names,
+    runner_up,
     says_not_found,
 )
 from storage.cases import open_cases_of_conversation
@@ -79,6 +81,9 @@ _ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
+# a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
+_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
+                        r"please|por ?favor)\b(?![\s,]*(?:no|not)\b)")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
 _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
@@ -182,20 +187,8 @@ class CustomerTurn:
             # "I just want to know if it can still be cancelled, don't cancel it": asked
             # about, which only offers it
             self.requests = [("cancel_order", self.text)]
-        if len(self.requests) == 1 and self._states_damage():
-            # "the cheese was spoiled", "my cheese arrived warm": the model reads a problem it
-            # has few words for as nothing, or as a parcel that never came
-            self.requests = [("damaged_or_defective", self.text)]
-        elif len(self.requests) == 1 and self.requests[0][0] in STATED_PROBLEMS \
-                and not reasons_named(self.text):
-            # the model half reads a problem in any parcel story: "no me llegó la sartén"
-            # never came, "¿el taladro ya llegó?" / "has my blanket arrived?" ask whether it
-            # did (where it is), and neither names damage
-            said = happened(self.text)
-            if said == "not_delivered" and self.requests[0][0] != "missing_item":
-                self.requests = [("missing_item", self.text)]
-            elif said == "delivered" and "?" in self.text and not says_not_found(self.text):
-                self.requests = [("order_status", self.text)]
+        if len(self.requests) == 1:
+            self.requests = [(self._problem_read_again(*self.requests[0]), self.text)]
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests
@@ -299,7 +292,12 @@ class CustomerTurn:
         action (a second cancellation), nor while we wait for an answer (then the question
         is asked again in it)."""
         last = self.state.get("last") or {}
-        if self.state.get("pending") or last.get("intent") not in _ANSWERED_AGAIN:
+        offer = self.state.get("offer") or {}
+        if offer.get("text"):
+            # "can I cancel the curtains?" / "en español por favor": the offer again, in it
+            last = {"intent": offer["intent"], "text": offer["text"],
+                    "order_id": offer["order_id"]}
+        elif self.state.get("pending") or last.get("intent") not in _ANSWERED_AGAIN:
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None:
@@ -418,7 +416,7 @@ class CustomerTurn:
                 intent == offered and not self.text.strip().lower().startswith(_CORRECTION_STARTS))
         else:
             # the offered request said again is a yes; asked about again, it is no answer
-            accepted = intent == "affirm" or (
+            accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not asks_whether_to_cancel(self.text))
         if not accepted:
             return False
@@ -627,19 +625,33 @@ class CustomerTurn:
                 return found[0] if len(found) == 1 else None
         return None
 
-    def _states_damage(self) -> bool:
-        """Whether a message the model reads as nothing, or as a parcel not come, says an
-        item came damaged or does not work ("the cheese was spoiled", "mi botella gotea"),
-        and names no missing part nor a parcel that never came. Not a "no": "no, it's not
-        broken"."""
-        intent = self.requests[0][0]
-        if intent not in ("other", "missing_item"):
-            return False
-        named = set(reasons_named(self.text))
-        if not named & {"damaged", "defective"} or "missing_parts" in named:
-            return False
-        return names_something(self.text) if intent == "other" \
-            else happened(self.text) not in ("not_shipped", "not_delivered")
+    def _problem_read_again(self, intent: str, text: str) -> str:
+        """The request, read again where the model reads a problem it has few words for, or
+        a problem in any parcel story:
+        - "the cheese was spoiled", "mi botella gotea" (nothing, or a parcel not come): an
+          item damaged or not working; "el impermeable me queda grande": a return;
+        - "no me llegó la sartén", read as damaged: a parcel that never came;
+        - "¿el taladro ya llegó?", "has my blanket arrived?": where it is;
+        - "¿de qué color es la taza?", read as a wrong item: a product question, when the
+          model's next guess is one.
+        Not a "no" ("no, it's not broken"), nor when a part is missing."""
+        named = set(reasons_named(text))
+        said = happened(text)
+        if intent in ("other", "missing_item") and named and "missing_parts" not in named \
+                and said not in ("not_shipped", "not_delivered") \
+                and (intent == "missing_item" or names_something(text)):
+            return "damaged_or_defective" if named & {"damaged", "defective"} \
+                else "return_request"
+        if intent not in STATED_PROBLEMS or named:
+            return intent
+        if said == "not_delivered":
+            return "missing_item"
+        if said == "delivered" and "?" in text and not says_not_found(text):
+            return "order_status"
+        if intent == "wrong_item" and said is None and asks(text) \
+                and runner_up(text).intent == "product_question":
+            return "product_question"
+        return intent
 
     def _mostly_a_number(self) -> bool:
         """An order or tracking number with at most a few words around it ("it's #112...")."""

@@ -53,6 +53,12 @@ _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}
                         rf"{_CAME}\b")
 
 
+# a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
+_WANTS_IT_BACK = re.compile(r"\b(?:return|send (?:it|them) back|refund|replace|replacement|"
+                            r"devolver\w*|regresar\w*|reembolso|cambiar\w*|ya no l[oa]s? quiero|"
+                            r"don'?t want (?:it|them))\b")
+
+
 def _implied_by(intent: str, text: str) -> str | None:
     """The intent whose reason the words imply when they name none ("it stopped working"
     is defective), if the model is clear about it: at 0.3, "will the charger charge my
@@ -88,7 +94,7 @@ class ReturnFlow:
                      facts=decision.facts)
             return
         if intent in ("damaged_or_defective", "wrong_item") and not turn.accepting \
-                and asks_what_to_do(text):
+                and asks_what_to_do(text) and not _WANTS_IT_BACK.search(normalize(turn.text)):
             # "it won't charge my laptop, what do I do?": a return offered, not started; the
             # customer may want help, not their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
