@@ -82,8 +82,13 @@ _ANSWERED_AGAIN = _ASKED_AGAIN
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
-_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
-                        r"please|por ?favor)\b(?![\s,]*(?:no|not)\b)")
+_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yep|y|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
+                        r"please|por ?favor|that would be great|sounds good|go ahead|do it|"
+                        r"please do)\b(?![\s,]*(?:no|not)\b)")
+# "no, the skillet is fine", "not the charger though, keep that", "no the charger too":
+# what is kept or added, not a correction
+_KEPT_OR_ADDED = re.compile(r"(?i)\b(?:fine|ok|okay|good|keep|too|also|as well|though|touch|"
+                            r"est[aá] bien|est[aá]n bien|tambi[eé]n|bien)\b")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
 _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
 _CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
@@ -535,10 +540,16 @@ class CustomerTurn:
         self.state.pop("pending")  # the customer changed the subject
         return False
 
+    def _corrects(self) -> bool:
+        """Whether a message that starts like a correction corrects: not when it keeps or adds
+        an item ("no, the skillet is fine", "the charger too") or reports a problem ("wrong
+        item, the box had a kettle in it")."""
+        return not (_KEPT_OR_ADDED.search(self.text) or reasons_named(self.text))
+
     def _names_another_item(self, pending: dict) -> bool:
         """"no, perdón, las espátulas" while we ask why the mug goes back: a correction
         naming another of the customer's items (its "me equivoqué" is no reason)."""
-        if not self.text.strip().lower().startswith(_CORRECTION_STARTS):
+        if not self.text.strip().lower().startswith(_CORRECTION_STARTS) or not self._corrects():
             return False
         labels = [", ".join(o.item_titles) for o in self._every_order()]
         named = choose_by_name(self.text, labels)
@@ -665,7 +676,8 @@ class CustomerTurn:
         """ "No, the lamp": the last request again, about the order the customer names now."""
         last = self.state.get("last")
         lowered = self.text.strip().lower()
-        if not last or not (intent == "deny" or lowered.startswith(_CORRECTION_STARTS)):
+        if not last or not (intent == "deny" or lowered.startswith(_CORRECTION_STARTS)) \
+                or not self._corrects():
             return False
         every = self._every_order()
         if last["intent"] == "product_question":

@@ -14,7 +14,7 @@ from bot.messages import Decision
 from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
-from bot.return_reasons import return_reason
+from bot.return_reasons import return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
 from bot.text import words
 from bot.understanding import (
@@ -160,7 +160,8 @@ class Responder:
             "order_status": lambda: delivery.assess_order_status(order, turn.now, turn.policy),
             "missing_item": lambda: delivery.assess_not_received(order, turn.now, turn.policy),
             "cancel_order": lambda: delivery.assess_cancellation(
-                order, turn.now, only_asked=asks_whether_to_cancel(text) and not turn.accepting),
+                order, turn.now, only_asked=asks_whether_to_cancel(text)
+                and not wants_it_cancelled(text) and not turn.accepting),
             "change_address": lambda: delivery.assess_address_change(order, turn.now),
         }[intent]()
         if decision.outcome == delivery.CASE_ADDRESS_CHANGE and not gives_whole_address(text):

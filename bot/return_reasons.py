@@ -6,10 +6,11 @@ Pure; the words are data in `locales/<lang>/understanding.json` ("return_reasons
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 from bot.text import normalize, says
-from bot.understanding import LOCALES, available_languages
+from bot.understanding import LOCALES, available_languages, without_cancellation_question
 
 # Which reason a request's intent implies when the words do not say.
 REASON_OF_INTENT = {"damaged_or_defective": "defective", "wrong_item": "wrong_item"}
@@ -48,3 +49,16 @@ def reasons_named(text: str) -> tuple[str, ...]:
 def wants_replacement(text: str) -> bool:
     haystack = normalize(text)
     return any(says(haystack, phrase) for phrase in _lexicon()[1])
+
+
+def wants_it_cancelled(text: str) -> bool:
+    """Whether a message that asks about a cancellation also asks for it ("can I cancel?
+    please cancel it asap"), or says why, in the words of a return's reasons ("how do I
+    cancel? I ordered by mistake")."""
+    return bool(_CANCEL_WISH.search(without_cancellation_question(text))
+                or reasons_named(text))
+
+
+_CANCEL_WISH = re.compile(r"\b(?:please|pls|plz|asap|por favor|porfa|porfavor|want to cancel|"
+                          r"need to cancel|cancel it|cancel them|quiero cancelar\w*|"
+                          r"necesito cancelar\w*|cancel[ae]l[oa]s?|cancel[ae]nl[oa]s?)\b")

@@ -13,6 +13,7 @@ _ORDER_ID = re.compile(r"(?<![\w-])(\d{3})-(\d{7})-(\d{7})(?![\w-])")
 _CODE = re.compile(r"(?<![\w-])(?=(?:[A-Z]*\d){6})[A-Z0-9]{8,34}(?![\w-])")
 _URL = re.compile(r"\(?\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+_BULLET = re.compile(r"^\s*[-•]\s+", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2})\)\s*", re.MULTILINE)
 _WORDS = {"en": {"&": " and ", "%": " percent", "+": " plus ", "@": " at ", "option": "Option"},
           "es": {"&": " y ", "%": " por ciento", "+": " más ", "@": " arroba ",
@@ -86,6 +87,7 @@ def for_the_ear(text: str, lang: str) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     text = _URL.sub("", text)
     text = _EMAIL.sub("", text)
+    text = _BULLET.sub("", text)
     text = _unit_words(text, lang)  # before codes are spelled out in groups ("4 7 V 1")
     text = _RETURN_NUMBER.sub(lambda m: f"R M A, {grouped(m.group(1))}, {spell(m.group(2))}",
                               text)

@@ -50,10 +50,12 @@ class LanguageData:
     repeat_requests: tuple[str, ...]  # "say that again", "¿mande?": our last answer again
     meaning_requests: tuple[str, ...]  # "what does that mean?": again, and who can explain
     repeat_fillers: frozenset[str]  # "sorry, could you repeat that please?"
+    language_request_fillers: frozenset[str]  # "i want to talk in spanish please"
     # "skillet pan frypan": names of the same goods (not a part of other goods); "~bed" names
     # it too ("the bed" for a mattress) but names no goods alone
     goods_nouns: tuple[str, ...]
-    some_items_words: tuple[str, ...]  # "only", "keep the bulbs": a request for part of an order
+    some_items_words: tuple[str, ...]  # "keep the bulbs": a request for part of an order
+    some_units_words: tuple[str, ...]  # "one of the two": for some units of one item
     cancellation_questions: tuple[str, ...]  # "can I still cancel it?": asks, does not ask for it
     problem_questions: tuple[str, ...]  # "it won't charge, what do I do?": asks what to do
 
@@ -82,8 +84,11 @@ def language_data(lang: str) -> LanguageData:
         repeat_requests=tuple(normalize(p) for p in raw.get("repeat_requests", ())),
         meaning_requests=tuple(normalize(p) for p in raw.get("meaning_requests", ())),
         repeat_fillers=frozenset(normalize(w) for w in raw.get("repeat_fillers", ())),
+        language_request_fillers=frozenset(normalize(w)
+                                           for w in raw.get("language_request_fillers", ())),
         goods_nouns=tuple(normalize(group) for group in raw.get("goods_nouns", ())),
         some_items_words=tuple(normalize(p) for p in raw.get("some_items_words", ())),
+        some_units_words=tuple(normalize(p) for p in raw.get("some_units_words", ())),
         cancellation_questions=tuple(normalize(p)
                                      for p in raw.get("cancellation_questions", ())),
         problem_questions=tuple(normalize(p) for p in raw.get("problem_questions", ())),
@@ -112,7 +117,8 @@ def asked_language(text: str) -> str | None:
              if (match := any_phrase(language_data(lang).language_requests).search(norm))
              and (short or _EXPLICIT.match(match.group(0)))]
     if not found:  # "espanol porfavor": the language's name and only words of asking
-        named = [w for w in words(norm) if w not in _repeat_fillers()]
+        fillers = _repeat_fillers() | _language_request_fillers()
+        named = [w for w in words(norm) if w not in fillers]
         found = [lang for lang in available_languages()
                  if len(named) == 1 and named[0] in language_data(lang).language_names]
     return found[0] if len(found) == 1 else None
@@ -127,7 +133,8 @@ def without_language_request(text: str) -> str:
 def only_asks_language(text: str) -> bool:
     """Whether the message asks for a language and nothing else ("i want to talk in spanish
     please", "me lo puedes decir en español?"), its other words only the words of asking."""
-    rest = [w for w in words(without_language_request(text)) if w not in _repeat_fillers()]
+    fillers = _repeat_fillers() | _language_request_fillers()
+    rest = [w for w in words(without_language_request(text)) if w not in fillers]
     return asked_language(text) is not None and (
         not rest or (len(rest) == 1 and any(rest[0] in language_data(lang).language_names
                                             for lang in available_languages())))
@@ -173,6 +180,12 @@ def _repeat_fillers() -> frozenset[str]:
 
 
 @cache
+def _language_request_fillers() -> frozenset[str]:
+    return frozenset().union(*(language_data(lang).language_request_fillers
+                               for lang in available_languages()))
+
+
+@cache
 def _asking() -> re.Pattern[str]:
     """What makes a clause ask for something ("can", "please", "¿"), in any language, since
     a short clause's language is often unclear: a clause without it, in a message of
@@ -210,6 +223,8 @@ def detect_language(text: str) -> str | None:
     if re.search(r"[\uac00-\ud7af]", text):
         return "ko"
     tokens = set(_WORD.findall(text.lower()))
+    if all(len(t) < 2 for t in tokens):  # "Y" (yes) is no Spanish "and"
+        return None
     scores: dict[str, float] = {}
     for lang in available_languages():
         data = language_data(lang)
@@ -554,7 +569,10 @@ _SUBJECT = (re.compile(r"(?:^|[.?!;,]\s*|\b(?:and|but|also|so)\s+)(?:(?:what|whi
             re.compile(r"(?:^|[.?!;,\u00bf]\s*)(?:[a-z]+\s+){0,4}?(?:el|la|los|las|este|esta|"
                        r"estos|estas|mi|mis|su|sus)\s+(\w+)(?:\s+(\w+))?"),
             re.compile(r"\b(?:of (?:the|this|that|these|those|your|my)|del|de la|de los|"
-                       r"de las)\s+(\w+)"))
+                       r"de las)\s+(\w+)"),
+            # a sentence that opens with it: "the toaster arrived broken", "and the toaster?"
+            re.compile(r"(?:^|[.?!;]\s*)(?:(?:and|also|what about|how about|so|y)\s+)?"
+                       r"(?:the|my|this|these|el|la|los|las|mi|mis)\s+(\w+)"))
 # A question about what comes with the item or what it fits names other goods as its own
 # part or as the customer's: "does the bottle come with it?", "¿funciona con la licuadora?"
 _GOODS_OF_THE_ITEM = re.compile(r"\b(?:come|comes|came|include|includes|included|including|"
@@ -568,23 +586,20 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
     ("is the kettle cordless?", "¿la licuadora es de vidrio?", "the wattage of the lamp"):
     the word as said, and its English names (the titles' language). None when the subject
     is a part, a feature or "it", or the question is about what comes with the item."""
+    return None if _GOODS_OF_THE_ITEM.search(normalize(text)) else goods_named(text)
+
+
+def goods_named(text: str) -> tuple[str, frozenset[str]] | None:
+    """The goods a request is about ("the toaster arrived broken", "has my blanket
+    arrived?", "¿ya llegó mi cobija?"): the word as said, and its English names; None when
+    its subject names none (goods said in passing are not what it is about: "it leaked all
+    over my backpack")."""
     norm = normalize(text)
-    if _GOODS_OF_THE_ITEM.search(norm):
-        return None
     for pattern in _SUBJECT:
         for match in pattern.finditer(norm):
             for word in filter(None, match.groups()):
                 if names := _goods_of(word):
                     return word, names
-    return None
-
-
-def goods_named(text: str) -> tuple[str, frozenset[str]] | None:
-    """The first goods a message names anywhere ("the toaster arrived broken", "¿ya llegó
-    mi cobija?"): the word as said, and its English names; None when it names none."""
-    for word in words(text):
-        if names := _goods_of(word):
-            return word, names
     return None
 
 
@@ -628,6 +643,12 @@ def asks_whether_to_cancel(text: str) -> bool:
     return bool(_in_any_language("cancellation_questions").search(normalize(text)))
 
 
+def without_cancellation_question(text: str) -> str:
+    """The message without its words asking about a cancellation, normalized ("what if I
+    want to cancel the kettle?" -> "the kettle?")."""
+    return _in_any_language("cancellation_questions").sub(" ", normalize(text))
+
+
 def asks_what_to_do(text: str) -> bool:
     """Whether a problem is told with a question of what to do about it ("the charger won't
     charge my laptop, what do I do?", "se calienta mucho, ¿es normal?"), in any language."""
@@ -636,16 +657,19 @@ def asks_what_to_do(text: str) -> bool:
 
 def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     """Whether a request about an order of several items (or `units` of one) is about only
-    some of them ("cancel the night light but keep the bulbs", "cancela solo las cortinas",
-    "quiero cancelar una de las dos velas"): it names one item alone, or names items with
-    words that keep some ("only", "keep", "solo", "una de las")."""
+    some of them: it names some items better than the others ("cancel the night light",
+    where "light" is in both titles), or all of them with words that keep some ("... but
+    keep the bulbs", "los focos sí los quiero"); of one item, it says how many ("one of the
+    two candles", "una de las velas")."""
+    norm = normalize(text)
     if len(labels) < 2:
-        return units > 1 and bool(_in_any_language("some_items_words").search(normalize(text)))
+        return units > 1 and bool(_in_any_language("some_units_words").search(norm))
     tokens = naming_words(text)
-    named = [bool(tokens & naming_words(label)) for label in labels]
-    if not any(named):
+    scores = [len(tokens & naming_words(label)) for label in labels]
+    if not any(scores):
         return False
-    return not all(named) or bool(_in_any_language("some_items_words").search(normalize(text)))
+    return scores.count(max(scores)) < len(labels) \
+        or bool(_in_any_language("some_items_words").search(norm))
 
 
 def choose_by_name(text: str, labels: list[str]) -> int | None:

@@ -135,6 +135,8 @@ def test_numbers_are_read_back_as_the_caller_gave_them():
     ("oven safe: 500 °F", "en", "oven safe: 500 degrees Fahrenheit."),
     ("size 10 in stock", "en", "size 10 in stock."),
     ("peso: 1 lb (0.5 kg)", "es", "peso: 1 libra, 0.5 kilos."),
+    ("Your orders are for:\n- Kettle (Nov 2, 2026)\n- Lamp", "en",
+     "Your orders are for: Kettle, Nov 2, 2026. Lamp."),
     ("return number RMA-20261127-0001.", "en",
      "return number R M A, 2 0 2 6, 1 1 2 7, 0 0 0 1."),
 ])
