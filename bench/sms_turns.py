@@ -53,6 +53,11 @@ SMS_PATH = "/twilio/sms"
 OUR_NUMBER = "+15005550006"
 MAIL_DOMAIN = "bench.example.com"
 QUESTION = "Where is my order?"
+# --mixed: what customers send besides, each read down its own path (understanding rules,
+# product answers, cases, offers, repeats); one per turn, in turn
+MIXED = (QUESTION, "is it waterproof?", "what?", "can I still cancel it?",
+         "the speaker arrived broken, what do I do?", "donde estan mis cosas?",
+         "what color is the kettle?", "thanks")
 BENCH_SELLER = "SELLER-US1"
 BENCH_ASIN = "B0C9HT2L4P"  # a demo product of SELLER-US1
 FIXED_TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Your order shipped '
@@ -326,7 +331,8 @@ class PhaseResult:
 
 
 async def drive(server: ServerProcess, *, phones: list[str], concurrency: int, warmup: float,
-                seconds: float, check_message: bool) -> PhaseResult:
+                seconds: float, check_message: bool,
+                bodies: tuple[str, ...] = (QUESTION,)) -> PhaseResult:
     import aiohttp
     from twilio.request_validator import RequestValidator
 
@@ -341,7 +347,7 @@ async def drive(server: ServerProcess, *, phones: list[str], concurrency: int, w
         n = next(counter)
         sid = f"SM{tag}{n:022x}"
         form = dict(FORM_TEMPLATE, From=phones[n % len(phones)], MessageSid=sid,
-                    SmsMessageSid=sid, SmsSid=sid)
+                    SmsMessageSid=sid, SmsSid=sid, Body=bodies[n // len(phones) % len(bodies)])
         headers = {"X-Twilio-Signature": validator.compute_signature(signed_url, form),
                    "Content-Type": "application/x-www-form-urlencoded"}
         return urlencode(form).encode(), headers
@@ -408,7 +414,7 @@ def _ratio(a: float, b: float) -> float | None:
 def report(results: dict[str, PhaseResult], args: argparse.Namespace) -> dict:
     print()
     print(f"{args.concurrency} connections, {args.warmup:g} s warm-up, {args.seconds:g} s measured, "
-          f"'{QUESTION}' from {args.buyers} extra buyers")
+          f"{'mixed messages' if args.mixed else repr(QUESTION)} from {args.buyers} extra buyers")
     head = (f"{'':<18}{'turns/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}"
             f"{'errors':>8}{'srv CPU':>9}{'cli CPU':>9}")
     print(head)
@@ -574,7 +580,8 @@ async def run(args: argparse.Namespace) -> dict:
                       f"{args.warmup:g} s warm-up + {args.seconds:g} s ...", flush=True)
                 results[kind] = await drive(
                     server, phones=phones, concurrency=args.concurrency, warmup=args.warmup,
-                    seconds=args.seconds, check_message=(kind == "service"))
+                    seconds=args.seconds, check_message=(kind == "service"),
+                    bodies=MIXED if args.mixed else (QUESTION,))
             finally:
                 await server.stop()
             if kind == "service":
@@ -599,6 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=32, help="connections (32)")
     parser.add_argument("--buyers", type=int, default=200, help="extra buyers (200)")
     parser.add_argument("--only", choices=["both", "baseline", "service"], default="both")
+    parser.add_argument("--mixed", action="store_true",
+                        help="each buyer sends, in turn, the messages of MIXED, not only "
+                             "'Where is my order?'")
     parser.add_argument("--profile", metavar="FILE.prof",
                         help="cProfile the service process over the measured phase "
                              "(slows it down: profile runs are not benchmark figures)")

@@ -646,6 +646,8 @@ class CustomerTurn:
         - "¿de qué color es la taza?", read as a wrong item: a product question, when the
           model's next guess is one.
         Not a "no" ("no, it's not broken"), nor when a part is missing."""
+        if intent not in STATED_PROBLEMS and intent != "other":
+            return intent
         named = set(reasons_named(text))
         said = happened(text)
         if intent in ("other", "missing_item") and named and "missing_parts" not in named \

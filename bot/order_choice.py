@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 
 from bot.entities import MONTHS, find_dates
-from bot.text import normalize, says
+from bot.text import any_phrase, normalize, says
 from bot.understanding import available_languages, language_data
 
 
@@ -61,7 +61,7 @@ def happened(text: str) -> str | None:
     "delivered" (the first kind said: "hasn't arrived" before "arrived"), or None."""
     plain = normalize(text)
     return next((kind for kind in ("not_shipped", "not_delivered", "delivered")
-                 if any(says(plain, p) for p in _phrases(kind))), None)
+                 if any_phrase(_phrases(kind)).search(plain)), None)
 
 
 def choose_by_description(text: str, offered: list[Offered], today: date) -> int | None:
@@ -84,8 +84,8 @@ def choose_by_description(text: str, offered: list[Offered], today: date) -> int
         chosen = _only([fits(o) for o in offered]) if applies else None
         if chosen is not None:
             return chosen
-    newest = any(says(plain, p) for p in _phrases("newest"))
-    oldest = any(says(plain, p) for p in _phrases("oldest"))
+    newest = bool(any_phrase(_phrases("newest")).search(plain))
+    oldest = bool(any_phrase(_phrases("oldest")).search(plain))
     if newest != oldest:
         days = [o.purchased_on for o in offered]
         pick = max(days) if newest else min(days)

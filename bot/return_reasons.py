@@ -9,7 +9,7 @@ import json
 import re
 from functools import cache
 
-from bot.text import normalize, says
+from bot.text import any_phrase, normalize, says
 from bot.understanding import LOCALES, available_languages, without_cancellation_question
 
 # Which reason a request's intent implies when the words do not say.
@@ -41,9 +41,14 @@ def return_reason(text: str, intent: str | None = None) -> str | None:
 def reasons_named(text: str) -> tuple[str, ...]:
     """Every reason the words name, seller's fault first."""
     haystack = normalize(text)
+    return tuple(reason for reason, pattern in _reason_patterns() if pattern.search(haystack))
+
+
+@cache
+def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One pattern per reason: asked of most messages, so one scan each, not one per phrase."""
     reasons, _ = _lexicon()
-    return tuple(reason for reason in REASONS
-                 if any(says(haystack, phrase) for phrase in reasons.get(reason, ())))
+    return tuple((reason, any_phrase(reasons.get(reason, ()))) for reason in REASONS)
 
 
 def wants_replacement(text: str) -> bool:
