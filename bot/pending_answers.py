@@ -1,0 +1,258 @@
+"""The answer to the question a turn asked (which order, which item, why the return, the
+ZIP code, the new address): taken, asked again, corrected, or left for a new request."""
+
+from __future__ import annotations
+
+from bot import case_rules
+from bot.identifiers import (
+    find_order_ids,
+    find_postal_code,
+    gives_whole_address,
+    names_an_address,
+    same_postal_code,
+)
+from bot.messages import Decision
+from bot.orders import load_order, load_orders
+from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED
+from bot.responder import ORDER_INTENTS
+from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
+from bot.return_reasons import reasons_named, wants_replacement
+from bot.text import words
+from bot.understanding import (
+    CLEAR_REQUEST_CONFIDENCE,
+    STATED_REQUEST_CONFIDENCE,
+    choose_by_name,
+    choose_option,
+)
+
+# what can answer "which item?" or "why?" of a return, whatever else the model reads in it
+_RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
+
+
+class PendingAnswers:
+    """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `_handle`)."""
+
+    def _continue_pending(self, intent: str) -> bool:
+        """An answer to the question we asked; a new request drops the question."""
+        pending = self.state.get("pending")
+        if not pending:
+            return False
+        awaiting = pending["awaiting"]
+        waiting = [tuple(r) for r in pending["requests"]]
+        explicit_order = find_order_ids(self.text)
+        if awaiting == "postal_code":
+            postal = find_postal_code(self.text)
+            if postal and not explicit_order:
+                self._verify_postal_code(pending, postal)
+                return True
+        elif awaiting == "order_choice" and not explicit_order \
+                and not self._changes_subject(intent, waiting):
+            labels = [o["label"] for o in pending["options"]]
+            index = choose_option(self.text, labels, self.language)
+            if index is None:
+                ids = [o["order_id"] for o in pending["options"]]
+                found = {o.order_id: o for o in load_orders(self.connection, ids)}
+                if len(found) == len(ids):
+                    index = self._described([found[i] for i in ids])
+            if index is not None:
+                self.state.pop("pending")
+                order = load_order(self.connection, pending["options"][index]["order_id"])
+                self.answered_intent = waiting[0][0]
+                self._handle(waiting, order)
+                return True
+        elif awaiting == "new_address" and names_an_address(self.text):
+            told = [(i, f"{t}\n{self.text}") for i, t in waiting]
+            if not gives_whole_address(told[0][1]) and not pending.get("partial"):
+                # "1520 SW 8th St" and the city and ZIP code in the next message: the
+                # seller gets the whole address, asked for once more
+                pending["partial"] = True
+                pending["requests"] = [list(r) for r in told]
+                self._ask_again(pending)
+                return True
+            self.state.pop("pending")
+            order = load_order(self.connection, pending["order_id"])
+            if order is not None:
+                self.answered_intent = waiting[0][0]
+                self._handle(told, order)
+                return True
+        elif awaiting == "return_reason" and self._names_another_item(pending):
+            if self._return_item_corrected(pending):
+                return True
+            self.state.pop("pending")  # another order's item: the correction (below)
+            self.state.pop("return", None)
+            return False
+        elif awaiting in ("item_choice", "return_reason") and not explicit_order \
+                and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)):
+            if self._continue_return(pending, waiting):
+                return True
+        elif awaiting == "order_id" and explicit_order:
+            self.state.pop("pending")
+            answered = self._mostly_a_number() or intent in ("other", "affirm")
+            requests = waiting if answered else self.requests
+            self.answered_intent = requests[0][0]
+            self._handle([(i, f"{t}\n{self.text}") for i, t in requests])
+            return True
+        if awaiting == "order_choice" and waiting[0][0] in RETURN_INTENTS \
+                and reasons_named(self.text) and not explicit_order:
+            # "ya no las necesito" before saying which order: the reason, kept with the
+            # request (not a "no" that withdraws it)
+            pending["requests"] = [[waiting[0][0], f"{waiting[0][1]}\n{self.text}"],
+                                   *[list(r) for r in waiting[1:]]]
+            self._ask_again(pending)
+            return True
+        if intent == "deny" and not explicit_order and not (
+                self.text.strip().lower().startswith(CORRECTION_STARTS)
+                and self._names_one_of_theirs()):
+            # "never mind", "forget it, I'll keep it", "no, mejor no": the customer withdraws
+            # what we were asking about; asking again would trap them in the question ("no,
+            # the lamp" is a correction)
+            self.state.pop("pending")
+            self.state.pop("return", None)
+            self.decide(Decision("request_withdrawn", ("dialogue.customer_declined_question",),
+                                 {"awaiting": pending["awaiting"]}))
+            self.say("acknowledge")
+            return True
+        # "hi", "en español por favor" while we ask something: the question again
+        unclear = intent in ("other", "affirm", "deny", "greeting") \
+            or self.confidence < CLEAR_REQUEST_CONFIDENCE
+        if awaiting == "order_choice" and waiting[0][0] == "change_address" \
+                and names_an_address(self.text) and not explicit_order:
+            # the new address given before saying which order: kept with the request
+            pending["requests"] = [[waiting[0][0], f"{waiting[0][1]}\n{self.text}"],
+                                   *[list(r) for r in waiting[1:]]]
+            self._ask_again(pending)
+            return True
+        if unclear and not explicit_order:
+            # an answer we cannot read, not a new request (the model half reads "es muy
+            # pesado" as a complaint): ask again, and once more for a return's reason, whose
+            # answer in the customer's own words the seller reads then
+            if awaiting == "return_reason" and pending.get("answers"):
+                self._return_reason_to_seller(pending, waiting)
+            else:
+                pending["answers"] = [*pending.get("answers", []), self.text]
+                self._ask_again(pending)
+            return True
+        self.state.pop("pending")  # the customer changed the subject
+        return False
+
+    def _corrects(self) -> bool:
+        """Whether a message that starts like a correction corrects: not when it keeps or adds
+        an item ("no, the skillet is fine", "the charger too") or reports a problem ("wrong
+        item, the box had a kettle in it")."""
+        return not (KEPT_OR_ADDED.search(self.text) or reasons_named(self.text))
+
+    def _names_another_item(self, pending: dict) -> bool:
+        """"no, perdón, las espátulas" while we ask why the mug goes back: a correction
+        naming another of the customer's items (its "me equivoqué" is no reason)."""
+        if not self.text.strip().lower().startswith(CORRECTION_STARTS) or not self._corrects():
+            return False
+        labels = [", ".join(o.item_titles) for o in self._every_order()]
+        named = choose_by_name(self.text, labels)
+        if named is None:
+            return False
+        order = self._every_order()[named]
+        if order.order_id != pending["order_id"]:
+            return True
+        item = choose_by_name(self.text, [i.naming_text for i in order.items])
+        asin = (self.state.get("return") or {}).get("asin")
+        return item is not None and order.items[item].asin != asin
+
+    def _return_item_corrected(self, pending: dict) -> bool:
+        """The return is of the item of the same order named now: asked why, for it."""
+        order = load_order(self.connection, pending["order_id"])
+        item = choose_by_name(self.text, [i.naming_text for i in order.items]) if order else None
+        if item is None:
+            return False
+        known = {k: v for k, v in (self.state.get("return") or {}).items() if k != "reason"}
+        known["asin"] = order.items[item].asin
+        self.state["return"] = known
+        self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
+                             {"order_id": order.order_id, "asin": known["asin"]}))
+        self.say("ask_return_reason", title=order.items[item].title, reasons=ASKED_REASONS)
+        return True
+
+    def _changes_subject(self, intent: str, waiting: list) -> bool:
+        """"where is my drill?" while we ask which order a question about the mattress is
+        about: a new request, not the answer, though it names one of the orders."""
+        return (intent in ORDER_INTENTS and intent != waiting[0][0]
+                and self.confidence >= STATED_REQUEST_CONFIDENCE and len(words(self.text)) >= 3)
+
+    def _return_reason_to_seller(self, pending: dict, waiting: list) -> None:
+        """The second answer to "why are you returning it?" that names no reason we know: the
+        seller gets the request and both answers, and decides."""
+        self.state.pop("pending")
+        self.state.pop("return", None)
+        order = load_order(self.connection, pending["order_id"])
+        if order is None:
+            self.say("not_understood")
+            return
+        self.answered_intent = waiting[0][0]
+        self.decide(Decision("case_for_unclassified_request",
+                             ("dialogue.return_reason_unclear_twice.seller_case",),
+                             {"order_id": order.order_id}))
+        told = "\n".join([waiting[0][1], *pending["answers"], self.text])
+        self.responder.open_case(case_rules.GENERAL, order, told)
+
+    def _continue_return(self, pending: dict, waiting: list) -> bool:
+        """The item or the reason a return was waiting for."""
+        known = self.state.get("return") or {}
+        if pending["awaiting"] == "item_choice":
+            options = pending["options"]
+            index = choose_option(self.text, [o.get("naming", o["label"]) for o in options],
+                                  self.language)
+            if index is None:
+                return False
+            known["asin"] = options[index]["asin"]
+        else:
+            reason = ReturnFlow.reason_from_answer(self.text, self.language)
+            if reason is None:
+                return False
+            known["reason"] = reason
+        known["replacement"] = known.get("replacement") or wants_replacement(self.text)
+        self.state["return"] = known
+        self.state.pop("pending")
+        order = load_order(self.connection, pending["order_id"])
+        if order is None:
+            return False
+        self.answered_intent = waiting[0][0]
+        self._handle(waiting, order)
+        return True
+
+    def _ask_again(self, pending: dict) -> None:
+        awaiting = pending["awaiting"]
+        if awaiting == "order_choice":
+            self.say("choose_order", options=pending["options"], again=True)
+        elif awaiting == "item_choice":
+            self.say("choose_item", options=pending["options"])
+        elif awaiting == "return_reason":
+            self.say("ask_return_reason", title=None, reasons=ASKED_REASONS)
+        elif awaiting == "postal_code":
+            self.say("ask_postal_code", order_id=pending["order_id"], again=True)
+        elif awaiting == "new_address":
+            self.say("ask_new_address", order_id=pending["order_id"],
+                     partial=bool(pending.get("partial")))
+        else:
+            self.say("ask_order_id", again=True)
+
+    def _verify_postal_code(self, pending: dict, postal: str) -> None:
+        order = load_order(self.connection, pending["order_id"])
+        facts = {"order_id": pending["order_id"], "attempt": self._failures_today() + 1}
+        if order is not None and same_postal_code(postal, order.ship_postal_code):
+            self.state.pop("pending")
+            verified = self._verified_today() | {order.order_id}
+            self.state["verified"] = {"date": self._today(), "order_ids": sorted(verified)}
+            self.decide(Decision("identity_verified", ("identity.order_id_and_postal_code",), facts))
+            waiting = [tuple(r) for r in pending["requests"]]
+            self.answered_intent = waiting[0][0]
+            self._handle(waiting, order)
+            return
+        failures = self._failures_today() + 1
+        self.state["failed_verifications"] = {"date": self._today(), "count": failures}
+        self.decide(Decision("identity_not_verified", ("identity.postal_code_mismatch",), facts))
+        if failures >= self.policy.max_failed_verifications:
+            self.state.pop("pending")
+            self.decide(Decision("identity_locked", ("identity.too_many_failures_today",), facts))
+            self.say("verification_locked")
+        else:
+            self.say("postal_code_mismatch",
+                     tries_left=self.policy.max_failed_verifications - failures)

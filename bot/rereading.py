@@ -1,0 +1,99 @@
+"""A customer's words read again where a first reading is known to fail, and the words that
+say how a message relates to the one before: a correction ("no, the lamp"), "the other
+one", a follow-up ("and the charger?"), what is kept or added ("the skillet is fine"). Pure:
+the dialogue (`bot.dialogue`) decides what to do with them."""
+
+from __future__ import annotations
+
+import re
+
+from bot.order_choice import happened
+from bot.return_reasons import reasons_named
+from bot.text import words
+from bot.understanding import (
+    STATED_PROBLEMS,
+    asks,
+    choose_by_name,
+    classify_intent,
+    names_something,
+    runner_up,
+    says_not_found,
+)
+
+# a correction starts so: "no, the lamp"; "not that one, the kettle"; "no, la lámpara"
+CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
+                     "el otro", "i meant", "i mean", "me referia", "me refería", "oops",
+                     "sorry i meant", "sorry, i meant", "perdon, me refer", "perdón, me refer",
+                     "me equivoqu")
+THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
+# "and the charger?", "what about the skillet?", "y la tetera?": the same question again
+ALSO = re.compile(r"(?i)^(?:(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal|"
+                  r"so)\b[\s,]*)+")
+# "no, the skillet is fine", "not the charger though, keep that", "no the charger too":
+# what is kept or added, not a correction
+KEPT_OR_ADDED = re.compile(r"(?i)\b(?:fine|ok|okay|good|keep|too|also|as well|though|touch|"
+                           r"est[aá] bien|est[aá]n bien|tambi[eé]n|bien)\b")
+
+
+def each_question(text: str) -> list[tuple[str, str]]:
+    """A product question of several questions ("how big is it? and what is it made of?"),
+    one request each; what is said before a question goes with it."""
+    pieces = [p for p in re.split(r"(?<=\?)\s+", text.strip()) if p]
+    if sum(p.endswith("?") and len(words(p)) >= 3 for p in pieces) < 2:
+        return [("product_question", text)]
+    questions: list[str] = []
+    said = ""
+    for piece in pieces:
+        if piece.endswith("?") and len(words(piece)) >= 3:
+            questions.append(f"{said} {piece}".strip())
+            said = ""
+        else:
+            said = f"{said} {piece}".strip()
+    if said:
+        questions[-1] = f"{questions[-1]} {said}"
+    return [("product_question", q) for q in questions]
+
+
+def read_problem_again(intent: str, text: str) -> str:
+    """The request, read again where the model reads a problem it has few words for, or
+    a problem in any parcel story:
+    - "the cheese was spoiled", "mi botella gotea" (nothing, or a parcel not come): an
+      item damaged or not working; "el impermeable me queda grande": a return;
+    - "no me llegó la sartén", read as damaged: a parcel that never came;
+    - "¿el taladro ya llegó?", "has my blanket arrived?": where it is;
+    - "¿de qué color es la taza?", read as a wrong item: a product question, when the
+      model's next guess is one.
+    Not a "no" ("no, it's not broken"), nor when a part is missing."""
+    if intent not in STATED_PROBLEMS and intent != "other":
+        return intent
+    named = set(reasons_named(text))
+    said = happened(text)
+    if intent in ("other", "missing_item") and named and "missing_parts" not in named \
+            and said not in ("not_shipped", "not_delivered") \
+            and (intent == "missing_item" or names_something(text)):
+        return "damaged_or_defective" if named & {"damaged", "defective"} \
+            else "return_request"
+    if intent not in STATED_PROBLEMS or named:
+        return intent
+    if said == "not_delivered":
+        return "missing_item"
+    if said == "delivered" and "?" in text and not says_not_found(text):
+        return "order_status"
+    if intent == "wrong_item" and said is None and asks(text) \
+            and runner_up(text).intent == "product_question":
+        return "product_question"
+    return intent
+
+
+
+
+
+def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:
+    intent, text = request
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    if len(sentences) < 2:
+        return None
+    for sentence in sentences:
+        if classify_intent(sentence).intent == intent:
+            return choose_by_name(sentence, labels)
+    return None
