@@ -28,12 +28,14 @@ from bot.pending_answers import PendingAnswers
 from bot.rereading import CORRECTION_STARTS, THE_OTHER, each_question, read_problem_again
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_reasons import return_reason
+from bot.text import words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
     asked_language,
     asks_again,
+    asks_what_to_do,
     asks_whether_to_cancel,
     choose_by_name,
     detect_intents,
@@ -143,6 +145,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self.requests = [("cancel_order", self.text)]
         if len(self.requests) == 1:
             self.requests = [(read_problem_again(*self.requests[0]), self.text)]
+        elif any(intent in STATED_PROBLEMS for intent, _ in self.requests):
+            # "The lantern won't turn on. What should I do?": the question is about the
+            # problem (its return is offered), not one for the seller
+            self.requests = [r for r in self.requests if r[0] in STATED_PROBLEMS
+                             or not asks_what_to_do(r[1]) or len(words(r[1])) > 6]
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests

@@ -102,7 +102,7 @@ class PendingAnswers:
             return True
         if intent == "deny" and not explicit_order and not (
                 self.text.strip().lower().startswith(CORRECTION_STARTS)
-                and self._names_one_of_theirs()):
+                and self._names_one_of_theirs() and self._corrects()):
             # "never mind", "forget it, I'll keep it", "no, mejor no": the customer withdraws
             # what we were asking about; asking again would trap them in the question ("no,
             # the lamp" is a correction)

@@ -13,6 +13,7 @@ from bot.text import words
 from bot.understanding import (
     STATED_PROBLEMS,
     asks,
+    asks_what_to_do,
     choose_by_name,
     classify_intent,
     names_something,
@@ -62,8 +63,12 @@ def read_problem_again(intent: str, text: str) -> str:
     - "no me llegó la sartén", read as damaged: a parcel that never came;
     - "¿el taladro ya llegó?", "has my blanket arrived?": where it is;
     - "¿de qué color es la taza?", read as a wrong item: a product question, when the
-      model's next guess is one.
+      model's next guess is one; "it has rust spots, what should I do?", read as a product
+      question: a damaged item.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
+    if intent == "product_question" and asks_what_to_do(text) \
+            and set(reasons_named(text)) & {"damaged", "defective"}:
+        return "damaged_or_defective"  # "it has rust spots, what should I do?"
     if intent not in STATED_PROBLEMS and intent != "other":
         return intent
     named = set(reasons_named(text))

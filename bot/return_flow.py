@@ -94,7 +94,7 @@ class ReturnFlow:
                      facts=decision.facts)
             return
         if intent in ("damaged_or_defective", "wrong_item") and not turn.accepting \
-                and asks_what_to_do(text) and not _WANTS_IT_BACK.search(normalize(turn.text)):
+                and asks_what_to_do(turn.text) and not _WANTS_IT_BACK.search(normalize(turn.text)):
             # "it won't charge my laptop, what do I do?": a return offered, not started; the
             # customer may want help, not their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
@@ -187,7 +187,8 @@ class ReturnFlow:
         # delivered, nor a return declined; nor on a call, which cannot reply with one
         if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,
                                                        returns.NOT_SHIPPED,
-                                                       returns.NOT_DELIVERED) \
+                                                       returns.NOT_DELIVERED,
+                                                       returns.ORDER_CANCELED) \
                 and turn.conversation.channel != Channel.VOICE.value and not \
                 attachments_of(turn.connection, turn.conversation.id):
             turn.say("photo_request")

@@ -60,8 +60,8 @@ def wants_it_cancelled(text: str) -> bool:
     """Whether a message that asks about a cancellation also asks for it ("can I cancel?
     please cancel it asap"), or says why, in the words of a return's reasons ("how do I
     cancel? I ordered by mistake")."""
-    return bool(_CANCEL_WISH.search(without_cancellation_question(text))
-                or reasons_named(text))
+    rest = without_cancellation_question(text)  # "is it too late to cancel?" gives no reason
+    return bool(_CANCEL_WISH.search(rest) or reasons_named(rest))
 
 
 _CANCEL_WISH = re.compile(r"\b(?:please|pls|plz|asap|por favor|porfa|porfavor|want to cancel|"

@@ -23,6 +23,7 @@ CASE_INTERNATIONAL = "case_international_return"
 CASE_REPLACEMENT = "case_replacement"
 NOT_DELIVERED = "return_after_delivery"
 NOT_SHIPPED = "return_not_shipped"
+ORDER_CANCELED = "return_order_canceled"
 NEEDS_REASON = "return_needs_reason"
 
 
@@ -79,6 +80,8 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
         "reason": reason, "item_price": str(item.price), "quantity": item.quantity,
         "refund_amount": str(line_total), "currency": order.currency, "now": now.isoformat(),
     }
+    if order.status == "Canceled":
+        return Decision(ORDER_CANCELED, ("returns.order_canceled",), facts)
     if not order.shipped:
         return Decision(NOT_SHIPPED, ("returns.not_shipped_cancel_instead",), facts)
     if not order.delivered and order.status != "Delivered":

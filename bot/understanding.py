@@ -570,6 +570,9 @@ _SUBJECT = (re.compile(r"(?:^|[.?!;,]\s*|\b(?:and|but|also|so)\s+)(?:(?:what|whi
                        r"estos|estas|mi|mis|su|sus)\s+(\w+)(?:\s+(\w+))?"),
             re.compile(r"\b(?:of (?:the|this|that|these|those|your|my)|del|de la|de los|"
                        r"de las)\s+(\w+)"),
+            # what a request is done to: "I want to return the headphones", "cancel the vacuum"
+            re.compile(r"\b(?:return|cancel|send back|exchange|replace|devolver|regresar|cancelar|"
+                       r"cambiar)\s+(?:the|my|this|these|those|el|la|los|las|mi|mis)\s+(\w+)"),
             # a sentence that opens with it: "the toaster arrived broken", "and the toaster?"
             re.compile(r"(?:^|[.?!;]\s*)(?:(?:and|also|what about|how about|so|y)\s+)?"
                        r"(?:the|my|this|these|el|la|los|las|mi|mis)\s+(\w+)"))
@@ -655,6 +658,10 @@ def asks_what_to_do(text: str) -> bool:
     return bool(_in_any_language("problem_questions").search(normalize(text)))
 
 
+# "cancel one candle", "cancela una vela": one of several units ("no one", "one order" are not)
+_ONE_OF_SEVERAL = re.compile(r"(?<!\bno )\b(?:one|1|una|uno)\b(?!\s+(?:order|pedido|orden)\b)")
+
+
 def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     """Whether a request about an order of several items (or `units` of one) is about only
     some of them: it names some items better than the others ("cancel the night light",
@@ -663,7 +670,8 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     two candles", "una de las velas")."""
     norm = normalize(text)
     if len(labels) < 2:
-        return units > 1 and bool(_in_any_language("some_units_words").search(norm))
+        return units > 1 and bool(_in_any_language("some_units_words").search(norm)
+                                  or _ONE_OF_SEVERAL.search(norm))
     tokens = naming_words(text)
     scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):

@@ -127,7 +127,8 @@ def test_every_customer_template_branch_renders(lang):
     item = order.items[0]
     for outcome, payer in (("return_authorized", "seller"), ("return_authorized", "customer"),
                            ("refund_returnless", None), ("return_declined", None),
-                           ("return_after_delivery", None), ("return_not_shipped", None)):
+                           ("return_after_delivery", None), ("return_not_shipped", None),
+                           ("return_order_canceled", None)):
         rendered.append(templates.render(
             "customer/return_outcome.txt", lang, tz="UTC", outcome=outcome, order=order,
             item=item, payer=payer, rma="RMA-20261126-0001", amount=item.price,
