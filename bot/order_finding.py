@@ -224,8 +224,17 @@ class OrderFinding:
         if self.state.get("pending") or len(self.text) > 60 or not names_something(self.text):
             return None
         text = re.sub(ALSO, "", self.text.strip(), count=1)
-        for orders in (self._own_orders(), self._every_order()[len(self._own_orders()):]):
-            found = [o for o in orders if only_names(text, ", ".join(o.item_titles))]
-            if found:
-                return found[0] if len(found) == 1 else None
+        recent = self._own_orders()
+        for other_names in (False, True):  # the item's own words first, then other names
+            for orders in (recent, self._every_order()[len(recent):]):
+                found = [o for o in orders
+                         if only_names(text, ", ".join(o.item_titles), other_names=other_names)]
+                if len(found) > 1:
+                    # "the charger": the charger's order, not the drill kit "..., 2 Batteries
+                    # and Charger": the name before a title's first comma is what it is
+                    found = [o for o in found if any(
+                        only_names(text, title.split(",")[0], other_names=other_names)
+                        for title in o.item_titles)] or found
+                if found:
+                    return found[0] if len(found) == 1 else None
         return None

@@ -548,16 +548,17 @@ def names_something(text: str) -> bool:
     return bool(naming_words(text))
 
 
-def only_names(text: str, label: str) -> bool:
+def only_names(text: str, label: str, *, other_names: bool = False) -> bool:
     """Whether the message is nothing but a name of the item ("the charger", "la tetera?"):
-    each of its words, but the little words of our languages, names it."""
+    each of its words, but the little words of our languages, names it; `other_names`: or
+    another name of the same goods does ("the pan" for a skillet), for when no item's own
+    words are said."""
     little = frozenset().union(*(language_data(lang).little_words
                                  for lang in available_languages()))
     said = [w for w in words(normalize(text)) if w not in little]
     naming = naming_words(label)
-    return bool(said) and len(said) <= 3 and (
-        all(naming_words(w) & naming for w in said)
-        or all(_with_other_names(naming_words(w)) & naming for w in said))
+    widen = _with_other_names if other_names else set
+    return bool(said) and len(said) <= 3 and all(widen(naming_words(w)) & naming for w in said)
 
 
 # The subject of a question: "is the kettle cordless?", "what color is the blue blender?",
