@@ -9,7 +9,7 @@ import re
 
 from bot.order_choice import happened
 from bot.return_reasons import reasons_named
-from bot.text import words
+from bot.text import normalize, words
 from bot.understanding import (
     STATED_PROBLEMS,
     asks,
@@ -34,6 +34,11 @@ ALSO = re.compile(r"(?i)^(?:(?:and|also|what about|how about|y|qu[eé] tal|¿y|�
 # what is kept or added, not a correction
 KEPT_OR_ADDED = re.compile(r"(?i)\b(?:fine|ok|okay|good|keep|too|also|as well|though|touch|"
                            r"est[aá] bien|est[aá]n bien|tambi[eé]n|bien)\b")
+
+
+# an item said to be all right: "the spatula set is fine", "las espátulas están bien"
+_SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
+                        r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 
 
 def each_question(text: str) -> list[tuple[str, str]]:
@@ -65,6 +70,7 @@ def read_problem_again(intent: str, text: str) -> str:
     - "¿de qué color es la taza?", read as a wrong item: a product question, when the
       model's next guess is one; "it has rust spots, what should I do?", read as a product
       question: a damaged item.
+    - "no, the spatula set is fine", read as a problem: a no.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
@@ -80,6 +86,8 @@ def read_problem_again(intent: str, text: str) -> str:
             else "return_request"
     if intent not in STATED_PROBLEMS or named:
         return intent
+    if _SAID_FINE.search(normalize(text)):
+        return "deny"  # "no, the spatula set is fine": no problem, nothing to do
     if said == "not_delivered":
         return "missing_item"
     if said == "delivered" and "?" in text and not says_not_found(text):

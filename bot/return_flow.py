@@ -54,7 +54,7 @@ _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}
 
 
 # a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
-_WANTS_IT_BACK = re.compile(r"\b(?:return|send (?:it|them) back|refund|replace|replacement|"
+_WANTS_IT_BACK = re.compile(r"\b(?:return(?! policy)|send (?:it|them) back|refund|replace|replacement|"
                             r"devolver\w*|regresar\w*|reembolso|cambiar\w*|ya no l[oa]s? quiero|"
                             r"don'?t want (?:it|them))\b")
 
@@ -93,7 +93,8 @@ class ReturnFlow:
             turn.say("refund_status", outcome=decision.outcome, order=order,
                      facts=decision.facts)
             return
-        if intent in ("damaged_or_defective", "wrong_item") and not turn.accepting \
+        if intent in ("damaged_or_defective", "wrong_item", "return_request") \
+                and not turn.accepting \
                 and asks_what_to_do(turn.text) and not _WANTS_IT_BACK.search(normalize(turn.text)):
             # "it won't charge my laptop, what do I do?": a return offered, not started; the
             # customer may want help, not their money back
