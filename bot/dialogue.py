@@ -27,6 +27,7 @@ from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
 from bot.rereading import CORRECTION_STARTS, THE_OTHER, each_question, read_problem_again
 from bot.responder import ORDER_INTENTS, Responder
+from bot.return_flow import RETURN_INTENTS
 from bot.return_reasons import return_reason
 from bot.text import words
 from bot.understanding import (
@@ -59,6 +60,9 @@ _ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
+# the cases a return of an item can open (a correction to another item withdraws them)
+_RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
+                 case_rules.INTERNATIONAL_RETURN, case_rules.REPLACEMENT}
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
 _YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yep|y|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
                         r"please|por ?favor|that would be great|sounds good|go ahead|do it|"
@@ -378,8 +382,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         else:
             # the offered request said again is a yes; asked about again, it is no answer
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
-                intent == offered and not asks_whether_to_cancel(self.text))
+                intent == offered and not asks_whether_to_cancel(self.text)
+                and not self.text.strip().lower().startswith(CORRECTION_STARTS))
         if not accepted:
+            if offered in RETURN_INTENTS:
+                self.state.pop("return", None)  # the item offered is no longer the topic
             return False
         order = load_order(self.connection, offer["order_id"])
         if order is None:
@@ -419,6 +426,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                                      {"from": last["order_id"], "to": every[named].order_id}))
                 self._respond(last["intent"], last["text"], every[named])
                 return True
+        if last["intent"] in RETURN_INTENTS and self._return_of_another_item(last):
+            return True
         candidates = [o for o in every if o.order_id != last["order_id"]]
         labels = [", ".join(o.item_titles) for o in candidates]
         named = choose_by_name(self.text, labels)
@@ -443,6 +452,29 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                                        self.conversation.customer_address, "customer", self.now)
                     self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
         self._respond(last["intent"], last["text"], candidates[named])
+        return True
+
+    def _return_of_another_item(self, last: dict) -> bool:
+        """"The mug is cracked, is that normal?" then "no, the spatula set": the same request
+        about the other item of the same order; a case asked about the first is withdrawn."""
+        order = load_order(self.connection, last["order_id"])
+        if order is None or len(order.items) < 2:
+            return False
+        named = choose_by_name(self.text, [item.naming_text for item in order.items])
+        if named is None:
+            return False
+        self.state.pop("return", None)
+        for case in open_cases_of_conversation(self.connection, self.conversation.id,
+                                               OPEN_STATUSES):
+            if case.kind in _RETURN_CASES and case.order_id == order.order_id:
+                self.desk.withdraw(self.connection, case, self.conversation.customer_address,
+                                   "customer", self.now)
+                self.say("case_withdrawn", order_id=case.order_id, taken_back=True,
+                         replaced=True)
+        self.answered_intent, self.item_hint = last["intent"], self.text
+        self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
+                             {"order_id": order.order_id, "asin": order.items[named].asin}))
+        self._respond(last["intent"], last["text"], order)
         return True
 
     # -- identity (POLICY.md F) ------------------------------------------------------------

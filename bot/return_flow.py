@@ -95,10 +95,12 @@ class ReturnFlow:
             return
         if intent in ("damaged_or_defective", "wrong_item", "return_request") \
                 and not turn.accepting \
-                and asks_what_to_do(turn.text) and not _WANTS_IT_BACK.search(normalize(turn.text)):
-            # "it won't charge my laptop, what do I do?": a return offered, not started; the
-            # customer may want help, not their money back
+                and (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
+                and not _WANTS_IT_BACK.search(normalize(turn.text)):
+            # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it):
+            # a return offered, not started; the customer may want help, not their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
+            turn.state["return"] = known  # the item, for the yes
             turn.decide(Decision("return_offered_for_problem", ("return.customer_asked_what_to_do",),
                                  {"order_id": order.order_id, "asin": item.asin}))
             turn.say("problem_offer", title=item.title, order=order)
@@ -134,7 +136,8 @@ class ReturnFlow:
                 return item
         if len(order.items) == 1:
             return order.items[0]
-        named = choose_by_name(text, [item.naming_text for item in order.items])
+        named = choose_by_name(self.turn.item_hint or text,  # "no, the spatula set"
+                               [item.naming_text for item in order.items])
         if named is not None and len(order.items) == 2 and self._only_came(text, order, named):
             # "en la caja solo venían las espátulas": the item missing is the other one
             return order.items[1 - named]
