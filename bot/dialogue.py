@@ -53,10 +53,9 @@ from storage.conversations import last_answer, save_conversation, update_message
 # The conversation state's mark that our last words asked "is there anything else?".
 ASKED_ANYTHING_ELSE = "asked_anything_else"
 
-# what "and the charger?" asks again; not an action (a cancellation of the other order too?)
+# what "and the charger?" asks again, and "in Spanish please" answers again in Spanish:
+# answers, not actions (a cancellation of the other order too?)
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
-# what "in Spanish please" answers again in Spanish: answers, not actions
-_ANSWERED_AGAIN = _ASKED_AGAIN
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
@@ -262,7 +261,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # "can I cancel the curtains?" / "en español por favor": the offer again, in it
             last = {"intent": offer["intent"], "text": offer["text"],
                     "order_id": offer["order_id"]}
-        elif self.state.get("pending") or last.get("intent") not in _ANSWERED_AGAIN:
+        elif self.state.get("pending") or last.get("intent") not in _ASKED_AGAIN:
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None:

@@ -65,9 +65,7 @@ class OrderFinding:
             return self._mentioned_order(mentioned[0], requests)
         if self.named_order is not None:
             return self.named_order
-        own = self._own_orders()
-        known = {o.order_id for o in own}
-        candidates = own + load_orders(self.connection, sorted(self._verified_today() - known))
+        candidates = self._and_verified_today(self._own_orders())
         older = self._named_older_order(candidates, requests[0][1])
         if older is not None:
             return older
@@ -112,6 +110,11 @@ class OrderFinding:
         self._ask_which_order(candidates, labels, requests, again=False)
         return None
 
+    def _and_verified_today(self, orders: list[OrderFacts]) -> list[OrderFacts]:
+        """These orders and the others the customer proved today (order number and ZIP)."""
+        known = {o.order_id for o in orders}
+        return orders + load_orders(self.connection, sorted(self._verified_today() - known))
+
     def _not_ordered(self, text: str, asked: tuple[str, frozenset[str]] | None, *,
                      question: bool) -> bool:
         """A request about goods none of the customer's orders holds ("what color is the
@@ -122,9 +125,7 @@ class OrderFinding:
         if asked is None:
             return False
         said, names = asked
-        orders = self._every_order()
-        orders = orders + load_orders(self.connection, sorted(
-            self._verified_today() - {o.order_id for o in orders}))
+        orders = self._and_verified_today(self._every_order())
         labels = [", ".join(o.item_titles) for o in orders]
         if not orders or any(names & naming_words(label) for label in labels) \
                 or choose_by_name(text, labels) is not None:

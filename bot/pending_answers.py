@@ -76,9 +76,8 @@ class PendingAnswers:
                 self._handle(told, order)
                 return True
         elif awaiting == "return_reason" and self._names_another_item(pending):
-            if self._return_item_corrected(pending):
-                return True
-            self.state.pop("pending")  # another order's item: the correction (below)
+            # "no, perdón, las espátulas": the correction (bot.dialogue), not an answer
+            self.state.pop("pending")
             self.state.pop("return", None)
             return False
         elif awaiting in ("item_choice", "return_reason") and not explicit_order \
@@ -156,20 +155,6 @@ class PendingAnswers:
         item = choose_by_name(self.text, [i.naming_text for i in order.items])
         asin = (self.state.get("return") or {}).get("asin")
         return item is not None and order.items[item].asin != asin
-
-    def _return_item_corrected(self, pending: dict) -> bool:
-        """The return is of the item of the same order named now: asked why, for it."""
-        order = load_order(self.connection, pending["order_id"])
-        item = choose_by_name(self.text, [i.naming_text for i in order.items]) if order else None
-        if item is None:
-            return False
-        known = {k: v for k, v in (self.state.get("return") or {}).items() if k != "reason"}
-        known["asin"] = order.items[item].asin
-        self.state["return"] = known
-        self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
-                             {"order_id": order.order_id, "asin": known["asin"]}))
-        self.say("ask_return_reason", title=order.items[item].title, reasons=ASKED_REASONS)
-        return True
 
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is
