@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.identifiers import find_order_ids, find_postal_code
+from bot.identifiers import find_order_ids, find_postal_code, spoken_digits
 
 # "No input or no match: re-prompt at most twice, then a polite goodbye" (issue 6).
 MAX_REPROMPTS = 2
@@ -127,9 +127,12 @@ def next_step(state: CallState, heard: Heard, *, min_confidence: float,
                             tries=min(state.tries + 1, MAX_REPROMPTS))
     if digits:
         return _from_keypad(state, digits)
-    number = _number_in(heard.speech)
-    if number:
+    if _number_in(heard.speech):
         return CallStep("read_back", lang, ("voice.number_heard",), text=heard.speech.strip())
+    written = spoken_digits(heard.speech)
+    if _number_in(written):  # "one one two, nine oh three ...": read back as the number
+        return CallStep("read_back", lang, ("voice.number_heard", "voice.digits_spoken"),
+                        text=written.strip())
     if state.expecting == "confirm":
         return _again(state, "voice.confirmation_unclear")
     return CallStep("answer", lang, ("voice.heard",), text=heard.speech.strip(),

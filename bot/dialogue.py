@@ -25,7 +25,13 @@ from bot.order_finding import OrderFinding
 from bot.orders import load_order
 from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
-from bot.rereading import CORRECTION_STARTS, THE_OTHER, each_question, read_problem_again
+from bot.rereading import (
+    CORRECTION_STARTS,
+    THE_OTHER,
+    about_each_item,
+    each_question,
+    read_problem_again,
+)
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import RETURN_INTENTS
 from bot.return_reasons import return_reason
@@ -35,10 +41,12 @@ from bot.understanding import (
     SMALL_TALK,
     STATED_PROBLEMS,
     asked_language,
+    asks,
     asks_again,
     asks_what_to_do,
     asks_whether_to_cancel,
     choose_by_name,
+    classify_intent,
     detect_intents,
     detect_language,
     goods_asked_about,
@@ -56,6 +64,18 @@ ASKED_ANYTHING_ELSE = "asked_anything_else"
 # what "and the charger?" asks again, and "in Spanish please" answers again in Spanish:
 # answers, not actions (a cancellation of the other order too?)
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
+# questions asked of each item named ("where are my kettle and my charger?")
+_ASKED_ABOUT_EACH = ("order_status", "refund_status")
+def _asked_of_the_item(intent: str, piece: str) -> str:
+    """What one item's part of a question asks: "has the charger shipped, and is the kettle
+    cordless?" asks the kettle a product question (read, on its own, a little less surely
+    than a request of its own needs). A bare name ("and my skillet") asks what the rest does."""
+    if len(words(piece)) < 3 or not asks(piece):
+        return intent
+    own = classify_intent(piece).intent
+    return own if own in (*_ASKED_ABOUT_EACH, "product_question") else intent
+
+
 # cases a parcel that turned up makes moot; and the requests a customer can take back
 _PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
 _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
@@ -342,6 +362,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
     def _handle(self, requests: list[tuple[str, str]], order: OrderFacts | None = None) -> None:
         """Answer each request in turn; stop when a question has to be asked first (which
         order, the ZIP code), keeping the rest for when the customer answers."""
+        if order is None:
+            requests = self._one_per_item(requests)
         for index, (intent, text) in enumerate(requests):
             if intent not in ORDER_INTENTS:
                 self.responder.respond_without_order(intent, text, order or self._known_order())
@@ -358,6 +380,19 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             if chosen is None:
                 return
             self._respond(intent, text, chosen)
+
+    def _one_per_item(self, requests: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """"Where are my kettle and my charger?": a question about each order named. Only
+        questions are split: "cancel the kettle but keep the charger" is no request of each."""
+        if self.named_order is not None or self._mentioned_order_ids():
+            return requests
+        labels = [", ".join(o.item_titles) for o in self._and_verified_today(self._own_orders())]
+        each: list[tuple[str, str]] = []
+        for intent, text in requests:
+            pieces = about_each_item(text, labels) if intent in _ASKED_ABOUT_EACH else []
+            each += [(_asked_of_the_item(intent, piece), piece) for piece in pieces] \
+                or [(intent, text)]
+        return each
 
     def _respond(self, intent: str, text: str, order: OrderFacts) -> None:
         self.state["focus"] = self.focus_order_id = order.order_id

@@ -34,6 +34,37 @@ def find_amounts(text: str) -> list[str]:
     return [(m.group(1) or m.group(2)).replace(",", ".") for m in _AMOUNT.finditer(text)]
 
 
+# Digits said one by one on a call, as speech recognition may write them: "one one two
+# nine ...", "uno uno dos ...", "double four", "1 1 2 9 0 3 ..."
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+                "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
+                "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
+_REPEATED = {"double": 2, "triple": 3, "doble": 2}
+_SPOKEN_DIGIT = re.compile(r"(?i)\b(?:(double|triple|doble)\s+)?(" + "|".join(_DIGIT_WORDS)
+                           + r"|\d)\b")
+_DIGIT_RUN = re.compile(r"(?<![\w-])\d{1,4}(?:[\s,.\-]+\d{1,4})+(?![\w-])")
+
+
+def spoken_digits(speech: str) -> str:
+    """The speech with digits said one by one written as one number ("one one two, nine
+    zero ..." -> "11290..."): runs of five digits or more, said in groups of one to four
+    ("double four", "four four one eight"), which is what order numbers and ZIP codes are;
+    the rest unchanged ("one twelve" has no digit said)."""
+    def digit(match: re.Match[str]) -> str:
+        times = _REPEATED.get((match.group(1) or "").lower(), 1)
+        said = match.group(2).lower()
+        return _DIGIT_WORDS.get(said, said) * times
+
+    written = _SPOKEN_DIGIT.sub(digit, speech)
+
+    def joined(match: re.Match[str]) -> str:
+        run = re.sub(r"\D", "", match.group(0))
+        return run if len(run) >= 5 else match.group(0)
+
+    return _DIGIT_RUN.sub(joined, written)
+
+
 def find_postal_code(text: str) -> str | None:
     without_orders = _ORDER_ID.sub(" ", text)
     match = _US_POSTAL.search(without_orders)

@@ -382,26 +382,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.911,  # bias
-    0.862,  # top_logit
-    0.353,  # margin
+    1.827,  # bias
+    0.827,  # top_logit
+    0.376,  # margin
     0.0,  # strong_rivals
-    -0.691,  # yes_no
-    -1.263,  # question_length
-    -1.17,  # no_concept
-    -1.064,  # top_attribute_concept
-    -1.008,  # top_text
+    -0.657,  # yes_no
+    -1.218,  # question_length
+    -1.143,  # no_concept
+    -1.049,  # top_attribute_concept
+    -0.947,  # top_text
     0.0,  # top_title
-    0.33,  # focus_count
+    0.304,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.098,  # direct_hit
+    0.141,  # direct_hit
     0.0,  # named_hit
-    1.039,  # top_coverage
-    1.994,  # top_pairs
-    0.226,  # yes_no_value
-    3.08,  # alternative_named
+    1.104,  # top_coverage
+    1.996,  # top_pairs
+    0.189,  # yes_no_value
+    3.052,  # alternative_named
     0.341,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65

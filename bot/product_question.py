@@ -75,6 +75,9 @@ class Question:
     other_product: bool = False
     # "does it only support windows 7?": whether it works with nothing else
     only: bool = False
+    # the words a question names its subject by ("does the desk lamp have ...?": desk, lamp;
+    # "¿los focos sirven ...?": bulb)
+    subject: frozenset[str] = frozenset()
 
     def missed_codes(self, fact: Fact) -> frozenset[str]:
         """The model names the fact neither names nor answers for: "windows 7" answers "does
@@ -404,7 +407,26 @@ def parse_question(text: str) -> Question:
         code_families=_families(raw_tokens, codes), marked=marked, own=_own_thing(norm),
         lower_end=bool(_LOWER_END.search(norm)), backward=bool(_BACKWARD.search(norm)),
         other_product=other_product, only=yes_no and bool(_ONLY.search(norm)),
-        procedure=bool(_PROCEDURE.search(q)) and not concepts)
+        procedure=bool(_PROCEDURE.search(q)) and not concepts, subject=_subject(q))
+
+
+# "does the desk lamp have ...", "is my blanket ...", "los focos sirven ..." (in English words)
+_SUBJECT = re.compile(r"^(?:(?:do|does|did|will|would|can|could|should|is|are|was|were|has|"
+                      r"have)\s+)?(?:the|this|these|those|my|el|la|los|las|mi|mis)\s+"
+                      r"([a-z][a-z ]*)")
+
+
+def _subject(q: str) -> frozenset[str]:
+    found = _SUBJECT.search(q)
+    if not found:
+        return frozenset()
+    named: list[str] = []
+    # "la tarjeta de regalo", "las luces de noche": one name
+    for word in [w for w in found.group(1).split() if w not in ("de", "del")][:3]:
+        if word in STOPWORDS or word in WEAK_WORDS or word in _ITEM_VERBS:
+            break
+        named.append(word)
+    return frozenset(term(w) for w in named)
 
 
 # "will it fit my 2008 jeep wrangler?", "does it work with our old tv?"; the place it should

@@ -33,6 +33,19 @@ BOOLEAN_GLUE = frozenset(term(w) for w in (
     "contain", "contains", "support", "supports", "with", "can", "be", "item", "product"))
 
 
+# the name of an item's own weight ("item weight", "net weight"): not a weight it can bear
+_WEIGHT_NAME = frozenset((term("weight"),))
+
+
+# what an item may or may not be, which a value says only by naming it: "is the height
+# adjustable?" is not settled by "height: 65 inches", "are they organic cotton?" by
+# "material: 100% cotton"
+_QUALITIES = frozenset(term(w) for w in (
+    "adjustable", "removable", "detachable", "replaceable", "foldable", "collapsible",
+    "organic", "recycled", "bleed", "fade", "refillable", "reversible", "expandable",
+    "stackable", "retractable", "extendable", "interchangeable", "washable"))
+
+
 # the quantities a "how ..." question asks for by name; "how much does it hold?" may count
 # rounds or cards as well as litres, and "how old" is often answered in words
 MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "load"))
@@ -157,6 +170,17 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("boolean_off_topic", lambda q, fact, _: _boolean_off_topic(q, fact)),
     # "how heavy is it?": a fact that does not measure it
     ("unmeasured", lambda q, fact, _: _unmeasured(q, fact)),
+    # "how much weight can it support?", "does it support fast charging?": not the item's own
+    # "weight: 4 oz"
+    ("own_weight_for_load", lambda q, fact, _: "load" in q.concepts
+     and fact.source == "attribute" and fact.name_terms - GENERIC_NAME_WORDS <= _WEIGHT_NAME),
+    # "is the height adjustable?": not "height: 65 inches", which does not say it
+    # (but "batteries required: no" settles "does it have replaceable batteries?": none)
+    ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
+     and fact.value != "no" and bool(q.content_set & _QUALITIES - fact.term_set)),
+    # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
+    # and office.", which shares only the words naming the item with it
+    ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
 )
 
 
@@ -371,3 +395,18 @@ def _kind_restated(q: Question, fact: Fact) -> bool:
     if q.yes_no or fact.source != "attribute" or not q.asked or not _KIND_OF.search(q.text):
         return False
     return fact.value_terms <= q.asked | fact.name_terms
+
+
+def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A sentence whose only words in common with the question are those naming the item
+    (the question's subject, in the item's title: "the desk lamp"), nor does it name or
+    measure what is asked: it is about the item, not about what the question asks of it."""
+    named = q.subject & title_terms
+    if fact.source not in ("bullet", "description") or not named:
+        return False
+    asked = q.content_set - named - WEAK_TERMS
+    shared = (q.content_set & fact.term_set) - WEAK_TERMS
+    # the concepts of the words that ask ("dimmer"), not of the item's name ("bulbs": light)
+    concepts = {c for c in q.concepts if CONCEPT_ASKED[c] & (q.content_set - named)}
+    return bool(asked) and shared <= named \
+        and not concepts & (fact.value_concepts | fact.unit_concepts)

@@ -41,10 +41,24 @@ _SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s
                         r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 
 
+# a second question joined to the first: "is it waterproof and does it float?", "¿es de
+# algodón y se puede lavar?"
+_QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|do|can|will|"
+                            r"would|which|where|qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|cu[aá]l|es|tiene|"
+                            r"se|sirve|viene|puedo|puede)\b)")
+
+
 def each_question(text: str) -> list[tuple[str, str]]:
-    """A product question of several questions ("how big is it? and what is it made of?"),
-    one request each; what is said before a question goes with it."""
-    pieces = [p for p in re.split(r"(?<=\?)\s+", text.strip()) if p]
+    """A product question of several questions ("how big is it? and what is it made of?",
+    "is it waterproof and does it float?"), one request each; what is said before a
+    question goes with it."""
+    pieces: list[str] = []
+    for piece in (p for p in re.split(r"(?<=\?)\s+", text.strip()) if p):
+        joined = _QUESTION_JOIN.split(piece) if piece.endswith("?") else [piece]
+        if len(joined) > 1 and all(len(words(q)) >= 3 for q in joined):
+            pieces += [q if q.endswith("?") else f"{q}?" for q in joined]
+        else:
+            pieces.append(piece)
     if sum(p.endswith("?") and len(words(p)) >= 3 for p in pieces) < 2:
         return [("product_question", text)]
     questions: list[str] = []
@@ -99,6 +113,40 @@ def read_problem_again(intent: str, text: str) -> str:
 
 
 
+
+
+# where one item's part of a request ends: "where is my kettle and the charger?", "¿dónde
+# está mi tetera y cuándo llega el cargador?"
+_ITEM_BREAK = re.compile(r"(?i)(?<=[?!.;,])\s+|\s+(?:and|also|plus|as well as|y|e|tambi[eé]n|"
+                         r"adem[aá]s)\s+")
+# "where is the kettle, not the charger", "only the kettle", "pero el cargador ya llegó": not
+# a question about each item named
+_NOT_EACH = re.compile(r"(?i)\b(?:not|but|except|only|just|ni|pero|excepto|menos|sin|solo|"
+                       r"sólo)\b")
+
+
+def about_each_item(text: str, labels: list[str]) -> list[str]:
+    """A question naming the items of several orders ("where are my kettle and my charger?"),
+    one piece of it for each order, in the order said: what is said before the first name
+    goes with it, what follows a name with that name. [] when it names fewer than two orders,
+    or says that not each is asked about."""
+    if _NOT_EACH.search(normalize(text)):
+        return []
+    pieces: list[tuple[int | None, str]] = []
+    for part in (p for p in _ITEM_BREAK.split(text) if p.strip()):
+        named = choose_by_name(part, labels)
+        if named is None or any(named == n for n, _ in pieces):
+            if pieces:
+                pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {part.strip()}")
+            else:
+                pieces.append((None, part.strip()))
+        elif pieces and pieces[-1][0] is None:
+            pieces[-1] = (named, f"{pieces[-1][1]} {part.strip()}")
+        else:
+            pieces.append((named, part.strip()))
+    if sum(named is not None for named, _ in pieces) < 2:
+        return []
+    return [said for _, said in pieces]
 
 
 def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:

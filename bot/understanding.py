@@ -132,12 +132,18 @@ def without_language_request(text: str) -> str:
 
 def only_asks_language(text: str) -> bool:
     """Whether the message asks for a language and nothing else ("i want to talk in spanish
-    please", "me lo puedes decir en español?"), its other words only the words of asking."""
+    please", "me lo puedes decir en español?"), its other words only the words of asking, or
+    words that ask for nothing ("Could you reply in Spanish? My mother handles the mail")."""
+    if asked_language(text) is None:
+        return False
     fillers = _repeat_fillers() | _language_request_fillers()
-    rest = [w for w in words(without_language_request(text)) if w not in fillers]
-    return asked_language(text) is not None and (
-        not rest or (len(rest) == 1 and any(rest[0] in language_data(lang).language_names
-                                            for lang in available_languages())))
+    said = without_language_request(text)
+    rest = [w for w in words(said) if w not in fillers]
+    if not rest or (len(rest) == 1 and any(rest[0] in language_data(lang).language_names
+                                           for lang in available_languages())):
+        return True
+    other = classify_intent(said)
+    return other.intent == "other" or other.confidence < CLEAR_REQUEST_CONFIDENCE
 
 
 @cache
@@ -681,10 +687,17 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
         or bool(_in_any_language("some_items_words").search(norm))
 
 
+# an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
+# "everything except the mug"
+_SET_ASIDE = re.compile(r"(?i)(?:(?:,|\band|\bbut|\by|\bpero)\s+(?:not|no)|\bexcept(?:o)?|"
+                        r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)\s+[\w-]+")
+
+
 def choose_by_name(text: str, labels: list[str]) -> int | None:
     """The one label that shares the most words with the text ("the kettle"), or None; by
-    another name of the same goods ("the pan" for a skillet) when no label has its words."""
-    tokens = naming_words(text)
+    another name of the same goods ("the pan" for a skillet) when no label has its words.
+    An item set aside ("..., not the skillet") names none."""
+    tokens = naming_words(_SET_ASIDE.sub(" ", text))
     scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):
         tokens = _with_other_names(tokens)

@@ -4,7 +4,17 @@ functions, no service."""
 
 from __future__ import annotations
 
-from bot.product_answers import answer_product_question, not_from_product_data, rank, sentences
+from datetime import UTC, datetime
+
+from bot.demo_data import build_demo_dataset
+from bot.product_answers import (
+    Unsettled,
+    answer_product_question,
+    not_from_product_data,
+    rank,
+    sentences,
+    settle_product_question,
+)
 from bot.product_facts import term
 from bot.product_question import parse_question
 from bot.product_settle import does_not_settle
@@ -399,3 +409,54 @@ def test_one_entry_does_not_say_it_works_with_nothing_else():
     clock = _item("B0CLCK0001", "Wall Clock", attributes=(("batteries required", "no"),))
     answer = answer_product_question("Does it work only with batteries?", (clock,))
     assert answer is not None and answer.attribute == "batteries required"
+
+
+# -- facts that name the item but not what is asked (27 Nov: the demo catalogue's questions) --
+
+def _demo_item(name: str):
+    """A product of the demo catalogue, as the engine reads it from the orders."""
+    product = next(p for p in build_demo_dataset(datetime(2026, 11, 27, tzinfo=UTC))["products"]
+                   if name in p["title"])
+    return _item(product["asin"], product["title"], product["bullets"], product["description"],
+                 tuple(product["attributes"].items()))
+
+
+def test_a_sentence_naming_only_the_item_does_not_answer():
+    # each had been answered with the description's first sentence, which names the item
+    cases = [("Desk Lamp", "Does the desk lamp have a spot to charge my phone?"),
+             ("Desk Lamp", "la lampara de escritorio tiene donde cargar el celular?"),
+             ("A19", "Do the bulbs work with a dimmer?"),
+             ("A19", "Can the bulbs be controlled from my phone?"),
+             ("Gift Card", "Does the gift card expire?"),
+             ("Gift Card", "la tarjeta de regalo se vence?"),
+             ("Night Light", "Do the night lights come on by themselves?"),
+             ("Night Light", "las luces de noche se prenden solas?")]
+    for name, question in cases:
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert isinstance(settled, Unsettled), (question, settled)
+        assert settled.reason == "only_the_item_named", question
+    assert parse_question("Does the desk lamp have a spot to charge my phone?").subject == \
+        frozenset({term("desk"), term("lamp")})
+    # a sentence with what is asked still answers
+    answer = answer_product_question("How many hours do the bulbs last?", (_demo_item("A19"),))
+    assert answer is not None and answer.evidence == "Rated 15,000 hours"
+
+
+def test_the_items_own_weight_is_no_weight_it_bears():
+    charger = _demo_item("GaN Charger")
+    for question in ("How much weight can it support?", "Does it support Samsung super fast "
+                     "charging?"):
+        settled = settle_product_question(question, (charger,))
+        assert isinstance(settled, Unsettled) and settled.reason == "own_weight_for_load"
+    assert answer_product_question("How heavy is it?", (charger,)).attribute == "weight"
+
+
+def test_a_quality_the_value_does_not_name_is_not_settled():
+    lamp, swaddles = _demo_item("Arc Floor Lamp"), _demo_item("Muslin Swaddle")
+    for item, question in ((lamp, "Is the height adjustable?"),
+                           (lamp, "¿se le puede ajustar la altura?"),
+                           (swaddles, "Are they organic cotton?"),
+                           (swaddles, "Do they bleed color in the first wash?")):
+        settled = settle_product_question(question, (item,))
+        assert isinstance(settled, Unsettled) and settled.reason == "quality_unsaid", question
+    assert answer_product_question("How tall is it?", (lamp,)).attribute == "height"

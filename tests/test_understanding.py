@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.identifiers import find_order_ids, find_postal_code, same_postal_code, to_e164
+from bot.identifiers import (
+    find_order_ids,
+    find_postal_code,
+    same_postal_code,
+    spoken_digits,
+    to_e164,
+)
 from bot.redaction import mask_card_numbers
+from bot.rereading import about_each_item, each_question
 from bot.understanding import (
     INTENTS,
     about_some_items,
@@ -506,3 +513,59 @@ BULBS_AND_NIGHT_LIGHT = ["LED A19 Light Bulbs, 60 W Equivalent, 9 W, 2700 K Soft
 ])
 def test_a_request_about_some_items_of_an_order(text, expected):
     assert about_some_items(text, BULBS_AND_NIGHT_LIGHT) is expected
+
+
+_JAMES = ["Brightside 1.5 L Electric Kettle", "Brightside 65 W USB-C GaN Charger",
+          "Brightside Pre-Seasoned Cast Iron Skillet"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("where are my kettle and my skillet?", ["where are my kettle", "my skillet?"]),
+    ("donde esta mi tetera y cuando llega el cargador?",
+     ["donde esta mi tetera", "cuando llega el cargador?"]),
+    ("hi! where is my order, the kettle, and the charger",
+     ["hi! where is my order, the kettle,", "and the charger"]),
+    ("has the charger shipped, and is the kettle cordless?",
+     ["has the charger shipped,", "and is the kettle cordless?"]),
+    ("where is my kettle, not the charger", []),       # set aside: one question
+    ("only the kettle and the charger please", []),
+    ("where is my kettle? has it shipped?", []),        # one item
+    ("where is my order?", []),
+])
+def test_a_question_about_each_item_named(text, expected):
+    assert about_each_item(text, _JAMES) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("where is my kettle, not the skillet", 0),
+    ("la tetera, pero no el cargador", 0),
+    ("no the charger", 1),                              # a correction names it
+])
+def test_an_item_set_aside_is_not_chosen(text, expected):
+    assert choose_by_name(text, _JAMES) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("how big is it and what is it made of?", ["how big is it?", "what is it made of?"]),
+    ("¿es de algodón y se puede lavar?", ["¿es de algodón?", "se puede lavar?"]),
+    ("can I wash it and dry it?", ["can I wash it and dry it?"]),
+    ("is it for kids and adults?", ["is it for kids and adults?"]),
+    ("is it waterproof? and does it float?", ["is it waterproof?", "and does it float?"]),
+])
+def test_product_questions_joined_in_one_sentence(text, expected):
+    assert [question for _, question in each_question(text)] == expected
+
+
+@pytest.mark.parametrize("speech, expected", [
+    ("one one two nine zero three four five two one four four one eight eight three zero",
+     "11290345214418830"),
+    ("1 1 2 9 0 3 4 5 2 1 4 4 1 8 8 3 0", "11290345214418830"),
+    ("112 903 4521 441 8830", "11290345214418830"),
+    ("one one two nine oh three four five two one double four one double eight three oh",
+     "11290345214418830"),
+    ("mi código es seis cero seis uno cuatro", "mi código es 60614"),
+    ("I ordered two kettles and one charger", "I ordered 2 kettles and 1 charger"),
+    ("112-9034521-4418830 94107", "112-9034521-4418830 94107"),   # already written
+])
+def test_digits_said_one_by_one(speech, expected):
+    assert spoken_digits(speech) == expected

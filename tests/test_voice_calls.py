@@ -268,6 +268,37 @@ async def test_order_id_typed_and_postal_code_are_read_back_before_they_are_used
                       "60614"]
 
 
+async def test_an_order_number_said_digit_by_digit_is_read_back_as_the_number(service):
+    call = Call(service, LANDLINE)
+    await call.start()
+    said = "my order is one one two nine oh three four five two one double four one double " \
+           "eight three oh"
+    assert await call.say(said) == [gather(
+        [("en-US", "I heard 1 1 2, 9 0 3, 4 5 2 1, 4 4 1, 8 8 3 0. Is that right? Say yes or "
+                   "press 1. Say no or press 2.")],
+        expect="confirm", step=2, held="my order is 11290345214418830")]
+    await call.say("yes")
+    assert await call.say("six zero six one four") == [gather(
+        [("en-US", "I heard 6 0 6 1 4. Is that right? Say yes or press 1. Say no or press 2.")],
+        expect="confirm", step=4, held="60614")]
+    text = (await call.say("yes"))[0][3][0][2]
+    assert text.startswith("Your order 1 1 2, 9 0 3, 4 5 2 1, 4 4 1, 8 8 3 0")
+    assert "hasn't shipped yet" in text
+    read_back = await decisions(service, "call_read_back")
+    assert [d.reasons for d in read_back] == [["voice.number_heard", "voice.digits_spoken"]] * 2
+
+
+async def test_an_order_number_said_in_spanish_words_is_understood(service):
+    call = Call(service, LANDLINE)
+    await call.start()
+    await call.press("2")
+    assert await call.say("uno uno dos nueve cero tres cuatro cinco dos uno cuatro cuatro uno "
+                          "ocho ocho tres cero") == [gather(
+        [("es-US", "Entendí 1 1 2, 9 0 3, 4 5 2 1, 4 4 1, 8 8 3 0. ¿Es correcto? Diga sí u "
+                   "oprima 1. Diga no u oprima 2.")],
+        lang="es", expect="confirm", step=3, held="11290345214418830")]
+
+
 async def test_a_number_read_back_wrongly_is_asked_for_again(service):
     call = Call(service, LANDLINE)
     await call.start()
