@@ -29,8 +29,10 @@ from bot.rereading import (
     CORRECTION_STARTS,
     THE_OTHER,
     about_each_item,
+    asks_a_question,
     each_question,
     read_problem_again,
+    starts_a_question,
 )
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import RETURN_INTENTS
@@ -41,7 +43,6 @@ from bot.understanding import (
     SMALL_TALK,
     STATED_PROBLEMS,
     asked_language,
-    asks,
     asks_again,
     asks_what_to_do,
     asks_whether_to_cancel,
@@ -66,11 +67,14 @@ ASKED_ANYTHING_ELSE = "asked_anything_else"
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
 # questions asked of each item named ("where are my kettle and my charger?")
 _ASKED_ABOUT_EACH = ("order_status", "refund_status")
+
+
 def _asked_of_the_item(intent: str, piece: str) -> str:
     """What one item's part of a question asks: "has the charger shipped, and is the kettle
     cordless?" asks the kettle a product question (read, on its own, a little less surely
-    than a request of its own needs). A bare name ("and my skillet") asks what the rest does."""
-    if len(words(piece)) < 3 or not asks(piece):
+    than a request of its own needs). A name ("and my skillet", "¿y la lámpara de
+    campamento?") asks what the rest does."""
+    if len(words(piece)) < 3 or not starts_a_question(piece):
         return intent
     own = classify_intent(piece).intent
     return own if own in (*_ASKED_ABOUT_EACH, "product_question") else intent
@@ -168,11 +172,22 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self.requests = [("cancel_order", self.text)]
         if len(self.requests) == 1:
             self.requests = [(read_problem_again(*self.requests[0]), self.text)]
-        elif any(intent in STATED_PROBLEMS for intent, _ in self.requests):
-            # "The lantern won't turn on. What should I do?": the question is about the
-            # problem (its return is offered), not one for the seller
-            self.requests = [r for r in self.requests if r[0] in STATED_PROBLEMS
-                             or not asks_what_to_do(r[1]) or len(words(r[1])) > 6]
+        else:
+            # "has the lantern arrived? when will the bulbs ship?": each clause read again (the
+            # model read the first as a defect, and a refund followed)
+            self.requests = [(read_problem_again(intent, text), text)
+                             for intent, text in self.requests]
+            if any(intent in STATED_PROBLEMS for intent, _ in self.requests):
+                # "The lantern won't turn on. What should I do?": the question is about the
+                # problem (its return is offered), not one for the seller
+                self.requests = [r for r in self.requests if r[0] in STATED_PROBLEMS
+                                 or not asks_what_to_do(r[1]) or len(words(r[1])) > 6]
+        if len(self.requests) > 1:
+            # "where is my charger? the kettle can wait": a clause the model reads as a product
+            # question that asks nothing is said in passing, not a question for the seller
+            self.requests = [r for r in self.requests
+                             if r[0] != "product_question" or asks_a_question(r[1])] \
+                or self.requests
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests

@@ -43,6 +43,7 @@ _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "f
 _REPEATED = {"double": 2, "triple": 3, "doble": 2}
 _SPOKEN_DIGIT = re.compile(r"(?i)\b(?:(double|triple|doble)\s+)?(" + "|".join(_DIGIT_WORDS)
                            + r"|\d)\b")
+_SPOKEN_DASH = re.compile(r"(?i)\b(?:dash|hyphen|gui[oó]n)\b")
 _DIGIT_RUN = re.compile(r"(?<![\w-])\d{1,4}(?:[\s,.\-]+\d{1,4})+(?![\w-])")
 
 
@@ -56,7 +57,7 @@ def spoken_digits(speech: str) -> str:
         said = match.group(2).lower()
         return _DIGIT_WORDS.get(said, said) * times
 
-    written = _SPOKEN_DIGIT.sub(digit, speech)
+    written = _SPOKEN_DIGIT.sub(digit, _SPOKEN_DASH.sub("-", speech))
 
     def joined(match: re.Match[str]) -> str:
         run = re.sub(r"\D", "", match.group(0))

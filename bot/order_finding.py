@@ -14,7 +14,13 @@ from bot.order_choice import Offered, choose_by_description
 from bot.orders import load_order, load_orders, recent_orders
 from bot.rereading import ALSO, THE_OTHER, named_by_the_asking_sentence
 from bot.returns import local_day
-from bot.understanding import choose_by_name, names_something, naming_words, only_names
+from bot.understanding import (
+    choose_by_name,
+    names_several,
+    names_something,
+    naming_words,
+    only_names,
+)
 from storage.orders import order_ids_by_tracking
 from storage.returns import returns_for_order
 
@@ -90,6 +96,11 @@ class OrderFinding:
             named = choose_by_name(sentences[-1], labels) if sentences else None
         if named is None:
             named = choose_by_name(self.text, labels)
+        if named is None and names_several(requests[0][1], labels):
+            # "I ordered a kettle and a charger and nothing arrived": which of them, not the
+            # order in focus or the one a description fits
+            self._ask_which_order(candidates, labels, requests, again=False)
+            return None
         if named is None:
             # "it arrived broken" right after asking about the charger: the charger, not the
             # one order a description of it would fit

@@ -203,6 +203,10 @@ SPANISH = {
     "bolsillos": "pocket", "cierre": "zip", "reciclado": "recycled", "reciclada": "recycled",
     "huele": "smell", "huelen": "smell", "mecha": "wick", "gato": "cat", "perro": "dog",
     "segura": "safe", "seguro": "safe", "apta": "safe", "apto": "safe",
+    # how an item behaves, asked ("¿la tapa gotea?")
+    "gotea": "leak", "gotean": "leak", "fugas": "leak", "derrite": "melt", "derriten": "melt",
+    "calienta": "hot", "calientan": "hot", "oxida": "rust", "oxidan": "rust", "suda": "sweat",
+    "parpadea": "flicker", "parpadean": "flicker",
 }
 # Item nouns ("colchón", "focos") are read through bot.understanding.item_noun, the table the
 # dialogue names items by.

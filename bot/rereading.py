@@ -11,12 +11,14 @@ from bot.order_choice import happened
 from bot.return_reasons import reasons_named
 from bot.text import normalize, words
 from bot.understanding import (
+    CLEAR_REQUEST_CONFIDENCE,
     STATED_PROBLEMS,
     asks,
     asks_what_to_do,
     choose_by_name,
     classify_intent,
     names_something,
+    only_names,
     runner_up,
     says_not_found,
 )
@@ -45,7 +47,7 @@ _SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s
 # algodón y se puede lavar?"
 _QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|do|can|will|"
                             r"would|which|where|qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|cu[aá]l|es|tiene|"
-                            r"se|sirve|viene|puedo|puede)\b)")
+                            r"se|sirve|viene|puedo|puede|de qu[eé])\b)")
 
 
 def each_question(text: str) -> list[tuple[str, str]]:
@@ -74,6 +76,24 @@ def each_question(text: str) -> list[tuple[str, str]]:
     return [("product_question", q) for q in questions]
 
 
+# "¿la tapa gotea?", "se derriten las espátulas con el sartén caliente?": how an item behaves,
+# asked; not the customer's own story ("my lid leaks", "mi tapa gotea", "¿por qué llegó
+# rota?") nor a problem said outright ("is it broken?", "ya no funciona?")
+_OWN_STORY = re.compile(
+    r"\b(?:my|mine|i|im|ive|we|our|me|mi|mis|nos|nuestro|nuestra|yo|why|porque|por que|"
+    r"broken|broke|cracked|damaged|stopped|won'?t|doesn'?t work|not working|roto|rota|rotos|"
+    r"rotas|rompio|danado|danada|quebrado|quebrada|dejo de|ya no|no funciona|no sirve|no prende|"
+    r"no enciende|no carga)\b")
+
+
+def asks_how_it_behaves(text: str) -> bool:
+    """Whether a message the model reads as a defect asks how the item behaves instead
+    (`_OWN_STORY`), with nothing said to have happened to the parcel."""
+    norm = normalize(text)
+    return "?" in text and not _OWN_STORY.search(norm) and happened(text) is None \
+        and not asks_what_to_do(text)
+
+
 def read_problem_again(intent: str, text: str) -> str:
     """The request, read again where the model reads a problem it has few words for, or
     a problem in any parcel story:
@@ -84,11 +104,16 @@ def read_problem_again(intent: str, text: str) -> str:
     - "¿de qué color es la taza?", read as a wrong item: a product question, when the
       model's next guess is one; "it has rust spots, what should I do?", read as a product
       question: a damaged item.
-    - "no, the spatula set is fine", read as a problem: a no.
+    - "no, the spatula set is fine", read as a problem: a no;
+    - "¿la tapa gotea?", "se derriten las espátulas con el sartén caliente?", read as a
+      defect: a product question (a return had been authorized, a refund paid).
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"
+    if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
+            and not _SAID_FINE.search(normalize(text)):
+        return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
     if intent not in STATED_PROBLEMS and intent != "other":
         return intent
     named = set(reasons_named(text))
@@ -101,7 +126,15 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent not in STATED_PROBLEMS or named:
         return intent
     if _SAID_FINE.search(normalize(text)):
-        return "deny"  # "no, the spatula set is fine": no problem, nothing to do
+        # "no, the spatula set is fine": no problem, nothing to do; but "when do the string
+        # lights arrive? the lamp is fine" asks what its other sentence asks
+        rest = " ".join(p for p in re.split(r"(?<=[.!?])\s+", text)
+                        if not _SAID_FINE.search(normalize(p)))
+        again = classify_intent(rest) if rest.strip() else None
+        if again is not None and again.confidence >= CLEAR_REQUEST_CONFIDENCE \
+                and again.intent not in STATED_PROBLEMS:
+            return again.intent
+        return "deny"
     if said == "not_delivered":
         return "missing_item"
     if said == "delivered" and "?" in text and not says_not_found(text):
@@ -125,16 +158,49 @@ _NOT_EACH = re.compile(r"(?i)\b(?:not|but|except|only|just|ni|pero|excepto|menos
                        r"sólo)\b")
 
 
+# a question starts so (after "and" / "y"): "and when will the skillet arrive", "¿y
+# cuándo llega el cargador", "is the kettle cordless"
+_QUESTION_START = re.compile(
+    r"(?i)^[¿\s]*(?:(?:and|also|so|y|e|pues)\s+)?(?:where|when|what|which|how|has|have|is|are|"
+    r"was|were|did|does|do|can|could|will|would|d[oó]nde|cu[aá]ndo|qu[eé]|cu[aá]l|c[oó]mo|"
+    r"cu[aá]nto|cu[aá]nta|ya|lleg[oó]|llega|llegan|est[aá]|est[aá]n|es|son|tiene|viene|"
+    r"sirve|se|si|whether|if)\b")
+
+
+# what asks to be told: "tell me the dimensions", "quiero saber si ..."
+_ASKS_TO_BE_TOLD = re.compile(
+    r"(?i)^\W*(?:(?:and|also|y)\s+)?(?:please\s+)?(?:tell|give|send|let me know|"
+    r"i(?:'d| would) like to know|i (?:want|need) to know|quiero saber|necesito saber|"
+    r"d[ií]game|dime|me dices|me (?:puede|puedes) decir|quisiera saber)\b")
+
+
+def starts_a_question(text: str) -> bool:
+    """Whether the words open as a question does ("and is the kettle cordless?"; not "la
+    lámpara de campamento?", a name asked about)."""
+    return bool(_QUESTION_START.search(text))
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the words ask a question: a question mark, or a question's first word ("the
+    kettle can wait" asks nothing; "and when will the charger arrive" does)."""
+    return "?" in text or starts_a_question(text) or bool(_ASKS_TO_BE_TOLD.search(text))
+
+
 def about_each_item(text: str, labels: list[str]) -> list[str]:
     """A question naming the items of several orders ("where are my kettle and my charger?"),
     one piece of it for each order, in the order said: what is said before the first name
-    goes with it, what follows a name with that name. [] when it names fewer than two orders,
-    or says that not each is asked about."""
+    goes with it, what follows a name with that name. An item said in passing ("is the
+    kettle shipped yet? i need it before the charger") is none: after the first, a piece is
+    its own when it asks a question or only names the item ("and my skillet"). [] when it
+    names fewer than two orders, or says that not each is asked about."""
     if _NOT_EACH.search(normalize(text)):
         return []
     pieces: list[tuple[int | None, str]] = []
     for part in (p for p in _ITEM_BREAK.split(text) if p.strip()):
         named = choose_by_name(part, labels)
+        if named is not None and any(n is not None for n, _ in pieces) \
+                and not (asks_a_question(part) or only_names(part, labels[named])):
+            named = None  # said in passing
         if named is None or any(named == n for n, _ in pieces):
             if pieces:
                 pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {part.strip()}")

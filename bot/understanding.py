@@ -109,13 +109,17 @@ def in_language(name: str, value: str, lang: str) -> tuple[str, str] | None:
 
 
 def asked_language(text: str) -> str | None:
-    """The language a short message asks to be answered in ("spanish please", "háblame en
-    inglés"), if it asks for one of ours."""
+    """The language a message asks to be answered in ("spanish please", "háblame en
+    inglés"), if it asks for one of ours: in a long message, only a request that opens it or
+    says so ("¿me puedes contestar en español? mi mamá lee los mensajes"), not "I bought a
+    book in spanish"."""
     norm = normalize(text)
     short = len(words(norm)) <= 8
     found = [lang for lang in available_languages()
              if (match := any_phrase(language_data(lang).language_requests).search(norm))
-             and (short or _EXPLICIT.match(match.group(0)))]
+             and (short or match.start() == 0 or _EXPLICIT.match(match.group(0))
+                  # "¿me puedes contestar en español? mi mamá lee los mensajes"
+                  or _EXPLICIT.search(norm, max(0, match.start() - 25), match.start()))]
     if not found:  # "espanol porfavor": the language's name and only words of asking
         fillers = _repeat_fillers() | _language_request_fillers()
         named = [w for w in words(norm) if w not in fillers]
@@ -142,8 +146,14 @@ def only_asks_language(text: str) -> bool:
     if not rest or (len(rest) == 1 and any(rest[0] in language_data(lang).language_names
                                            for lang in available_languages())):
         return True
-    other = classify_intent(said)
-    return other.intent == "other" or other.confidence < CLEAR_REQUEST_CONFIDENCE
+    for clause in clauses(said):
+        own = [w for w in words(clause) if w not in fillers]
+        if "?" in clause and len(own) >= 3:
+            return False  # "answer in spanish, and has the lamp shipped?"
+        read = classify_intent(clause)
+        if own and read.intent != "other" and read.confidence >= CLEAR_REQUEST_CONFIDENCE:
+            return False
+    return True
 
 
 @cache
@@ -156,7 +166,10 @@ def _in_any_language(field: str) -> re.Pattern[str]:
 # In a longer message only a request that says so ("answer in spanish") asks for a
 # language: "I bought a book in spanish" does not.
 _EXPLICIT = re.compile(r"(?:answer|reply|respond|write|prefer|i prefer|prefiero|responda|"
-                       r"respondan|escribeme|hablame|speak|habla)\b")
+                       r"respondan|escribeme|hablame|speak|habla|text|message|talk|"
+                       r"communicate|contact|texts|replies|messages|answers|emails|contestame|"
+                       r"contesten|escriban|mensajes|contestar|contestarme|responder|"
+                       r"responderme|escribir|escribirme|hablar|hablarme|hablen)\b")
 
 
 def says_not_found(text: str) -> bool:
@@ -697,12 +710,28 @@ def choose_by_name(text: str, labels: list[str]) -> int | None:
     """The one label that shares the most words with the text ("the kettle"), or None; by
     another name of the same goods ("the pan" for a skillet) when no label has its words.
     An item set aside ("..., not the skillet") names none."""
-    tokens = naming_words(_SET_ASIDE.sub(" ", text))
-    scores = [len(tokens & naming_words(label)) for label in labels]
-    if not any(scores):
-        tokens = _with_other_names(tokens)
-        scores = [len(tokens & naming_words(label)) for label in labels]
+    scores = _name_scores(text, labels)
     best = max(scores, default=0)
     if best and scores.count(best) == 1:
         return scores.index(best)
     return None
+
+
+def names_several(text: str, labels: list[str]) -> bool:
+    """Whether the text names two labels or more as well as each other ("I ordered two
+    kettles and one charger and nothing arrived"): no one of them is chosen."""
+    scores = _name_scores(text, labels)
+    return max(scores, default=0) > 0 and scores.count(max(scores)) > 1
+
+
+def _name_scores(text: str, labels: list[str]) -> list[int]:
+    # each word the customer said counts once: "cobija" (blanket, throw) is one word for the
+    # "Throw Blanket", as "cortinas" is for the curtains
+    said = [naming_words(w) for w in words(_SET_ASIDE.sub(" ", text))]
+    said = [names for names in said if names]
+    named = [naming_words(label) for label in labels]
+    scores = [sum(bool(names & words_of) for names in said) for words_of in named]
+    if not any(scores):
+        said = [_with_other_names(names) for names in said]
+        scores = [sum(bool(names & words_of) for names in said) for words_of in named]
+    return scores

@@ -564,6 +564,8 @@ def test_product_questions_joined_in_one_sentence(text, expected):
     ("one one two nine oh three four five two one double four one double eight three oh",
      "11290345214418830"),
     ("mi código es seis cero seis uno cuatro", "mi código es 60614"),
+    ("uno uno dos guion nueve cero tres cuatro cinco dos uno guion cuatro cuatro uno ocho ocho "
+     "tres cero", "11290345214418830"),
     ("I ordered two kettles and one charger", "I ordered 2 kettles and 1 charger"),
     ("112-9034521-4418830 94107", "112-9034521-4418830 94107"),   # already written
 ])
