@@ -29,7 +29,7 @@ from bot.rereading import (
     CORRECTION_STARTS,
     THE_OTHER,
     about_each_item,
-    asks_a_question,
+    asks_nothing,
     each_question,
     read_problem_again,
     starts_a_question,
@@ -186,7 +186,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # "where is my charger? the kettle can wait": a clause the model reads as a product
             # question that asks nothing is said in passing, not a question for the seller
             self.requests = [r for r in self.requests
-                             if r[0] != "product_question" or asks_a_question(r[1])] \
+                             if r[0] != "product_question" or not asks_nothing(r[1])] \
                 or self.requests
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered

@@ -12,7 +12,7 @@ from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numb
 from bot.messages import Channel, Decision
 from bot.order_choice import Offered, choose_by_description
 from bot.orders import load_order, load_orders, recent_orders
-from bot.rereading import ALSO, THE_OTHER, named_by_the_asking_sentence
+from bot.rereading import ALSO, THE_OTHER, named_as_the_object, named_by_the_asking_sentence
 from bot.returns import local_day
 from bot.understanding import (
     choose_by_name,
@@ -82,9 +82,13 @@ class OrderFinding:
         if len(candidates) == 1:
             return candidates[0]
         labels = [", ".join(o.item_titles) for o in candidates]
-        # the request's own words first: in "cancel the curtains. and can the blanket go in
-        # the dryer?" the cancellation is about the curtains
-        named = choose_by_name(requests[0][1], labels)
+        # what is cancelled or returned first ("quiero cancelar las cortinas y saber donde
+        # esta la cobija"), then the request's own words: in "cancel the curtains. and can the
+        # blanket go in the dryer?" the cancellation is about the curtains
+        named = named_as_the_object(requests[0][1], labels) \
+            if requests[0][0] in ("cancel_order", "return_request") else None
+        if named is None:
+            named = choose_by_name(requests[0][1], labels)
         if named is None:
             # "cancel the kettle please. also the skillet came rusty": the sentence that asks
             # it names the order

@@ -86,12 +86,23 @@ _OWN_STORY = re.compile(
     r"no enciende|no carga)\b")
 
 
+# how an item behaves, in the present, as a Spanish yes/no question asks it (in the words
+# of a statement: "¿la tapa gotea?"; an English question turns its words around, "does the
+# lid leak?", and "the bottle leaks?" tells a problem)
+_BEHAVIOUR = re.compile(
+    r"\b(?:gotea|gotean|suda|sudan|parpadea|parpadean|aguanta|aguantan|resiste|resisten|"
+    r"se (?:calienta|calientan|derrite|derriten|oxida|oxidan|apaga|apagan|prende|prenden|"
+    r"enciende|encienden|encoge|encogen|destine|destinen|raya|rayan|mancha|manchan|pega|pegan|"
+    r"escucha|oye|mueve|mueven|voltea|dobla|doblan|arruga|arrugan))\b")
+
+
 def asks_how_it_behaves(text: str) -> bool:
-    """Whether a message the model reads as a defect asks how the item behaves instead
-    (`_OWN_STORY`), with nothing said to have happened to the parcel."""
+    """Whether a message the model reads as a defect asks, in Spanish, how the item
+    behaves (`_BEHAVIOUR`), telling no story of the customer's own (`_OWN_STORY`) and
+    nothing that happened to the parcel."""
     norm = normalize(text)
-    return "?" in text and not _OWN_STORY.search(norm) and happened(text) is None \
-        and not asks_what_to_do(text)
+    return "?" in text and bool(_BEHAVIOUR.search(norm)) and not _OWN_STORY.search(norm) \
+        and happened(text) is None and not asks_what_to_do(text)
 
 
 def read_problem_again(intent: str, text: str) -> str:
@@ -180,6 +191,21 @@ def starts_a_question(text: str) -> bool:
     return bool(_QUESTION_START.search(text))
 
 
+# words that want to know, wherever they stand: "also wondering if ...", "please confirm
+# ...", "I need the wattage", "y la cobija, se puede ..."
+_WANTS_TO_KNOW = re.compile(
+    r"(?i)\b(?:wonder|wondering|curious|know|confirm|tell|need|want|would like|please|"
+    r"saber|confirmar|confirme|necesito|quiero|quisiera|gustaria|dime|digame|diganme|"
+    r"se puede|puedo|pueden|favor)\b")
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether a few words ask nothing at all ("the kettle can wait", "no rush on the
+    mattress"): no question, and no word of wanting to know."""
+    return not asks_a_question(text) and not _WANTS_TO_KNOW.search(normalize(text)) \
+        and len(words(text)) <= 6
+
+
 def asks_a_question(text: str) -> bool:
     """Whether the words ask a question: a question mark, or a question's first word ("the
     kettle can wait" asks nothing; "and when will the charger arrive" does)."""
@@ -215,12 +241,30 @@ def about_each_item(text: str, labels: list[str]) -> list[str]:
     return [said for _, said in pieces]
 
 
+# the object of a cancellation or a return: "quiero cancelar las cortinas y saber donde esta
+# la cobija", "devuelvo la cobija, las blackout curtains sí las quiero"
+_ACTION_OBJECT = re.compile(
+    r"\b(?:cancel|cancelar|cancela|cancelen|cancelame|cancelo|return|devolver|devuelvo|"
+    r"devuelve|regresar|regreso|send back)\s+(?:the|my|this|that|these|el|la|los|las|mi|mis|"
+    r"este|esta|estos|estas)?\s*([^,.;!?]+?)(?=\s+(?:and|y|but|pero|because|porque)\b|"
+    r"[,.;!?]|$)")
+
+
+def named_as_the_object(text: str, labels: list[str]) -> int | None:
+    """The label the words right after "cancel" or "return" name, when one is."""
+    found = _ACTION_OBJECT.search(normalize(text))
+    return choose_by_name(found.group(1), labels) if found else None
+
+
 def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:
+    """The label the sentence (or the clause after "but") that makes the request names:
+    "cancel the kettle please. also the skillet came rusty", "the desk lamp arrived fine,
+    but where are the string lights?" (a clause that asks a question first)."""
     intent, text = request
-    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+|,?\s+(?:but|pero)\s+", text) if p.strip()]
     if len(sentences) < 2:
         return None
-    for sentence in sentences:
+    for sentence in sorted(sentences, key=lambda p: not asks_a_question(p)):
         if classify_intent(sentence).intent == intent:
             return choose_by_name(sentence, labels)
     return None

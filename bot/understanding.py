@@ -117,9 +117,11 @@ def asked_language(text: str) -> str | None:
     short = len(words(norm)) <= 8
     found = [lang for lang in available_languages()
              if (match := any_phrase(language_data(lang).language_requests).search(norm))
+             # "quiero el manual en español", "the box has text in spanish": a thing's
+             and not _LANGUAGE_OF_A_THING.search(norm[:match.start()])
              and (short or match.start() == 0 or _EXPLICIT.match(match.group(0))
                   # "¿me puedes contestar en español? mi mamá lee los mensajes"
-                  or _EXPLICIT.search(norm, max(0, match.start() - 25), match.start()))]
+                  or _ASKED_OF_US.search(norm[:match.start()]))]
     if not found:  # "espanol porfavor": the language's name and only words of asking
         fillers = _repeat_fillers() | _language_request_fillers()
         named = [w for w in words(norm) if w not in fillers]
@@ -168,8 +170,18 @@ def _in_any_language(field: str) -> re.Pattern[str]:
 _EXPLICIT = re.compile(r"(?:answer|reply|respond|write|prefer|i prefer|prefiero|responda|"
                        r"respondan|escribeme|hablame|speak|habla|text|message|talk|"
                        r"communicate|contact|texts|replies|messages|answers|emails|contestame|"
-                       r"contesten|escriban|mensajes|contestar|contestarme|responder|"
-                       r"responderme|escribir|escribirme|hablar|hablarme|hablen)\b")
+                       r"contesten|escriban|mensajes)\b")
+# or asks it of us just before the language ("¿me puedes contestar en español?"); not "la
+# bocina habla en inglés"
+_ASKED_OF_US = re.compile(r"\b(?:reply|answer|respond|write(?: to)? (?:me|us)|text (?:me|us)|"
+                          r"message (?:me|us)|talk to (?:me|us)|speak to (?:me|us)|"
+                          r"contact (?:me|us)|contestar(?:me|nos)?|contestame|contesten|"
+                          r"responder(?:me|nos)?|responda|respondan|escribir(?:me|nos)?|"
+                          r"escribeme|escriban|hablar(?:me|nos)|hablame|hablen)\s*$")
+_LANGUAGE_OF_A_THING = re.compile(r"\b(?:manual|manuals|instructions?|instrucciones|card|"
+                                  r"tarjeta|message|mensaje|label|etiqueta|book|libro|menu|"
+                                  r"app|subtitles|subtitulos|audio|version|edition|edicion|box|"
+                                  r"caja|text|texto|packaging|empaque|guide|guia)\s*$")
 
 
 def says_not_found(text: str) -> bool:
@@ -725,13 +737,12 @@ def names_several(text: str, labels: list[str]) -> bool:
 
 
 def _name_scores(text: str, labels: list[str]) -> list[int]:
-    # each word the customer said counts once: "cobija" (blanket, throw) is one word for the
-    # "Throw Blanket", as "cortinas" is for the curtains
-    said = [naming_words(w) for w in words(_SET_ASIDE.sub(" ", text))]
-    said = [names for names in said if names]
-    named = [naming_words(label) for label in labels]
-    scores = [sum(bool(names & words_of) for names in said) for words_of in named]
+    """How many naming words the text shares with each label ("cobija" names the "Throw
+    Blanket" by both: counting each customer word once made "las blackout curtains sí las
+    quiero" outweigh "devuelvo la cobija")."""
+    tokens = naming_words(_SET_ASIDE.sub(" ", text))
+    scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):
-        said = [_with_other_names(names) for names in said]
-        scores = [sum(bool(names & words_of) for names in said) for words_of in named]
+        tokens = _with_other_names(tokens)
+        scores = [len(tokens & naming_words(label)) for label in labels]
     return scores
