@@ -351,13 +351,23 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             return not replaced
         problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
         if good_news and (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
-                and not self.state.get("pending"):
+                and not self.state.get("pending") and not self._asks_beside_good_news():
             # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
             # request (the model half reads a parcel story as a damaged item); with a
             # question pending, "I don't need it anymore" answers it
             self.say("acknowledge")
             return True
         return False
+
+    def _asks_beside_good_news(self) -> bool:
+        """Whether a part of the message other than its good news is a clear request:
+        "cancela las cortinas, la cobija ya me llegó y está bien" (the whole, half read, had
+        been acknowledged, and nothing cancelled)."""
+        parts = [p for p in re.split(r"(?<=[.!?,;])\s+", self.text)
+                 if p.strip() and not withdraws(p)]
+        return len(parts) < len(re.split(r"(?<=[.!?,;])\s+", self.text.strip())) and any(
+            (read := classify_intent(p)).confidence >= CLEAR_REQUEST_CONFIDENCE
+            and read.intent not in (*SMALL_TALK, "other") for p in parts)
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""

@@ -139,7 +139,7 @@ def read_problem_again(intent: str, text: str) -> str:
     if _SAID_FINE.search(normalize(text)):
         # "no, the spatula set is fine": no problem, nothing to do; but "when do the string
         # lights arrive? the lamp is fine" asks what its other sentence asks
-        rest = " ".join(p for p in re.split(r"(?<=[.!?])\s+", text)
+        rest = " ".join(p for p in re.split(r"(?<=[.!?,;])\s+", text)
                         if not _SAID_FINE.search(normalize(p)))
         again = classify_intent(rest) if rest.strip() else None
         if again is not None and again.confidence >= CLEAR_REQUEST_CONFIDENCE \
