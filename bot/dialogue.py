@@ -30,6 +30,7 @@ from bot.rereading import (
     THE_OTHER,
     about_each_item,
     asks_nothing,
+    each_action,
     each_question,
     read_problem_again,
     starts_a_question,
@@ -67,6 +68,9 @@ ASKED_ANYTHING_ELSE = "asked_anything_else"
 _ASKED_AGAIN = ("order_status", "refund_status", "product_question")
 # questions asked of each item named ("where are my kettle and my charger?")
 _ASKED_ABOUT_EACH = ("order_status", "refund_status")
+# requests that may name one action for each of two orders ("cancel the bulbs and return the
+# lantern")
+_ACTIONS = ("cancel_order", "return_request")
 
 
 def _asked_of_the_item(intent: str, piece: str) -> str:
@@ -407,13 +411,17 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self._respond(intent, text, chosen)
 
     def _one_per_item(self, requests: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """"Where are my kettle and my charger?": a question about each order named. Only
-        questions are split: "cancel the kettle but keep the charger" is no request of each."""
+        """"Where are my kettle and my charger?": a question about each order named; "cancel
+        the bulbs and return the lantern": each action asked. "cancel the kettle but keep the
+        charger" is no request of each."""
         if self.named_order is not None or self._mentioned_order_ids():
             return requests
         labels = [", ".join(o.item_titles) for o in self._and_verified_today(self._own_orders())]
         each: list[tuple[str, str]] = []
         for intent, text in requests:
+            if intent in _ACTIONS and (actions := each_action(text, labels)):
+                each += actions  # "cancel the bulbs and return the lantern"
+                continue
             pieces = about_each_item(text, labels) if intent in _ASKED_ABOUT_EACH else []
             each += [(_asked_of_the_item(intent, piece), piece) for piece in pieces] \
                 or [(intent, text)]

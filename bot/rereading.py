@@ -244,16 +244,36 @@ def about_each_item(text: str, labels: list[str]) -> list[str]:
 # the object of a cancellation or a return: "quiero cancelar las cortinas y saber donde esta
 # la cobija", "devuelvo la cobija, las blackout curtains sí las quiero"
 _ACTION_OBJECT = re.compile(
-    r"\b(?:cancel|cancelar|cancela|cancelen|cancelame|cancelo|return|devolver|devuelvo|"
+    r"\b(cancel|cancelar|cancela|cancelen|cancelame|cancelo|return|devolver|devuelvo|"
     r"devuelve|regresar|regreso|send back)\s+(?:the|my|this|that|these|el|la|los|las|mi|mis|"
     r"este|esta|estos|estas)?\s*([^,.;!?]+?)(?=\s+(?:and|y|but|pero|because|porque)\b|"
     r"[,.;!?]|$)")
+_CANCELS = ("cancel", "cancelar", "cancela", "cancelen", "cancelame", "cancelo")
 
 
 def named_as_the_object(text: str, labels: list[str]) -> int | None:
     """The label the words right after "cancel" or "return" name, when one is."""
     found = _ACTION_OBJECT.search(normalize(text))
-    return choose_by_name(found.group(1), labels) if found else None
+    return choose_by_name(found.group(2), labels) if found else None
+
+
+def each_action(text: str, labels: list[str]) -> list[tuple[str, str]]:
+    """A cancellation and a return of items of different orders in one sentence ("cancel
+    the bulbs and return the lantern"), one request each, with the words that ask it; []
+    unless there are two or more, each naming another order, and not when the words ask
+    whether they can be ("can I return the lantern and cancel the bulbs?": offered, as one)."""
+    if asks_a_question(text):
+        return []
+    norm = normalize(text)
+    found = [(verb, choose_by_name(said, labels), norm[start:end])
+             for match in _ACTION_OBJECT.finditer(norm)
+             for verb, said, start, end in [(match.group(1), match.group(2), match.start(),
+                                             match.end())]]
+    named = [n for _, n, _ in found]
+    if len(found) < 2 or None in named or len(set(named)) < len(named):
+        return []
+    return [("cancel_order" if verb in _CANCELS else "return_request", said)
+            for verb, _, said in found]
 
 
 def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:
