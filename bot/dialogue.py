@@ -32,6 +32,7 @@ from bot.rereading import (
     asks_nothing,
     each_action,
     each_question,
+    punctuated_parts,
     read_problem_again,
     starts_a_question,
 )
@@ -367,11 +368,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         """Whether a part of the message other than its good news is a clear request:
         "cancela las cortinas, la cobija ya me llegó y está bien" (the whole, half read, had
         been acknowledged, and nothing cancelled)."""
-        parts = [p for p in re.split(r"(?<=[.!?,;])\s+", self.text)
-                 if p.strip() and not withdraws(p)]
-        return len(parts) < len(re.split(r"(?<=[.!?,;])\s+", self.text.strip())) and any(
+        parts = punctuated_parts(self.text)
+        others = [p for p in parts if not withdraws(p)]
+        return len(others) < len(parts) and any(
             (read := classify_intent(p)).confidence >= CLEAR_REQUEST_CONFIDENCE
-            and read.intent not in (*SMALL_TALK, "other") for p in parts)
+            and read.intent not in (*SMALL_TALK, "other") for p in others)
 
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
@@ -414,9 +415,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         """"Where are my kettle and my charger?": a question about each order named; "cancel
         the bulbs and return the lantern": each action asked. "cancel the kettle but keep the
         charger" is no request of each."""
-        if self.named_order is not None or self._mentioned_order_ids():
+        if self.named_order is not None \
+                or not any(i in (*_ASKED_ABOUT_EACH, *_ACTIONS) for i, _ in requests):
             return requests
         labels = [", ".join(o.item_titles) for o in self._and_verified_today(self._own_orders())]
+        if len(labels) < 2 or self._mentioned_order_ids():
+            return requests
         each: list[tuple[str, str]] = []
         for intent, text in requests:
             if intent in _ACTIONS and (actions := each_action(text, labels)):

@@ -50,6 +50,12 @@ _QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|
                             r"se|sirve|viene|puedo|puede|de qu[eé])\b)")
 
 
+def punctuated_parts(text: str) -> list[str]:
+    """The parts of a message between its punctuation ("cancela las cortinas, la cobija ya
+    me llegó y está bien": two)."""
+    return [p for p in re.split(r"(?<=[.!?,;])\s+", text.strip()) if p.strip()]
+
+
 def each_question(text: str) -> list[tuple[str, str]]:
     """A product question of several questions ("how big is it? and what is it made of?",
     "is it waterproof and does it float?"), one request each; what is said before a
@@ -139,8 +145,7 @@ def read_problem_again(intent: str, text: str) -> str:
     if _SAID_FINE.search(normalize(text)):
         # "no, the spatula set is fine": no problem, nothing to do; but "when do the string
         # lights arrive? the lamp is fine" asks what its other sentence asks
-        rest = " ".join(p for p in re.split(r"(?<=[.!?,;])\s+", text)
-                        if not _SAID_FINE.search(normalize(p)))
+        rest = " ".join(p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p)))
         again = classify_intent(rest) if rest.strip() else None
         if again is not None and again.confidence >= CLEAR_REQUEST_CONFIDENCE \
                 and again.intent not in STATED_PROBLEMS:
@@ -264,16 +269,12 @@ def each_action(text: str, labels: list[str]) -> list[tuple[str, str]]:
     whether they can be ("can I return the lantern and cancel the bulbs?": offered, as one)."""
     if asks_a_question(text):
         return []
-    norm = normalize(text)
-    found = [(verb, choose_by_name(said, labels), norm[start:end])
-             for match in _ACTION_OBJECT.finditer(norm)
-             for verb, said, start, end in [(match.group(1), match.group(2), match.start(),
-                                             match.end())]]
-    named = [n for _, n, _ in found]
+    found = list(_ACTION_OBJECT.finditer(normalize(text)))
+    named = [choose_by_name(match.group(2), labels) for match in found]
     if len(found) < 2 or None in named or len(set(named)) < len(named):
         return []
-    return [("cancel_order" if verb in _CANCELS else "return_request", said)
-            for verb, _, said in found]
+    return [("cancel_order" if match.group(1) in _CANCELS else "return_request", match.group(0))
+            for match in found]
 
 
 def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) -> int | None:
