@@ -543,10 +543,34 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
 def _candidate(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
                ) -> tuple[ItemFacts, Fact]:
     """The fact an answer would quote: the attribute named for what was asked says it most
-    plainly; else the best-ranked fact."""
+    plainly; else the best-ranked fact. Either gives way to a sentence saying the same
+    figures under the condition the question adds."""
     _, item, fact, _ = ranked[0]
-    return _direct_answer(q, ranked) or range_answer(q, ranked) \
+    item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) \
         or stated_answer(q, ranked) or (item, fact)
+    return item, _restated_with_condition(q, item, fact) or fact
+
+
+def _restated_with_condition(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
+    """A sentence of the item that gives all the fact's figures again, with a word of the
+    question the fact leaves out: "how long does the battery last on high?" is answered by
+    "10 hours on low, 4 hours on high", not by "battery life: 10 hours", which is the figure
+    for low."""
+    if not fact.numbers:
+        return None
+    addressed = q.concepts & (fact.name_concepts | fact.unit_concepts | fact.value_concepts)
+    unsaid = q.content_set - fact.term_set - WEAK_TERMS - q.item - title_words(item.title) \
+        - frozenset().union(*(CONCEPT_ASKED[c] for c in addressed))
+    unsaid = {w for w in unsaid if not w[0].isdigit()}
+    if q.setting & fact.term_set:
+        unsaid -= q.setting
+    elif q.setting:  # "on max" is said "on high"
+        unsaid |= q.setting
+    if not unsaid:
+        return None
+    return next((other for other in item_facts(item)[0]
+                 if other.source in ("bullet", "description") and other is not fact
+                 and fact.numbers <= other.numbers and unsaid & other.term_set), None)
 
 
 def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]

@@ -78,6 +78,9 @@ class Question:
     # the words a question names its subject by ("does the desk lamp have ...?": desk, lamp;
     # "¿los focos sirven ...?": bulb)
     subject: frozenset[str] = frozenset()
+    # "how long does it last on high?": the words that name the setting asked about (high,
+    # max, highest...); a figure given for no setting, or for another, does not settle it
+    setting: frozenset[str] = frozenset()
 
     def missed_codes(self, fact: Fact) -> frozenset[str]:
         """The model names the fact neither names nor answers for: "windows 7" answers "does
@@ -290,6 +293,19 @@ def _quantities(norm: str) -> str:
 
 
 _SPANISH_DURATION = re.compile(r"\bcuanto (?:tiempo )?(?:tarda|tardan|demora|dura|duran|toma)\b")
+# "¿cuánto tiempo mantiene el agua fría?": how long, whatever the verb
+_SPANISH_HOW_LONG = re.compile(r"\bcuanto tiempo\b")
+# "¿cuánto dura en alto?": the setting it runs on ("on high"), not how tall it is
+_SPANISH_SETTING = re.compile(r"\b(?:en (?:el |la )?|a (?:la )?|al )(?:modo |nivel |potencia )?(alto|bajo|"
+                              r"maximo|minimo|alta|baja|maxima|minima)\b")
+_ON_SETTING = re.compile(r"\b(?:on|at) (?:the )?(high|low|max|min)\b(?! (?:shelf|shelves|table|"
+                         r"heat|ceiling|wall|surface|ground|rack|stand))")
+_SETTINGS = {"high": frozenset(term(w) for w in ("high", "max", "maximum", "highest", "full")),
+             "low": frozenset(term(w) for w in ("low", "min", "minimum", "lowest"))}
+_SETTINGS["max"], _SETTINGS["min"] = _SETTINGS["high"], _SETTINGS["low"]
+_SETTING_TERMS = frozenset(term(w) for w in ("high", "low", "max", "min"))
+_SETTING_WORDS = {"alto": "high", "alta": "high", "maximo": "high", "maxima": "high",
+                  "bajo": "low", "baja": "low", "minimo": "low", "minima": "low"}
 
 
 def parse_question(text: str) -> Question:
@@ -303,8 +319,14 @@ def parse_question(text: str) -> Question:
     raw = words_of(norm)
     spanish = bool(SPANISH_MARKERS.intersection(raw)) and any(w in SPANISH or item_noun(w)
                                                               for w in raw)
+    # a Spanish question that does not open with a question word asks yes or no, whatever
+    # its phrases are read as below ("¿cuánto dura?" is "how long does it take")
+    spanish_wh = bool(raw) and raw[0] in SPANISH_WH
     if spanish:  # "¿cuánto tiempo tarda en cargarse?" asks how long, as a phrase
-        raw = words_of(_SPANISH_DURATION.sub("how long does it take", " ".join(raw)))
+        said = _SPANISH_DURATION.sub("how long does it take", " ".join(raw))
+        said = _SPANISH_HOW_LONG.sub("how long does it", said)
+        said = _SPANISH_SETTING.sub(lambda m: f"on {_SETTING_WORDS[m.group(1)]}", said)
+        raw = words_of(said)
     words_en: list[str] = []
     for i, w in enumerate(raw):
         if spanish and w in SPANISH:
@@ -355,6 +377,10 @@ def parse_question(text: str) -> Question:
             "battery", "players", "pages", "voltage", "power", "weight", "dimensions",
             "capacity", "age"}:
         concepts.add("count")
+    on_setting = _ON_SETTING.search(q)
+    if on_setting and not content_set & CONCEPT_ASKED["dimensions"] - _SETTING_TERMS:
+        # "how bright is it on high?": the setting it runs on, no height
+        concepts.discard("dimensions")
     if "warranty" in concepts:  # "how long is the warranty?" asks for a time
         concepts.discard("dimensions")
     if DURATION.search(q):
@@ -394,7 +420,7 @@ def parse_question(text: str) -> Question:
     first = opening.split(" ", 1)[0]
     opening = _MISSPELT.get(first, first) + opening[len(first):]
     yes_no = embedded_yes_no or bool(YES_NO_START.search(opening)) or (
-        spanish and bool(raw) and raw[0] not in SPANISH_WH and opening.endswith("?"))
+        spanish and bool(raw) and not spanish_wh and opening.endswith("?"))
     parts = len([p for p in re.split(r"\?+", norm) if len(tokens(p)) >= 2]) or 1
     return Question(
         text=norm, content=content, content_set=content_set, focus=focus, entities=entities,
@@ -404,6 +430,7 @@ def parse_question(text: str) -> Question:
         numbers=frozenset(w for w in content if w[0].isdigit()), parts=parts,
         counted=counted_term if counted_term and counted_term not in STOPWORDS else None,
         alternatives=alternatives, asked=asked, item=item_words,
+        setting=_SETTINGS[on_setting.group(1)] if on_setting else frozenset(),
         code_families=_families(raw_tokens, codes), marked=marked, own=_own_thing(norm),
         lower_end=bool(_LOWER_END.search(norm)), backward=bool(_BACKWARD.search(norm)),
         other_product=other_product, only=yes_no and bool(_ONLY.search(norm)),

@@ -178,6 +178,8 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # (but "batteries required: no" settles "does it have replaceable batteries?": none)
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
      and fact.value != "no" and bool(q.content_set & _QUALITIES - fact.term_set)),
+    # "how bright is it on low?": not "brightness: 1000 lm", which may be the figure on high
+    ("setting_unsaid", lambda q, fact, _: bool(q.setting) and not q.setting & fact.term_set),
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),

@@ -460,3 +460,36 @@ def test_a_quality_the_value_does_not_name_is_not_settled():
         settled = settle_product_question(question, (item,))
         assert isinstance(settled, Unsettled) and settled.reason == "quality_unsaid", question
     assert answer_product_question("How tall is it?", (lamp,)).attribute == "height"
+
+
+def test_a_question_about_a_setting_is_settled_by_the_figure_for_that_setting():
+    lantern = _demo_item("Camping Lantern")
+    # the figure said again under the setting asked: quoted there, not "battery life: 10 hours"
+    for question in ("How long does the battery last on high?", "how many hours on low?",
+                     "how long does the battery last on max?", "¿cuánto dura la batería en alto?",
+                     "cuanto dura la bateria al maximo?", "cuanto dura en bajo?"):
+        answer = answer_product_question(question, (lantern,))
+        assert answer is not None, question
+        assert answer.evidence == "Built-in 4400 mAh battery: 10 hours on low, 4 hours on high"
+    answer = answer_product_question("how bright is it on high?", (lantern,))
+    assert answer is not None and answer.evidence.startswith("1000 lumens on high")
+    # nothing gives the brightness on low: "brightness: 1000 lm" is the figure on high
+    settled = settle_product_question("how bright is it on low?", (lantern,))
+    assert isinstance(settled, Unsettled) and settled.reason == "setting_unsaid"
+    # without a setting, the attribute answers; "how high" is still a height
+    answer = answer_product_question("how long does the battery last?", (lantern,))
+    assert answer is not None and answer.evidence == "battery life: 10 hours"
+    assert "dimensions" in parse_question("how high is it?").concepts
+    assert "dimensions" not in parse_question("how bright is it on high?").concepts
+    assert not parse_question("can I keep it on a high shelf?").setting
+
+
+def test_spanish_how_long_questions_ask_for_a_time_not_yes_or_no():
+    bottle = _demo_item("Water Bottle")
+    answer = answer_product_question("cuanto tiempo mantiene el agua fria el termo?", (bottle,))
+    assert answer is not None and answer.evidence.startswith("Double-wall vacuum insulation")
+    for question in ("¿cuánto dura la batería?", "cuanto tiempo aguanta la bateria",
+                     "¿cuánto tiempo tarda en cargar?"):
+        parsed = parse_question(question)
+        assert "duration" in parsed.concepts and not parsed.yes_no, question
+    assert parse_question("¿la batería dura más en bajo?").yes_no
