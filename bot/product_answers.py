@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from dataclasses import dataclass
 
 from bot.facts import ItemFacts
@@ -543,23 +544,27 @@ def _sure_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[fl
 def _candidate(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
                ) -> tuple[ItemFacts, Fact]:
     """The fact an answer would quote: the attribute named for what was asked says it most
-    plainly; else the best-ranked fact. Either gives way to a sentence saying the same
-    figures under the condition the question adds."""
+    plainly; else the best-ranked fact. Either gives way to a sentence that says more of
+    what the question adds (`_said_more_exactly`)."""
     _, item, fact, _ = ranked[0]
     item, fact = _direct_answer(q, ranked) or range_answer(q, ranked) \
         or stated_answer(q, ranked) or (item, fact)
-    return item, _restated_with_condition(q, item, fact) or fact
+    return item, _said_more_exactly(q, item, fact) or fact
 
 
-def _restated_with_condition(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
-    """A sentence of the item that gives all the fact's figures again, with a word of the
-    question the fact leaves out: "how long does the battery last on high?" is answered by
-    "10 hours on low, 4 hours on high", not by "battery life: 10 hours", which is the figure
-    for low."""
-    if not fact.numbers:
-        return None
+# a sentence that says what the item is not for ("not for use in fully enclosed fixtures")
+_DENIAL = re.compile(r"\b(?:not|no|never|cannot|can't|don't|do not|avoid)\b", re.I)
+
+
+def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
+    """A sentence of the item with a word of the question the fact leaves out, which says
+    the fact again under the condition asked ("how long does the battery last on high?":
+    "10 hours on low, 4 hours on high", not "battery life: 10 hours", the figure for low),
+    or denies what the question adds ("can I use them in an enclosed ceiling fixture?":
+    "not for use in fully enclosed fixtures", not "bulbs for ... ceiling fixtures")."""
     addressed = q.concepts & (fact.name_concepts | fact.unit_concepts | fact.value_concepts)
-    unsaid = q.content_set - fact.term_set - WEAK_TERMS - q.item - title_words(item.title) \
+    title = title_words(item.title)
+    unsaid = q.content_set - fact.term_set - WEAK_TERMS - q.item - title \
         - frozenset().union(*(CONCEPT_ASKED[c] for c in addressed))
     unsaid = {w for w in unsaid if not w[0].isdigit()}
     if q.setting & fact.term_set:
@@ -568,9 +573,17 @@ def _restated_with_condition(q: Question, item: ItemFacts, fact: Fact) -> Fact |
         unsaid |= q.setting
     if not unsaid:
         return None
-    return next((other for other in item_facts(item)[0]
-                 if other.source in ("bullet", "description") and other is not fact
-                 and fact.numbers <= other.numbers and unsaid & other.term_set), None)
+    # the words the fact shares with the question, beyond those naming the item
+    shared = (q.content_set & fact.term_set) - WEAK_TERMS - title
+    for other in item_facts(item)[0]:
+        if other.source not in ("bullet", "description") or other is fact \
+                or not unsaid & other.term_set:
+            continue
+        if fact.numbers and fact.numbers <= other.numbers:
+            return other
+        if q.yes_no and shared & other.term_set and _DENIAL.search(other.text):
+            return other
+    return None
 
 
 def choose(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]

@@ -493,3 +493,19 @@ def test_spanish_how_long_questions_ask_for_a_time_not_yes_or_no():
         parsed = parse_question(question)
         assert "duration" in parsed.concepts and not parsed.yes_no, question
     assert parse_question("¿la batería dura más en bajo?").yes_no
+
+
+def test_a_sentence_denying_what_the_question_adds_is_quoted():
+    bulbs = _demo_item("A19")
+    for question in ("can I use the bulbs in an enclosed ceiling fixture?",
+                     "can I use them in an enclosed fixture?"):
+        answer = answer_product_question(question, (bulbs,))
+        assert answer is not None and answer.evidence == \
+            "not for use in fully enclosed fixtures.", question
+    answer = answer_product_question("are they ok for a ceiling fixture?", (bulbs,))
+    assert answer is not None and answer.evidence.startswith("Everyday A19 bulbs")
+    # a denial about something else the question says in passing is not quoted
+    answer = answer_product_question(
+        "Does the electric kettle turn off by itself when the water boils?",
+        (_demo_item("Electric Kettle"),))
+    assert answer is not None and "turns off" in answer.evidence
