@@ -81,6 +81,7 @@ from bot.product_facts import (
 from bot.product_question import Question, not_from_product_data, parse_question
 from bot.product_ranges import range_answer
 from bot.product_settle import (
+    EACH,
     GENERIC_NAME_WORDS,
     MEASURED,
     does_not_settle,
@@ -383,15 +384,15 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.827,  # bias
-    0.827,  # top_logit
-    0.376,  # margin
+    1.838,  # bias
+    0.83,  # top_logit
+    0.378,  # margin
     0.0,  # strong_rivals
-    -0.657,  # yes_no
-    -1.218,  # question_length
-    -1.143,  # no_concept
-    -1.049,  # top_attribute_concept
-    -0.947,  # top_text
+    -0.652,  # yes_no
+    -1.229,  # question_length
+    -1.144,  # no_concept
+    -1.057,  # top_attribute_concept
+    -0.948,  # top_text
     0.0,  # top_title
     0.304,  # focus_count
     0.0,  # foreign_missed
@@ -399,11 +400,11 @@ DECISION_WEIGHTS = (
     0.0,  # entity_missed
     0.141,  # direct_hit
     0.0,  # named_hit
-    1.104,  # top_coverage
-    1.996,  # top_pairs
-    0.189,  # yes_no_value
-    3.052,  # alternative_named
-    0.341,  # concept_unit
+    1.097,  # top_coverage
+    2.003,  # top_pairs
+    0.188,  # yes_no_value
+    3.054,  # alternative_named
+    0.328,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 
@@ -571,13 +572,18 @@ def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
         unsaid -= q.setting
     elif q.setting:  # "on max" is said "on high"
         unsaid |= q.setting
-    if not unsaid:
+    # "how big is each blanket?": "47 x 47 inches each", not "dimensions: 47 x 47 inches"
+    each = bool(EACH.search(q.text)) and not EACH.search(fact.text)
+    if not unsaid and not each:
         return None
     # the words the fact shares with the question, beyond those naming the item
     shared = (q.content_set & fact.term_set) - WEAK_TERMS - title
     for other in item_facts(item)[0]:
-        if other.source not in ("bullet", "description") or other is fact \
-                or not unsaid & other.term_set:
+        if other.source not in ("bullet", "description") or other is fact:
+            continue
+        if each and fact.numbers and fact.numbers <= other.numbers and EACH.search(other.text):
+            return other
+        if not unsaid & other.term_set:
             continue
         if fact.numbers and fact.numbers <= other.numbers:
             return other

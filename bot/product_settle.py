@@ -46,6 +46,9 @@ _QUALITIES = frozenset(term(w) for w in (
     "stackable", "retractable", "extendable", "interchangeable", "washable"))
 
 
+# one of several pieces, in a question ("each", "cada") or in a fact ("per panel")
+EACH = re.compile(r"\b(?:each|cada|apiece|per|individual(?:ly)?)\b")
+
 # the quantities a "how ..." question asks for by name; "how much does it hold?" may count
 # rounds or cards as well as litres, and "how old" is often answered in words
 MEASURED = frozenset(("weight", "dimensions", "duration", "voltage", "power", "load"))
@@ -178,6 +181,9 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # (but "batteries required: no" settles "does it have replaceable batteries?": none)
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
      and fact.value != "no" and bool(q.content_set & _QUALITIES - fact.term_set)),
+    # "how much does each spatula weigh?": not "weight: 0.6 lb", which is the whole set's
+    ("each_unsaid", lambda q, fact, _: fact.source == "attribute" and bool(q.concepts & MEASURED)
+     and bool(EACH.search(q.text)) and not EACH.search(fact.text)),
     # "how bright is it on low?": not "brightness: 1000 lm", which may be the figure on high
     ("setting_unsaid", lambda q, fact, _: bool(q.setting) and not q.setting & fact.term_set),
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study

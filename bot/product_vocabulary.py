@@ -124,7 +124,7 @@ SPANISH = {
     "bateria": "battery", "baterias": "battery", "pila": "battery", "pilas": "battery",
     "recargable": "rechargeable", "voltaje": "voltage", "voltios": "volt", "volts": "volt",
     "potencia": "power", "brillante": "bright", "brillo": "brightness", "lumenes": "lumens",
-    "nivel": "level", "niveles": "levels", "varios": "several", "varias": "several",
+    "nivel": "level", "niveles": "levels", "cada": "each", "varios": "several", "varias": "several",
     "ilumina": "light", "iluminan": "light", "vatios": "watt", "capacidad": "capacity",
     "litros": "liter",
     "edad": "age", "anos": "year", "meses": "month", "nino": "kid", "ninos": "kid",
@@ -386,7 +386,8 @@ NOT_FROM_DATA = tuple(re.compile(p) for p in (
     # (how long it lasts, charges, burns, keeps, takes to play, assemble or heat is the
     # product's own)
     r"(?!.*\b(battery|batteries|charge|charging|last|lasts|play|assemble|heat|inflate|"
-    r"boil|brew|cook|dry|build|burn|burns|keep|keeps)\b)",
+    r"boil|brew|cook|dry|build|burn|burns|keep|keeps|stay|stays|run|runs|glow|glows|lit|"
+    r"cold|hot)\b)",
     r"^\W*(when|cuando)\b",
     # the order itself
     r"\b(my order|the order|order number|tracking|cancel|invoice|receipt)\b",

@@ -509,3 +509,28 @@ def test_a_sentence_denying_what_the_question_adds_is_quoted():
         "Does the electric kettle turn off by itself when the water boils?",
         (_demo_item("Electric Kettle"),))
     assert answer is not None and "turns off" in answer.evidence
+
+
+def test_one_piece_of_a_set_is_measured_only_by_a_fact_saying_each():
+    spatulas = _demo_item("Spatula Set")
+    for question in ("how much does each spatula weigh?", "cuanto pesa cada espatula?"):
+        settled = settle_product_question(question, (spatulas,))
+        assert isinstance(settled, Unsettled) and settled.reason == "each_unsaid", question
+    answer = answer_product_question("how much does the set weigh?", (spatulas,))
+    assert answer is not None and answer.evidence == "weight: 0.6 lb"
+    # a fact saying "each" or "per" answers, the sentence rather than the attribute
+    swaddles = _demo_item("Muslin Swaddle")
+    for question in ("how big is each blanket?", "de que tamaño es cada una?"):
+        answer = answer_product_question(question, (swaddles,))
+        assert answer is not None, question
+        assert answer.evidence == "Three 100% cotton muslin blankets, 47 x 47 inches each"
+    answer = answer_product_question("cuanto mide cada cortina?", (_demo_item("Curtains"),))
+    assert answer is not None and answer.evidence.endswith("per panel")
+
+
+def test_how_long_it_stays_cold_or_lit_is_the_products_own():
+    bottle = _demo_item("Water Bottle")
+    answer = answer_product_question("how long does it stay cold?", (bottle,))
+    assert answer is not None and answer.evidence.startswith("Double-wall vacuum insulation")
+    assert not_from_product_data("how long does it take to arrive?")
+    assert not not_from_product_data("how long do they stay lit at night?")
