@@ -12,7 +12,13 @@ from bot.identifiers import find_order_ids, find_postal_code, find_tracking_numb
 from bot.messages import Channel, Decision
 from bot.order_choice import Offered, choose_by_description
 from bot.orders import load_order, load_orders, recent_orders
-from bot.rereading import ALSO, THE_OTHER, named_as_the_object, named_by_the_asking_sentence
+from bot.rereading import (
+    ALSO,
+    THE_OTHER,
+    named_as_the_object,
+    named_as_the_subject,
+    named_by_the_asking_sentence,
+)
 from bot.returns import local_day
 from bot.understanding import (
     choose_by_name,
@@ -87,6 +93,9 @@ class OrderFinding:
         # blanket go in the dryer?" the cancellation is about the curtains
         named = named_as_the_object(requests[0][1], labels) \
             if requests[0][0] in ("cancel_order", "return_request") else None
+        if requests[0][0] == "product_question":
+            # "los focos sirven para una lámpara cerrada?": about the bulbs
+            named = named_as_the_subject(requests[0][1], labels)
         if named is None:
             named = choose_by_name(requests[0][1], labels)
         if named is None:

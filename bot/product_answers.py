@@ -561,8 +561,9 @@ def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
     """A sentence of the item with a word of the question the fact leaves out, which says
     the fact again under the condition asked ("how long does the battery last on high?":
     "10 hours on low, 4 hours on high", not "battery life: 10 hours", the figure for low),
-    or denies what the question adds ("can I use them in an enclosed ceiling fixture?":
-    "not for use in fully enclosed fixtures", not "bulbs for ... ceiling fixtures")."""
+    or denies what the question adds, saying as much of the question as the fact does ("can
+    I use them in an enclosed ceiling fixture?": "not for use in fully enclosed fixtures",
+    not "bulbs for ... ceiling fixtures")."""
     addressed = q.concepts & (fact.name_concepts | fact.unit_concepts | fact.value_concepts)
     title = title_words(item.title)
     unsaid = q.content_set - fact.term_set - WEAK_TERMS - q.item - title \
@@ -576,8 +577,9 @@ def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
     each = bool(EACH.search(q.text)) and not EACH.search(fact.text)
     if not unsaid and not each:
         return None
-    # the words the fact shares with the question, beyond those naming the item
-    shared = (q.content_set & fact.term_set) - WEAK_TERMS - title
+    # the question's words the fact says, beyond those naming the item
+    asked = q.content_set - WEAK_TERMS - title
+    said = len(asked & fact.term_set)
     for other in item_facts(item)[0]:
         if other.source not in ("bullet", "description") or other is fact:
             continue
@@ -587,7 +589,7 @@ def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
             continue
         if fact.numbers and fact.numbers <= other.numbers:
             return other
-        if q.yes_no and shared & other.term_set and _DENIAL.search(other.text):
+        if q.yes_no and len(asked & other.term_set) >= said and _DENIAL.search(other.text):
             return other
     return None
 

@@ -262,6 +262,20 @@ def named_as_the_object(text: str, labels: list[str]) -> int | None:
     return choose_by_name(found.group(2), labels) if found else None
 
 
+# what a question is about, said first: "do the bulbs work in ...?", "los focos sirven para
+# una lámpara cerrada?" (the bulbs, not a lamp)
+_SUBJECT = re.compile(
+    r"^[\s¿]*(?:(?:do|does|did|will|would|can|could|should|is|are|was|were|has|have)\s+)?"
+    r"(?:the|this|these|those|my|el|la|los|las|mi|mis|este|esta|estos|estas)\s+"
+    r"([a-z]+(?:\s+[a-z]+)?)")
+
+
+def named_as_the_subject(text: str, labels: list[str]) -> int | None:
+    """The label a question's subject names, when one does."""
+    found = _SUBJECT.search(normalize(text))
+    return choose_by_name(found.group(1), labels) if found else None
+
+
 def each_action(text: str, labels: list[str]) -> list[tuple[str, str]]:
     """A cancellation and a return of items of different orders in one sentence ("cancel
     the bulbs and return the lantern"), one request each, with the words that ask it; []

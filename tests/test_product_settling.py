@@ -427,8 +427,6 @@ def test_a_sentence_naming_only_the_item_does_not_answer():
              ("Desk Lamp", "la lampara de escritorio tiene donde cargar el celular?"),
              ("A19", "Do the bulbs work with a dimmer?"),
              ("A19", "Can the bulbs be controlled from my phone?"),
-             ("Gift Card", "Does the gift card expire?"),
-             ("Gift Card", "la tarjeta de regalo se vence?"),
              ("Night Light", "Do the night lights come on by themselves?"),
              ("Night Light", "las luces de noche se prenden solas?")]
     for name, question in cases:
@@ -437,9 +435,13 @@ def test_a_sentence_naming_only_the_item_does_not_answer():
         assert settled.reason == "only_the_item_named", question
     assert parse_question("Does the desk lamp have a spot to charge my phone?").subject == \
         frozenset({term("desk"), term("lamp")})
-    # a sentence with what is asked still answers
+    # a sentence with what is asked still answers; and one that denies it ("no expiration
+    # date") rather than the description's first sentence
     answer = answer_product_question("How many hours do the bulbs last?", (_demo_item("A19"),))
     assert answer is not None and answer.evidence == "Rated 15,000 hours"
+    for question in ("Does the gift card expire?", "la tarjeta de regalo se vence?"):
+        answer = answer_product_question(question, (_demo_item("Gift Card"),))
+        assert answer is not None and answer.evidence == "No expiration date and no fees"
 
 
 def test_the_items_own_weight_is_no_weight_it_bears():
@@ -498,7 +500,8 @@ def test_spanish_how_long_questions_ask_for_a_time_not_yes_or_no():
 def test_a_sentence_denying_what_the_question_adds_is_quoted():
     bulbs = _demo_item("A19")
     for question in ("can I use the bulbs in an enclosed ceiling fixture?",
-                     "can I use them in an enclosed fixture?"):
+                     "can I use them in an enclosed fixture?",
+                     "los focos sirven para una lampara cerrada?"):
         answer = answer_product_question(question, (bulbs,))
         assert answer is not None and answer.evidence == \
             "not for use in fully enclosed fixtures.", question
