@@ -507,6 +507,12 @@ def _sms_keyword(text: str) -> tuple[str, str] | None:
 _NUMBER_CUE = re.compile(r"(?:^|\b(?:option|number|no|num|opcion|numero|el|la)\s+)$")
 
 
+# An ordinal picks an option after an article ("the second", "la primera", "option 2nd") or
+# first in a short answer ("second one", "segundo por favor"); not "hang on a second",
+# "espera un segundo" (a moment) nor "primero dime ..." (firstly).
+_ORDINAL_CUE = re.compile(r"\b(?:the|el|la|lo|los|las|option|number|opcion|numero|#)\s+$")
+
+
 # A number that counts something is not an option's number: "I've been waiting 3 weeks".
 _COUNTED = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|pieces?|"
                       r"dias?|semanas?|mes|meses|anos?|horas?|minutos?|veces|piezas?|"
@@ -530,7 +536,9 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
         data = language_data(candidate)
         for word, position in data.ordinals.items():
             mentioned += [(start, start - end, position)
-                          for start, end in phrase_spans(haystack, word)]
+                          for start, end in phrase_spans(haystack, word)
+                          if _ORDINAL_CUE.search(haystack[:start])
+                          or (not words(haystack[:start]) and len(words(haystack)) <= 3)]
         for word, position in data.cardinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in phrase_spans(haystack, word)
