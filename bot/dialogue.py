@@ -37,14 +37,15 @@ from bot.rereading import (
     starts_a_question,
 )
 from bot.responder import ORDER_INTENTS, Responder
-from bot.return_flow import RETURN_INTENTS
+from bot.return_flow import RETURN_INTENTS, WANTS_IT_BACK
 from bot.return_reasons import return_reason
-from bot.text import words
+from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
     asked_language,
+    asks,
     asks_again,
     asks_what_to_do,
     asks_whether_to_cancel,
@@ -451,10 +452,17 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             accepted = says_not_found(self.text) or (
                 intent == offered and not self.text.strip().lower().startswith(CORRECTION_STARTS))
         else:
-            # the offered request said again is a yes; asked about again, it is no answer
+            # the offered request said again is a yes; asked about again, it is no answer;
+            # more of the story of a problem, asking nothing ("already tried another outlet"
+            # after a return was offered for a flickering lamp), is not asked again either
+            correction = self.text.strip().lower().startswith(CORRECTION_STARTS)
+            story = offered in RETURN_INTENTS and intent in STATED_PROBLEMS and not correction \
+                and not asks(self.text) and not WANTS_IT_BACK.search(normalize(self.text))
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
-                intent == offered and not asks_whether_to_cancel(self.text)
-                and not self.text.strip().lower().startswith(CORRECTION_STARTS))
+                intent == offered and not story and not asks_whether_to_cancel(self.text)
+                and not correction)
+            if not accepted and story and self._offer_again(offer):
+                return True
         if not accepted:
             if offered in RETURN_INTENTS:
                 self.state.pop("return", None)  # the item offered is no longer the topic
@@ -469,6 +477,21 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         else:
             asked = offer.get("text")  # "can I still cancel it?" / "yes": the seller reads both
             self._respond(offered, f"{asked}\n{self.text}" if asked else self.text, order)
+        return True
+
+    def _offer_again(self, offer: dict) -> bool:
+        """The return offered again, nothing done: the customer told more of the problem
+        (it opened a return, or a case about a lost parcel, unasked)."""
+        order = load_order(self.connection, offer["order_id"])
+        known = self.state.get("return") or {}
+        item = next((i for i in order.items if i.asin == known.get("asin")), None) \
+            if order is not None else None
+        if item is None:
+            return False
+        self.state["offer"] = offer
+        self.decide(Decision("return_offered_for_problem", ("dialogue.more_of_the_story",),
+                             {"order_id": order.order_id, "asin": item.asin}))
+        self.say("problem_offer", title=item.title, order=order)
         return True
 
     def _mostly_a_number(self) -> bool:

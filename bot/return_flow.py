@@ -54,7 +54,7 @@ _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}
 
 
 # a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
-_WANTS_IT_BACK = re.compile(r"\b(?:return(?! policy)|send (?:it|them) back|refund|replace|replacement|"
+WANTS_IT_BACK = re.compile(r"\b(?:return(?! policy)|send (?:it|them) back|refund|replace|replacement|"
                             r"devolver\w*|regresar\w*|reembolso|cambiar\w*|ya no l[oa]s? quiero|"
                             r"don'?t want (?:it|them))\b")
 
@@ -96,7 +96,7 @@ class ReturnFlow:
         if intent in ("damaged_or_defective", "wrong_item", "return_request") \
                 and not turn.accepting \
                 and (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
-                and not _WANTS_IT_BACK.search(normalize(turn.text)):
+                and not WANTS_IT_BACK.search(normalize(turn.text)):
             # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it):
             # a return offered, not started; the customer may want help, not their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
