@@ -4,6 +4,7 @@ ZIP code, the new address): taken, asked again, corrected, or left for a new req
 from __future__ import annotations
 
 from bot import case_rules
+from bot.facts import OrderFacts
 from bot.identifiers import (
     find_order_ids,
     find_postal_code,
@@ -13,7 +14,7 @@ from bot.identifiers import (
 )
 from bot.messages import Decision
 from bot.orders import load_order, load_orders
-from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED
+from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED, item_switched_to
 from bot.responder import ORDER_INTENTS
 from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
 from bot.return_reasons import reasons_named, wants_replacement
@@ -75,11 +76,17 @@ class PendingAnswers:
                 self.answered_intent = waiting[0][0]
                 self._handle(told, order)
                 return True
-        elif awaiting == "return_reason" and self._names_another_item(pending):
-            # "no, perdón, las espátulas": the correction (bot.dialogue), not an answer
+        elif awaiting == "return_reason" and (corrected := self._names_another_item(pending)):
+            # "no, perdón, las espátulas": the return, of the item named now; not an answer
             self.state.pop("pending")
             self.state.pop("return", None)
-            return False
+            order, said = corrected
+            self.answered_intent, self.item_hint = waiting[0][0], said
+            self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
+                                 {"from": pending["order_id"], "to": order.order_id}))
+            # the reason may come with it ("they are too small"), for the item meant now
+            self._respond(waiting[0][0], f"{waiting[0][1]}\n{said}", order)
+            return True
         elif awaiting in ("item_choice", "return_reason") and not explicit_order \
                 and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)):
             if self._continue_return(pending, waiting):
@@ -140,21 +147,24 @@ class PendingAnswers:
         item, the box had a kettle in it")."""
         return not (KEPT_OR_ADDED.search(self.text) or reasons_named(self.text))
 
-    def _names_another_item(self, pending: dict) -> bool:
+    def _names_another_item(self, pending: dict) -> tuple[OrderFacts, str] | None:
         """"no, perdón, las espátulas" while we ask why the mug goes back: a correction
-        naming another of the customer's items (its "me equivoqué" is no reason)."""
-        if not self.text.strip().lower().startswith(CORRECTION_STARTS) or not self._corrects():
-            return False
+        naming another of the customer's items (its "me equivoqué" is no reason, and "they
+        are too small" the reason for the item now meant: "no wait, keep them. just the
+        mugs, they are too small")."""
+        said = item_switched_to(self.text)
+        if not self.text.strip().lower().startswith(CORRECTION_STARTS) or said is None:
+            return None
         labels = [", ".join(o.item_titles) for o in self._every_order()]
-        named = choose_by_name(self.text, labels)
+        named = choose_by_name(said, labels)
         if named is None:
-            return False
+            return None
         order = self._every_order()[named]
         if order.order_id != pending["order_id"]:
-            return True
-        item = choose_by_name(self.text, [i.naming_text for i in order.items])
+            return order, said
+        item = choose_by_name(said, [i.naming_text for i in order.items])
         asin = (self.state.get("return") or {}).get("asin")
-        return item is not None and order.items[item].asin != asin
+        return (order, said) if item is not None and order.items[item].asin != asin else None
 
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is

@@ -56,6 +56,31 @@ def punctuated_parts(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?,;])\s+", text.strip()) if p.strip()]
 
 
+# an item kept, in a correction: "keep them", "me las quedo", "las conservo"
+_KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
+# an item added, not meant instead: "no, the charger too" (not "too small")
+_ADDED = re.compile(r"\btoo\b(?=\s*(?:[.,;!?]|$))|\b(?:also|as well|tambien)\b")
+
+
+def item_switched_to(text: str) -> str | None:
+    """The words of a correction that name the item now meant, without those that keep the
+    item before or say it is fine ("no wait, keep them. just the mugs, they are too small":
+    "just the mugs, they are too small"); None when the correction adds an item ("no, the
+    charger too")."""
+    if _ADDED.search(normalize(text)):
+        return None
+    parts = [p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p))
+             and not _KEPT.search(normalize(p)) and not _ONLY_CORRECTING.match(normalize(p))]
+    return " ".join(parts) or None
+
+
+# the words that only say a correction comes: "no wait,", "me equivoqué," (no reason to
+# return the item meant: "ordered by mistake")
+_ONLY_CORRECTING = re.compile(
+    r"^(?:(?:no|nope|wait|espera|oops|sorry|perdon|me equivoque|i was wrong|my bad|my mistake|"
+    r"i meant|me referia|ah|oh|actually|mejor)\W*)+$")
+
+
 def each_question(text: str) -> list[tuple[str, str]]:
     """A product question of several questions ("how big is it? and what is it made of?",
     "is it waterproof and does it float?"), one request each; what is said before a

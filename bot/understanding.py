@@ -721,8 +721,8 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
 
 
 # an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
-# "everything except the mug"
-_SET_ASIDE = re.compile(r"(?i)(?:(?:,|\band|\bbut|\by|\bpero)\s+(?:not|no)|\bexcept(?:o)?|"
+# "everything except the mug", "las tazas no las espátulas"
+_SET_ASIDE = re.compile(r"(?i)(?:(?:,|\band|\bbut|\by|\bpero|(?<=\w)\s)\s*(?:not|no)|\bexcept(?:o)?|"
                         r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)\s+[\w-]+")
 
 
