@@ -75,6 +75,21 @@ _ASKED_ABOUT_EACH = ("order_status", "refund_status")
 _ACTIONS = ("cancel_order", "return_request")
 
 
+def _with_its_return(requests: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A return asked for beside a problem, naming no other goods, is the problem's own
+    ("skillet came cracked. i want them to exchange it": the exchange of the skillet, one
+    request, not a second return asking why)."""
+    problem = next((i for i, (intent, _) in enumerate(requests) if intent in STATED_PROBLEMS),
+                   None)
+    theirs = [i for i, (intent, text) in enumerate(requests)
+              if intent == "return_request" and goods_named(text) is None]
+    if problem is None or not theirs:
+        return requests
+    said = " ".join(requests[i][1] for i in [problem, *theirs])
+    return [(intent, said) if i == problem else (intent, text)
+            for i, (intent, text) in enumerate(requests) if i not in theirs]
+
+
 def _asked_of_the_item(intent: str, piece: str) -> str:
     """What one item's part of a question asks: "has the charger shipped, and is the kettle
     cordless?" asks the kettle a product question (read, on its own, a little less surely
@@ -188,6 +203,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                 # problem (its return is offered), not one for the seller
                 self.requests = [r for r in self.requests if r[0] in STATED_PROBLEMS
                                  or not asks_what_to_do(r[1]) or len(words(r[1])) > 6]
+                self.requests = _with_its_return(self.requests)
         if len(self.requests) > 1:
             # "where is my charger? the kettle can wait": a clause the model reads as a product
             # question that asks nothing is said in passing, not a question for the seller

@@ -106,7 +106,10 @@ class ReturnFlow:
             turn.say("problem_offer", title=item.title, order=order)
             return
         reason = known.get("reason") or return_reason(text, _implied_by(intent, text))
-        replacement = known.get("replacement") or wants_replacement(text)
+        # "skillet came cracked. i want them to exchange it": the wish may be a request of
+        # its own in the message
+        replacement = known.get("replacement") or wants_replacement(text) \
+            or wants_replacement(turn.text)
         decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
                                          wants_replacement=replacement)
         if decision.outcome == returns.NEEDS_REASON:
