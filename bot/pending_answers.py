@@ -24,6 +24,7 @@ from bot.understanding import (
     STATED_REQUEST_CONFIDENCE,
     choose_by_name,
     choose_option,
+    negated,
 )
 
 # what can answer "which item?" or "why?" of a return, whatever else the model reads in it
@@ -88,7 +89,9 @@ class PendingAnswers:
             self._respond(waiting[0][0], f"{waiting[0][1]}\n{said}", order)
             return True
         elif awaiting in ("item_choice", "return_reason") and not explicit_order \
-                and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)):
+                and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)) \
+                and not negated("return_request", self.text):
+            # ("nomás preguntaba, no la quiero devolver" names no reason: it withdraws, below)
             if self._continue_return(pending, waiting):
                 return True
         elif awaiting == "order_id" and explicit_order:
