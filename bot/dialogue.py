@@ -360,8 +360,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         if not (good_news or refused):
             return False
         kinds = (_PARCEL_CASES if good_news and not refused else set()) | refused
+        # a cancellation of some items of an order is a general case ("cancelen mis focos")
+        kinds |= {case_rules.GENERAL} if case_rules.CANCELLATION in kinds else set()
         cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
-                                                       OPEN_STATUSES) if c.kind in kinds]
+                                                       OPEN_STATUSES)
+                 if c.kind in kinds and (c.kind != case_rules.GENERAL
+                                         or (c.details or {}).get("partial_cancellation"))]
         for case in cases:
             self.desk.withdraw(self.connection, case, self.conversation.customer_address,
                                "customer", self.now)
@@ -369,7 +373,9 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # what the message asks instead ("instead of cancelling, change the address to...")
             replaced = bool(refused) and asked in _REFUSABLE
             self.say("case_withdrawn", order_id=cases[0].order_id,
-                     taken_back=cases[0].kind in refused, replaced=replaced)
+                     taken_back=cases[0].kind in refused or (
+                         cases[0].kind == case_rules.GENERAL
+                         and case_rules.CANCELLATION in refused), replaced=replaced)
             return not replaced
         problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
         if good_news and (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
