@@ -21,6 +21,7 @@ from bot.understanding import (
     only_names,
     runner_up,
     says_not_found,
+    wants_a_refund,
 )
 
 # a correction starts so: "no, the lamp"; "not that one, the kettle"; "no, la lámpara"
@@ -148,8 +149,11 @@ def read_problem_again(intent: str, text: str) -> str:
       question: a damaged item.
     - "no, the spatula set is fine", read as a problem: a no;
     - "¿la tapa gotea?", "se derriten las espátulas con el sartén caliente?", read as a
-      defect: a product question (a return had been authorized, a refund paid).
+      defect: a product question (a return had been authorized, a refund paid);
+    - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
+    if intent == "deny" and wants_a_refund(text):
+        return "return_request"  # "ya no quiero nada, quiero mi dinero": not a no
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"

@@ -144,6 +144,13 @@ class Responder:
             self._answer_product_question(text, order)
         elif intent == "refund_status":
             self._refund_status(text, order)
+        elif intent in RETURN_INTENTS and order.shipped and not order.delivered \
+                and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
+                == delivery.CASE_NOT_RECEIVED:
+            # "I don't want it anymore, I want my money back" of a parcel late past the point
+            # of a claim: it never came, which the seller answers for (not "return it once it
+            # arrives")
+            self._delivery("missing_item", text, order)
         elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
                                           and is_missing_parts(text)):
             ReturnFlow(turn).handle(intent, text, order)

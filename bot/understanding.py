@@ -442,6 +442,11 @@ _REFUNDED_BY = frozenset(("return_request", "damaged_or_defective", "wrong_item"
                           "cancel_order"))
 
 
+def wants_a_refund(text: str) -> bool:
+    """Whether the words ask for the money back ("quiero mi dinero", "I want a refund")."""
+    return bool(_WANTS_A_REFUND.search(normalize(text)))
+
+
 def _requests(text: str, lang: str) -> list[tuple[str, str, float]]:
     """(intent, text, confidence) for each distinct request in the message, in order.
 
