@@ -81,15 +81,28 @@ _STREET = re.compile(
     re.IGNORECASE)
 
 
+# A street named without its type, known by the city, state and ZIP code after it: "350
+# Broadway, New York NY 10013", "1200 W Fulton Market, Chicago, IL 60607".
+_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|"
+           "NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+_STREET_BEFORE_CITY = re.compile(
+    r"\b\d{1,6}[a-z]?\s+(?:[a-z][\w.'-]*[\s,]+){2,8}(?:" + _STATES + r")\.?,?\s+"
+    r"\d{5}(?:-\d{4})?\b", re.IGNORECASE)
+
+
+def _names_a_street(text: str) -> bool:
+    return bool(_STREET.search(text) or _STREET_BEFORE_CITY.search(text))
+
+
 def names_an_address(text: str) -> bool:
     """Whether the text gives a shipping address, or enough of one to act on: a street or a
     ZIP code."""
-    return bool(find_postal_code(text) or _STREET.search(text))
+    return bool(find_postal_code(text) or _names_a_street(text))
 
 
 def gives_whole_address(text: str) -> bool:
     """Whether the text has both a street and a ZIP code: enough for the seller to ship to."""
-    return bool(find_postal_code(text) and _STREET.search(text))
+    return bool(find_postal_code(text) and _names_a_street(text))
 
 
 def same_postal_code(given: str, on_file: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.entities import extract, find_dates
+from bot.identifiers import gives_whole_address
 from storage.models import Message
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -40,3 +41,16 @@ async def test_the_engine_stores_what_a_message_names(service):
     message = await service.scalar(select(Message).where(Message.direction == "in"))
     assert message.entities == {"dates": ["2026-11-25"]}
     assert message.intent == "order_status" and 0.2 < message.intent_confidence <= 1
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("12 Oak Ave, Austin TX 78701", True),
+    # a street known by the state and ZIP code after it, not by its type
+    ("350 Broadway, New York NY 10013", True),
+    ("1200 W Fulton Market, Chicago, IL 60607", True),
+    ("350 Broadway", False),          # no ZIP code: asked for the rest
+    ("my zip is 10013", False),       # no street
+    ("order 112-9034521-4418830 ny 10013", False),
+])
+def test_a_whole_address_has_a_street_and_a_zip_code(text, whole):
+    assert gives_whole_address(text) is whole
