@@ -62,9 +62,18 @@ class OrderFinding:
         return [] if self.focus_order_id else find_order_ids(self.subject)
 
     def _known_order(self) -> OrderFacts | None:
-        """The order the conversation is about, when that needs no question: the focus, or
-        the customer's only recent order."""
+        """The order the conversation is about, when that needs no question: one of theirs
+        the message names by number or by item ("an invoice for order 112-..."), the focus,
+        or the customer's only recent order."""
         own = self._own_orders()
+        mentioned = self._mentioned_order_ids()
+        for order in own:
+            if order.order_id in mentioned:
+                return order
+        named = choose_by_name(self.text, [", ".join(o.item_titles) for o in own]) \
+            if len(own) > 1 else None
+        if named is not None:
+            return own[named]
         for order in own:
             if order.order_id == self.state.get("focus"):
                 return order
