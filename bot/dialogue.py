@@ -176,6 +176,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self.requests, self.confidence = [("other", self.text)], 1.0
             return self.language, "other", 1.0
         found = detect_intents(self.text, self.language)
+        if asked in self.policy.customer_languages and len(found) > 1:
+            # "thanks, can you talk to me in spanish? and cancel it": the clause asking for the
+            # language asks for no person (the model half reads one in it)
+            found = [f for f in found if not (asked_language(f[1]) and only_asks_language(f[1]))] \
+                or found
         self.requests = [(intent, clause) for intent, clause, _ in found]
         self.confidence = found[0][2]
         if self.requests[0][0] in ("deny", "other") and says_not_found(self.text):

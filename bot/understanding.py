@@ -153,7 +153,9 @@ def only_asks_language(text: str) -> bool:
         if "?" in clause and len(own) >= 3:
             return False  # "answer in spanish, and has the lamp shipped?"
         read = classify_intent(clause)
-        if own and read.intent != "other" and read.confidence >= CLEAR_REQUEST_CONFIDENCE:
+        # "gracias, puedes hablarme en español?": thanks or a greeting ask for nothing
+        if own and read.intent not in ("other", *SMALL_TALK) \
+                and read.confidence >= CLEAR_REQUEST_CONFIDENCE:
             return False
     return True
 
