@@ -44,6 +44,7 @@ from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
+    about_some_items,
     asked_language,
     asks,
     asks_again,
@@ -267,8 +268,9 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self._say_again(*self.asked_again)
         elif self.language_only and self._answer_again_in_language():
             pass
-        elif not (self._withdraw_cases() or self._accept_offer(intent)
-                  or self._continue_pending(intent) or self._correction(intent)):
+        elif not (self._narrowed_cancellation() or self._withdraw_cases()
+                  or self._accept_offer(intent) or self._continue_pending(intent)
+                  or self._correction(intent)):
             self._handle(self.requests)
         if intent != "other":  # only unclear messages in a row make a case (responder)
             self.state.pop("unclear", None)
@@ -504,6 +506,35 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         else:
             asked = offer.get("text")  # "can I still cancel it?" / "yes": the seller reads both
             self._respond(offered, f"{asked}\n{self.text}" if asked else self.text, order)
+        return True
+
+    def _narrowed_cancellation(self) -> bool:
+        """"si pero solo los focos, las lucecitas de noche sí las quiero" right after the
+        seller was asked to cancel the whole order: that case is withdrawn, and the
+        cancellation of the items named asked instead (a case for the whole would cancel all
+        of it, on silence too)."""
+        last = self.state.get("last") or {}
+        if last.get("intent") != "cancel_order" or "?" in self.text or (
+                self.requests[0][0] not in ("cancel_order", "affirm", "deny", "other")
+                and self.confidence >= CLEAR_REQUEST_CONFIDENCE):
+            return False
+        order = load_order(self.connection, last["order_id"])
+        if order is None or not about_some_items(
+                self.text, [item.naming_text for item in order.items],
+                sum(item.quantity for item in order.items)):
+            return False
+        cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                       OPEN_STATUSES)
+                 if c.kind == case_rules.CANCELLATION and c.order_id == order.order_id]
+        if not cases:
+            return False
+        for case in cases:
+            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
+                               "customer", self.now)
+        self.answered_intent = "cancel_order"
+        self.decide(Decision("corrected", ("dialogue.cancellation_narrowed_to_some_items",),
+                             {"order_id": order.order_id}))
+        self._respond("cancel_order", self.text, order)
         return True
 
     def _offer_again(self, offer: dict) -> bool:

@@ -200,7 +200,8 @@ class OrderFinding:
     def _ask_which_order(self, candidates: list[OrderFacts], labels: list[str],
                          requests: list, *, again: bool) -> None:
         """The numbered question naming the orders' items, the requests kept for the answer."""
-        options = [{"order_id": o.order_id, "label": label,
+        # each item of an order shown: "1) LED A19 Light Bulbs + Plug-in LED Night Light"
+        options = [{"order_id": o.order_id, "label": label, "titles": list(o.item_titles),
                     "purchased_at": o.purchased_at.isoformat()}
                    for o, label in zip(candidates[:5], labels, strict=False)]
         self.state["pending"] = {"awaiting": "order_choice", "options": options,
