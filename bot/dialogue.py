@@ -514,8 +514,10 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         cancellation of the items named asked instead (a case for the whole would cancel all
         of it, on silence too)."""
         last = self.state.get("last") or {}
+        # no question (the model reads items named without one as a question about them)
         if last.get("intent") != "cancel_order" or "?" in self.text or (
-                self.requests[0][0] not in ("cancel_order", "affirm", "deny", "other")
+                self.requests[0][0] not in ("cancel_order", "affirm", "deny", "other",
+                                            "product_question")
                 and self.confidence >= CLEAR_REQUEST_CONFIDENCE):
             return False
         order = load_order(self.connection, last["order_id"])

@@ -460,17 +460,29 @@ def _direct_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[
         if fact.source != "attribute":
             continue
         named = dict(zip(FEATURES, features, strict=True))
-        if not (_direct_hit(q, fact, named) or _named_hit(q, fact, named)):
+        counts_it = _counts_it(q, fact, item)
+        if not (_direct_hit(q, fact, named) or _named_hit(q, fact, named) or counts_it):
             continue
         if i and len((q.content_set - q.item) & fact.name_terms) < top_name_hits:
             continue
         # an attribute named for a part the question does not mention ("cord length" for
         # "how long is it?") comes after one that is not
-        key = (named["asked_in_name"], named["concepts_named"], not named["name_part_unasked"],
-               -i)
+        key = (named["asked_in_name"], counts_it, named["concepts_named"],
+               not named["name_part_unasked"], -i)
         if best_key is None or key > best_key:
             best, best_key = (item, fact), key
     return best
+
+
+def _counts_it(q: Question, fact: Fact, item: ItemFacts) -> bool:
+    """A how-many question met by the attribute named for what it counts ("how many
+    panels?" -> "panels: 2"), or by the count of the item it names ("how many bulbs come in
+    the pack?" -> "count: 4", not "brightness: 800 lm"; "how many lumens?" asks that)."""
+    if not q.how_many or q.counted is None or fact.source != "attribute" or fact.noise \
+            or not fact.value.lstrip()[:1].isdigit():  # a count: not "batteries included: yes"
+        return False
+    return q.counted in fact.name_terms or (
+        "count" in fact.name_concepts and q.counted in title_words(item.title))
 
 
 def _named_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:

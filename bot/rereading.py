@@ -128,6 +128,13 @@ _BEHAVIOUR = re.compile(
     r"escucha|oye|mueve|mueven|voltea|dobla|doblan|arruga|arrugan))\b")
 
 
+# how many of a thing come in the pack: a question about the item, never where it is
+# ("how many days until it comes?" is)
+_HOW_MANY_OF_A_THING = re.compile(
+    r"^\W*(?:how many|cuant[oa]s)\s+(?!(?:more\s+|mas\s+)?(?:days?|weeks?|hours?|business|"
+    r"dias?|semanas?|horas?|mas|more)\b)[a-z]")
+
+
 def asks_how_it_behaves(text: str) -> bool:
     """Whether a message the model reads as a defect asks, in Spanish, how the item
     behaves (`_BEHAVIOUR`), telling no story of the customer's own (`_OWN_STORY`) and
@@ -150,10 +157,13 @@ def read_problem_again(intent: str, text: str) -> str:
     - "no, the spatula set is fine", read as a problem: a no;
     - "¿la tapa gotea?", "se derriten las espátulas con el sartén caliente?", read as a
       defect: a product question (a return had been authorized, a refund paid);
-    - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for.
+    - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for;
+    - "¿cuántas cortinas vienen en el paquete?", read as where it is: a product question.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
     if intent == "deny" and wants_a_refund(text):
         return "return_request"  # "ya no quiero nada, quiero mi dinero": not a no
+    if intent == "order_status" and _HOW_MANY_OF_A_THING.match(normalize(text)):
+        return "product_question"  # "¿cuántas cortinas vienen en el paquete?"
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"

@@ -105,7 +105,9 @@ class ReturnFlow:
                                  {"order_id": order.order_id, "asin": item.asin}))
             turn.say("problem_offer", title=item.title, order=order)
             return
-        reason = known.get("reason") or return_reason(text, _implied_by(intent, text))
+        # a yes to the return offered for the problem: the problem's reason, as read then
+        implied = intent if turn.accepting else _implied_by(intent, text)
+        reason = known.get("reason") or return_reason(text, implied)
         # "skillet came cracked. i want them to exchange it": the wish may be a request of
         # its own in the message
         replacement = known.get("replacement") or wants_replacement(text) \

@@ -449,6 +449,12 @@ def wants_a_refund(text: str) -> bool:
     return bool(_WANTS_A_REFUND.search(normalize(text)))
 
 
+# the words that wrap a question asked in passing; the model learnt "wondering" from "just
+# wondering when my order ships"
+_WONDERING = re.compile(r"^(?:(?:and|also|just|y|tambien|nomas)\s+)*(?:(?:i was|i'm|im|i am|was)\s+)?"
+                        r"(?:wondering|curious|me preguntaba|queria saber|quisiera saber)\b\s*")
+
+
 def _requests(text: str, lang: str) -> list[tuple[str, str, float]]:
     """(intent, text, confidence) for each distinct request in the message, in order.
 
@@ -467,7 +473,8 @@ def _requests(text: str, lang: str) -> list[tuple[str, str, float]]:
     main = None if whole.abstained or whole.intent in SMALL_TALK else whole.intent
     own: dict[int, tuple[str, str, float]] = {}  # clauses that are requests of their own
     for i, part in enumerate(parts):
-        result = classify_intent(part, lang)
+        # "also wondering if it can go in the dryer" asks "can it go in the dryer"
+        result = classify_intent(_WONDERING.sub("", normalize(part)) or part, lang)
         if (result.intent in SMALL_TALK or result.confidence < CLEAR_REQUEST_CONFIDENCE
                 or result.intent == main or any(f[0] == result.intent for f in own.values())
                 or (result.confidence < STATED_REQUEST_CONFIDENCE

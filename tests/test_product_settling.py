@@ -537,3 +537,17 @@ def test_how_long_it_stays_cold_or_lit_is_the_products_own():
     assert answer is not None and answer.evidence.startswith("Double-wall vacuum insulation")
     assert not_from_product_data("how long does it take to arrive?")
     assert not not_from_product_data("how long do they stay lit at night?")
+
+
+def test_how_many_of_the_item_is_its_count():
+    bulbs, curtains = _demo_item("A19"), _demo_item("Curtains")
+    # "bulbs" evokes light: the brightness had answered how many bulbs come in the pack
+    for question in ("how many bulbs come in the package?", "cuantos focos vienen en el paquete?",
+                     "how many bulbs?"):
+        answer = answer_product_question(question, (bulbs,))
+        assert answer is not None and answer.evidence == "count: 4", question
+    answer = answer_product_question("how many lumens?", (bulbs,))
+    assert answer is not None and answer.evidence == "brightness: 800 lm"
+    # the attribute named for what is counted
+    answer = answer_product_question("how many panels?", (curtains,))
+    assert answer is not None and answer.evidence == "panels: 2"
