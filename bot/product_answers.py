@@ -76,6 +76,7 @@ from bot.product_facts import (
     Fact,
     item_facts,
     sentences,
+    term,
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
@@ -384,15 +385,15 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.838,  # bias
-    0.83,  # top_logit
-    0.378,  # margin
+    1.827,  # bias
+    0.827,  # top_logit
+    0.376,  # margin
     0.0,  # strong_rivals
-    -0.652,  # yes_no
-    -1.229,  # question_length
-    -1.144,  # no_concept
-    -1.057,  # top_attribute_concept
-    -0.948,  # top_text
+    -0.657,  # yes_no
+    -1.218,  # question_length
+    -1.143,  # no_concept
+    -1.049,  # top_attribute_concept
+    -0.947,  # top_text
     0.0,  # top_title
     0.304,  # focus_count
     0.0,  # foreign_missed
@@ -400,11 +401,11 @@ DECISION_WEIGHTS = (
     0.0,  # entity_missed
     0.141,  # direct_hit
     0.0,  # named_hit
-    1.097,  # top_coverage
-    2.003,  # top_pairs
-    0.188,  # yes_no_value
-    3.054,  # alternative_named
-    0.328,  # concept_unit
+    1.104,  # top_coverage
+    1.996,  # top_pairs
+    0.189,  # yes_no_value
+    3.052,  # alternative_named
+    0.341,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 
@@ -479,10 +480,17 @@ def _counts_it(q: Question, fact: Fact, item: ItemFacts) -> bool:
     panels?" -> "panels: 2"), or by the count of the item it names ("how many bulbs come in
     the pack?" -> "count: 4", not "brightness: 800 lm"; "how many lumens?" asks that)."""
     if not q.how_many or q.counted is None or fact.source != "attribute" or fact.noise \
-            or not fact.value.lstrip()[:1].isdigit():  # a count: not "batteries included: yes"
+            or not _A_COUNT.fullmatch(fact.value):
         return False
     return q.counted in fact.name_terms or (
-        "count" in fact.name_concepts and q.counted in title_words(item.title))
+        bool(fact.name_terms & _COUNT_NAMES) and q.counted in title_words(item.title))
+
+
+# a value that counts ("4", "3 pieces", "2 x 2.0 Ah lithium-ion"): not "yes", not "1000 lm"
+_A_COUNT = re.compile(r"\s*\d+\s*(?:(?:pieces?|pcs|pairs?|packs?|count|ct|units?)\s*|x\s.*)?", re.I)
+# the names of the attribute that counts an item's pieces
+_COUNT_NAMES = frozenset(term(w) for w in ("count", "pieces", "pcs", "pairs", "quantity",
+                                           "number", "units", "panels", "pack"))
 
 
 def _named_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:

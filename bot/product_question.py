@@ -300,10 +300,14 @@ _SPANISH_SETTING = re.compile(r"\b(?:en (?:el |la )?|a (?:la )?|al )(?:modo |niv
                               r"maximo|minimo|alta|baja|maxima|minima)\b")
 _ON_SETTING = re.compile(r"\b(?:on|at) (?:the )?(high|low|max|min)\b(?! (?:shelf|shelves|table|"
                          r"heat|ceiling|wall|surface|ground|rack|stand))")
+LOW_SETTING = frozenset(term(w) for w in ("low", "min", "minimum", "lowest"))
 _SETTINGS = {"high": frozenset(term(w) for w in ("high", "max", "maximum", "highest", "full")),
-             "low": frozenset(term(w) for w in ("low", "min", "minimum", "lowest"))}
+             "low": LOW_SETTING}
 _SETTINGS["max"], _SETTINGS["min"] = _SETTINGS["high"], _SETTINGS["low"]
 _SETTING_TERMS = frozenset(term(w) for w in ("high", "low", "max", "min"))
+# "una lámpara cerrada" is an enclosed fixture (but "la caja viene cerrada" is sealed)
+_SPANISH_ENCLOSED = re.compile(r"\b(lamparas?|luminarias?|plafon|plafones|lampara de techo)\s+"
+                               r"cerrad[oa]s?\b")
 _SETTING_WORDS = {"alto": "high", "alta": "high", "maximo": "high", "maxima": "high",
                   "bajo": "low", "baja": "low", "minimo": "low", "minima": "low"}
 
@@ -326,6 +330,7 @@ def parse_question(text: str) -> Question:
         said = _SPANISH_DURATION.sub("how long does it take", " ".join(raw))
         said = _SPANISH_HOW_LONG.sub("how long does it", said)
         said = _SPANISH_SETTING.sub(lambda m: f"on {_SETTING_WORDS[m.group(1)]}", said)
+        said = _SPANISH_ENCLOSED.sub(r"\1 enclosed", said)
         raw = words_of(said)
     words_en: list[str] = []
     for i, w in enumerate(raw):

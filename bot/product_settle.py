@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from bot.product_facts import CONCEPT_ASKED, WEAK_TERMS, Fact, term
-from bot.product_question import Question
+from bot.product_question import LOW_SETTING, Question
 from bot.product_vocabulary import STOPWORDS
 
 # Words of attribute names that do not name a part of the product ("item weight", "output
@@ -45,6 +45,23 @@ _QUALITIES = frozenset(term(w) for w in (
     "organic", "recycled", "bleed", "fade", "refillable", "reversible", "expandable",
     "stackable", "retractable", "extendable", "interchangeable", "washable"))
 
+
+# the allergen statement of a food label: "Contains milk.", "May contain tree nuts."
+_ALLERGEN_STATEMENT = re.compile(r"\s*(?:may )?contains?:?\s+(?:milk|eggs?|wheat|soy|peanuts?|"
+                                 r"tree nuts?|nuts|fish|shellfish|sesame|gluten)\b", re.I)
+_CONTAIN = frozenset(term(w) for w in ("contain", "contains", "may"))
+
+# what a product has several of, which no measure counts: "how many brightness levels?"
+_MODES = frozenset(term(w) for w in ("level", "levels", "mode", "modes", "setting", "settings",
+                                     "speed", "speeds", "option", "options", "function",
+                                     "functions", "port", "ports"))
+
+# what the whole of a set of pieces weighs or measures, and the title words of such a set
+_SET_MEASURES = frozenset(("weight", "dimensions"))
+_OF_PIECES = frozenset(term(w) for w in ("set", "pieces", "pcs", "pack", "pairs", "panels",
+                                          "count", "sampler", "assortment", "kit", "bundle"))
+# a temperature something keeps for a time: "how long does it stay cold?"
+_STATES = frozenset(term(w) for w in ("cold", "hot", "warm", "cool", "frozen"))
 
 # one of several pieces, in a question ("each", "cada") or in a fact ("per panel")
 EACH = re.compile(r"\b(?:each|cada|apiece|per|individual(?:ly)?)\b")
@@ -121,9 +138,11 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("model_not_named", lambda q, fact, _: (q.yes_no or "compatible" in q.concepts)
      and bool(q.missed_codes(fact))),
     # "how many photos does it hold?": a fact that does not count photos
+    # (a concept's attribute counts in its unit: "how many watts?" -> "wattage: 9 W"; but not
+    # its modes: "how many brightness levels?" is not "brightness: 1000 lm")
     ("count_of_something_else", lambda q, fact, _: q.counted in q.focus
      and q.counted not in fact.term_set
-     and not (q.concepts - {"count"}) & fact.name_concepts),
+     and (q.counted in _MODES or not (q.concepts - {"count"}) & fact.name_concepts)),
     # "what is the shipping weight?": the item's own weight
     ("item_for_package", lambda q, fact, _: q.package and fact.source == "attribute"
      and not fact.package and bool(q.concepts & fact.name_concepts)),
@@ -182,10 +201,22 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
      and fact.value != "no" and bool(q.content_set & _QUALITIES - fact.term_set)),
     # "how much does each spatula weigh?": not "weight: 0.6 lb", which is the whole set's
-    ("each_unsaid", lambda q, fact, _: fact.source == "attribute" and bool(q.concepts & MEASURED)
+    # (a single mug's weight, a bulb's wattage are each one's)
+    ("each_unsaid", lambda q, fact, title: fact.source == "attribute"
+     and bool(q.concepts & _SET_MEASURES) and bool(title & _OF_PIECES)
      and bool(EACH.search(q.text)) and not EACH.search(fact.text)),
-    # "how bright is it on low?": not "brightness: 1000 lm", which may be the figure on high
-    ("setting_unsaid", lambda q, fact, _: bool(q.setting) and not q.setting & fact.term_set),
+    # "how bright is it on low?": not "brightness: 1000 lm", the figure on high; "how long
+    # does it last on high?": not "battery life: 10 hours", the one on low (a rated power or
+    # brightness is the most it gives: "how much power at max?" -> "output power: 65 W")
+    ("setting_unsaid", lambda q, fact, _: bool(q.setting) and not q.setting & fact.term_set
+     and (q.setting == LOW_SETTING or "duration" in q.concepts)),
+    # "which cheeses come in the box?", "¿la bolsa viene cerrada?": not "Contains milk.", an
+    # allergen statement, which answers what it names ("does it have milk?") or allergens
+    ("allergen_statement", lambda q, fact, _: bool(_ALLERGEN_STATEMENT.match(fact.value))
+     and "allergen" not in q.concepts and not q.content_set & fact.term_set - _CONTAIN),
+    # "how long does it stay cold?": not "best within 14 days", which is not about the cold
+    ("state_unsaid", lambda q, fact, _: "duration" in q.concepts
+     and bool(q.content_set & _STATES - fact.term_set)),
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
@@ -281,7 +312,8 @@ _GENERAL_SIZE = frozenset(term(w) for w in ("size", "dimension", "dimensions", "
 def dimensions_asked(q: Question) -> frozenset[str]:
     """The dimensions a wh-question asks for by name ("how deep?": d), none when it asks the
     size in general ("how big?", "what are the dimensions?")."""
-    if q.yes_no or q.content_set & _GENERAL_SIZE:
+    # "¿cuánto tarda en hervir?" ("how long does it take") asks for a time
+    if q.yes_no or q.content_set & _GENERAL_SIZE or "duration" in q.concepts:
         return frozenset()
     return frozenset(_DIMENSIONS[w] for w in q.content_set if w in _DIMENSIONS)
 

@@ -125,7 +125,6 @@ SPANISH = {
     "recargable": "rechargeable", "voltaje": "voltage", "voltios": "volt", "volts": "volt",
     "potencia": "power", "brillante": "bright", "brillo": "brightness", "lumenes": "lumens",
     "nivel": "level", "niveles": "levels", "cada": "each", "varios": "several", "varias": "several",
-    "cerrada": "enclosed", "cerrado": "enclosed", "cerradas": "enclosed", "cerrados": "enclosed",
     "ilumina": "light", "iluminan": "light", "vatios": "watt", "capacidad": "capacity",
     "litros": "liter",
     "edad": "age", "anos": "year", "meses": "month", "nino": "kid", "ninos": "kid",

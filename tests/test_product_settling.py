@@ -551,3 +551,28 @@ def test_how_many_of_the_item_is_its_count():
     # the attribute named for what is counted
     answer = answer_product_question("how many panels?", (curtains,))
     assert answer is not None and answer.evidence == "panels: 2"
+
+
+def test_misfires_of_the_new_rules_found_by_a_second_look():
+    """What a round of questions aimed at the rules above found them doing wrong (27 Nov)."""
+    def settled(name, question):
+        return settle_product_question(question, (_demo_item(name),))
+
+    # a rated figure is the most it gives: "at max" needs no sentence naming it
+    assert settled("GaN Charger", "how much power at max?").evidence == "output power: 65 W"
+    # "each" of a single item, or a figure that is each one's (a bulb's wattage)
+    assert settled("Kettle", "how much does each kettle weigh?").evidence.startswith("weight")
+    assert settled("A19", "how many watts does each bulb use?").evidence == "wattage: 9 W"
+    # a count of modes is no measure of the concept they are of
+    assert settled("Camping Lantern", "¿cuántos niveles de brillo tiene?") == \
+        Unsettled("count_of_something_else")
+    # how long it stays cold, by a fact about the cold
+    assert settled("Cheese", "how long does it stay cold?") == Unsettled("state_unsaid")
+    # an allergen statement answers what it names, not what comes in the box
+    assert settled("Cheese", "Which cheeses come in the box?") == Unsettled("allergen_statement")
+    assert settled("Cheese", "¿la bolsa viene cerrada?") == Unsettled("allergen_statement")
+    assert settled("Cheese", "does it have milk?").evidence == "Contains milk."
+    # "cerrada" is an enclosed fixture only as a lamp: a box "viene cerrada" is sealed
+    assert isinstance(settled("A19", "¿la caja viene cerrada?"), Unsettled)
+    # "¿cuánto tarda en hervir?" asks for a time, no dimension
+    assert settled("Kettle", "¿cuánto tarda en hervir?").evidence.startswith("Boils 1.5 liters")
