@@ -195,7 +195,6 @@ _WITHDRAWS = re.compile(
     r"(?:it|the package|my (?:order|package))|never ?mind|no longer need|don'?t need (?:it|that) "
     r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
     r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa|"
-    r"mejor no|s[ií] (?:lo|la|los|las) quiero|i (?:still|do) want (?:it|them)|"
     r"s[ií] (?:me )?lleg[oó]|ya lo (?:vi|tengo)|lo ten[ií]a (?:el|la|mi)|already got it|"
     r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom))\b",
     re.IGNORECASE)

@@ -108,8 +108,19 @@ _REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_ru
 # the cases a return of an item can open (a correction to another item withdraws them)
 _RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
                  case_rules.INTERNATIONAL_RETURN, case_rules.REPLACEMENT}
+# words that agree, anywhere in a reply to an offer: "its broken, just take care of it",
+# "fine lets do that"
+_AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|sure|fine|go ahead|do it|do that|"
+                     r"take care of it|dale|hazlo|adelante|orale|andale|por favor|please)\b")
+# some items of an order, and not all of them: "solo los focos", "only the bulbs"
+_ONLY_SOME = re.compile(r"\b(?:solo|nomas|unicamente|only|just)\b")
+_ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|both|ambos|"
+                        r"ambas)\b")
+# a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
+_TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
+                         r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b")
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
-_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yep|y|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
+_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yea|yep|y|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
                         r"please|por ?favor|that would be great|sounds good|go ahead|do it|"
                         r"please do)\b(?![\s,]*(?:no|not)\b)")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
@@ -355,8 +366,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         good_news = withdraws(self.text) and return_reason(self.text) is None \
             and "?" not in self.text
         last = (self.state.get("last") or {}).get("intent")
-        if good_news and last in _REFUSABLE and self.requests[0][0] == "deny":
-            # "cancel the kettle" then "never mind" / "mejor no, olvídalo": taken back
+        if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
+                                   or _TAKEN_BACK.search(normalize(self.text))):
+            # "cancel the kettle" then "never mind" / "mejor no, olvídalo" / "ah no espera,
+            # mejor no, sí los quiero": taken back (not good news about a parcel: "sí lo
+            # quiero, que me lo manden" keeps a lost parcel's case)
             refused.add(_REFUSABLE[last])
         asked = self.requests[0][0]
         if last in _REFUSABLE and asked in _REFUSABLE and asked != last \
@@ -486,7 +500,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # after a return was offered for a flickering lamp), is not asked again either
             correction = self.text.strip().lower().startswith(CORRECTION_STARTS)
             story = offered in RETURN_INTENTS and intent in STATED_PROBLEMS and not correction \
-                and not asks(self.text) and not WANTS_IT_BACK.search(normalize(self.text))
+                and not asks(self.text) and not WANTS_IT_BACK.search(normalize(self.text)) \
+                and not _AGREES.search(normalize(self.text))
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not story and not asks_whether_to_cancel(self.text)
                 and not correction)
@@ -519,6 +534,11 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                 self.requests[0][0] not in ("cancel_order", "affirm", "deny", "other",
                                             "product_question")
                 and self.confidence >= CLEAR_REQUEST_CONFIDENCE):
+            return False
+        # only some, in so many words: "si, también los focos" or "the bulbs were the main
+        # reason" keep the whole cancellation
+        norm = normalize(self.text)
+        if not _ONLY_SOME.search(norm) or _ALL_OF_IT.search(norm):
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None or not about_some_items(

@@ -85,9 +85,12 @@ _STREET = re.compile(
 # Broadway, New York NY 10013", "1200 W Fulton Market, Chicago, IL 60607".
 _STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|"
            "NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+# the house number opens the address (the message, a line, or after "to", "is", ":"), and a
+# comma ends the street: not "unit 12 now, Chicago IL 60614" nor "I moved 2 blocks away".
 _STREET_BEFORE_CITY = re.compile(
-    r"\b\d{1,6}[a-z]?\s+(?:[a-z][\w.'-]*[\s,]+){2,8}(?:" + _STATES + r")\.?,?\s+"
-    r"\d{5}(?:-\d{4})?\b", re.IGNORECASE)
+    r"(?:^|[\n,:]|\bto\b|\bis\b)\s*\d{1,6}[a-z]?\s+(?:[a-z][\w.'-]*\s+){0,4}[a-z][\w.'-]*\s*,"
+    r"\s*(?:[a-z][\w.'-]*[\s,]+){1,4}(?:" + _STATES + r")\.?,?\s+\d{5}(?:-\d{4})?\b",
+    re.IGNORECASE)
 
 
 def _names_a_street(text: str) -> bool:

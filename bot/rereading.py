@@ -59,8 +59,10 @@ def punctuated_parts(text: str) -> list[str]:
 
 # an item kept, in a correction: "keep them", "me las quedo", "las conservo"
 _KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
-# an item added, not meant instead: "no, the charger too" (not "too small")
-_ADDED = re.compile(r"\btoo\b(?=\s*(?:[.,;!?]|$))|\b(?:also|as well|tambien)\b")
+# an item added, not meant instead: "no, the charger too", "también la taza" (not "too
+# small", "también están muy chiquitas")
+_ADDED = re.compile(r"\b(?:too|as well|tambien)\b(?=\s*(?:[.,;!?]|$))|"
+                    r"\b(?:also|tambien)\s+(?:the|my|el|la|los|las|mi|mis)\b")
 
 
 def item_switched_to(text: str) -> str | None:
@@ -132,7 +134,9 @@ _BEHAVIOUR = re.compile(
 # ("how many days until it comes?" is)
 _HOW_MANY_OF_A_THING = re.compile(
     r"^\W*(?:how many|cuant[oa]s)\s+(?!(?:more\s+|mas\s+)?(?:days?|weeks?|hours?|business|"
-    r"dias?|semanas?|horas?|mas|more)\b)[a-z]")
+    r"working|times?|stops?|dias?|semanas?|horas?|veces|paradas|mas|more)\b)[a-z]")
+_WHERE_IT_IS = re.compile(r"\b(?:where|donde|arriv\w*|lleg\w*|deliver\w*|entreg\w*|ship\w*|"
+                          r"track\w*|rastre\w*)\b")
 
 
 def asks_how_it_behaves(text: str) -> bool:
@@ -160,10 +164,16 @@ def read_problem_again(intent: str, text: str) -> str:
     - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for;
     - "¿cuántas cortinas vienen en el paquete?", read as where it is: a product question.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
-    if intent == "deny" and wants_a_refund(text):
+    norm = normalize(text)
+    if intent == "deny" and wants_a_refund(text) and not norm.startswith("no"):
         return "return_request"  # "ya no quiero nada, quiero mi dinero": not a no
-    if intent == "order_status" and _HOW_MANY_OF_A_THING.match(normalize(text)):
+    if intent == "order_status" and _HOW_MANY_OF_A_THING.match(norm) \
+            and not _WHERE_IT_IS.search(norm):
         return "product_question"  # "¿cuántas cortinas vienen en el paquete?"
+    if intent == "order_status" and happened(text) == "delivered" \
+            and set(reasons_named(text)) - {"arrived_late"}:
+        # "the desk lamp arrived 2 weeks late, I dont need it anymore": a return
+        return "return_request"
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"

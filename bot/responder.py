@@ -152,10 +152,10 @@ class Responder:
             # arrives")
             self._delivery("missing_item", text, order)
         elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
-                                          and is_missing_parts(text)):
+                                          and is_missing_parts(text, order)):
             ReturnFlow(turn).handle(intent, text, order)
         elif intent == "missing_item" and order.delivered and happened(text) == "delivered" \
-                and return_reason(text) is not None:
+                and return_reason(text) not in (None, "missing_parts"):
             # "the skillet arrived rusty": it came, with a problem; a return, not a lost parcel
             ReturnFlow(turn).handle("return_request", text, order)
         else:

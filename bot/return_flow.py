@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
-from bot.return_reasons import return_reason, wants_replacement
+from bot.return_reasons import missing_part_named, return_reason, wants_replacement
 from bot.text import normalize
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -19,6 +19,7 @@ from bot.understanding import (
     choose_by_name,
     choose_option,
     classify_intent,
+    naming_words,
 )
 from storage.returns import attachments_of, flag_at_risk, returns_for_order
 
@@ -41,9 +42,17 @@ ASKED_REASONS = ("damaged", "defective", "wrong_item", "missing_parts", "no_long
 PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "missing_parts"}
 
 
-def is_missing_parts(text: str) -> bool:
-    """A delivered order with parts missing is a return problem, not a lost parcel."""
-    return return_reason(text) == "missing_parts"
+def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
+    """A delivered order with parts missing is a return problem, not a lost parcel; but "it
+    says delivered but the charger is missing", of a charger, is the item itself (the name
+    before a title's first comma is what the item is: a drill kit's charger is a part)."""
+    if return_reason(text) != "missing_parts":
+        return False
+    part = missing_part_named(text)
+    if part is None or order is None:
+        return True
+    said = naming_words(part)
+    return not any(said <= naming_words(title.split(",")[0]) for title in order.item_titles)
 
 
 # "only the spatulas came", "solo venían las espátulas": what came, in a report of what did not
@@ -54,7 +63,8 @@ _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}
 
 
 # a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
-WANTS_IT_BACK = re.compile(r"\b(?:return(?! policy)|send (?:it|them) back|refund|replace|replacement|"
+WANTS_IT_BACK = re.compile(r"\b(?:return(?! policy)|send (?:it|them|the \w+) back|refund|replace|"
+                           r"replacement|money back|mi dinero|"
                             r"devolver\w*|regresar\w*|reembolso|cambiar\w*|ya no l[oa]s? quiero|"
                             r"don'?t want (?:it|them))\b")
 

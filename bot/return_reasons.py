@@ -10,7 +10,12 @@ import re
 from functools import cache
 
 from bot.text import any_phrase, normalize, says
-from bot.understanding import LOCALES, available_languages, without_cancellation_question
+from bot.understanding import (
+    LOCALES,
+    available_languages,
+    wants_a_refund,
+    without_cancellation_question,
+)
 
 # Which reason a request's intent implies when the words do not say.
 REASON_OF_INTENT = {"damaged_or_defective": "defective", "wrong_item": "wrong_item"}
@@ -48,12 +53,49 @@ def reasons_named(text: str) -> tuple[str, ...]:
 def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """One pattern per reason: asked of most messages, so one scan each, not one per phrase."""
     reasons, _ = _lexicon()
-    return tuple((reason, any_phrase(reasons.get(reason, ()))) for reason in REASONS)
+    patterns = {reason: any_phrase(reasons.get(reason, ())) for reason in REASONS}
+    patterns["missing_parts"] = re.compile(
+        f"(?:{patterns['missing_parts'].pattern})|(?:{_PART_MISSING.pattern})")
+    return tuple(patterns.items())
+
+
+# the parts that come with an item, by name
+_PARTS = (r"(?:usb |charging |power )?(?:cables?|cords?|chargers?|lids?|manuals?|adapters?|"
+          r"remotes?|batter(?:y|ies)|screws|straps?|handles?|plugs?|bases?|pieces?|parts?|"
+          r"cargador|tapas?|instructivo|adaptador|control|baterias?|pilas|tornillos|piezas?|"
+          r"correas?|asas?|enchufe|base)")
+# "the usb cable is missing", "me llegó pero sin el cable", "but without the lid"
+_PART_MISSING = re.compile(
+    rf"\b{_PARTS} (?:is|was|are|were) missing\b|\b(?:but without|pero sin|pero no (?:trae|traia|"
+    rf"venia))\s+(?:the |el |la |los |las |su |sus )?{_PARTS}\b")
+
+
+def missing_part_named(text: str) -> str | None:
+    """The part said missing ("the charger is missing": charger), to tell a part from the
+    item itself."""
+    found = re.search(rf"\b({_PARTS}) (?:is|was|are|were) missing\b", normalize(text))
+    return found.group(1) if found else None
+
+
+# a part asked for: "i just want the cable", "¿me pueden mandar el cargador?"
+_PART_WISH = re.compile(
+    rf"\b(?:just|only|solo|nomas)\s+(?:want|need|quiero|necesito)\s+(?:the |el |la |los |las )?"
+    rf"{_PARTS}\b|\b(?:send me|mandenme|me (?:pueden |puede )?(?:mandar|enviar|manden|envien))"
+    rf"\s+(?:the |el |la |los |las |otro |otra )?{_PARTS}\b")
+# a replacement refused: "I don't want a new one", "no quiero otra"
+_NOT_WANTED = re.compile(r"\b(?:don'?t|do not|not|no|never)\s+(?:want|need|quiero|necesito)\s+"
+                         r"(?:a |an |una |un |the |el |la )?(?:new|nuev[oa]|replacement|reemplazo|"
+                         r"exchange|cambio|otr[oa]|another)\b")
 
 
 def wants_replacement(text: str) -> bool:
+    """Whether the words ask for another one, or for a part missing, rather than the money
+    back: "I don't want a new one, I want my money back" and "send me the label" do not."""
     haystack = normalize(text)
-    return any(says(haystack, phrase) for phrase in _lexicon()[1])
+    if wants_a_refund(text) or _NOT_WANTED.search(haystack):
+        return False
+    return bool(_PART_WISH.search(haystack)) \
+        or any(says(haystack, phrase) for phrase in _lexicon()[1])
 
 
 def wants_it_cancelled(text: str) -> bool:

@@ -154,7 +154,7 @@ def only_asks_language(text: str) -> bool:
             return False  # "answer in spanish, and has the lamp shipped?"
         read = classify_intent(clause)
         # "gracias, puedes hablarme en español?": thanks or a greeting ask for nothing
-        if own and read.intent not in ("other", *SMALL_TALK) \
+        if own and read.intent not in ("other", "greeting", "thanks", "goodbye") \
                 and read.confidence >= CLEAR_REQUEST_CONFIDENCE:
             return False
     return True
@@ -189,7 +189,14 @@ _LANGUAGE_OF_A_THING = re.compile(r"\b(?:manual|manuals|instructions?|instruccio
 def says_not_found(text: str) -> bool:
     """Whether the customer says a parcel is not where it was delivered ("I can't find it",
     "no lo encuentro"), in any language: the answer to "if you can't find it, tell me"."""
-    return bool(_in_any_language("not_found").search(normalize(text)))
+    norm = normalize(text)
+    return bool(_in_any_language("not_found").search(norm) or _NOT_HAD.search(norm))
+
+
+# "dice entregado pero no lo tengo", "it says delivered but i don't have it": said at the end
+# ("no, no la tengo conectada a nada" is about something else)
+_NOT_HAD = re.compile(r"\b(?:no (?:lo|la|los|las) tengo|(?:i )?do(?:n'?t| not) have (?:it|them))"
+                      r"(?:\s+(?:yet|here|todavia|aun|aqui|conmigo))?\s*(?:[.,;!?]|$)")
 
 
 def asks_again(text: str) -> str | None:
@@ -445,8 +452,14 @@ _REFUNDED_BY = frozenset(("return_request", "damaged_or_defective", "wrong_item"
 
 
 def wants_a_refund(text: str) -> bool:
-    """Whether the words ask for the money back ("quiero mi dinero", "I want a refund")."""
-    return bool(_WANTS_A_REFUND.search(normalize(text)))
+    """Whether the words ask for the money back ("quiero mi dinero", "I want a refund"), not
+    refuse it ("no quiero reembolso")."""
+    norm = normalize(text)
+    return bool(_WANTS_A_REFUND.search(norm)) and not _REFUND_REFUSED.search(norm)
+
+
+_REFUND_REFUSED = re.compile(r"\b(?:no|don'?t|do not|not)\s+(?:want|need|quiero|necesito)\s+"
+                             r"(?:a |un |el |mi |my )?(?:refund|reembolso|dinero|money)\b")
 
 
 # the words that wrap a question asked in passing; the model learnt "wondering" from "just
@@ -521,14 +534,18 @@ def _sms_keyword(text: str) -> tuple[str, str] | None:
 _NUMBER_CUE = re.compile(r"(?:^|\b(?:option|number|no|num|opcion|numero|el|la)\s+)$")
 
 
-# An ordinal picks an option after an article ("the second", "la primera", "option 2nd") or
-# first in a short answer ("second one", "segundo por favor"); not "hang on a second",
-# "espera un segundo" (a moment) nor "primero dime ..." (firstly).
-_ORDINAL_CUE = re.compile(r"\b(?:the|el|la|lo|los|las|option|number|opcion|numero|#)\s+$")
+# An ordinal picks an option ("the second", "my second order", "uh first", "si, segundo"),
+# but not a moment ("hang on a second", "espera un segundo", "one second") nor "firstly"
+# ("primero dime ...", "first, where is ..."), unless after an article.
+_ORDINAL_CUE = re.compile(r"\b(?:the|el|la|lo|los|las|my|mi|option|number|opcion|numero|#)\s+$")
+_NOT_AN_ORDINAL = re.compile(r"\b(?:a|un|una|one|per|por|cada|every|just a|wait a)\s+$")
+_ADVERB_AFTER = re.compile(r"\s*(?:,|dime|digame|tell|let|quiero|necesito|i\b|me\b|where|when|"
+                           r"donde|cuando|que|what|how|como)")
 
 
 # A number that counts something is not an option's number: "I've been waiting 3 weeks".
-_COUNTED = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times?|items?|pieces?|"
+_COUNTED = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|secs?|moment|"
+                      r"segundos?|momento|times?|items?|pieces?|"
                       r"dias?|semanas?|mes|meses|anos?|horas?|minutos?|veces|piezas?|"
                       r"dollars?|dolares|bucks|usd|pesos|%)\b")
 
@@ -551,8 +568,9 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
         for word, position in data.ordinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in phrase_spans(haystack, word)
-                          if _ORDINAL_CUE.search(haystack[:start])
-                          or (not words(haystack[:start]) and len(words(haystack)) <= 3)]
+                          if not _NOT_AN_ORDINAL.search(haystack[:start])
+                          and (_ORDINAL_CUE.search(haystack[:start])
+                               or not _ADVERB_AFTER.match(haystack[end:]))]
         for word, position in data.cardinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in phrase_spans(haystack, word)
@@ -736,8 +754,9 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
 
 # an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
 # "everything except the mug", "las tazas no las espátulas"
-_SET_ASIDE = re.compile(r"(?i)(?:(?:,|\band|\bbut|\by|\bpero|(?<=\w)\s)\s*(?:not|no)|\bexcept(?:o)?|"
-                        r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)\s+[\w-]+")
+_SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\bexcept(?:o)?|"
+                        r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)|(?<=\w)\s+(?:not\s+(?:the|my)|"
+                        r"no\s+(?:el|la|los|las|mi|mis)))\s+[\w-]+")
 
 
 def choose_by_name(text: str, labels: list[str]) -> int | None:

@@ -48,7 +48,11 @@ async def test_the_engine_stores_what_a_message_names(service):
     # a street known by the state and ZIP code after it, not by its type
     ("350 Broadway, New York NY 10013", True),
     ("1200 W Fulton Market, Chicago, IL 60607", True),
+    ("change it to 350 Broadway, New York, NY 10013", True),
     ("350 Broadway", False),          # no ZIP code: asked for the rest
+    # no street: a number that is no house number
+    ("same building but unit 12 now, Chicago IL 60614", False),
+    ("I moved 2 blocks away, still Chicago IL 60614", False),
     ("my zip is 10013", False),       # no street
     ("order 112-9034521-4418830 ny 10013", False),
 ])
