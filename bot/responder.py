@@ -22,6 +22,7 @@ from bot.understanding import (
     asks_whether_to_cancel,
     choose_by_name,
     in_language,
+    says_sent_back,
 )
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
@@ -142,7 +143,8 @@ class Responder:
             self._refund_status(text, order)
         elif intent == "product_question":
             self._answer_product_question(text, order)
-        elif intent == "refund_status":
+        elif intent == "refund_status" or (intent in RETURN_INTENTS and says_sent_back(text)):
+            # "i already mailed it!!": where its refund is, not a new return
             self._refund_status(text, order)
         elif intent in RETURN_INTENTS and order.shipped and not order.delivered \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
@@ -220,6 +222,14 @@ class Responder:
             # "I want my money back" for a parcel that never came is the not-received claim
             # (or, with one open, where it stands), not "I don't see a refund"
             self._delivery("missing_item", text, order)
+            return
+        if decision.outcome == returns.NO_REFUND and order.delivered and says_sent_back(text):
+            # "i returned the skillet last week, where is my refund?" with no return on record:
+            # the seller knows whether it came back
+            turn.decide(Decision("case_sent_back_unrecorded", ("returns.customer_says_sent_back",
+                                                                "returns.no_return_recorded"),
+                                 {"order_id": order.order_id}))
+            self.open_case(case_rules.GENERAL, order, text)
             return
         if decision.outcome == returns.NO_REFUND and return_reason(text) is not None:
             # "quiero un reembolso, llegó roto": a return with its reason

@@ -193,6 +193,20 @@ def says_not_found(text: str) -> bool:
     return bool(_in_any_language("not_found").search(norm) or _NOT_HAD.search(norm))
 
 
+def says_sent_back(text: str) -> bool:
+    """Whether the customer says they already sent the item back ("i returned the skillet
+    last week", "i already mailed it!!", "ya la devolví"), in English or Spanish."""
+    return bool(_SENT_BACK.search(normalize(text)))
+
+
+_SENT_BACK = re.compile(
+    r"\bi (?:already |just |have |had |'ve )?(?:returned|sent (?:it|them|the \w+) back|mailed "
+    r"(?:it|them|the \w+)(?: back)?|shipped (?:it|them|the \w+) back|dropped (?:it|them) off)\b|"
+    r"\balready (?:mailed|sent|shipped|returned|dropped)\b|\bya (?:lo |la |los |las )?"
+    r"(?:devolvi|regrese|mande de regreso|envie de regreso)\b|\b(?:lo|la|los|las) (?:devolvi|"
+    r"regrese)\b")
+
+
 # "dice entregado pero no lo tengo", "it says delivered but i don't have it": said at the end
 # ("no, no la tengo conectada a nada" is about something else)
 _NOT_HAD = re.compile(r"\b(?:no (?:lo|la|los|las) tengo|(?:i )?do(?:n'?t| not) have (?:it|them))"
