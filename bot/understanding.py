@@ -200,8 +200,9 @@ def says_sent_back(text: str) -> bool:
 
 
 _SENT_BACK = re.compile(
-    r"\bi (?:already |just |have |had |'ve )?(?:returned|sent (?:it|them|the \w+) back|mailed "
-    r"(?:it|them|the \w+)(?: back)?|shipped (?:it|them|the \w+) back|dropped (?:it|them) off)\b|"
+    r"\bi (?:already |just |have |had |'ve )?(?:returned (?:it|them|the \w+|my \w+)\b(?! (?:from|"
+    r"home|to work))|sent (?:it|them|the \w+) back|mailed "
+    r"(?:(?:it|them)(?: back)?|the \w+ back)|shipped (?:it|them|the \w+) back|dropped (?:it|them) off)\b|"
     r"\balready (?:mailed|sent|shipped|returned|dropped)\b|\bya (?:lo |la |los |las )?"
     r"(?:devolvi|regrese|mande de regreso|envie de regreso)\b|\b(?:lo|la|los|las) (?:devolvi|"
     r"regrese)\b")

@@ -30,6 +30,7 @@ from bot.understanding import (
     goods_asked_about,
     in_language,
     only_names,
+    says_sent_back,
     sms_keyword,
     without_closing,
 )
@@ -571,3 +572,18 @@ def test_product_questions_joined_in_one_sentence(text, expected):
 ])
 def test_digits_said_one_by_one(speech, expected):
     assert spoken_digits(speech) == expected
+
+
+@pytest.mark.parametrize("text, sent_back", [
+    ("hey i returned the skillet last week, where is my refund", True),
+    ("i already mailed it!!", True),
+    ("i sent the kettle back on monday", True),
+    ("ya la devolví hace una semana y nada", True),
+    # not an item sent back
+    ("i just returned home and the lamp is broken", False),
+    ("i returned from vacation and the package wasn't there", False),
+    ("i mailed the seller a message", False),
+    ("i want to return the skillet", False),
+])
+def test_an_item_said_sent_back(text, sent_back):
+    assert says_sent_back(text) is sent_back
