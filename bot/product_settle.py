@@ -400,13 +400,19 @@ _WAY = re.compile(r"\bhow (?:to|do (?:i|you|we|one)|does one|can (?:i|you|we|one
 
 def _way_unsaid(q: Question, fact: Fact) -> bool:
     """A question asking how to do something ("how do i clean the filter?") and a sentence
-    that does not name the doing: it may mention the things ("washable filter"), not the
-    way."""
+    or attribute that does not name the doing: it may mention the things ("washable
+    filter"), not the way."""
     match = _WAY.search(q.text)
-    if not q.procedure or not match or fact.source == "attribute":
+    if not match or (fact.source != "attribute" and not q.procedure):
         return False
     verb = term(match.group(1))
-    return verb not in _LEADING_VERBS and verb not in fact.term_set
+    if verb in _LEADING_VERBS or verb in fact.term_set:
+        return False
+    # an attribute named for what the verb asks about says how ("how do you connect with
+    # this?" -> "connectivity technology: ethernet"); "how do I reset it? it won't connect"
+    # is not told by "bluetooth: 5.3"
+    return fact.source != "attribute" or not any(
+        verb in CONCEPT_ASKED[c] for c in fact.name_concepts)
 
 
 _BACKWARD = term("backward")

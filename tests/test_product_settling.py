@@ -576,3 +576,15 @@ def test_misfires_of_the_new_rules_found_by_a_second_look():
     assert isinstance(settled("A19", "¿la caja viene cerrada?"), Unsettled)
     # "¿cuánto tarda en hervir?" asks for a time, no dimension
     assert settled("Kettle", "¿cuánto tarda en hervir?").evidence.startswith("Boils 1.5 liters")
+
+
+def test_how_to_do_something_is_not_told_by_a_spec():
+    # "bluetooth: 5.3" had answered how to reset a speaker that would not connect
+    settled = settle_product_question("How do I reset it? It won't connect to my phone",
+                                      (_demo_item("Speaker"),))
+    assert settled == Unsettled("way_unsaid")
+    # an attribute named for what the verb asks about does say it
+    network = _item("B0NETW0001", "Network card",
+                    attributes=(("connectivity technology", "ethernet"),))
+    answer = answer_product_question("how do you connect with this?", (network,))
+    assert answer is not None and answer.evidence == "connectivity technology: ethernet"
