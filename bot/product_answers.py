@@ -76,7 +76,6 @@ from bot.product_facts import (
     Fact,
     item_facts,
     sentences,
-    term,
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
@@ -85,6 +84,7 @@ from bot.product_settle import (
     EACH,
     GENERIC_NAME_WORDS,
     MEASURED,
+    PIECE_WORDS,
     does_not_settle,
     names_choice_kind,
     unsettled_by,
@@ -483,14 +483,11 @@ def _counts_it(q: Question, fact: Fact, item: ItemFacts) -> bool:
             or not _A_COUNT.fullmatch(fact.value):
         return False
     return q.counted in fact.name_terms or (
-        bool(fact.name_terms & _COUNT_NAMES) and q.counted in title_words(item.title))
+        bool(fact.name_terms & PIECE_WORDS) and q.counted in title_words(item.title))
 
 
 # a value that counts ("4", "3 pieces", "2 x 2.0 Ah lithium-ion"): not "yes", not "1000 lm"
 _A_COUNT = re.compile(r"\s*\d+\s*(?:(?:pieces?|pcs|pairs?|packs?|count|ct|units?)\s*|x\s.*)?", re.I)
-# the names of the attribute that counts an item's pieces
-_COUNT_NAMES = frozenset(term(w) for w in ("count", "pieces", "pcs", "pairs", "quantity",
-                                           "number", "units", "panels", "pack"))
 
 
 def _named_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:

@@ -58,8 +58,10 @@ _MODES = frozenset(term(w) for w in ("level", "levels", "mode", "modes", "settin
 
 # what the whole of a set of pieces weighs or measures, and the title words of such a set
 _SET_MEASURES = frozenset(("weight", "dimensions"))
-_OF_PIECES = frozenset(term(w) for w in ("set", "pieces", "pcs", "pack", "pairs", "panels",
-                                          "count", "sampler", "assortment", "kit", "bundle"))
+# (and of the attribute that counts them: "count: 4", "panels: 2")
+PIECE_WORDS = frozenset(term(w) for w in ("set", "pieces", "pcs", "pack", "pairs", "panels",
+                                          "count", "quantity", "number", "units", "sampler",
+                                          "assortment", "kit", "bundle"))
 # a temperature something keeps for a time: "how long does it stay cold?"
 _STATES = frozenset(term(w) for w in ("cold", "hot", "warm", "cool", "frozen"))
 
@@ -203,7 +205,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "how much does each spatula weigh?": not "weight: 0.6 lb", which is the whole set's
     # (a single mug's weight, a bulb's wattage are each one's)
     ("each_unsaid", lambda q, fact, title: fact.source == "attribute"
-     and bool(q.concepts & _SET_MEASURES) and bool(title & _OF_PIECES)
+     and bool(q.concepts & _SET_MEASURES) and bool(title & PIECE_WORDS)
      and bool(EACH.search(q.text)) and not EACH.search(fact.text)),
     # "how bright is it on low?": not "brightness: 1000 lm", the figure on high; "how long
     # does it last on high?": not "battery life: 10 hours", the one on low (a rated power or

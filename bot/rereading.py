@@ -178,7 +178,7 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"
     if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
-            and not _SAID_FINE.search(normalize(text)):
+            and not _SAID_FINE.search(norm):
         return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
     if intent not in STATED_PROBLEMS and intent != "other":
         return intent
@@ -191,7 +191,7 @@ def read_problem_again(intent: str, text: str) -> str:
             else "return_request"
     if intent not in STATED_PROBLEMS or named:
         return intent
-    if _SAID_FINE.search(normalize(text)):
+    if _SAID_FINE.search(norm):
         # "no, the spatula set is fine": no problem, nothing to do; but "when do the string
         # lights arrive? the lamp is fine" asks what its other sentence asks
         rest = " ".join(p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p)))

@@ -63,17 +63,18 @@ def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 _PARTS = (r"(?:usb |charging |power )?(?:cables?|cords?|chargers?|lids?|manuals?|adapters?|"
           r"remotes?|batter(?:y|ies)|screws|straps?|handles?|plugs?|bases?|pieces?|parts?|"
           r"cargador|tapas?|instructivo|adaptador|control|baterias?|pilas|tornillos|piezas?|"
-          r"correas?|asas?|enchufe|base)")
-# "the usb cable is missing", "me llegó pero sin el cable", "but without the lid"
+          r"correas?|asas?|enchufe)")
+# "the usb cable is missing"; and "me llegó pero sin el cable", "but without the lid"
+_PART_SAID_MISSING = re.compile(rf"\b({_PARTS}) (?:is|was|are|were) missing\b")
 _PART_MISSING = re.compile(
-    rf"\b{_PARTS} (?:is|was|are|were) missing\b|\b(?:but without|pero sin|pero no (?:trae|traia|"
-    rf"venia))\s+(?:the |el |la |los |las |su |sus )?{_PARTS}\b")
+    rf"{_PART_SAID_MISSING.pattern}|\b(?:but without|pero sin|pero no (?:trae|traia|venia))\s+"
+    rf"(?:the |el |la |los |las |su |sus )?{_PARTS}\b")
 
 
 def missing_part_named(text: str) -> str | None:
     """The part said missing ("the charger is missing": charger), to tell a part from the
     item itself."""
-    found = re.search(rf"\b({_PARTS}) (?:is|was|are|were) missing\b", normalize(text))
+    found = _PART_SAID_MISSING.search(normalize(text))
     return found.group(1) if found else None
 
 

@@ -442,7 +442,7 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
         # "it stopped charging. I would like a refund": the return is how the refund comes
         # (but "where's my refund for the toaster I sent back?" asks about another)
         kept = [r for r in kept if r[0] != "refund_status"
-                or not _WANTS_A_REFUND.search(normalize(r[1]))]
+                or not wants_a_refund(r[1])]
     if kept:
         return kept
     norm = normalize(text)
