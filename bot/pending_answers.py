@@ -4,7 +4,7 @@ ZIP code, the new address): taken, asked again, corrected, or left for a new req
 from __future__ import annotations
 
 from bot import case_rules
-from bot.facts import OrderFacts
+from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import (
     find_order_ids,
     find_postal_code,
@@ -14,16 +14,18 @@ from bot.identifiers import (
 )
 from bot.messages import Decision
 from bot.orders import load_order, load_orders
-from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED, item_switched_to
+from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED, adds_an_item, item_switched_to
 from bot.responder import ORDER_INTENTS
 from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
 from bot.return_reasons import reasons_named, wants_replacement
+from bot.returns import is_seller_fault
 from bot.text import words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     STATED_REQUEST_CONFIDENCE,
     choose_by_name,
     choose_option,
+    each_named,
     negated,
 )
 
@@ -87,6 +89,29 @@ class PendingAnswers:
                                  {"from": pending["order_id"], "to": order.order_id}))
             # the reason may come with it ("they are too small"), for the item meant now
             self._respond(waiting[0][0], f"{waiting[0][1]}\n{said}", order)
+            return True
+        elif awaiting == "return_reason" and (added := self._item_added(pending)):
+            # "no wait, the mugs too": the mug goes back with the item asked about, for the
+            # reason still to come (or given with it)
+            known = self.state["return"]
+            self.decide(Decision("item_added", ("dialogue.customer_added_an_item",),
+                                 {"order_id": pending["order_id"], "asin": added.asin}))
+            reason = ReturnFlow.reason_from_answer(self.text, self.language)
+            if is_seller_fault(reason, self.policy):
+                # "the mug too, it came chipped": the mug's problem, not the spatulas'; the
+                # reason for the spatulas is still to come
+                self.state["return"] = {"order_id": pending["order_id"], "asin": added.asin,
+                                        "reason": reason}
+                self.state.pop("pending")
+                order = load_order(self.connection, pending["order_id"])
+                self._handle(waiting, order)
+                self.state["return"], self.state["pending"] = known, pending
+                first = next(i for i in order.items if i.asin == known["asin"])
+                self.say("ask_return_reason", title=first.title, reasons=ASKED_REASONS)
+                return True
+            known["more"] = [*known.get("more", []), added.asin]
+            if not self._continue_return(pending, waiting):
+                self._ask_again(pending)
             return True
         elif awaiting in ("item_choice", "return_reason") and not explicit_order \
                 and not (intent not in _RETURN_ANSWERS and self._changes_subject(intent, waiting)) \
@@ -169,6 +194,19 @@ class PendingAnswers:
         asin = (self.state.get("return") or {}).get("asin")
         return (order, said) if item is not None and order.items[item].asin != asin else None
 
+    def _item_added(self, pending: dict) -> ItemFacts | None:
+        """"no wait, the mugs too" while we ask why the spatulas go back: another item of
+        the same order, to go back with it."""
+        if not adds_an_item(self.text):
+            return None
+        order = load_order(self.connection, pending["order_id"])
+        known = self.state.get("return") or {}
+        if order is None or "asin" not in known:
+            return None
+        named = choose_by_name(self.text, [i.naming_text for i in order.items])
+        going = {known["asin"], *known.get("more", ())}
+        return None if named is None or order.items[named].asin in going else order.items[named]
+
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is
         about: a new request, not the answer, though it names one of the orders."""
@@ -196,8 +234,12 @@ class PendingAnswers:
         known = self.state.get("return") or {}
         if pending["awaiting"] == "item_choice":
             options = pending["options"]
-            index = choose_option(self.text, [o.get("naming", o["label"]) for o in options],
-                                  self.language)
+            labels = [o.get("naming", o["label"]) for o in options]
+            index = choose_option(self.text, labels, self.language)
+            several = each_named(self.text, labels) if index is None else []
+            if several:  # "both", "the spatulas and the mug"
+                index = several[0]
+                known["more"] = [options[i]["asin"] for i in several[1:]]
             if index is None:
                 return False
             known["asin"] = options[index]["asin"]
@@ -223,7 +265,8 @@ class PendingAnswers:
         elif awaiting == "item_choice":
             self.say("choose_item", options=pending["options"])
         elif awaiting == "return_reason":
-            self.say("ask_return_reason", title=None, reasons=ASKED_REASONS)
+            self.say("ask_return_reason", title=None, titles=self._titles_going_back(pending),
+                     reasons=ASKED_REASONS)
         elif awaiting == "postal_code":
             self.say("ask_postal_code", order_id=pending["order_id"], again=True)
         elif awaiting == "new_address":
@@ -231,6 +274,15 @@ class PendingAnswers:
                      partial=bool(pending.get("partial")))
         else:
             self.say("ask_order_id", again=True)
+
+    def _titles_going_back(self, pending: dict) -> list[str]:
+        """The titles of the items a return waits for a reason for, when there are several."""
+        known = self.state.get("return") or {}
+        if not known.get("more"):
+            return []
+        order = load_order(self.connection, pending["order_id"])
+        going = {known.get("asin"), *known["more"]}
+        return [i.title for i in order.items if i.asin in going] if order else []
 
     def _verify_postal_code(self, pending: dict, postal: str) -> None:
         order = load_order(self.connection, pending["order_id"])

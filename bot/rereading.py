@@ -61,8 +61,15 @@ def punctuated_parts(text: str) -> list[str]:
 _KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
 # an item added, not meant instead: "no, the charger too", "también la taza" (not "too
 # small", "también están muy chiquitas")
-_ADDED = re.compile(r"\b(?:too|as well|tambien)\b(?=\s*(?:[.,;!?]|$))|"
+_ADDED = re.compile(r"\b(?:too|as well|tambien)\b(?=\s*(?:please|pls|plz|por favor)?\s*"
+                    r"(?:[.,;!?]|$))|"
                     r"\b(?:also|tambien)\s+(?:the|my|el|la|los|las|mi|mis)\b")
+
+
+def adds_an_item(text: str) -> bool:
+    """Whether a correction adds an item rather than meaning it instead ("no wait, the mugs
+    too", "también la taza")."""
+    return bool(_ADDED.search(normalize(text)))
 
 
 def item_switched_to(text: str) -> str | None:
@@ -70,7 +77,7 @@ def item_switched_to(text: str) -> str | None:
     item before or say it is fine ("no wait, keep them. just the mugs, they are too small":
     "just the mugs, they are too small"); None when the correction adds an item ("no, the
     charger too")."""
-    if _ADDED.search(normalize(text)):
+    if adds_an_item(text):
         return None
     parts = [p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p))
              and not _KEPT.search(normalize(p)) and not _ONLY_CORRECTING.match(normalize(p))]

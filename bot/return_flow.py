@@ -19,6 +19,7 @@ from bot.understanding import (
     choose_by_name,
     choose_option,
     classify_intent,
+    each_named,
     naming_words,
 )
 from storage.returns import attachments_of, flag_at_risk, returns_for_order
@@ -38,6 +39,8 @@ CASE_OF_OUTCOME = {
 # The reasons the customer is offered, numbered, when they did not say why.
 ASKED_REASONS = ("damaged", "defective", "wrong_item", "missing_parts", "no_longer_needed",
                  "wrong_size_ordered", "ordered_by_mistake")
+# Outcomes that say where the whole order stands (not shipped, on its way, canceled).
+ORDER_OUTCOMES = {returns.NOT_SHIPPED, returns.NOT_DELIVERED, returns.ORDER_CANCELED}
 # Reasons worth a photo for the seller.
 PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "missing_parts"}
 
@@ -91,22 +94,11 @@ class ReturnFlow:
         if item is None:
             return
         known["asin"] = item.asin
-        recorded = [r for r in returns_for_order(turn.connection, order.order_id)
-                    if r.asin == item.asin]
-        if returns.returned_in_full(item, recorded):
-            # already returned or refunded (a correction, a second "parts are missing"):
-            # where it stands, never a second RMA for the same item
-            turn.state.pop("return", None)
-            decision = returns.refund_status(order, recorded, turn.now, turn.policy)
-            turn.decide(Decision(decision.outcome, ("return.already_recorded", *decision.reasons),
-                                 decision.facts))
-            turn.say("refund_status", outcome=decision.outcome, order=order,
-                     facts=decision.facts)
-            return
         if intent in ("damaged_or_defective", "wrong_item", "return_request") \
                 and not turn.accepting \
                 and (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
-                and not WANTS_IT_BACK.search(normalize(turn.text)):
+                and not WANTS_IT_BACK.search(normalize(turn.text)) \
+                and not self._returned_already(order, item):
             # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it):
             # a return offered, not started; the customer may want help, not their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
@@ -122,17 +114,51 @@ class ReturnFlow:
         # its own in the message
         replacement = known.get("replacement") or wants_replacement(text) \
             or wants_replacement(turn.text)
-        decision = returns.decide_return(order, item, reason, turn.now, turn.policy,
-                                         wants_replacement=replacement)
-        if decision.outcome == returns.NEEDS_REASON:
-            turn.state["return"] = known
-            turn.state["pending"] = {"awaiting": "return_reason", "requests": [[intent, text]],
-                                     "order_id": order.order_id}
-            turn.say("ask_return_reason", title=item.title, reasons=ASKED_REASONS)
-            return
+        items = [item, *(i for i in order.items if i.asin in known.get("more", ()))]
+        photo = False
+        for index, each in enumerate(items):
+            if self._returned_already(order, each, tell=True):
+                continue
+            decision = returns.decide_return(order, each, reason, turn.now, turn.policy,
+                                             wants_replacement=replacement)
+            if decision.outcome == returns.NEEDS_REASON:
+                # one reason for the items still to go back ("the spatulas and the mug")
+                rest = items[index:]
+                turn.state["return"] = {**known, "asin": each.asin,
+                                        "more": [i.asin for i in rest[1:]]}
+                turn.state["pending"] = {"awaiting": "return_reason",
+                                         "requests": [[intent, text]],
+                                         "order_id": order.order_id}
+                turn.say("ask_return_reason", title=each.title,
+                         titles=[i.title for i in rest], reasons=ASKED_REASONS)
+                return
+            turn.state.pop("return", None)
+            turn.decide(decision)
+            photo = self._carry_out(decision, order, each, reason, text) or photo
+            if decision.outcome in ORDER_OUTCOMES:
+                break  # said of the whole order, once
         turn.state.pop("return", None)
-        turn.decide(decision)
-        self._carry_out(decision, order, item, reason, text)
+        # a photo of a problem with an item the customer has, asked once for all of them;
+        # not on a call, which cannot reply with one
+        if photo and turn.conversation.channel != Channel.VOICE.value \
+                and not attachments_of(turn.connection, turn.conversation.id):
+            turn.say("photo_request")
+
+    def _returned_already(self, order: OrderFacts, item: ItemFacts, *, tell: bool = False) -> bool:
+        """Whether the item was already returned or refunded (a correction, a second "parts
+        are missing"): `tell` says where that stands, never a second RMA for the same item."""
+        turn = self.turn
+        recorded = [r for r in returns_for_order(turn.connection, order.order_id)
+                    if r.asin == item.asin]
+        if not returns.returned_in_full(item, recorded):
+            return False
+        if tell:
+            decision = returns.refund_status(order, recorded, turn.now, turn.policy)
+            turn.decide(Decision(decision.outcome, ("return.already_recorded", *decision.reasons),
+                                 decision.facts))
+            turn.say("refund_status", outcome=decision.outcome, order=order,
+                     facts=decision.facts)
+        return True
 
     @staticmethod
     def _only_came(text: str, order: OrderFacts, named: int) -> bool:
@@ -151,8 +177,14 @@ class ReturnFlow:
                 return item
         if len(order.items) == 1:
             return order.items[0]
-        named = choose_by_name(self.turn.item_hint or text,  # "no, the spatula set"
-                               [item.naming_text for item in order.items])
+        labels = [item.naming_text for item in order.items]
+        said = self.turn.item_hint or text  # "no, the spatula set"
+        several = each_named(said, labels) if intent == "return_request" else []
+        if several:
+            # "I want to return the spatulas and the mug", "both": one reason for all
+            known["more"] = [order.items[i].asin for i in several[1:]]
+            return order.items[several[0]]
+        named = choose_by_name(said, labels)
         if named is not None and len(order.items) == 2 and self._only_came(text, order, named):
             # "en la caja solo venían las espátulas": the item missing is the other one
             return order.items[1 - named]
@@ -168,7 +200,9 @@ class ReturnFlow:
         return None
 
     def _carry_out(self, decision, order: OrderFacts, item: ItemFacts, reason: str,
-                   text: str) -> None:
+                   text: str) -> bool:
+        """The outcome, carried out and told; whether a photo of the problem would help the
+        seller (not of an item not yet shipped or delivered, nor of a return declined)."""
         turn = self.turn
         outcome = decision.outcome
         facts = decision.facts
@@ -202,15 +236,8 @@ class ReturnFlow:
             turn.say("return_outcome", **context)
         else:  # declined, not delivered yet
             turn.say("return_outcome", **context)
-        # a photo of a problem with an item the customer has: not one not yet shipped or
-        # delivered, nor a return declined; nor on a call, which cannot reply with one
-        if reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,
-                                                       returns.NOT_SHIPPED,
-                                                       returns.NOT_DELIVERED,
-                                                       returns.ORDER_CANCELED) \
-                and turn.conversation.channel != Channel.VOICE.value and not \
-                attachments_of(turn.connection, turn.conversation.id):
-            turn.say("photo_request")
+        return reason in PHOTO_REASONS and outcome not in (returns.RETURN_DECLINED,
+                                                           *ORDER_OUTCOMES)
 
     @staticmethod
     def reason_from_answer(text: str, lang: str) -> str | None:

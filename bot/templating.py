@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_name
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -140,6 +141,9 @@ class Templates:
                 number=lambda value: format_decimal(value, locale=locale),
                 fromiso=datetime.fromisoformat,
                 short_title=short_title,
+                # "Brightside Silicone Spatula Set and Handmade Stoneware Coffee Mug"
+                short_titles=lambda titles: format_list([short_title(t) for t in titles],
+                                                       locale=locale),
                 paragraphs=paragraphs,
                 without_contact_details=without_contact_details,
             )

@@ -55,6 +55,7 @@ class LanguageData:
     # it too ("the bed" for a mattress) but names no goods alone
     goods_nouns: tuple[str, ...]
     some_items_words: tuple[str, ...]  # "keep the bulbs": a request for part of an order
+    every_item_words: tuple[str, ...]  # "both", "los dos": every item of an order
     some_units_words: tuple[str, ...]  # "one of the two": for some units of one item
     cancellation_questions: tuple[str, ...]  # "can I still cancel it?": asks, does not ask for it
     problem_questions: tuple[str, ...]  # "it won't charge, what do I do?": asks what to do
@@ -88,6 +89,7 @@ def language_data(lang: str) -> LanguageData:
                                            for w in raw.get("language_request_fillers", ())),
         goods_nouns=tuple(normalize(group) for group in raw.get("goods_nouns", ())),
         some_items_words=tuple(normalize(p) for p in raw.get("some_items_words", ())),
+        every_item_words=tuple(normalize(p) for p in raw.get("every_item_words", ())),
         some_units_words=tuple(normalize(p) for p in raw.get("some_units_words", ())),
         cancellation_questions=tuple(normalize(p)
                                      for p in raw.get("cancellation_questions", ())),
@@ -790,6 +792,23 @@ def names_several(text: str, labels: list[str]) -> bool:
     kettles and one charger and nothing arrived"): no one of them is chosen."""
     scores = _name_scores(text, labels)
     return max(scores, default=0) > 0 and scores.count(max(scores)) > 1
+
+
+def each_named(text: str, labels: list[str]) -> list[int]:
+    """The labels the text names each by a word no other label has ("return the spatulas
+    and the mug": both), or every label when it says so ("both", "los dos"); none when it
+    keeps or sets some aside ("the mug, but keep the spatulas") or names one label only."""
+    norm = normalize(text)
+    if _in_any_language("some_items_words").search(norm):
+        return []
+    if _in_any_language("every_item_words").search(norm):
+        return list(range(len(labels)))
+    tokens = naming_words(_SET_ASIDE.sub(" ", text))
+    named = [naming_words(label) for label in labels]
+    own = [words - set().union(*(other for j, other in enumerate(named) if j != i))
+           for i, words in enumerate(named)]
+    chosen = [i for i, words in enumerate(own) if tokens & words]
+    return chosen if len(chosen) > 1 else []
 
 
 def _name_scores(text: str, labels: list[str]) -> list[int]:
