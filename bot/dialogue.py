@@ -32,6 +32,7 @@ from bot.rereading import (
     asks_nothing,
     each_action,
     each_question,
+    problem_told_beside,
     punctuated_parts,
     read_problem_again,
     starts_a_question,
@@ -187,7 +188,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         if self.asked_again:
             self.requests, self.confidence = [("other", self.text)], 1.0
             return self.language, "other", 1.0
-        found = detect_intents(self.text, self.language)
+        found = problem_told_beside(detect_intents(self.text, self.language), self.language)
         if asked in self.policy.customer_languages and len(found) > 1:
             # "thanks, can you talk to me in spanish? and cancel it": the clause asking for the
             # language asks for no person (the model half reads one in it)
