@@ -38,7 +38,7 @@ from bot.rereading import (
     starts_a_question,
 )
 from bot.responder import ORDER_INTENTS, Responder
-from bot.return_flow import RETURN_INTENTS, WANTS_IT_BACK
+from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG, WANTS_IT_BACK
 from bot.return_reasons import return_reason
 from bot.text import normalize, words
 from bot.understanding import (
@@ -59,6 +59,7 @@ from bot.understanding import (
     goods_named,
     negated,
     only_asks_language,
+    refuses_a_refund,
     says_not_found,
 )
 from storage.cases import open_cases_of_conversation
@@ -365,7 +366,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
         # "ya llegó?" asks whether it arrived; "ya llegó" says it did
         good_news = withdraws(self.text) and return_reason(self.text) is None \
-            and "?" not in self.text
+            and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text))
         last = (self.state.get("last") or {}).get("intent")
         if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
                                    or _TAKEN_BACK.search(normalize(self.text))):
@@ -500,12 +501,14 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # more of the story of a problem, asking nothing ("already tried another outlet"
             # after a return was offered for a flickering lamp), is not asked again either
             correction = self.text.strip().lower().startswith(CORRECTION_STARTS)
-            story = offered in RETURN_INTENTS and intent in STATED_PROBLEMS and not correction \
+            story = offered in RETURN_INTENTS and (intent in STATED_PROBLEMS or intent == "other") \
+                and not correction \
                 and not asks(self.text) and not WANTS_IT_BACK.search(normalize(self.text)) \
                 and not _AGREES.search(normalize(self.text))
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not story and not asks_whether_to_cancel(self.text)
-                and not correction)
+                and not correction and not (offered in RETURN_INTENTS
+                                            and refuses_a_refund(self.text)))
             if not accepted and story and self._offer_again(offer):
                 return True
         if not accepted:
@@ -520,7 +523,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         if offer.get("case_id"):
             self.responder.cancel_after_offer(order, offer["case_id"])
         else:
-            asked = offer.get("text")  # "can I still cancel it?" / "yes": the seller reads both
+            # "can I still cancel it?" / "yes": the seller reads both
+            asked = offer.get("text") or offer.get("items_said")
             self._respond(offered, f"{asked}\n{self.text}" if asked else self.text, order)
         return True
 

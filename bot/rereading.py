@@ -158,6 +158,11 @@ def asks_how_it_behaves(text: str) -> bool:
         and happened(text) is None and not asks_what_to_do(text)
 
 
+# not knowing is no "no": "hmm not sure", "idk", "mmm no sé", "ni idea"
+_UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|no se|"
+                     r"no estoy segur[oa]|ni idea|no tengo idea|quien sabe)\b")
+
+
 def read_problem_again(intent: str, text: str) -> str:
     """The request, read again where the model reads a problem it has few words for, or
     a problem in any parcel story:
@@ -172,9 +177,12 @@ def read_problem_again(intent: str, text: str) -> str:
     - "¿la tapa gotea?", "se derriten las espátulas con el sartén caliente?", read as a
       defect: a product question (a return had been authorized, a refund paid);
     - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for;
-    - "¿cuántas cortinas vienen en el paquete?", read as where it is: a product question.
+    - "¿cuántas cortinas vienen en el paquete?", read as where it is: a product question;
+    - "hmm not sure", "mmm no sé", read as a no: no answer yet.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
     norm = normalize(text)
+    if intent == "deny" and _UNSURE.search(norm):
+        return "other"  # "hmm not sure", "mmm no sé": no answer yet, not a no
     if intent == "deny" and wants_a_refund(text) and not norm.startswith("no"):
         return "return_request"  # "ya no quiero nada, quiero mi dinero": not a no
     if intent == "order_status" and _HOW_MANY_OF_A_THING.match(norm) \
@@ -184,6 +192,8 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) - {"arrived_late"}:
         # "the desk lamp arrived 2 weeks late, I dont need it anymore": a return
         return "return_request"
+    if intent == "customization" and "not_as_described" in reasons_named(text):
+        return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"

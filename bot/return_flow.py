@@ -21,6 +21,8 @@ from bot.understanding import (
     classify_intent,
     each_named,
     naming_words,
+    refuses_a_refund,
+    waves_off,
 )
 from storage.returns import attachments_of, flag_at_risk, returns_for_order
 
@@ -49,13 +51,15 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     """A delivered order with parts missing is a return problem, not a lost parcel; but "it
     says delivered but the charger is missing", of a charger, is the item itself (the name
     before a title's first comma is what the item is: a drill kit's charger is a part)."""
-    if return_reason(text) != "missing_parts":
-        return False
     part = missing_part_named(text)
+    if return_reason(text) != "missing_parts" and (part is None or order is None):
+        return False
     if part is None or order is None:
         return True
+    # "manchego missing" of a cheese sampler names a part, whatever the reasons' words
     said = naming_words(part)
-    return not any(said <= naming_words(title.split(",")[0]) for title in order.item_titles)
+    return bool(said) and not any(said <= naming_words(title.split(",")[0])
+                                  for title in order.item_titles)
 
 
 # "only the spatulas came", "solo venían las espátulas": what came, in a report of what did not
@@ -63,6 +67,22 @@ _CAME = (r"(?:came|arrived|got|had|received|venia|venian|vino|llego|llegaron|tra
 _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}}?\W+{_CAME}\b"
                         rf"(?:\W+\w+){{1,3}}|\b(?:only|just|solo|nomas)\b(?:\W+\w+){{1,3}}\W+"
                         rf"{_CAME}\b")
+
+
+# part of the money asked for, not all of it: the seller decides how much ("the cheddar
+# smelled off, the others are fine. can i get like a partial refund")
+_PART_OF_THE_MONEY = re.compile(r"\b(?:partial (?:refund|credit)|some (?:of my )?money back|"
+                                r"a discount|some kind of discount|reembolso parcial|"
+                                r"parte del dinero|parte de mi dinero|un descuento|"
+                                r"devolucion parcial)\b")
+
+
+# a problem told without saying what it is: "something is wrong with my cheese", "tengo un
+# problema con lo que me llegó" (not a defect: asked what is wrong, never refunded as one)
+SOMETHING_WRONG = re.compile(r"\b(?:something(?:'s| is)? (?:wrong|off|not right)|"
+                             r"(?:a|an|some) (?:problem|issue)s?|not right|"
+                             r"algo (?:esta |anda |salio )?mal|(?:un|algun) problema|"
+                             r"no esta bien)\b")
 
 
 # a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
@@ -94,26 +114,33 @@ class ReturnFlow:
         if item is None:
             return
         known["asin"] = item.asin
-        if intent in ("damaged_or_defective", "wrong_item", "return_request") \
-                and not turn.accepting \
-                and (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
-                and not WANTS_IT_BACK.search(normalize(turn.text)) \
-                and not self._returned_already(order, item):
-            # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it):
-            # a return offered, not started; the customer may want help, not their money back
-            turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
-            turn.state["return"] = known  # the item, for the yes
-            turn.decide(Decision("return_offered_for_problem", ("return.customer_asked_what_to_do",),
-                                 {"order_id": order.order_id, "asin": item.asin}))
-            turn.say("problem_offer", title=item.title, order=order)
-            return
-        # a yes to the return offered for the problem: the problem's reason, as read then
-        implied = intent if turn.accepting else _implied_by(intent, text)
-        reason = known.get("reason") or return_reason(text, implied)
         # "skillet came cracked. i want them to exchange it": the wish may be a request of
         # its own in the message
         replacement = known.get("replacement") or wants_replacement(text) \
             or wants_replacement(turn.text)
+        if _PART_OF_THE_MONEY.search(normalize(turn.text)) \
+                and not self._returned_already(order, item):
+            turn.state.pop("return", None)
+            turn.decide(Decision("case_partial_refund", ("return.part_of_the_money_asked",),
+                                 {"order_id": order.order_id, "asin": item.asin}))
+            turn.responder.open_case(case_rules.GENERAL, order, text, details={"asin": item.asin})
+            return
+        why = self._only_offered(intent, text, replacement)
+        if why and not self._returned_already(order, item):
+            # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it),
+            # "the box was dented, cheese is fine tho, fyi", "but I don't want to return it":
+            # a return offered, not started; the customer may want help, or nothing, not
+            # their money back
+            turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
+            turn.state["return"] = known  # the item, for the yes
+            turn.decide(Decision("return_offered_for_problem", (why,),
+                                 {"order_id": order.order_id, "asin": item.asin}))
+            turn.say("problem_offer", title=item.title, order=order)
+            return
+        # a yes to the return offered for the problem: the problem's reason, as read then
+        implied = intent if turn.accepting else None if SOMETHING_WRONG.search(
+            normalize(text)) else _implied_by(intent, text)
+        reason = known.get("reason") or return_reason(text, implied)
         items = [item, *(i for i in order.items if i.asin in known.get("more", ()))]
         photo = False
         for index, each in enumerate(items):
@@ -143,6 +170,22 @@ class ReturnFlow:
         if photo and turn.conversation.channel != Channel.VOICE.value \
                 and not attachments_of(turn.connection, turn.conversation.id):
             turn.say("photo_request")
+
+    def _only_offered(self, intent: str, text: str, replacement: bool) -> str | None:
+        """The rule by which a problem told gets a return offered, not carried out: the
+        customer asks what to do and not for their money back, only lets us know, or refuses
+        the return or refund without asking for a replacement; None to carry it out."""
+        turn = self.turn
+        if intent not in RETURN_INTENTS or turn.accepting:
+            return None
+        if waves_off(turn.text):
+            return "return.customer_only_told_us"
+        if refuses_a_refund(turn.text) and not replacement:
+            return "return.customer_refused_a_refund"
+        if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
+                and not WANTS_IT_BACK.search(normalize(turn.text)):
+            return "return.customer_asked_what_to_do"
+        return None
 
     def _returned_already(self, order: OrderFacts, item: ItemFacts, *, tell: bool = False) -> bool:
         """Whether the item was already returned or refunded (a correction, a second "parts
@@ -232,7 +275,10 @@ class ReturnFlow:
                 "seller_fault": returns.is_seller_fault(reason, turn.policy),
                 "window_last_day": facts.get("window_last_day")})
         elif outcome == returns.NOT_SHIPPED:
-            turn.state["offer"] = {"intent": "cancel_order", "order_id": order.order_id}
+            # "can i return the night lights?" / "yes" cancels the night lights, not the bulbs
+            # of the same order: the yes is read with the items named
+            turn.state["offer"] = {"intent": "cancel_order", "order_id": order.order_id,
+                                   "items_said": text}
             turn.say("return_outcome", **context)
         else:  # declined, not delivered yet
             turn.say("return_outcome", **context)

@@ -18,7 +18,8 @@ from bot.understanding import (
 )
 
 # Which reason a request's intent implies when the words do not say.
-REASON_OF_INTENT = {"damaged_or_defective": "defective", "wrong_item": "wrong_item"}
+REASON_OF_INTENT = {"damaged_or_defective": "defective", "wrong_item": "wrong_item",
+                    "missing_item": "missing_parts"}  # (of an order that came: a part)
 REASONS = ("damaged", "defective", "wrong_item", "not_as_described", "missing_parts",
            "arrived_late", "no_longer_needed", "ordered_by_mistake", "better_price",
            "wrong_size_ordered")
@@ -71,18 +72,38 @@ _PART_MISSING = re.compile(
     rf"(?:the |el |la |los |las |su |sus )?{_PARTS}\b")
 
 
+# anything said missing: "manchego missing", "the manchego is missing", "falta el manchego"
+_THING_MISSING = re.compile(r"\b(\w+) (?:(?:is|are|was|were) )?missing\b|"
+                            r"\bfalta(?:n|ba|ban)? (?:el |la |los |las |un |una |mi |mis )?(\w+)")
+# what names no thing: "it is missing", "one is missing", "my order is missing"
+_NO_THING = frozenset(("it", "they", "one", "two", "something", "anything", "everything",
+                       "nothing", "stuff", "order", "package", "parcel", "box", "item", "items",
+                       "delivery", "shipment", "still", "also", "is", "are", "was", "were", "the",
+                       "a", "my", "its", "pedido", "paquete", "caja", "algo", "nada", "todo",
+                       "que", "poco", "mucho", "tiempo"))
+
+
 def missing_part_named(text: str) -> str | None:
-    """The part said missing ("the charger is missing": charger), to tell a part from the
-    item itself."""
-    found = _PART_SAID_MISSING.search(normalize(text))
-    return found.group(1) if found else None
+    """The part said missing ("the charger is missing": charger, "manchego missing":
+    manchego), to tell a part from the item itself."""
+    norm = normalize(text)
+    found = _PART_SAID_MISSING.search(norm)
+    if found:
+        return found.group(1)
+    for match in _THING_MISSING.finditer(norm):
+        thing = match.group(1) or match.group(2)
+        if thing not in _NO_THING:
+            return thing
+    return None
 
 
 # a part asked for: "i just want the cable", "¿me pueden mandar el cargador?"
 _PART_WISH = re.compile(
     rf"\b(?:just|only|solo|nomas)\s+(?:want|need|quiero|necesito)\s+(?:the |el |la |los |las )?"
     rf"{_PARTS}\b|\b(?:send me|mandenme|me (?:pueden |puede )?(?:mandar|enviar|manden|envien))"
-    rf"\s+(?:the |el |la |los |las |otro |otra )?{_PARTS}\b")
+    rf"\s+(?:the |el |la |los |las |otro |otra )?{_PARTS}\b|"
+    # "can i just get a new lid sent?", "send a new cable"
+    rf"\b(?:get|send|ship)(?: me)? (?:a )?(?:new|replacement) {_PARTS}\b")
 # a replacement refused: "I don't want a new one", "no quiero otra"
 _NOT_WANTED = re.compile(r"\b(?:don'?t|do not|not|no|never)\s+(?:want|need|quiero|necesito)\s+"
                          r"(?:a |an |una |un |the |el |la )?(?:new|nuev[oa]|replacement|reemplazo|"

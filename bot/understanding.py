@@ -59,6 +59,7 @@ class LanguageData:
     some_units_words: tuple[str, ...]  # "one of the two": for some units of one item
     cancellation_questions: tuple[str, ...]  # "can I still cancel it?": asks, does not ask for it
     problem_questions: tuple[str, ...]  # "it won't charge, what do I do?": asks what to do
+    waved_off: tuple[str, ...]  # "the box was dented, cheese is fine tho, fyi": asks for nothing
 
 
 @cache
@@ -94,6 +95,7 @@ def language_data(lang: str) -> LanguageData:
         cancellation_questions=tuple(normalize(p)
                                      for p in raw.get("cancellation_questions", ())),
         problem_questions=tuple(normalize(p) for p in raw.get("problem_questions", ())),
+        waved_off=tuple(normalize(p) for p in raw.get("waved_off", ())),
     )
 
 
@@ -462,10 +464,17 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
 
 _SENTENCE_END = re.compile(r"[,.;!?]")
 _WANTS_A_REFUND = re.compile(r"\b(?:want|would like|i'd like|id like|need|give me|quiero|"
-                             r"quisiera|necesito|deme|denme)\b.{0,20}\b(?:refund|money back|"
+                             r"quisiera|necesito|deme|denme|can i get|could i get|can i have|"
+                             r"me pueden dar|me puede dar)\b.{0,20}\b(?:refund|money back|"
                              r"reembolso|dinero)\b")
 _REFUNDED_BY = frozenset(("return_request", "damaged_or_defective", "wrong_item", "missing_item",
                           "cancel_order"))
+
+
+def refuses_a_refund(text: str) -> bool:
+    """Whether the words refuse the money back or the return ("but I don't want to return
+    it, I just want to know if it has a warranty", "no quiero reembolso")."""
+    return bool(_REFUND_REFUSED.search(normalize(text))) or negated("return_request", text)
 
 
 def wants_a_refund(text: str) -> bool:
@@ -476,7 +485,10 @@ def wants_a_refund(text: str) -> bool:
 
 
 _REFUND_REFUSED = re.compile(r"\b(?:no|don'?t|do not|not)\s+(?:want|need|quiero|necesito)\s+"
-                             r"(?:a |un |el |mi |my )?(?:refund|reembolso|dinero|money)\b")
+                             r"(?:a |un |el |mi |my )?(?:refund|reembolso|dinero|money)\b|"
+                             # "want a new one not a refund", "otra, no un reembolso"
+                             r"\b(?:not|instead of|rather than|no|en vez de|en lugar de)\s+"
+                             r"(?:a |un )(?:refund|reembolso)\b")
 
 
 # the words that wrap a question asked in passing; the model learnt "wondering" from "just
@@ -622,8 +634,13 @@ def _not_naming() -> frozenset[str]:
                                for lang in available_languages())) | {"off", "auto", "out"}
 
 
+# "las lucecitas de noche": a night light ("noche" alone names none: "¿llega esta noche?")
+_NIGHT_LIGHT = re.compile(r"\b(luz|luces|lucecitas?|lamparitas?) de (?:la )?noche\b")
+
+
 def naming_words(text: str) -> set[str]:
     """The words of a title or message that can name an item, plurals as singulars."""
+    text = _NIGHT_LIGHT.sub(r"\1 nocturna", normalize(text))
     said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
@@ -747,6 +764,13 @@ def asks_what_to_do(text: str) -> bool:
     return bool(_in_any_language("problem_questions").search(normalize(text)))
 
 
+def waves_off(text: str) -> bool:
+    """Whether a problem is told only to let us know ("the envelope was a little torn but the
+    card is fine, just fyi", "no big deal", "solo para que sepan"), in any language: a return
+    is offered, not carried out."""
+    return bool(_in_any_language("waved_off").search(normalize(text)))
+
+
 # "cancel one candle", "cancela una vela": one of several units ("no one", "one order" are not)
 _ONE_OF_SEVERAL = re.compile(r"(?<!\bno )\b(?:one|1|una|uno)\b(?!\s+(?:order|pedido|orden)\b)")
 
@@ -761,6 +785,8 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     if len(labels) < 2:
         return units > 1 and bool(_in_any_language("some_units_words").search(norm)
                                   or _ONE_OF_SEVERAL.search(norm))
+    if len(each_named(text, labels)) == len(labels):
+        return False  # "mi pedido de focos y lucecitas": each named by its own words
     tokens = naming_words(text)
     scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):
