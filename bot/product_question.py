@@ -135,6 +135,12 @@ _PROCEDURE = re.compile(r"^(?:.*\? )?how (?:to|do (?:i|you|we|one)|does one|can 
                         r"meant to)) (?!measure|weigh|fit|size)")
 
 
+# "how do i get the candle to burn evenly?", "how can i make it brighter?": a way of bringing
+# something about, whatever concept it names (not "how long does it burn?")
+_BRINGING_ABOUT = re.compile(r"\bhow (?:do|can|should) (?:i|you|we) (?:get|make|keep|stop|prevent|"
+                             r"avoid)\b")
+
+
 _UNIT_WORDS = wordset("""
 in inch inches cm mm m ft feet foot lb lbs pound pounds oz ounce ounces kg g gram grams gallon
 gallons gal l liter liters litre litres ml qt quart quarts cup cups v volt volts w watt watts
@@ -439,12 +445,18 @@ def parse_question(text: str) -> Question:
         code_families=_families(raw_tokens, codes), marked=marked, own=_own_thing(norm),
         lower_end=bool(_LOWER_END.search(norm)), backward=bool(_BACKWARD.search(norm)),
         other_product=other_product, only=yes_no and bool(_ONLY.search(norm)),
-        procedure=bool(_PROCEDURE.search(q)) and not concepts, subject=_subject(q))
+        procedure=bool(_PROCEDURE.search(q)) and (not concepts or bool(_BRINGING_ABOUT.search(q))),
+        subject=_subject(q))
 
 
-# "does the desk lamp have ...", "is my blanket ...", "los focos sirven ..." (in English words)
+# "does the desk lamp have ...", "is my blanket ...", "los focos sirven ...", "can i put the
+# water bottle in ..." (in English words)
 _SUBJECT = re.compile(r"^(?:(?:do|does|did|will|would|can|could|should|is|are|was|were|has|"
-                      r"have)\s+)?(?:the|this|these|those|my|el|la|los|las|mi|mis)\s+"
+                      r"have)\s+|"
+                      # "can i put the water bottle in the dishwasher?"
+                      r"(?:can|could|should|may) (?:i|you|we) (?:put|use|wash|leave|take|bring|"
+                      r"plug|run|keep|microwave|freeze|dry|clean|charge)\s+)?"
+                      r"(?:the|this|these|those|my|el|la|los|las|mi|mis)\s+"
                       r"([a-z][a-z ]*)")
 
 

@@ -43,9 +43,26 @@ _WEIGHT_NAME = frozenset((term("weight"),))
 _QUALITIES = frozenset(term(w) for w in (
     "adjustable", "removable", "detachable", "replaceable", "foldable", "collapsible",
     "organic", "recycled", "bleed", "fade", "refillable", "reversible", "expandable",
-    "stackable", "retractable", "extendable", "interchangeable", "washable"))
+    "stackable", "retractable", "extendable", "interchangeable", "washable", "float",
+    "floats", "buoyant"))
 
 
+_TOGETHER = re.compile(r"(?i)\b(?:at the same time|simultaneously|a la vez|"
+                       r"al mismo tiempo)\b|\bboth (?:get|charge|work|run|at)\b")
+_TOGETHER_SAID = re.compile(r"(?i)\b(?:both|share|shared|shares|simultaneous\w*|same time|"
+                            r"together|two|dual|multiple|each|at once|a la vez|ambos|comparten)\b")
+_COMPARED = re.compile(r"(?i)\b(?:half|twice|a third) the (?:size|weight) of\b|"
+                       r"\b(?:smaller|larger|bigger|lighter|heavier|thinner|faster) than\b|"
+                       r"\bcompared (?:to|with)\b")
+_COMPARED_ASKED = re.compile(r"(?i)\b(?:than|compared?|size|big|bigger|small|smaller|large|"
+                             r"heavy|heavier|light|lighter|weigh\w*|thin|fast\w*|compact|"
+                             r"tamano|grande|chico|pequeno|pesa\w*)\b")
+_TEMPERATURE = term("temperature")
+_TEMPERATURE_SAID = re.compile(r"(?i)°|\bdegrees?\b|\d\s?(?:f|c|k)\b|\btemperature|\bgrados\b")
+_ELECTRICAL_FIGURE = re.compile(r"(?i)\d\s*(?:w|watts?|v|volts?|a|amps?|mah|vatios|voltios)\b")
+# a figure, in digits or in words ("a two player game", "dual voltage")
+_DIGIT = re.compile(r"(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"dozen|single|double|dual|twice|uno|una|dos|tres|cuatro|cinco|doble)\b")
 # the allergen statement of a food label: "Contains milk.", "May contain tree nuts."
 _ALLERGEN_STATEMENT = re.compile(r"\s*(?:may )?contains?:?\s+(?:milk|eggs?|wheat|soy|peanuts?|"
                                  r"tree nuts?|nuts|fish|shellfish|sesame|gluten)\b", re.I)
@@ -219,6 +236,22 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "how long does it stay cold?": not "best within 14 days", which is not about the cold
     ("state_unsaid", lambda q, fact, _: "duration" in q.concepts
      and bool(q.content_set & _STATES - fact.term_set)),
+    # "can i put a 100 w bulb in it?", "will it take 220v?": not "works with LED bulbs", a
+    # sentence with no figure (an electrical rating is a matter of safety)
+    ("figure_unsaid", lambda q, fact, _: q.yes_no and bool(_ELECTRICAL_FIGURE.search(q.text))
+     and fact.source in ("bullet", "description") and not _DIGIT.search(fact.text)),
+    # "can the charger charge my laptop?": not "about half the size of a standard laptop
+    # charger", which names the laptop only to compare the item with another thing
+    ("comparison_for_use", lambda q, fact, _: fact.source in ("bullet", "description")
+     and bool(_COMPARED.search(fact.text)) and not _COMPARED_ASKED.search(q.text)),
+    # "what temperature does the water boil at?": not "Boils 1.5 liters in about 5 minutes"
+    ("temperature_unmeasured", lambda q, fact, _: not q.yes_no
+     and _TEMPERATURE in q.content_set and not _TEMPERATURE_SAID.search(fact.text)),
+    # "if i charge my laptop and phone at the same time do they both get 65w?": not "65 W
+    # from one USB-C port", which says nothing of two at once
+    ("together_unsaid", lambda q, fact, _: not q.how_many
+     and fact.source in ("bullet", "description") and bool(_TOGETHER.search(q.text))
+     and not _TOGETHER_SAID.search(fact.text)),
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),

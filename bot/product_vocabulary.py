@@ -45,6 +45,7 @@ device gadget order up range max min maximum minimum limit group
 """)
 
 _IRREGULAR = {"batteries": "battery", "lbs": "lb", "inches": "inch", "feet": "foot",
+              "temp": "temperature", "temps": "temperature",
               "foot": "foot", "ft": "foot", "pounds": "pound", "ounces": "ounce",
               "children": "child", "kids": "kid", "people": "person", "men": "man",
               "women": "woman", "teeth": "tooth", "leaves": "leaf", "knives": "knife",

@@ -588,3 +588,37 @@ def test_how_to_do_something_is_not_told_by_a_spec():
                     attributes=(("connectivity technology", "ethernet"),))
     answer = answer_product_question("how do you connect with this?", (network,))
     assert answer is not None and answer.evidence == "connectivity technology: ethernet"
+
+
+def test_wrong_answers_found_by_use_on_the_demo_catalogue():
+    """A helper's 207 questions about the demo catalogue (27 Nov, second session) found
+    sentences quoted that did not answer; each now goes to the seller, and the fact that
+    does answer still does."""
+    def settled(name, question):
+        return settle_product_question(question, (_demo_item(name),))
+
+    # the item named after "can i put/use the ...", and a sentence sharing only its name
+    assert settled("Water Bottle", "can I put the water bottle in the dishwasher?") == \
+        Unsettled("only_the_item_named")
+    assert settled("Desk Lamp", "can I use the desk lamp adapter in Europe?") == \
+        Unsettled("only_the_item_named")
+    # an electrical figure asked about, and a sentence with none (a matter of safety)
+    for question in ("can I use a 100 W bulb in the lamp?",
+                     "¿le puedo poner un foco de 100 W a la lámpara?"):
+        assert settled("Arc Floor Lamp", question) == Unsettled("figure_unsaid"), question
+    # two devices at the same time, and a sentence about one port
+    assert settled("GaN Charger", "if I plug my laptop and phone into the charger at the same "
+                                  "time do they both get 65W?") == Unsettled("together_unsaid")
+    # a comparison with a laptop charger does not say it charges a laptop
+    assert settled("GaN Charger", "can the charger charge my laptop?") == \
+        Unsettled("comparison_for_use")
+    # a temperature, and a fact that gives none
+    assert settled("Kettle", "what temp does the water boil at?") == \
+        Unsettled("temperature_unmeasured")
+    assert settled("Desk Lamp", "wat color temps does the lamp have").evidence == \
+        "color temperature: 3000-6500 K"
+    # floating is not being waterproof; a way of getting a result is no spec
+    assert settled("Speaker", "does it float in water") == Unsettled("quality_unsaid")
+    assert settled("Candle", "how do I get the candle to burn evenly?") == \
+        Unsettled("procedure_from_attribute")
+    assert settled("Speaker", "is it waterproof?").evidence == "water resistance: IPX7"
