@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Row
 from bot.call_flow import CallStep, no_match, number_to_read
 from bot.dialogue import ASKED_ANYTHING_ELSE
 from bot.journal import record_decision
-from bot.messages import Decision, InboundMessage, OutboundMessage
+from bot.messages import Channel, Decision, InboundMessage, OutboundMessage
+from bot.orders import recent_orders
 from bot.outgoing import Say
 from bot.redaction import mask_card_numbers
 from storage.conversations import conversation as load_conversation
@@ -49,6 +50,9 @@ class CallDesk:
         facts = {"heard": text, "confidence": inbound.speech_confidence}
         if step.action == "greet":
             facts = {"caller": inbound.sender, "call": inbound.external_id.split("/")[0]}
+            # a caller known to speak Spanish is greeted, and heard, in Spanish
+            step = replace(step, language=self._caller_language(connection, conversation, now)
+                           or step.language)
         elif step.action == "switch_language":
             facts["language"] = step.language
             save_conversation(connection, conversation.id, language=step.language,
@@ -102,6 +106,17 @@ class CallDesk:
         if not says:
             says = [Say("reprompt", {"reason": "voice.no_match"})]
         return [self.engine.reply(connection, conversation, inbound, says, language, now)]
+
+    def _caller_language(self, connection: Connection, conversation: Row,
+                         now: datetime) -> str | None:
+        """The language of the caller's last conversation, or of their recent orders."""
+        policy = self.engine.policy
+        if conversation.language in policy.customer_languages:
+            return conversation.language
+        orders = recent_orders(connection, Channel.VOICE, conversation.customer_address,
+                               now - policy.recent_orders)
+        known = orders[0].buyer_language if orders else None
+        return known if known in policy.customer_languages else None
 
     def _follow_up(self, connection: Connection, conversation: Row, language: str,
                    now: datetime) -> None:

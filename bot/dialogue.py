@@ -27,7 +27,9 @@ from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
 from bot.rereading import (
     CORRECTION_STARTS,
+    PRAISED,
     THE_OTHER,
+    UNSURE,
     about_each_item,
     asks_nothing,
     each_action,
@@ -39,7 +41,7 @@ from bot.rereading import (
 )
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG, WANTS_IT_BACK
-from bot.return_reasons import return_reason
+from bot.return_reasons import return_reason, wants_replacement
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -84,9 +86,14 @@ def _with_its_return(requests: list[tuple[str, str]]) -> list[tuple[str, str]]:
     request, not a second return asking why)."""
     problem = next((i for i, (intent, _) in enumerate(requests) if intent in STATED_PROBLEMS),
                    None)
-    theirs = [i for i, (intent, text) in enumerate(requests)
-              if intent == "return_request" and goods_named(text) is None]
-    if problem is None or not theirs:
+    if problem is None:
+        return requests
+    # "can I return the mug? both handles are chipped": the mug's problem, one request
+    told = goods_named(requests[problem][1])
+    theirs = [i for i, (intent, text) in enumerate(requests) if intent == "return_request"
+              and ((named := goods_named(text)) is None or told is None
+                   or named[1] & told[1])]
+    if not theirs:
         return requests
     said = " ".join(requests[i][1] for i in [problem, *theirs])
     return [(intent, said) if i == problem else (intent, text)
@@ -228,6 +235,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # question that asks nothing is said in passing, not a question for the seller
             self.requests = [r for r in self.requests
                              if r[0] != "product_question" or not asks_nothing(r[1])] \
+                or self.requests
+        if len(self.requests) > 1:
+            # "the cheese was great, no problems at all. when does the socks order come?": an
+            # item praised is no problem told, whatever the model reads in "problems"
+            self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
+                             or not PRAISED.search(normalize(r[1])) or return_reason(r[1])] \
                 or self.requests
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
@@ -507,8 +520,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                 and not _AGREES.search(normalize(self.text))
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not story and not asks_whether_to_cancel(self.text)
-                and not correction and not (offered in RETURN_INTENTS
-                                            and refuses_a_refund(self.text)))
+                and not correction)
+            # "hmm not sure" is no yes; nor "yes but I don't want a refund" (unless what they
+            # want instead is a replacement, which the return flow asks the seller for)
+            accepted = accepted and not UNSURE.search(normalize(self.text)) and not (
+                offered in RETURN_INTENTS and refuses_a_refund(self.text)
+                and not wants_replacement(self.text))
             if not accepted and story and self._offer_again(offer):
                 return True
         if not accepted:

@@ -14,12 +14,18 @@ from bot.identifiers import (
 )
 from bot.messages import Decision
 from bot.orders import load_order, load_orders
-from bot.rereading import CORRECTION_STARTS, KEPT_OR_ADDED, adds_an_item, item_switched_to
+from bot.rereading import (
+    CORRECTION_STARTS,
+    KEPT_OR_ADDED,
+    UNSURE,
+    adds_an_item,
+    item_switched_to,
+)
 from bot.responder import ORDER_INTENTS
 from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
 from bot.return_reasons import reasons_named, wants_replacement
 from bot.returns import is_seller_fault
-from bot.text import words
+from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     STATED_REQUEST_CONFIDENCE,
@@ -134,9 +140,9 @@ class PendingAnswers:
                                    *[list(r) for r in waiting[1:]]]
             self._ask_again(pending)
             return True
-        if intent == "deny" and not explicit_order and not (
-                self.text.strip().lower().startswith(CORRECTION_STARTS)
-                and self._names_one_of_theirs() and self._corrects()):
+        if intent == "deny" and not explicit_order and not UNSURE.search(normalize(self.text)) \
+                and not (self.text.strip().lower().startswith(CORRECTION_STARTS)
+                         and self._names_one_of_theirs() and self._corrects()):
             # "never mind", "forget it, I'll keep it", "no, mejor no": the customer withdraws
             # what we were asking about; asking again would trap them in the question ("no,
             # the lamp" is a correction)

@@ -158,8 +158,10 @@ def asks_how_it_behaves(text: str) -> bool:
         and happened(text) is None and not asks_what_to_do(text)
 
 
-# not knowing is no "no": "hmm not sure", "idk", "mmm no sé", "ni idea"
-_UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|no se|"
+# what is wrong with an item that came (a question before buying names none of these)
+_ITEMS_FAULTS = frozenset(("damaged", "defective", "wrong_item", "not_as_described"))
+# not knowing is no "no", nor a yes: "hmm not sure", "idk", "mmm no sé", "ni idea"
+UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|no se|"
                      r"no estoy segur[oa]|ni idea|no tengo idea|quien sabe)\b")
 
 
@@ -178,11 +180,10 @@ def read_problem_again(intent: str, text: str) -> str:
       defect: a product question (a return had been authorized, a refund paid);
     - "ya no quiero nada, quiero mi dinero", read as a no: the money back asked for;
     - "¿cuántas cortinas vienen en el paquete?", read as where it is: a product question;
-    - "hmm not sure", "mmm no sé", read as a no: no answer yet.
+    - "the skillet is cracked, can I get a replacement?", read as a question before buying:
+      a damaged item.
     Not a "no" ("no, it's not broken"), nor when a part is missing."""
     norm = normalize(text)
-    if intent == "deny" and _UNSURE.search(norm):
-        return "other"  # "hmm not sure", "mmm no sé": no answer yet, not a no
     if intent == "deny" and wants_a_refund(text) and not norm.startswith("no"):
         return "return_request"  # "ya no quiero nada, quiero mi dinero": not a no
     if intent == "order_status" and _HOW_MANY_OF_A_THING.match(norm) \
@@ -200,15 +201,20 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
             and not _SAID_FINE.search(norm):
         return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
-    if intent not in STATED_PROBLEMS and intent != "other":
+    if intent not in STATED_PROBLEMS and intent not in ("other", "pre_order"):
         return intent
     named = set(reasons_named(text))
     said = happened(text)
-    if intent in ("other", "missing_item") and named and "missing_parts" not in named \
+    if intent in ("other", "missing_item", "pre_order") and named \
+            and "missing_parts" not in named \
+            and (intent != "pre_order" or named & _ITEMS_FAULTS) \
             and said not in ("not_shipped", "not_delivered") \
             and (intent == "missing_item" or names_something(text)):
         return "damaged_or_defective" if named & {"damaged", "defective"} \
             else "return_request"
+    if intent == "other" and norm.startswith("no") and _SAID_FINE.search(norm) \
+            and not asks(text):
+        return "deny"  # "no, the skillet is fine", which the model cannot place
     if intent not in STATED_PROBLEMS or named:
         return intent
     if _SAID_FINE.search(norm):
@@ -374,6 +380,13 @@ def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) ->
     return None
 
 
+# an item said to be fine, in so many words: "no problems at all", "came just in time",
+# "llegó perfecta, sin ningún problema", "without a scratch"
+PRAISED = re.compile(r"\b(?:no (?:problems?|issues?)|not a problem|without a (?:scratch|problem)|"
+                      r"sin (?:ningun |ni un )?(?:problema|rayon)|perfect\w*|great|love|"
+                      r"just in time|fine|bien|excelente|preciosa?)\b")
+
+
 # the problem a reason names, when a clause tells it of an item the model half reads
 _PROBLEM_OF_REASON = {"damaged": "damaged_or_defective", "defective": "damaged_or_defective",
                       "wrong_item": "wrong_item"}
@@ -395,10 +408,14 @@ def problem_told_beside(found: list[tuple[str, str, float]],
         read = classify_intent(part, lang)
         reasons = [_PROBLEM_OF_REASON.get(r) for r in reasons_named(part)]
         if read.intent in reasons and read.confidence >= _TOLD_PROBLEM_CONFIDENCE \
-                and names_something(part) and not says_sent_back(part) and len(parts) > 1:
+                and names_something(part) and not says_sent_back(part) and len(parts) > 1 \
+                and not PRAISED.search(normalize(part)):
             rest = " ".join(p for j, p in enumerate(parts) if j != i)
             if asks_what_to_do(rest):
                 return found  # "the skillet has rust spots. what should I do?": one request
+            if intent == "refund_status" and wants_a_refund(rest):
+                # "the cheese was moldy. I'd like a refund": what the return gives
+                return [(read.intent, text, read.confidence)]
             told = (read.intent, part, read.confidence)
             return [told, (intent, rest, confidence)] if i == 0 else [(intent, rest, confidence), told]
     return found

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
-from bot.return_reasons import missing_part_named, return_reason, wants_replacement
+from bot.return_reasons import (
+    PAPERWORK,
+    missing_part_named,
+    return_reason,
+    wants_replacement,
+)
 from bot.text import normalize
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -22,6 +27,8 @@ from bot.understanding import (
     each_named,
     naming_words,
     refuses_a_refund,
+    says_every_item,
+    wants_a_refund,
     waves_off,
 )
 from storage.returns import attachments_of, flag_at_risk, returns_for_order
@@ -80,9 +87,27 @@ _PART_OF_THE_MONEY = re.compile(r"\b(?:partial (?:refund|credit)|some (?:of my )
 # a problem told without saying what it is: "something is wrong with my cheese", "tengo un
 # problema con lo que me llegó" (not a defect: asked what is wrong, never refunded as one)
 SOMETHING_WRONG = re.compile(r"\b(?:something(?:'s| is)? (?:wrong|off|not right)|"
-                             r"(?:a|an|some) (?:problem|issue)s?|not right|"
+                             r"(?<!not )(?<!no )(?:a|an|some) (?:problem|issue)s?|not right|"
                              r"algo (?:esta |anda |salio )?mal|(?:un|algun) problema|"
                              r"no esta bien)\b")
+
+
+# not part of the money: "a full refund, not a partial refund or a discount", "a discount on
+# my next order"
+_ALL_OF_THE_MONEY = re.compile(r"\b(?:full|whole|entire|total|completo|todo mi)\b.{0,12}"
+                               r"\b(?:refund|reembolso|money|dinero)\b|"
+                               r"\b(?:reembolso|dinero) (?:total|completo)\b")
+_NOT_PART = re.compile(r"\b(?:not|no|ni|nor|instead of|rather than|en vez de)\s+(?:a |an |un |una )?"
+                       r"(?:partial|discount|descuento|reembolso parcial)|"
+                       r"(?:discount|descuento)\s+(?:on|for|code|para|en)\b")
+
+
+def asks_part_of_the_money(text: str) -> bool:
+    """Whether the words ask for part of the money back, not all of it ("can i get like a
+    partial refund"; not "a full refund, not a partial refund or a discount")."""
+    norm = normalize(text)
+    return bool(_PART_OF_THE_MONEY.search(norm)) and not _NOT_PART.search(norm) \
+        and not _ALL_OF_THE_MONEY.search(norm)
 
 
 # a return asked for with the problem: "no carga, ¿qué hago? lo quiero devolver"
@@ -118,8 +143,15 @@ class ReturnFlow:
         # its own in the message
         replacement = known.get("replacement") or wants_replacement(text) \
             or wants_replacement(turn.text)
-        if _PART_OF_THE_MONEY.search(normalize(turn.text)) \
-                and not self._returned_already(order, item):
+        part = missing_part_named(text)
+        if part in PAPERWORK and not known.get("reason"):
+            # a manual or a card missing: the seller sends it (not a refund of the item)
+            turn.state.pop("return", None)
+            turn.decide(Decision("case_missing_paperwork", ("return.paperwork_missing",),
+                                 {"order_id": order.order_id, "asin": item.asin, "part": part}))
+            turn.responder.open_case(case_rules.GENERAL, order, text, details={"asin": item.asin})
+            return
+        if asks_part_of_the_money(turn.text) and not self._returned_already(order, item):
             turn.state.pop("return", None)
             turn.decide(Decision("case_partial_refund", ("return.part_of_the_money_asked",),
                                  {"order_id": order.order_id, "asin": item.asin}))
@@ -176,11 +208,16 @@ class ReturnFlow:
         customer asks what to do and not for their money back, only lets us know, or refuses
         the return or refund without asking for a replacement; None to carry it out."""
         turn = self.turn
-        if intent not in RETURN_INTENTS or turn.accepting:
+        if intent not in (*RETURN_INTENTS, "missing_item") or turn.accepting:
             return None
-        if waves_off(turn.text):
+        # what the customer asks for outright is done: "no big deal but can I get a
+        # replacement?", "fyi the skillet came rusty, I'd like a refund please", "I don't want
+        # to return it, I just want my money back"
+        asked = replacement or WANTS_IT_BACK.search(normalize(turn.text)) \
+            and not refuses_a_refund(turn.text) or wants_a_refund(turn.text)
+        if waves_off(turn.text) and not asked:
             return "return.customer_only_told_us"
-        if refuses_a_refund(turn.text) and not replacement:
+        if refuses_a_refund(turn.text) and not asked:
             return "return.customer_refused_a_refund"
         if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
                 and not WANTS_IT_BACK.search(normalize(turn.text)):
@@ -222,7 +259,10 @@ class ReturnFlow:
             return order.items[0]
         labels = [item.naming_text for item in order.items]
         said = self.turn.item_hint or text  # "no, the spatula set"
-        several = each_named(said, labels) if intent == "return_request" else []
+        several = each_named(said, labels)
+        if intent != "return_request" and not says_every_item(said):
+            several = []  # "the spatulas and the mug, both arrived damaged" (not "the mug
+            # arrived broken, the spatulas are missing": a problem each)
         if several:
             # "I want to return the spatulas and the mug", "both": one reason for all
             known["more"] = [order.items[i].asin for i in several[1:]]

@@ -76,11 +76,20 @@ _PART_MISSING = re.compile(
 _THING_MISSING = re.compile(r"\b(\w+) (?:(?:is|are|was|were) )?missing\b|"
                             r"\bfalta(?:n|ba|ban)? (?:el |la |los |las |un |una |mi |mis )?(\w+)")
 # what names no thing: "it is missing", "one is missing", "my order is missing"
-_NO_THING = frozenset(("it", "they", "one", "two", "something", "anything", "everything",
+_NO_THING = frozenset(("it", "itself", "themselves", "they", "one", "two", "something",
+                       "anything", "everything",
                        "nothing", "stuff", "order", "package", "parcel", "box", "item", "items",
                        "delivery", "shipment", "still", "also", "is", "are", "was", "were", "the",
                        "a", "my", "its", "pedido", "paquete", "caja", "algo", "nada", "todo",
                        "que", "poco", "mucho", "tiempo"))
+
+
+# what comes with an item on paper: a manual or a card missing is for the seller to send,
+# not a refund of the item ("falta el manual de cuidado de la tabla")
+PAPERWORK = frozenset(("manual", "manuals", "instructions", "instruction", "card", "cards", "leaflet",
+                       "booklet", "note", "receipt", "invoice", "warranty", "guide", "insert",
+                       "instructivo", "instrucciones", "tarjeta", "tarjetas", "folleto", "nota",
+                       "recibo", "factura", "garantia", "guia"))
 
 
 def missing_part_named(text: str) -> str | None:
@@ -116,8 +125,13 @@ def wants_replacement(text: str) -> bool:
     haystack = normalize(text)
     if wants_a_refund(text) or _NOT_WANTED.search(haystack):
         return False
-    return bool(_PART_WISH.search(haystack)) \
+    return bool(_PART_WISH.search(haystack) or _NEW_ONE.search(haystack)) \
         or any(says(haystack, phrase) for phrase in _lexicon()[1])
+
+
+# "just a new mug", "send me a new lantern" (not "a new address", "a new order")
+_NEW_ONE = re.compile(r"\b(?:just|want|need|get|send|send me|like|rather have)\s+(?:a |an )?new\s+"
+                      r"(?!address|order|card|account|phone|number|email|one of)\w+")
 
 
 def wants_it_cancelled(text: str) -> bool:

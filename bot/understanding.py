@@ -466,7 +466,8 @@ _SENTENCE_END = re.compile(r"[,.;!?]")
 _WANTS_A_REFUND = re.compile(r"\b(?:want|would like|i'd like|id like|need|give me|quiero|"
                              r"quisiera|necesito|deme|denme|can i get|could i get|can i have|"
                              r"me pueden dar|me puede dar)\b.{0,20}\b(?:refund|money back|"
-                             r"reembolso|dinero)\b")
+                             r"reembolso|dinero)\b|\b(?:refund me|please refund|reembolsenme|"
+                             r"devuelvanme (?:el|mi) dinero)\b")
 _REFUNDED_BY = frozenset(("return_request", "damaged_or_defective", "wrong_item", "missing_item",
                           "cancel_order"))
 
@@ -572,6 +573,11 @@ _ADVERB_AFTER = re.compile(r"\s*(?:,|dime|digame|tell|let|quiero|necesito|i\b|me
                            r"donde|cuando|que|what|how|como)")
 
 
+# What a caller says before a number that is all of their answer: "uh two", "um, the three"
+_FILLERS_ONLY = re.compile(r"(?:(?:uh|um|umm|uhm|er|eh|ehm|mm|hmm|ah|oh|ok|okay|so|well|pues|"
+                           r"este|bueno|mmm)\W*)+")
+
+
 # A number that counts something is not an option's number: "I've been waiting 3 weeks".
 _COUNTED = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|secs?|moment|"
                       r"segundos?|momento|times?|items?|pieces?|"
@@ -603,7 +609,9 @@ def choose_option(text: str, labels: list[str], lang: str) -> int | None:
         for word, position in data.cardinals.items():
             mentioned += [(start, start - end, position)
                           for start, end in phrase_spans(haystack, word)
-                          if _NUMBER_CUE.search(haystack[:start])
+                          if (_NUMBER_CUE.search(haystack[:start])
+                              or _FILLERS_ONLY.fullmatch(haystack[:start])
+                              and not haystack[end:].strip(" .!?,"))
                           and not _COUNTED.match(haystack[end:])]
     for _, _, position in sorted(mentioned):
         index = len(labels) - 1 if position == -1 else position - 1
@@ -825,16 +833,28 @@ def each_named(text: str, labels: list[str]) -> list[int]:
     and the mug": both), or every label when it says so ("both", "los dos"); none when it
     keeps or sets some aside ("the mug, but keep the spatulas") or names one label only."""
     norm = normalize(text)
-    if _in_any_language("some_items_words").search(norm):
+    if _in_any_language("some_items_words").search(norm) or _KEPT_OR_FINE.search(norm):
         return []
-    if _in_any_language("every_item_words").search(norm):
-        return list(range(len(labels)))
     tokens = naming_words(_SET_ASIDE.sub(" ", text))
     named = [naming_words(label) for label in labels]
     own = [words - set().union(*(other for j, other in enumerate(named) if j != i))
            for i, words in enumerate(named)]
     chosen = [i for i, words in enumerate(own) if tokens & words]
+    if len(chosen) == 1:
+        return []  # "my mugs, both of them are chipped": both mugs, not both items
+    if not chosen and says_every_item(text):
+        return list(range(len(labels)))
     return chosen if len(chosen) > 1 else []
+
+
+# an item kept or said fine beside the others: "the mug is fine tho, I'm keeping it"
+_KEPT_OR_FINE = re.compile(r"\b(?:keeping|is fine|are fine|fine tho|me la quedo|me lo quedo|"
+                           r"me los quedo|me las quedo|esta bien|estan bien)\b")
+
+
+def says_every_item(text: str) -> bool:
+    """Whether the words say every item ("both", "all of them", "los dos")."""
+    return bool(_in_any_language("every_item_words").search(normalize(text)))
 
 
 def _name_scores(text: str, labels: list[str]) -> list[int]:

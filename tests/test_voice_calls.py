@@ -520,3 +520,26 @@ async def test_a_spanish_call_is_prompted_and_read_back_in_spanish(service):
     assert await call.say("sí") == [gather(
         [("es-US", "Gracias. Para proteger su privacidad, diga o marque el código postal de "
                    "envío del pedido.")], lang="es", step=5)]
+
+
+async def test_a_caller_known_to_speak_spanish_is_greeted_and_heard_in_spanish(service):
+    # Valentina's orders say Spanish: the greeting had been English, and so the recognizer
+    call = Call(service, "+15555550113")
+    [(verb, attributes, _, nested)] = await call.start()
+    assert verb == "Gather" and attributes["language"].startswith("es")
+    spoken = [(tag["language"], text) for _, tag, text, _ in nested]
+    assert spoken[0][0] == "es-US" and spoken[0][1].startswith("Gracias por llamar")
+    assert ("en-US", "For English, press 1.") in spoken
+    [(_, attributes, _, nested)] = await call.say("dónde están mis focos")
+    assert attributes["language"].startswith("es")
+    assert "todavía no se ha enviado" in " ".join(text for _, _, text, _ in nested)
+
+
+async def test_a_number_after_a_filler_answers_the_question(service):
+    # "uh two" had been no answer, and "yeah" after it sent the return to the seller
+    call = Call(service, "+15555550102")   # James: a skillet delivered in the holiday window
+    await call.start()
+    await call.say("uh i want to return the skillet")
+    [(_, _, _, nested)] = await call.say("uh two")
+    spoken = " ".join(text for _, _, text, _ in nested)
+    assert "is authorized" in spoken and "Why are you sending it back" not in spoken
