@@ -120,7 +120,8 @@ _RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
 # words that agree, anywhere in a reply to an offer: "its broken, just take care of it",
 # "fine lets do that"
 _AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|sure|fine|go ahead|do it|do that|"
-                     r"take care of it|dale|hazlo|adelante|orale|andale|por favor|please)\b")
+                     r"take care of it|dale|hazlo|hagalo|adelante|orale|andale|por favor|"
+                     r"please)\b")
 # some items of an order, and not all of them: "solo los focos", "only the bulbs"
 _ONLY_SOME = re.compile(r"\b(?:solo|nomas|unicamente|only|just)\b")
 _ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|both|ambos|"
@@ -523,7 +524,9 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                 and not correction)
             # "hmm not sure" is no yes; nor "yes but I don't want a refund" (unless what they
             # want instead is a replacement, which the return flow asks the seller for)
-            accepted = accepted and not UNSURE.search(normalize(self.text)) and not (
+            unsure = UNSURE.search(normalize(self.text)) \
+                and not _AGREES.search(normalize(self.text))  # "idk yeah ok do it" agrees
+            accepted = accepted and not unsure and not (
                 offered in RETURN_INTENTS and refuses_a_refund(self.text)
                 and not wants_replacement(self.text))
             if not accepted and story and self._offer_again(offer):

@@ -63,9 +63,10 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
         return False
     if part is None or order is None:
         return True
-    # "manchego missing" of a cheese sampler names a part, whatever the reasons' words
-    said = naming_words(part)
-    return bool(said) and not any(said <= naming_words(title.split(",")[0])
+    # "manchego missing" of a cheese sampler names a part, whatever the reasons' words; "falta
+    # la tabla" names the board itself (by its head noun: "jar scraper" is no jar)
+    said = naming_words(part.split()[-1])
+    return bool(said) and not any(said & naming_words(title.split(",")[0])
                                   for title in order.item_titles)
 
 
@@ -97,8 +98,9 @@ SOMETHING_WRONG = re.compile(r"\b(?:something(?:'s| is)? (?:wrong|off|not right)
 _ALL_OF_THE_MONEY = re.compile(r"\b(?:full|whole|entire|total|completo|todo mi)\b.{0,12}"
                                r"\b(?:refund|reembolso|money|dinero)\b|"
                                r"\b(?:reembolso|dinero) (?:total|completo)\b")
-_NOT_PART = re.compile(r"\b(?:not|no|ni|nor|instead of|rather than|en vez de)\s+(?:a |an |un |una )?"
-                       r"(?:partial|discount|descuento|reembolso parcial)|"
+_NOT_PART = re.compile(r"\b(?:not|no|ni|nor|instead of|rather than|en vez de|"
+                       r"(?:don'?t|do not|no) (?:want|need|quiero|necesito))\s+"
+                       r"(?:a |an |un |una |el )?(?:partial|discount|descuento|reembolso parcial)|"
                        r"(?:discount|descuento)\s+(?:on|for|code|para|en)\b")
 
 

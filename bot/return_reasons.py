@@ -75,6 +75,9 @@ _PART_MISSING = re.compile(
 # anything said missing: "manchego missing", "the manchego is missing", "falta el manchego"
 _THING_MISSING = re.compile(r"\b(\w+) (?:(?:is|are|was|were) )?missing\b|"
                             r"\bfalta(?:n|ba|ban)? (?:el |la |los |las |un |una |mi |mis )?(\w+)")
+# "the spatula set is missing the jar scraper": the thing after "missing"
+_MISSING_FROM_IT = re.compile(r"\b(?:is|are|was|were|came|arrived) missing (?:the |a |an |its |"
+                              r"their |one of the |one )?(\w+(?: \w+)?)")
 # what names no thing: "it is missing", "one is missing", "my order is missing"
 _NO_THING = frozenset(("it", "itself", "themselves", "they", "one", "two", "something",
                        "anything", "everything",
@@ -98,6 +101,9 @@ def missing_part_named(text: str) -> str | None:
     norm = normalize(text)
     found = _PART_SAID_MISSING.search(norm)
     if found:
+        return found.group(1)
+    found = _MISSING_FROM_IT.search(norm)
+    if found and found.group(1).split()[0] not in _NO_THING:
         return found.group(1)
     for match in _THING_MISSING.finditer(norm):
         thing = match.group(1) or match.group(2)

@@ -486,7 +486,8 @@ def wants_a_refund(text: str) -> bool:
 
 
 _REFUND_REFUSED = re.compile(r"\b(?:no|don'?t|do not|not)\s+(?:want|need|quiero|necesito)\s+"
-                             r"(?:a |un |el |mi |my )?(?:refund|reembolso|dinero|money)\b|"
+                             r"(?:a |un |el |mi |my )?(?:partial )?(?:refund|reembolso|dinero|"
+                             r"money)\b|"
                              # "want a new one not a refund", "otra, no un reembolso"
                              r"\b(?:not|instead of|rather than|no|en vez de|en lugar de)\s+"
                              r"(?:a |un )(?:refund|reembolso)\b")
