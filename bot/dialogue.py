@@ -122,6 +122,17 @@ _RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
 _AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|sure|fine|go ahead|do it|do that|"
                      r"take care of it|dale|hazlo|hagalo|adelante|orale|andale|por favor|"
                      r"please)\b")
+# the words without which a half-sure reading of these is no request: a person asked for,
+# a goodbye
+_SAID_IN_SO_MANY_WORDS = {
+    "human_agent": re.compile(r"\b(?:agent|agente|person|persona|human|humano|representative|rep|"
+                              r"someone|somebody|alguien|operator|operador\w*|manager|"
+                              r"supervisor|asesor\w*|call me|llamenme|talk|speak|hablar|real|"
+                              r"live|staff|team|customer service|servicio)\b"),
+    "goodbye": re.compile(r"\b(?:bye|goodbye|adios|ciao|chao|later|luego|that'?s all|thats it|"
+                          r"eso es todo|nada mas|hasta|see you|have a good|buen dia|"
+                          r"buenas noches|take care|cuidate)\b"),
+}
 # some items of an order, and not all of them: "solo los focos", "only the bulbs"
 _ONLY_SOME = re.compile(r"\b(?:solo|nomas|unicamente|only|just)\b")
 _ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|both|ambos|"
@@ -218,6 +229,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # "I just want to know if it can still be cancelled, don't cancel it": asked
             # about, which only offers it
             self.requests = [("cancel_order", self.text)]
+        if self.requests[0][0] in _SAID_IN_SO_MANY_WORDS and len(self.requests) == 1 \
+                and self.confidence < CLEAR_REQUEST_CONFIDENCE \
+                and not _SAID_IN_SO_MANY_WORDS[self.requests[0][0]].search(normalize(self.text)):
+            # "actually", "well": the model half reads a person asked for, or a goodbye, in a
+            # word that says neither (the conversation had gone to the leads, or ended)
+            self.requests = [("other", self.text)]
         if len(self.requests) == 1:
             self.requests = [(read_problem_again(*self.requests[0]), self.text)]
         else:

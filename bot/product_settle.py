@@ -47,8 +47,11 @@ _QUALITIES = frozenset(term(w) for w in (
     "floats", "buoyant"))
 
 
-_TOGETHER = re.compile(r"(?i)\b(?:at the same time|simultaneously|a la vez|"
-                       r"al mismo tiempo)\b|\bboth (?:get|charge|work|run|at)\b")
+# (of two things or more: "can the kettle boil 2 liters at the same time?" asks its capacity)
+_TOGETHER = re.compile(r"(?i)\b(?:both|and|two (?:devices|phones|things)|multiple|several|"
+                       r"ambos|dos (?:cosas|aparatos|telefonos))\b.*\b(?:at the same time|"
+                       r"simultaneously|a la vez|al mismo tiempo)\b|"
+                       r"\bboth (?:get|charge|work|run|at)\b")
 _TOGETHER_SAID = re.compile(r"(?i)\b(?:both|share|shared|shares|simultaneous\w*|same time|"
                             r"together|two|dual|multiple|each|at once|a la vez|ambos|comparten)\b")
 _COMPARED = re.compile(r"(?i)\b(?:half|twice|a third) the (?:size|weight) of\b|"

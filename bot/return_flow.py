@@ -99,7 +99,8 @@ _ALL_OF_THE_MONEY = re.compile(r"\b(?:full|whole|entire|total|completo|todo mi)\
                                r"\b(?:refund|reembolso|money|dinero)\b|"
                                r"\b(?:reembolso|dinero) (?:total|completo)\b")
 _NOT_PART = re.compile(r"\b(?:not|no|ni|nor|instead of|rather than|en vez de|"
-                       r"(?:don'?t|do not|no) (?:want|need|quiero|necesito))\s+"
+                       r"(?:don'?t|do not|no) (?:want|need|quiero|necesito)|"
+                       r"not (?:looking for|asking for|after))\s+"
                        r"(?:a |an |un |una |el )?(?:partial|discount|descuento|reembolso parcial)|"
                        r"(?:discount|descuento)\s+(?:on|for|code|para|en)\b")
 

@@ -622,3 +622,10 @@ def test_wrong_answers_found_by_use_on_the_demo_catalogue():
     assert settled("Candle", "how do I get the candle to burn evenly?") == \
         Unsettled("procedure_from_attribute")
     assert settled("Speaker", "is it waterproof?").evidence == "water resistance: IPX7"
+
+
+def test_two_things_at_the_same_time_only_of_two_things():
+    # "2 liters at the same time" asks the kettle's capacity, which its details give
+    answer = answer_product_question("can the kettle boil 2 liters at the same time?",
+                                     (_demo_item("Kettle"),))
+    assert answer is not None and answer.evidence.startswith("Boils 1.5 liters")
