@@ -404,11 +404,13 @@ def problem_told_beside(found: list[tuple[str, str, float]],
         return found
     intent, text, confidence = found[0]
     parts = clauses(text)
+    if len(parts) < 2:
+        return found
     for i, part in enumerate(parts):
         read = classify_intent(part, lang)
         reasons = [_PROBLEM_OF_REASON.get(r) for r in reasons_named(part)]
         if read.intent in reasons and read.confidence >= _TOLD_PROBLEM_CONFIDENCE \
-                and names_something(part) and not says_sent_back(part) and len(parts) > 1 \
+                and names_something(part) and not says_sent_back(part) \
                 and not PRAISED.search(normalize(part)):
             rest = " ".join(p for j, p in enumerate(parts) if j != i)
             if asks_what_to_do(rest):

@@ -649,7 +649,8 @@ _NIGHT_LIGHT = re.compile(r"\b(luz|luces|lucecitas?|lamparitas?) de (?:la )?noch
 
 def naming_words(text: str) -> set[str]:
     """The words of a title or message that can name an item, plurals as singulars."""
-    text = _NIGHT_LIGHT.sub(r"\1 nocturna", normalize(text))
+    if "noche" in text.lower():
+        text = _NIGHT_LIGHT.sub(r"\1 nocturna", normalize(text))
     said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
