@@ -18,6 +18,7 @@ from bot.rereading import (
     named_as_the_object,
     named_as_the_subject,
     named_by_the_asking_sentence,
+    without_praise,
 )
 from bot.returns import local_day
 from bot.understanding import (
@@ -106,7 +107,8 @@ class OrderFinding:
             # "los focos sirven para una lámpara cerrada?": about the bulbs
             named = named_as_the_subject(requests[0][1], labels)
         if named is None:
-            named = choose_by_name(requests[0][1], labels)
+            # "las mantas están bien, pero la tabla llegó rota": the board
+            named = choose_by_name(without_praise(requests[0][1]), labels)
         if named is None:
             # "cancel the kettle please. also the skillet came rusty": the sentence that asks
             # it names the order

@@ -387,6 +387,14 @@ PRAISED = re.compile(r"\b(?:no (?:problems?|issues?)|not a problem|without a (?:
                       r"just in time|fine|bien|excelente|preciosa?)\b")
 
 
+def without_praise(text: str) -> str:
+    """The message without its parts that praise an item ("the mugs are great but the
+    spatulas melted": "the spatulas melted"), or all of it when every part does."""
+    parts = [p for p in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text) if p.strip()]
+    kept = [p for p in parts if not PRAISED.search(normalize(p)) and not _SAID_FINE.search(normalize(p))]
+    return " ".join(kept) if kept and len(kept) < len(parts) else text
+
+
 # the problem a reason names, when a clause tells it of an item the model half reads
 _PROBLEM_OF_REASON = {"damaged": "damaged_or_defective", "defective": "damaged_or_defective",
                       "wrong_item": "wrong_item"}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
+from bot.rereading import without_praise
 from bot.return_reasons import (
     PAPERWORK,
     missing_part_named,
@@ -261,7 +262,8 @@ class ReturnFlow:
         if len(order.items) == 1:
             return order.items[0]
         labels = [item.naming_text for item in order.items]
-        said = self.turn.item_hint or text  # "no, the spatula set"
+        # "no, the spatula set"; "the mugs are great but the spatulas melted": the spatulas
+        said = self.turn.item_hint or without_praise(text)
         several = each_named(said, labels)
         if intent != "return_request" and not says_every_item(said):
             several = []  # "the spatulas and the mug, both arrived damaged" (not "the mug
