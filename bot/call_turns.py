@@ -51,8 +51,7 @@ class CallDesk:
         if step.action == "greet":
             facts = {"caller": inbound.sender, "call": inbound.external_id.split("/")[0]}
             # a caller known to speak Spanish is greeted, and heard, in Spanish
-            step = replace(step, language=self._caller_language(connection, conversation, now)
-                           or step.language)
+            step = replace(step, language=self._caller_language(connection, conversation, now))
         elif step.action == "switch_language":
             facts["language"] = step.language
             save_conversation(connection, conversation.id, language=step.language,
@@ -107,16 +106,14 @@ class CallDesk:
             says = [Say("reprompt", {"reason": "voice.no_match"})]
         return [self.engine.reply(connection, conversation, inbound, says, language, now)]
 
-    def _caller_language(self, connection: Connection, conversation: Row,
-                         now: datetime) -> str | None:
-        """The language of the caller's last conversation, or of their recent orders."""
+    def _caller_language(self, connection: Connection, conversation: Row, now: datetime) -> str:
+        """The language of the caller's last conversation, or of their recent orders, as a
+        text's is chosen (`bot.dialogue`); else the marketplace's."""
         policy = self.engine.policy
-        if conversation.language in policy.customer_languages:
-            return conversation.language
-        orders = recent_orders(connection, Channel.VOICE, conversation.customer_address,
-                               now - policy.recent_orders)
-        known = orders[0].buyer_language if orders else None
-        return known if known in policy.customer_languages else None
+        orders = [] if conversation.language else recent_orders(
+            connection, Channel.VOICE, conversation.customer_address, now - policy.recent_orders)
+        return policy.customer_language(conversation.language,
+                                        orders[0].buyer_language if orders else None)
 
     def _follow_up(self, connection: Connection, conversation: Row, language: str,
                    now: datetime) -> None:

@@ -532,17 +532,17 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # more of the story of a problem, asking nothing ("already tried another outlet"
             # after a return was offered for a flickering lamp), is not asked again either
             correction = self.text.strip().lower().startswith(CORRECTION_STARTS)
+            norm = normalize(self.text)
+            agrees = bool(_AGREES.search(norm))
             story = offered in RETURN_INTENTS and (intent in STATED_PROBLEMS or intent == "other") \
                 and not correction \
-                and not asks(self.text) and not WANTS_IT_BACK.search(normalize(self.text)) \
-                and not _AGREES.search(normalize(self.text))
+                and not asks(self.text) and not WANTS_IT_BACK.search(norm) and not agrees
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not story and not asks_whether_to_cancel(self.text)
                 and not correction)
             # "hmm not sure" is no yes; nor "yes but I don't want a refund" (unless what they
             # want instead is a replacement, which the return flow asks the seller for)
-            unsure = UNSURE.search(normalize(self.text)) \
-                and not _AGREES.search(normalize(self.text))  # "idk yeah ok do it" agrees
+            unsure = UNSURE.search(norm) and not agrees  # "idk yeah ok do it" agrees
             accepted = accepted and not unsure and not (
                 offered in RETURN_INTENTS and refuses_a_refund(self.text)
                 and not wants_replacement(self.text))

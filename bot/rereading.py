@@ -12,6 +12,8 @@ from bot.return_reasons import reasons_named
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
+    KEPT,
+    SAID_FINE,
     SMALL_TALK,
     STATED_PROBLEMS,
     asks,
@@ -42,11 +44,6 @@ KEPT_OR_ADDED = re.compile(r"(?i)\b(?:fine|ok|okay|good|keep|too|also|as well|th
                            r"est[aá] bien|est[aá]n bien|tambi[eé]n|bien)\b")
 
 
-# an item said to be all right: "the spatula set is fine", "las espátulas están bien"
-_SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
-                        r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
-
-
 # a second question joined to the first: "is it waterproof and does it float?", "¿es de
 # algodón y se puede lavar?"
 _QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|do|can|will|"
@@ -60,8 +57,6 @@ def punctuated_parts(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?,;])\s+", text.strip()) if p.strip()]
 
 
-# an item kept, in a correction: "keep them", "me las quedo", "las conservo"
-_KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
 # an item added, not meant instead: "no, the charger too", "también la taza" (not "too
 # small", "también están muy chiquitas")
 _ADDED = re.compile(r"\b(?:too|as well|tambien)\b(?=\s*(?:please|pls|plz|por favor)?\s*"
@@ -82,8 +77,8 @@ def item_switched_to(text: str) -> str | None:
     charger too")."""
     if adds_an_item(text):
         return None
-    parts = [p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p))
-             and not _KEPT.search(normalize(p)) and not _ONLY_CORRECTING.match(normalize(p))]
+    parts = [p for p in punctuated_parts(text) if not SAID_FINE.search(normalize(p))
+             and not KEPT.search(normalize(p)) and not _ONLY_CORRECTING.match(normalize(p))]
     return " ".join(parts) or None
 
 
@@ -199,7 +194,7 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"
     if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
-            and not _SAID_FINE.search(norm):
+            and not SAID_FINE.search(norm):
         return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
     if intent not in STATED_PROBLEMS and intent not in ("other", "pre_order"):
         return intent
@@ -212,15 +207,15 @@ def read_problem_again(intent: str, text: str) -> str:
             and (intent == "missing_item" or names_something(text)):
         return "damaged_or_defective" if named & {"damaged", "defective"} \
             else "return_request"
-    if intent == "other" and norm.startswith("no") and _SAID_FINE.search(norm) \
+    if intent == "other" and norm.startswith("no") and SAID_FINE.search(norm) \
             and not asks(text):
         return "deny"  # "no, the skillet is fine", which the model cannot place
     if intent not in STATED_PROBLEMS or named:
         return intent
-    if _SAID_FINE.search(norm):
+    if SAID_FINE.search(norm):
         # "no, the spatula set is fine": no problem, nothing to do; but "when do the string
         # lights arrive? the lamp is fine" asks what its other sentence asks
-        rest = " ".join(p for p in punctuated_parts(text) if not _SAID_FINE.search(normalize(p)))
+        rest = " ".join(p for p in punctuated_parts(text) if not SAID_FINE.search(normalize(p)))
         again = classify_intent(rest) if rest.strip() else None
         if again is not None and again.confidence >= CLEAR_REQUEST_CONFIDENCE \
                 and again.intent not in STATED_PROBLEMS:
@@ -234,9 +229,6 @@ def read_problem_again(intent: str, text: str) -> str:
             and runner_up(text).intent == "product_question":
         return "product_question"
     return intent
-
-
-
 
 
 # where one item's part of a request ends: "where is my kettle and the charger?", "¿dónde
@@ -391,7 +383,8 @@ def without_praise(text: str) -> str:
     """The message without its parts that praise an item ("the mugs are great but the
     spatulas melted": "the spatulas melted"), or all of it when every part does."""
     parts = [p for p in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text) if p.strip()]
-    kept = [p for p in parts if not PRAISED.search(normalize(p)) and not _SAID_FINE.search(normalize(p))]
+    kept = [p for p in parts
+            if not PRAISED.search(norm := normalize(p)) and not SAID_FINE.search(norm)]
     return " ".join(kept) if kept and len(kept) < len(parts) else text
 
 

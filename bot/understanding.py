@@ -835,7 +835,8 @@ def each_named(text: str, labels: list[str]) -> list[int]:
     and the mug": both), or every label when it says so ("both", "los dos"); none when it
     keeps or sets some aside ("the mug, but keep the spatulas") or names one label only."""
     norm = normalize(text)
-    if _in_any_language("some_items_words").search(norm) or _KEPT_OR_FINE.search(norm):
+    if _in_any_language("some_items_words").search(norm) or KEPT.search(norm) \
+            or SAID_FINE.search(norm):
         return []
     tokens = naming_words(_SET_ASIDE.sub(" ", text))
     named = [naming_words(label) for label in labels]
@@ -849,9 +850,12 @@ def each_named(text: str, labels: list[str]) -> list[int]:
     return chosen if len(chosen) > 1 else []
 
 
-# an item kept or said fine beside the others: "the mug is fine tho, I'm keeping it"
-_KEPT_OR_FINE = re.compile(r"\b(?:keeping|is fine|are fine|fine tho|me la quedo|me lo quedo|"
-                           r"me los quedo|me las quedo|esta bien|estan bien)\b")
+# an item kept, or said to be all right: "keep them", "me las quedo", "las conservo"; "the
+# spatula set is fine", "las espátulas están bien" (beside another: "the mug is fine tho, I'm
+# keeping it" returns none of the two together)
+KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
+SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
+                       r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 
 
 def says_every_item(text: str) -> bool:
