@@ -31,6 +31,7 @@ s t d ll re ve m y o
 el la los las un una unos unas de del al que es son esta este estos estas esto ese esa por para
 con sin se su sus lo le les mi mis tu tus como cual cuales cuanto cuanta cuantos cuantas hay
 tiene tienen tengo puede pueden viene vienen y o e u en ya muy mas si no producto articulo
+da dan
 """)
 
 # Words that carry little on their own: matched, they count for a little.

@@ -647,11 +647,16 @@ def _not_naming() -> frozenset[str]:
 _NIGHT_LIGHT = re.compile(r"\b(luz|luces|lucecitas?|lamparitas?) de (?:la )?noche\b")
 
 
-def naming_words(text: str) -> set[str]:
-    """The words of a title or message that can name an item, plurals as singulars."""
+def _one_word_names(text: str) -> str:
+    """The text with a name of several words said as words that each name the item."""
     if "noche" in text.lower():
         text = _NIGHT_LIGHT.sub(r"\1 nocturna", normalize(text))
-    said = [w for w in words(text) if len(w) > 2 and w not in _not_naming()]
+    return text
+
+
+def naming_words(text: str) -> set[str]:
+    """The words of a title or message that can name an item, plurals as singulars."""
+    said = [w for w in words(_one_word_names(text)) if len(w) > 2 and w not in _not_naming()]
     said += [english for w in said for english in _item_nouns().get(w, ())]
     # a plural names the item as well as the singular: "the mugs", "the curtain"
     return {_singular(w) for w in said}
@@ -670,7 +675,7 @@ def only_names(text: str, label: str, *, other_names: bool = False) -> bool:
     words are said."""
     little = frozenset().union(*(language_data(lang).little_words
                                  for lang in available_languages()))
-    said = [w for w in words(normalize(text)) if w not in little]
+    said = [w for w in words(normalize(_one_word_names(text))) if w not in little]
     naming = naming_words(label)
     widen = _with_other_names if other_names else set
     return bool(said) and len(said) <= 3 and all(widen(naming_words(w)) & naming for w in said)

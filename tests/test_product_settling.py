@@ -439,6 +439,9 @@ def test_a_sentence_naming_only_the_item_does_not_answer():
     # date") rather than the description's first sentence
     answer = answer_product_question("How many hours do the bulbs last?", (_demo_item("A19"),))
     assert answer is not None and answer.evidence == "Rated 15,000 hours"
+    # "dan" (give) says nothing of its own: it had ranked the description's first sentence
+    answer = answer_product_question("cuantos lumenes dan los focos", (_demo_item("A19"),))
+    assert answer is not None and answer.evidence == "brightness: 800 lm"
     for question in ("Does the gift card expire?", "la tarjeta de regalo se vence?"):
         answer = answer_product_question(question, (_demo_item("Gift Card"),))
         assert answer is not None and answer.evidence == "No expiration date and no fees"
