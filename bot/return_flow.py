@@ -13,6 +13,7 @@ from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.rereading import without_praise
 from bot.return_reasons import (
+    EMPTY_BOX,
     PAPERWORK,
     missing_part_named,
     return_reason,
@@ -60,6 +61,8 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     says delivered but the charger is missing", of a charger, is the item itself (the name
     before a title's first comma is what the item is: a drill kit's charger is a part)."""
     part = missing_part_named(text)
+    if part is None and EMPTY_BOX.search(normalize(text)):
+        return False  # "the box came empty": the item never came
     if return_reason(text) != "missing_parts" and (part is None or order is None):
         return False
     if part is None or order is None:

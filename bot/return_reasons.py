@@ -73,8 +73,16 @@ _PART_MISSING = re.compile(
 
 
 # anything said missing: "manchego missing", "the manchego is missing", "falta el manchego"
-_THING_MISSING = re.compile(r"\b(\w+) (?:(?:is|are|was|were) )?missing\b|"
-                            r"\bfalta(?:n|ba|ban)? (?:el |la |los |las |un |una |mi |mis )?(\w+)")
+_THING_MISSING = re.compile(r"\b(\w+) (?:itself |themselves )?(?:(?:is|are|was|were) )?missing\b|"
+                            r"\bfalta(?:n|ba|ban)? (?:el |la |los |las |un |una |mi |mis )?(\w+)|"
+                            # "the skillet wasn't in it", "no skillet inside", "no venía la tetera"
+                            r"\b(\w+) (?:was|were|is|are)(?:n'?t| not) (?:in|inside)\b|"
+                            r"\bno (\w+) (?:inside|in it|in the box)\b|"
+                            r"\bno (?:venia|venian|estaba|estaban) (?:el |la |los |las )?(\w+)|"
+                            r"\b(\w+) no (?:venia|venian|estaba|estaban|vino|llego) (?:adentro|dentro|"
+                            r"en la caja|en el paquete)\b")
+# a box that came with nothing in it: no part of an item, the items themselves
+EMPTY_BOX = re.compile(r"\b(?:empty|nothing (?:inside|in it|in the box)|vaci[ao]|no venia nada)\b")
 # "the spatula set is missing the jar scraper": the thing after "missing"
 _MISSING_FROM_IT = re.compile(r"\b(?:is|are|was|were|came|arrived) missing (?:the |a |an |its |"
                               r"their |one of the |one )?(\w+(?: \w+)?)")
@@ -84,7 +92,7 @@ _NO_THING = frozenset(("it", "itself", "themselves", "they", "one", "two", "some
                        "nothing", "stuff", "order", "package", "parcel", "box", "item", "items",
                        "delivery", "shipment", "still", "also", "is", "are", "was", "were", "the",
                        "a", "my", "its", "pedido", "paquete", "caja", "algo", "nada", "todo",
-                       "que", "poco", "mucho", "tiempo"))
+                       "que", "poco", "mucho", "tiempo", "lo", "demas", "resto", "otro", "otra"))
 
 
 # what comes with an item on paper: a manual or a card missing is for the seller to send,
@@ -106,7 +114,7 @@ def missing_part_named(text: str) -> str | None:
     if found and found.group(1).split()[0] not in _NO_THING:
         return found.group(1)
     for match in _THING_MISSING.finditer(norm):
-        thing = match.group(1) or match.group(2)
+        thing = next(group for group in match.groups() if group)
         if thing not in _NO_THING:
             return thing
     return None

@@ -38,4 +38,6 @@ def any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(set(phrases), key=len, reverse=True)
     if not ordered:
         return re.compile(r"(?!x)x")
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+    # texted without apostrophes as often as with: "wasnt in the box", "dont need it"
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace("'", "'?") for p in ordered)
+                      + r")(?!\w)")
