@@ -28,6 +28,7 @@ from bot.understanding import (
     classify_intent,
     each_named,
     naming_words,
+    negated,
     refuses_a_refund,
     says_every_item,
     wants_a_refund,
@@ -199,6 +200,16 @@ class ReturnFlow:
                          titles=[i.title for i in rest], reasons=ASKED_REASONS)
                 return
             turn.state.pop("return", None)
+            if decision.outcome == returns.RETURN_AUTHORIZED and self._keeps_it():
+                # "I don't want to return it, I just want my money back": a refund without
+                # the item back is the seller's to grant (POLICY.md C), not a return label
+                turn.decide(Decision("case_refund_without_return",
+                                     ("return.customer_keeps_the_item",
+                                      "return.seller_decides_returnless"),
+                                     {"order_id": order.order_id, "asin": each.asin}))
+                turn.responder.open_case(case_rules.GENERAL, order, text,
+                                         details={"asin": each.asin, "returnless_asked": True})
+                continue
             turn.decide(decision)
             photo = self._carry_out(decision, order, each, reason, text) or photo
             if decision.outcome in ORDER_OUTCOMES:
@@ -230,6 +241,11 @@ class ReturnFlow:
                 and not WANTS_IT_BACK.search(normalize(turn.text)):
             return "return.customer_asked_what_to_do"
         return None
+
+    def _keeps_it(self) -> bool:
+        """Whether the customer asks for the money back and refuses to send the item back."""
+        text = self.turn.text
+        return negated("return_request", text) and wants_a_refund(text)
 
     def _returned_already(self, order: OrderFacts, item: ItemFacts, *, tell: bool = False) -> bool:
         """Whether the item was already returned or refunded (a correction, a second "parts

@@ -465,6 +465,7 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
 _SENTENCE_END = re.compile(r"[,.;!?]")
 _WANTS_A_REFUND = re.compile(r"\b(?:want|would like|i'd like|id like|need|give me|quiero|"
                              r"quisiera|necesito|deme|denme|can i get|could i get|can i have|"
+                             r"(?:and|just|still) get|"
                              r"me pueden dar|me puede dar)\b.{0,20}\b(?:refund|money back|"
                              r"reembolso|dinero)\b|\b(?:refund me|please refund|reembolsenme|"
                              r"devuelvanme (?:el|mi) dinero)\b")
