@@ -29,6 +29,7 @@ from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     STATED_REQUEST_CONFIDENCE,
+    about_some_items,
     choose_by_name,
     choose_option,
     each_named,
@@ -68,6 +69,10 @@ class PendingAnswers:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])
                 self.answered_intent = waiting[0][0]
+                if about_some_items(self.text, [item.naming_text for item in order.items]):
+                    # "cancel an order" then "bueno, dos focos nada más": the bulbs, not the
+                    # night lights of the same order
+                    waiting = [(i, f"{t}\n{self.text}") for i, t in waiting]
                 self._handle(waiting, order)
                 return True
         elif awaiting == "new_address" and names_an_address(self.text):

@@ -543,3 +543,15 @@ async def test_a_number_after_a_filler_answers_the_question(service):
     [(_, _, _, nested)] = await call.say("uh two")
     spoken = " ".join(text for _, _, text, _ in nested)
     assert "is authorized" in spoken and "Why are you sending it back" not in spoken
+
+
+async def test_items_named_in_answer_to_which_order_are_all_that_is_asked(service):
+    # "bueno, dos focos nada más" chose the order and had cancelled all of it, night lights too
+    call = Call(service, "+15555550113")   # Valentina: bulbs and night lights, not shipped
+    await call.start()
+    [(_, _, _, nested)] = await call.say("quiero cancelar un pedido")
+    assert "Opción 1" in " ".join(text for _, _, text, _ in nested)
+    [(_, _, _, nested)] = await call.say("bueno dos focos nada mas")
+    assert "cancele solo lo que usted pidió" in " ".join(text for _, _, text, _ in nested)
+    outcomes = await service.scalars(select(Decision.outcome).order_by(Decision.id))
+    assert "case_partial_cancellation" in outcomes and "case_cancellation" not in outcomes
