@@ -200,8 +200,14 @@ _WITHDRAWS = re.compile(
     re.IGNORECASE)
 
 
+# "i never got it", "it hasn't arrived": the words of good news, denied
+_DENIED_BEFORE = re.compile(r"(?i)\b(?:never|not|didn'?t|haven'?t|hasn'?t|wasn'?t|did not|"
+                            r"have not|has not|nunca|todavia no|aun no)\s+(?:\w+\s+)?$")
+
+
 def withdraws(text: str) -> bool:
-    return bool(_WITHDRAWS.search(text))
+    return any(not _DENIED_BEFORE.search(text[:found.start()])
+               for found in _WITHDRAWS.finditer(text))
 
 
 # words that only say a question is repeated

@@ -41,7 +41,7 @@ from bot.rereading import (
 )
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG, WANTS_IT_BACK
-from bot.return_reasons import return_reason, wants_replacement
+from bot.return_reasons import missing_part_named, return_reason, wants_replacement
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -142,11 +142,15 @@ _ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|
                         r"ambas)\b")
 # a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
 _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
-                         r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b")
+                         r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b|"
+                         # "actually no dont, i'll wait": a "don't" that ends its clause
+                         r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
+                         r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
-_YES_FIRST = re.compile(r"(?i)^\s*(?:yes|yeah|yea|yep|y|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
+# ("y" alone is a texted yes; "y cuándo llegan?" is Spanish "and")
+_YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
                         r"please|por ?favor|that would be great|sounds good|go ahead|do it|"
-                        r"please do)\b(?![\s,]*(?:no|not)\b)")
+                        r"please do)\b(?![\s,]*(?:no|not)\b)|y\s*[.!]*\s*$)")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
 _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
 
@@ -405,7 +409,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
         # "ya llegó?" asks whether it arrived; "ya llegó" says it did
         good_news = withdraws(self.text) and return_reason(self.text) is None \
-            and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text))
+            and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text)) \
+            and missing_part_named(self.text) is None  # "it came but one mug is missing"
         last = (self.state.get("last") or {}).get("intent")
         if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
                                    or _TAKEN_BACK.search(normalize(self.text))):

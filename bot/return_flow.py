@@ -57,6 +57,19 @@ ORDER_OUTCOMES = {returns.NOT_SHIPPED, returns.NOT_DELIVERED, returns.ORDER_CANC
 PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "missing_parts"}
 
 
+# a number of units: "one mug", "1 mug", "una taza", "two of the mugs"
+_A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
+
+
+def _a_unit_short(text: str, order: OrderFacts, part: str) -> bool:
+    """Whether the item said missing is one of several units of an item that came ("one mug
+    is missing, i paid for 2"): a part of the order missing, not the parcel."""
+    norm = normalize(text)
+    said = naming_words(part)
+    return any(item.quantity > 1 and said & naming_words(item.title.split(",")[0])
+               for item in order.items) and bool(_A_COUNT.search(norm))
+
+
 def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     """A delivered order with parts missing is a return problem, not a lost parcel; but "it
     says delivered but the charger is missing", of a charger, is the item itself (the name
@@ -71,6 +84,8 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     # "manchego missing" of a cheese sampler names a part, whatever the reasons' words; "falta
     # la tabla" names the board itself (by its head noun: "jar scraper" is no jar)
     said = naming_words(part.split()[-1])
+    if _a_unit_short(text, order, part.split()[-1]):
+        return True
     return bool(said) and not any(said & naming_words(title.split(",")[0])
                                   for title in order.item_titles)
 
@@ -270,7 +285,8 @@ class ReturnFlow:
         for match in _ONLY_CAME.finditer(normalize(text)):
             window = match.group(0)
             if choose_by_name(window, [item.naming_text for item in order.items]) == named:
-                return True
+                # "i only got one mug, ordered 2": of two mugs, one came; the mug is short
+                return not (order.items[named].quantity > 1 and _A_COUNT.search(window))
         return False
 
     def _item(self, text: str, order: OrderFacts, known: dict, intent: str) -> ItemFacts | None:

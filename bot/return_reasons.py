@@ -69,7 +69,11 @@ _PARTS = (r"(?:usb |charging |power )?(?:cables?|cords?|chargers?|lids?|manuals?
 _PART_SAID_MISSING = re.compile(rf"\b({_PARTS}) (?:is|was|are|were) missing\b")
 _PART_MISSING = re.compile(
     rf"{_PART_SAID_MISSING.pattern}|\b(?:but without|pero sin|pero no (?:trae|traia|venia))\s+"
-    rf"(?:the |el |la |los |las |su |sus )?{_PARTS}\b")
+    rf"(?:the |el |la |los |las |su |sus )?{_PARTS}\b|"
+    # "only 1 mug in the box", "solo venía una taza": fewer units than ordered
+    r"\b(?:only|just|solo|nomas|nada mas)\s+(?:got |received |came |arrived |had |llego |"
+    r"llegaron |vino |venia |recibi )?(?:1|one|2|two|una|uno|dos)\s+\w+\s+(?:in the box|"
+    r"in the package|came|arrived|en la caja|en el paquete|llego|vino|venia)\b")
 
 
 # anything said missing: "manchego missing", "the manchego is missing", "falta el manchego"
