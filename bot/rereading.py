@@ -160,6 +160,13 @@ UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|n
                      r"no estoy segur[oa]|ni idea|no tengo idea|quien sabe)\b")
 
 
+# a question that tells of something not right: "why won't it charge?", "is it supposed to
+# not turn on?"
+_NOTHING_WRONG_ASKED = re.compile(r"\b(?:not|no|never|won'?t|wont|doesn'?t|doesnt|isn'?t|isnt|"
+                                  r"can'?t|cant|didn'?t|didnt|aren'?t|arent|ya no|dejo|why|"
+                                  r"por ?que|supposed|normal)\b|n't\b")
+
+
 def read_problem_again(intent: str, text: str) -> str:
     """The request, read again where the model reads a problem it has few words for, or
     a problem in any parcel story:
@@ -227,6 +234,12 @@ def read_problem_again(intent: str, text: str) -> str:
         return "order_status"
     if intent == "wrong_item" and said is None and asks(text) \
             and runner_up(text).intent == "product_question":
+        return "product_question"
+    if said is None and "?" in text and (starts_a_question(text) or text.lstrip()[:1] == "¿") \
+            and not asks_what_to_do(text) \
+            and not _NOTHING_WRONG_ASKED.search(norm):
+        # "Is the gift card already active?", "Do the string lights have a remote?": a
+        # question naming no fault asks about the item (a $50 refund had followed)
         return "product_question"
     return intent
 
