@@ -23,6 +23,7 @@ from bot.product_vocabulary import (
     tokens,
     words_of,
 )
+from bot.understanding import item_noun
 
 # Words that name the same thing: a question's "how wide" meets an attribute's "width".
 _SYNONYMS = {
@@ -241,3 +242,17 @@ UNIT_OF = {c.name: c.value_unit for c in CONCEPTS}
 def title_words(title: str) -> frozenset[str]:
     """The words of an item's title: what the question's "it" is."""
     return frozenset(term(t) for t in words_of(title))
+
+
+_NOT_INCLUDED = re.compile(r"(?i)\b(?:not included|sold separately|no incluid[oa]s?)\b")
+
+
+def said_not_included(item: ItemFacts, part: str) -> str | None:
+    """The sentence of the item's details saying the part does not come with it ("Cable not
+    included.", "... (bulb not included)"), for a part the customer says is missing."""
+    wanted = {stem(w) for w in (part, *item_noun(part))}
+    for text in (*item.bullets, *sentences(item.description)):
+        if _NOT_INCLUDED.search(text) and wanted & {stem(w) for w in re.findall(r"\w+", text.lower())}:
+            return text
+    return None
+

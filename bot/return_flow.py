@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
+from bot.product_facts import said_not_included
 from bot.rereading import without_praise
 from bot.return_reasons import (
     EMPTY_BOX,
@@ -173,6 +174,17 @@ class ReturnFlow:
             turn.decide(Decision("case_missing_paperwork", ("return.paperwork_missing",),
                                  {"order_id": order.order_id, "asin": item.asin, "part": part}))
             turn.responder.open_case(case_rules.GENERAL, order, text, details={"asin": item.asin})
+            return
+        left_out = said_not_included(item, part) if part else None
+        if left_out and not known.get("reason"):
+            # "the charger came without a cable": its details say the cable is not included;
+            # told so, not refunded as a fault (nor a lost parcel)
+            turn.state.pop("return", None)
+            turn.decide(Decision("part_not_included", ("return.part_not_included_by_details",),
+                                 {"order_id": order.order_id, "asin": item.asin, "part": part,
+                                  "evidence": left_out}))
+            turn.say("product_answer", title=item.title, evidence=left_out.rstrip(" .;,:"),
+                     conversion=None)
             return
         if asks_part_of_the_money(turn.text) and not self._returned_already(order, item):
             turn.state.pop("return", None)

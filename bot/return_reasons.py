@@ -84,7 +84,11 @@ _THING_MISSING = re.compile(r"\b(\w+) (?:itself |themselves )?(?:(?:is|are|was|w
                             r"\bno (\w+) (?:inside|in it|in the box)\b|"
                             r"\bno (?:venia|venian|estaba|estaban) (?:el |la |los |las )?(\w+)|"
                             r"\b(\w+) no (?:venia|venian|estaba|estaban|vino|llego) (?:adentro|dentro|"
-                            r"en la caja|en el paquete)\b")
+                            r"en la caja|en el paquete)\b|"
+                            # "came without a cable", "no trae el cable", "no encuentro el cable"
+                            r"\b(?:without|sin|no trae|no traia|no venia con|no encuentro|"
+                            r"can'?t find|cannot find) (?:the |a |an |any |my |el |la |los |las |mi |"
+                            r"mis |su |sus |ningun |ninguna )?(\w+)")
 # a box that came with nothing in it: no part of an item, the items themselves
 EMPTY_BOX = re.compile(r"\b(?:empty|nothing (?:inside|in it|in the box)|vaci[ao]|no venia nada)\b")
 # "the spatula set is missing the jar scraper": the thing after "missing"
