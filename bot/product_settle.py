@@ -481,16 +481,27 @@ def _kind_restated(q: Question, fact: Fact) -> bool:
     return fact.value_terms <= q.asked | fact.name_terms
 
 
+_WHERE_OR_HOW = re.compile(r"\W*(?:where|how (?:do|does|can|should|to)|donde|como)\b")
+# a sentence that introduces the item: "A small-batch candle in a reusable amber glass jar",
+# "Two night lights for halls, bathrooms and nurseries."
+_INTRODUCES_IT = re.compile(r"(?i)(?:a|an|the|one|two|three|four)\s")
+
+
 def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
     """A sentence whose only words in common with the question are those naming the item
     (the question's subject, in the item's title: "the desk lamp"), nor does it name or
     measure what is asked: it is about the item, not about what the question asks of it."""
-    named = q.subject & title_terms
+    # "where is the candle made?", "¿cómo se prende la lámpara?": a sentence about the item
+    # tells neither where nor how
+    asks_where_or_how = not q.yes_no and bool(_WHERE_OR_HOW.match(q.text))
+    named = q.subject & title_terms or (
+        q.content_set & title_terms if asks_where_or_how and _INTRODUCES_IT.match(fact.text)
+        else frozenset())
     if fact.source not in ("bullet", "description") or not named:
         return False
     asked = q.content_set - named - WEAK_TERMS
     shared = (q.content_set & fact.term_set) - WEAK_TERMS
     # the concepts of the words that ask ("dimmer"), not of the item's name ("bulbs": light)
     concepts = {c for c in q.concepts if CONCEPT_ASKED[c] & (q.content_set - named)}
-    return bool(asked) and shared <= named \
+    return (bool(asked) or asks_where_or_how) and shared <= named \
         and not concepts & (fact.value_concepts | fact.unit_concepts)

@@ -213,6 +213,8 @@ SPANISH = {
     "gotea": "leak", "gotean": "leak", "fugas": "leak", "derrite": "melt", "derriten": "melt",
     "calienta": "hot", "calientan": "hot", "oxida": "rust", "oxidan": "rust", "suda": "sweat",
     "parpadea": "flicker", "parpadean": "flicker",
+    "lavo": "wash", "lavamos": "wash", "consume": "power", "consumen": "power",
+    "gasta": "power", "gastan": "power",
 }
 # Item nouns ("colchón", "focos") are read through bot.understanding.item_noun, the table the
 # dialogue names items by.

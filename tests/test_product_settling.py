@@ -632,3 +632,20 @@ def test_two_things_at_the_same_time_only_of_two_things():
     answer = answer_product_question("can the kettle boil 2 liters at the same time?",
                                      (_demo_item("Kettle"),))
     assert answer is not None and answer.evidence.startswith("Boils 1.5 liters")
+
+
+def test_a_sentence_introducing_the_item_tells_neither_where_nor_how():
+    # each had been answered with the description's first sentence
+    for name, question in (("Candle", "Where is the candle made?"),
+                           ("Arc Floor Lamp", "¿Cómo se prende la lámpara?"),
+                           ("Muslin", "¿Cómo lavo las mantas de muselina?")):
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert settled == Unsettled("only_the_item_named"), question
+    # a sentence that names what is asked still answers
+    answer = answer_product_question("como se prende, tiene apagador?",
+                                     (_demo_item("Arc Floor Lamp"),))
+    assert answer is not None and answer.evidence == "Foot switch on the cord"
+    # "consume" asks for power: the night light's wattage, not its first sentence
+    answer = answer_product_question("¿Cuánto consume la luz de noche?",
+                                     (_demo_item("Night Light"),))
+    assert answer is not None and answer.evidence == "wattage: 0.5 W"
