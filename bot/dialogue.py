@@ -122,7 +122,7 @@ _RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
                  case_rules.INTERNATIONAL_RETURN, case_rules.REPLACEMENT}
 # words that agree, anywhere in a reply to an offer: "its broken, just take care of it",
 # "fine lets do that"
-_AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|sure|fine|go ahead|do it|do that|"
+_AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|(?<!not )sure|fine|go ahead|do it|do that|"
                      r"take care of it|dale|hazlo|hagalo|adelante|orale|andale|por favor|"
                      r"please)\b")
 # the words without which a half-sure reading of these is no request: a person asked for,
