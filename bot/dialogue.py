@@ -31,6 +31,7 @@ from bot.rereading import (
     THE_OTHER,
     UNSURE,
     about_each_item,
+    adds_an_item,
     asks_nothing,
     each_action,
     each_question,
@@ -80,7 +81,6 @@ _ASKED_ABOUT_EACH = ("order_status", "refund_status")
 _ACTIONS = ("cancel_order", "return_request")
 # what "the kettle too" asks of another item besides the questions: the request itself
 _DONE_TO_ANOTHER_TOO = (*sorted(RETURN_INTENTS), "cancel_order", "missing_item")
-_TOO = re.compile(r"\b(?:too|also|as well|tambien|igual)\b")
 
 
 def _with_its_return(requests: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -278,7 +278,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # it is, about that order (the model reads a bare product name as anything)
             last = {} if self._topic_is_stale() else self.state.get("last") or {}
             again = last.get("intent") if last.get("intent") in _ASKED_AGAIN else "order_status"
-            if last.get("intent") in _DONE_TO_ANOTHER_TOO and _TOO.search(normalize(self.text)):
+            if last.get("intent") in _DONE_TO_ANOTHER_TOO and adds_an_item(self.text):
                 # "the mug arrived chipped" then "actually the spatulas too": the same request,
                 # of the item named now, the first message read with it for its reason
                 self.requests = [(last["intent"], f"{last['text']}\n{self.text}")]

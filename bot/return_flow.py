@@ -311,7 +311,8 @@ class ReturnFlow:
         labels = [item.naming_text for item in order.items]
         # "no, the spatula set"; "the mugs are great but the spatulas melted": the spatulas
         said = self.turn.item_hint or without_praise(text)
-        several = each_named(said, labels)
+        # (of the whole message: "both arrived fine, but I want to return the spatula set")
+        several = each_named(self.turn.item_hint or text, labels)
         if intent != "return_request" and not says_every_item(said):
             several = []  # "the spatulas and the mug, both arrived damaged" (not "the mug
             # arrived broken, the spatulas are missing": a problem each)

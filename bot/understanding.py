@@ -842,7 +842,7 @@ def each_named(text: str, labels: list[str]) -> list[int]:
     keeps or sets some aside ("the mug, but keep the spatulas") or names one label only."""
     norm = normalize(text)
     if _in_any_language("some_items_words").search(norm) or KEPT.search(norm) \
-            or SAID_FINE.search(norm):
+            or SAID_FINE.search(norm) or _ARRIVED_FINE.search(norm):
         return []
     tokens = naming_words(_SET_ASIDE.sub(" ", text))
     named = [naming_words(label) for label in labels]
@@ -862,6 +862,9 @@ def each_named(text: str, labels: list[str]) -> list[int]:
 KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
 SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
                        r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
+# "both arrived fine": said of the items that came, not of those sent back
+_ARRIVED_FINE = re.compile(r"\b(?:arrived|came|llego|llegaron)\s+(?:fine|ok|okay|good|bien|"
+                           r"perfect[oa]s?)\b")
 
 
 def says_every_item(text: str) -> bool:
