@@ -25,6 +25,7 @@ from bot.order_finding import OrderFinding
 from bot.orders import load_order
 from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
+from bot.product_question import names_nothing_asked
 from bot.rereading import (
     CORRECTION_STARTS,
     PRAISED,
@@ -259,7 +260,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # "where is my charger? the kettle can wait": a clause the model reads as a product
             # question that asks nothing is said in passing, not a question for the seller
             self.requests = [r for r in self.requests
-                             if r[0] != "product_question" or not asks_nothing(r[1])] \
+                             if r[0] != "product_question"
+                             or not (asks_nothing(r[1]) or names_nothing_asked(r[1]))] \
                 or self.requests
         if len(self.requests) > 1:
             # "the cheese was great, no problems at all. when does the socks order come?": an

@@ -502,6 +502,17 @@ def _own_thing(norm: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
+def names_nothing_asked(text: str) -> bool:
+    """Whether a question names nothing of the item to ask about ("could you please look
+    into this?", "and the other one?"; not "how do I use it?", "how big is it?")."""
+    q = parse_question(text)
+    return not q.concepts and not q.procedure and not q.text.startswith("how") \
+        and q.content_set <= _SAYING_LITTLE
+
+
+_SAYING_LITTLE = frozenset(term(w) for w in WEAK_WORDS | STOPWORDS)
+
+
 def not_from_product_data(question: str) -> bool:
     """True for questions the detail data cannot settle by nature: shipping, price,
     returns, the seller's stock, opinions, comparisons, sizing advice, troubleshooting."""
