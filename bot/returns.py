@@ -91,7 +91,10 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
     seller_fault = is_seller_fault(reason, policy)
     fault = "returns.seller_fault" if seller_fault else "returns.customer_reason"
     facts["seller_fault"] = seller_fault
-    if wants_replacement and seller_fault:
+    window = return_window(order, item, policy)
+    today = local_day(now, policy)
+    if wants_replacement and seller_fault and today <= window.last_day:
+        # (past the window it is the seller's exception to grant, below, replacement or not)
         return Decision(CASE_REPLACEMENT, (fault, "returns.replacement_asked_seller_decides"),
                         facts)
     non_returnable = not item.returnable or item.category in rules.non_returnable_categories
@@ -105,8 +108,6 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
         return Decision(REFUND_RETURNLESS, ("returns.unsafe_to_return", fault), facts)
     if item.category in rules.exempt_categories:
         return Decision(CASE_EXEMPT, ("returns.exempt_item_seller_authorizes", fault), facts)
-    window = return_window(order, item, policy)
-    today = local_day(now, policy)
     facts.update(window_starts=window.starts.isoformat(), window_last_day=window.last_day.isoformat(),
                  days_since_window_start=(today - window.starts).days)
     if today > window.last_day:

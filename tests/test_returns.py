@@ -350,6 +350,14 @@ def test_non_returnable_exempt_and_replacement(item_overrides, reason, wants_rep
                      "seller_fault": SELLER_FAULT in reasons})
 
 
+def test_a_replacement_asked_outside_the_window_is_the_sellers_exception():
+    # it had gone to the seller as a replacement, with a refund promised if they could not
+    decision = decide_return(order(), item(), "defective", local(2027, 3, 1, 12, 0), POLICY,
+                             wants_replacement=True)
+    assert decision.outcome == CASE_OUT_OF_POLICY
+    assert decision.reasons[-2:] == ("returns.outside_window", SELLER_FAULT)
+
+
 def test_exempt_item_goes_to_the_seller_even_outside_the_window():
     decision = decide_return(order(), item(category="Handmade"), "no_longer_needed",
                              local(2027, 3, 1, 12, 0), POLICY)
