@@ -27,7 +27,9 @@ from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
 from bot.product_question import names_nothing_asked
 from bot.rereading import (
+    ALL_OF_IT,
     CORRECTION_STARTS,
+    ONLY_SOME,
     PRAISED,
     THE_OTHER,
     UNSURE,
@@ -138,15 +140,15 @@ _SAID_IN_SO_MANY_WORDS = {
                           r"buenas noches|take care|cuidate)\b"),
 }
 # some items of an order, and not all of them: "solo los focos", "only the bulbs"
-_ONLY_SOME = re.compile(r"\b(?:solo|nomas|unicamente|only|just)\b")
-_ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|both|ambos|"
-                        r"ambas)\b")
 # a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
 _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
                          r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
+# "no dont. i mean dont ship it", "no me la manden": the request said again, not taken back
+_STILL_WANTED_STOPPED = re.compile(r"\b(?:don'?t|do not|no)\s+(?:ship|send|charge|deliver|"
+                                   r"me (?:lo|la|los|las) (?:manden|envien|cobren))\b")
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
 # ("y" alone is a texted yes; "y cuándo llegan?" is Spanish "and")
 _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
@@ -415,7 +417,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             and missing_part_named(self.text) is None  # "it came but one mug is missing"
         last = (self.state.get("last") or {}).get("intent")
         if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
-                                   or _TAKEN_BACK.search(normalize(self.text))):
+                                   or _TAKEN_BACK.search(normalize(self.text))
+                                   and not _STILL_WANTED_STOPPED.search(normalize(self.text))):
             # "cancel the kettle" then "never mind" / "mejor no, olvídalo" / "ah no espera,
             # mejor no, sí los quiero": taken back (not good news about a parcel: "sí lo
             # quiero, que me lo manden" keeps a lost parcel's case)
@@ -595,7 +598,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         # only some, in so many words: "si, también los focos" or "the bulbs were the main
         # reason" keep the whole cancellation
         norm = normalize(self.text)
-        if not _ONLY_SOME.search(norm) or _ALL_OF_IT.search(norm):
+        if not ONLY_SOME.search(norm) or ALL_OF_IT.search(norm):
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None or not about_some_items(

@@ -15,10 +15,13 @@ from bot.identifiers import (
 from bot.messages import Decision
 from bot.orders import load_order, load_orders
 from bot.rereading import (
+    ALL_OF_IT,
     CORRECTION_STARTS,
     KEPT_OR_ADDED,
+    ONLY_SOME,
     UNSURE,
     adds_an_item,
+    asks_a_question,
     item_switched_to,
 )
 from bot.responder import ORDER_INTENTS
@@ -69,7 +72,9 @@ class PendingAnswers:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])
                 self.answered_intent = waiting[0][0]
-                if about_some_items(self.text, [item.naming_text for item in order.items]):
+                norm = normalize(self.text)
+                if ONLY_SOME.search(norm) and not ALL_OF_IT.search(norm) and about_some_items(
+                        self.text, [item.naming_text for item in order.items]):
                     # "cancel an order" then "bueno, dos focos nada más": the bulbs, not the
                     # night lights of the same order
                     waiting = [(i, f"{t}\n{self.text}") for i, t in waiting]
@@ -221,8 +226,10 @@ class PendingAnswers:
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is
         about: a new request, not the answer, though it names one of the orders."""
+        # ("el que tiene los focos y la luz de noche" describes the order, asking nothing)
         return (intent in ORDER_INTENTS and intent != waiting[0][0]
-                and self.confidence >= STATED_REQUEST_CONFIDENCE and len(words(self.text)) >= 3)
+                and self.confidence >= STATED_REQUEST_CONFIDENCE and len(words(self.text)) >= 3
+                and (intent != "product_question" or asks_a_question(self.text)))
 
     def _return_reason_to_seller(self, pending: dict, waiting: list) -> None:
         """The second answer to "why are you returning it?" that names no reason we know: the

@@ -481,7 +481,9 @@ def _kind_restated(q: Question, fact: Fact) -> bool:
     return fact.value_terms <= q.asked | fact.name_terms
 
 
-_WHERE_OR_HOW = re.compile(r"\W*(?:where|how (?:do|does|can|should|to)|donde|como)\b")
+_HOW = re.compile(r"\W*(?:how (?:do|does|can|should|to)|como)\b")
+_WHERE = re.compile(r"\W*(?:where|donde|de donde)\b")
+_PLACE_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # a sentence that introduces the item: "A small-batch candle in a reusable amber glass jar",
 # "Two night lights for halls, bathrooms and nurseries."
 _INTRODUCES_IT = re.compile(r"(?i)(?:a|an|the|one|two|three|four)\s")
@@ -492,8 +494,11 @@ def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -
     (the question's subject, in the item's title: "the desk lamp"), nor does it name or
     measure what is asked: it is about the item, not about what the question asks of it."""
     # "where is the candle made?", "¿cómo se prende la lámpara?": a sentence about the item
-    # tells neither where nor how
-    asks_where_or_how = not q.yes_no and bool(_WHERE_OR_HOW.match(q.text))
+    # tells neither where nor how (but "A sampler ... from small Wisconsin creameries" tells
+    # where the cheese is from, and "A slim desk lamp for study and office" where to use it)
+    asks_where_or_how = not q.yes_no and (
+        bool(_HOW.match(q.text))
+        or "origin" in q.concepts and bool(_WHERE.match(q.text)) and not _PLACE_NAMED.search(fact.text))
     named = q.subject & title_terms or (
         q.content_set & title_terms if asks_where_or_how and _INTRODUCES_IT.match(fact.text)
         else frozenset())

@@ -64,6 +64,13 @@ _ADDED = re.compile(r"\b(?:too|as well|tambien)\b(?=\s*(?:please|pls|plz|por fav
                     r"\b(?:also|tambien)\s+(?:the|my|el|la|los|las|mi|mis)\b")
 
 
+# only some items, or all of them, in so many words ("solo los focos", "los focos nada más";
+# "all of it", "los dos")
+ONLY_SOME = re.compile(r"\b(?:solo|nomas|nada mas|unicamente|only|just)\b")
+ALL_OF_IT = re.compile(r"\b(?:todo|todos|todas|everything|all|tambien|too|also|both|ambos|"
+                       r"ambas|los dos|las dos|completo|completa|entero|entera)\b")
+
+
 def adds_an_item(text: str) -> bool:
     """Whether a correction adds an item rather than meaning it instead ("no wait, the mugs
     too", "también la taza")."""

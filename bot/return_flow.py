@@ -17,6 +17,7 @@ from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
     missing_part_named,
+    reasons_named,
     return_reason,
     wants_replacement,
 )
@@ -176,7 +177,8 @@ class ReturnFlow:
             turn.responder.open_case(case_rules.GENERAL, order, text, details={"asin": item.asin})
             return
         left_out = said_not_included(item, part) if part else None
-        if left_out and not known.get("reason"):
+        if left_out and not known.get("reason") \
+                and not set(reasons_named(turn.text)) - {"missing_parts"}:
             # "the charger came without a cable": its details say the cable is not included;
             # told so, not refunded as a fault (nor a lost parcel)
             turn.state.pop("return", None)

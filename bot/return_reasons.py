@@ -111,10 +111,19 @@ PAPERWORK = frozenset(("manual", "manuals", "instructions", "instruction", "card
                        "recibo", "factura", "garantia", "guia"))
 
 
+# what came after all, packed apart: "la manta no estaba adentro de la bolsa sino suelta",
+# "venía en una bolsita aparte pero sí llegó"
+_CAME_ANYWAY = re.compile(r"\b(?:sino|aparte|por separado|separately|separate|si llego|"
+                          r"(?:pero|but) (?:si |it )?(?:esta|estan|llego|llegaron|arrived|came|"
+                          r"is|was|it'?s) (?:bien|fine|ok|okay))\b")
+
+
 def missing_part_named(text: str) -> str | None:
     """The part said missing ("the charger is missing": charger, "manchego missing":
     manchego), to tell a part from the item itself."""
     norm = normalize(text)
+    if _CAME_ANYWAY.search(norm):
+        return None
     found = _PART_SAID_MISSING.search(norm)
     if found:
         return found.group(1)

@@ -641,6 +641,15 @@ def test_a_sentence_introducing_the_item_tells_neither_where_nor_how():
                            ("Muslin", "¿Cómo lavo las mantas de muselina?")):
         settled = settle_product_question(question, (_demo_item(name),))
         assert settled == Unsettled("only_the_item_named"), question
+    # but a sentence naming a place tells where the item is from, and one saying what it is
+    # for where to use it
+    for name, question, evidence in (
+            ("Cheese", "where is the cheese from?",
+             "A cheese board in a box from small Wisconsin and Spanish creameries."),
+            ("Desk Lamp", "where can I use the desk lamp?",
+             "A slim desk lamp for study and office.")):
+        answer = answer_product_question(question, (_demo_item(name),))
+        assert answer is not None and answer.evidence == evidence, question
     # a sentence that names what is asked still answers
     answer = answer_product_question("como se prende, tiene apagador?",
                                      (_demo_item("Arc Floor Lamp"),))
