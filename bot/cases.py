@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -263,9 +264,11 @@ class CaseDesk:
 
     @staticmethod
     def _item(case: Row, order: OrderFacts) -> ItemFacts | None:
-        """The item a return case is about (its details name it)."""
-        asin = (case.details or {}).get("asin")
-        return next((item for item in order.items if item.asin == asin), None)
+        """The item a return case is about (its details name it), as many of its units as
+        the case is about ("one mug of two missing": one)."""
+        details = case.details or {}
+        item = next((item for item in order.items if item.asin == details.get("asin")), None)
+        return replace(item, quantity=details["units"]) if item and details.get("units") else item
 
     def _carry_out(self, connection: Connection, case: Row, order: OrderFacts,
                    decision: Decision, now: datetime) -> str | None:

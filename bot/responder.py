@@ -14,7 +14,7 @@ from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
 from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
-from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts
+from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts, missing_from_the_box
 from bot.return_reasons import return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
 from bot.text import words
@@ -155,6 +155,9 @@ class Responder:
             # of a claim: it never came, which the seller answers for (not "return it once it
             # arrives")
             self._delivery("missing_item", text, order)
+        elif order.delivered and (intent == "missing_item" or return_reason(text) == "missing_parts") \
+                and (missing := missing_from_the_box(text, order)) is not None:
+            self._item_missing(text, order, *missing)
         elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
                                           and is_missing_parts(text, order)):
             ReturnFlow(turn).handle(intent, text, order)
@@ -164,6 +167,18 @@ class Responder:
             ReturnFlow(turn).handle("return_request", text, order)
         else:
             self._delivery(intent, text, order)
+
+    def _item_missing(self, text: str, order: OrderFacts, item: ItemFacts,
+                      units: int | None) -> None:
+        """An item of the order, or some of its units, not in the box that came (POLICY.md C,
+        delivered but missing): the seller is asked, and on silence refunds that item or
+        those units, not the whole order."""
+        turn = self.turn
+        turn.decide(Decision("case_item_missing", ("delivery.item_missing_from_the_box",),
+                             {"order_id": order.order_id, "asin": item.asin, "units": units}))
+        flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
+        self.open_case(case_rules.DELIVERED_MISSING, order, text,
+                       {"asin": item.asin, "units": units, "title": item.title})
 
     def _delivery(self, intent: str, text: str, order: OrderFacts) -> None:
         turn = self.turn

@@ -63,13 +63,9 @@ PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "miss
 _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
 
 
-def _a_unit_short(text: str, order: OrderFacts, part: str) -> bool:
-    """Whether the item said missing is one of several units of an item that came ("one mug
-    is missing, i paid for 2"): a part of the order missing, not the parcel."""
-    norm = normalize(text)
-    said = naming_words(part)
-    return any(item.quantity > 1 and said & naming_words(item.title.split(",")[0])
-               for item in order.items) and bool(_A_COUNT.search(norm))
+def _some_units(text: str, item: ItemFacts) -> bool:
+    """Whether the words count units of an item ordered several times ("one mug", "1 of 2")."""
+    return item.quantity > 1 and bool(_A_COUNT.search(normalize(text)))
 
 
 def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
@@ -86,10 +82,33 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     # "manchego missing" of a cheese sampler names a part, whatever the reasons' words; "falta
     # la tabla" names the board itself (by its head noun: "jar scraper" is no jar)
     said = naming_words(part.split()[-1])
-    if _a_unit_short(text, order, part.split()[-1]):
-        return True
     return bool(said) and not any(said & naming_words(title.split(",")[0])
                                   for title in order.item_titles)
+
+
+def missing_from_the_box(text: str, order: OrderFacts) -> tuple[ItemFacts, int | None] | None:
+    """The item of a delivered order of several that did not come in the box, and how many
+    of its units when only some ("one mug is missing, i paid for 2": the mug, 1; "the
+    package came but the spatulas werent in it": the spatulas, all; "en la caja solo venían
+    las espátulas": the mugs). None when the whole order, or a part of an item, is missing."""
+    if len(order.items) < 2 and order.items[0].quantity < 2:
+        return None
+    part = missing_part_named(text)
+    if part is not None:
+        said = naming_words(part.split()[-1])
+        found = [item for item in order.items if said & naming_words(item.title.split(",")[0])]
+        if len(found) != 1:
+            return None
+        item = found[0]
+    else:
+        named = choose_by_name(text, [item.naming_text for item in order.items])
+        if named is None or not ReturnFlow.only_came(text, order, named):
+            return None
+        item = order.items[named]
+        if not _some_units(text, item):
+            # what came is all of that item: the missing item is the other one
+            return (order.items[1 - named], None) if len(order.items) == 2 else None
+    return item, (1 if _some_units(text, item) else None)
 
 
 # "only the spatulas came", "solo venían las espátulas": what came, in a report of what did not
@@ -293,15 +312,11 @@ class ReturnFlow:
         return True
 
     @staticmethod
-    def _only_came(text: str, order: OrderFacts, named: int) -> bool:
+    def only_came(text: str, order: OrderFacts, named: int) -> bool:
         """Whether the words say the named item is the only one that came ("only the spatulas
-        came", "solo venían las espátulas"; not "I only got 1 of 2 mugs")."""
-        for match in _ONLY_CAME.finditer(normalize(text)):
-            window = match.group(0)
-            if choose_by_name(window, [item.naming_text for item in order.items]) == named:
-                # "i only got one mug, ordered 2": of two mugs, one came; the mug is short
-                return not (order.items[named].quantity > 1 and _A_COUNT.search(window))
-        return False
+        came", "solo venían las espátulas", "i only got one mug")."""
+        return any(choose_by_name(match.group(0), [item.naming_text for item in order.items])
+                   == named for match in _ONLY_CAME.finditer(normalize(text)))
 
     def _item(self, text: str, order: OrderFacts, known: dict, intent: str) -> ItemFacts | None:
         """The item: the only one, the one named now or before, or ask which."""
@@ -323,7 +338,7 @@ class ReturnFlow:
             known["more"] = [order.items[i].asin for i in several[1:]]
             return order.items[several[0]]
         named = choose_by_name(said, labels)
-        if named is not None and len(order.items) == 2 and self._only_came(text, order, named):
+        if named is not None and len(order.items) == 2 and self.only_came(text, order, named):
             # "en la caja solo venían las espátulas": the item missing is the other one
             return order.items[1 - named]
         if named is not None:

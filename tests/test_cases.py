@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.clock import FixedClock
-from storage.models import Case, CaseEvent, Decision, Order
+from storage.models import Case, CaseEvent, Decision, Order, ReturnRecord
 from tests.conftest import NOW, Service, email_fixture
 
 VALENTINA = "+15555550113"   # Spanish; two orders from the Chinese seller, one unshipped
@@ -279,3 +279,20 @@ async def test_the_background_sweeper_and_dispatcher_do_it_on_their_own(aiohttp_
         await asyncio.sleep(0.05)
     assert [m["To"] for m in twilio_fake.sent] == [EMILY]
     assert (await service.scalar(select(Case.status))) == "resolved_on_silence"
+
+
+async def test_one_unit_of_two_missing_is_refunded_on_silence_not_the_whole_order(service):
+    # Sarah's order: a spatula set and two mugs at $26.00 each; one mug did not come
+    [answer] = await service.sms("+15555550107", "i only got one mug, ordered 2")
+    assert "not all of your Handmade Stoneware Coffee Mug from order 111-5827713-3098264" \
+        in answer
+    case = await service.scalar(select(Case))
+    assert (case.kind, case.details["units"]) == ("delivered_missing", 1)
+    resolved = service.cli("sweep", "--now", "2026-11-27T15:00:00Z")
+    assert json.loads(resolved.stdout)["resolved"] == {"1": "refund_returnless"}
+    [record] = await service.scalars(select(ReturnRecord))
+    assert (record.asin, record.quantity, str(record.refund_amount)) == (
+        case.details["asin"], 1, "26.00")
+    service.clock.set(service.clock.now().replace(day=27))
+    await service.dispatch()
+    assert "$26.00" in service.twilio.sent[-1]["Body"]
