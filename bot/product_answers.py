@@ -229,46 +229,46 @@ def _features(q: Question, fact: Fact, weight: dict[str, float], ctx: _Context) 
 
 # fitted weights (bench/product_answers.py --fit), in the order of FEATURES
 WEIGHTS = (
-    -1.918,  # bias
-    0.471,  # bullet
-    0.736,  # description
+    -1.916,  # bias
+    0.47,  # bullet
+    0.735,  # description
     0.0,  # title
     0.0,  # concept_name
-    1.63,  # concept_value
-    0.217,  # concept_unit
+    1.629,  # concept_value
+    0.218,  # concept_unit
     0.777,  # concept_text_unit_only
-    -0.524,  # name_hits
-    0.651,  # name_frac
-    2.29,  # name_focus
+    -0.526,  # name_hits
+    0.653,  # name_frac
+    2.291,  # name_focus
     0.0,  # value_focus
     0.0,  # value_weight
-    1.734,  # coverage
+    1.732,  # coverage
     0.288,  # focus_coverage
     0.0,  # focus_missed
     0.0,  # entity_matched
     -0.218,  # entity_missed
     0.0,  # compatible_missed
-    0.485,  # pairs
+    0.486,  # pairs
     -0.054,  # text_length
-    -2.011,  # noise
-    -3.44,  # package_mismatch
+    -2.003,  # noise
+    -3.464,  # package_mismatch
     0.0,  # package_question_item_attribute
     0.106,  # yes_no
     0.0,  # yes_no_missed
-    0.823,  # how_many_number
-    -1.233,  # other_name_better
-    -0.754,  # attribute_no_tie
+    0.824,  # how_many_number
+    -1.232,  # other_name_better
+    -0.755,  # attribute_no_tie
     0.426,  # parts
     -0.349,  # question_length
     0.049,  # no_concept
     0.0,  # foreign_missed
-    -0.736,  # attribute_concept_elsewhere
-    0.934,  # wh_concept_attribute
+    -0.737,  # attribute_concept_elsewhere
+    0.928,  # wh_concept_attribute
     0.0,  # all_focus_matched
     -0.06,  # counted_missed
-    -0.496,  # name_part_unasked
-    0.245,  # asked_in_name
-    1.9,  # concepts_named
+    -0.498,  # name_part_unasked
+    0.237,  # asked_in_name
+    1.901,  # concepts_named
     -0.855,  # other_unit
     -3.675,  # yes_no_value
 )
@@ -385,27 +385,27 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.827,  # bias
-    0.827,  # top_logit
-    0.376,  # margin
+    1.831,  # bias
+    0.83,  # top_logit
+    0.373,  # margin
     0.0,  # strong_rivals
     -0.657,  # yes_no
-    -1.218,  # question_length
+    -1.219,  # question_length
     -1.143,  # no_concept
-    -1.049,  # top_attribute_concept
-    -0.947,  # top_text
+    -1.052,  # top_attribute_concept
+    -0.948,  # top_text
     0.0,  # top_title
     0.304,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.141,  # direct_hit
+    0.145,  # direct_hit
     0.0,  # named_hit
-    1.104,  # top_coverage
-    1.996,  # top_pairs
+    1.105,  # top_coverage
+    1.995,  # top_pairs
     0.189,  # yes_no_value
-    3.052,  # alternative_named
-    0.341,  # concept_unit
+    3.053,  # alternative_named
+    0.34,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 

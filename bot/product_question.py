@@ -318,8 +318,18 @@ _SETTING_WORDS = {"alto": "high", "alta": "high", "maximo": "high", "maxima": "h
                   "bajo": "low", "baja": "low", "minimo": "low", "minima": "low"}
 
 
+# the unit an answer is wanted in, at the end: "how long are the string lights in meters?",
+# "en grados centígrados": every figure is answered with its conversion anyway, and the
+# unit's word matches no fact
+_IN_UNIT = re.compile(r"\s+\b(?:in|en|into)\s+(?:degrees\s+|grados\s+)?(?:celsius|centigrade|"
+                      r"centigrados|fahrenheit|c|f|meters?|metres?|metros?|centimeters?|centimetres?|"
+                      r"centimetros?|cm|mm|inches|pulgadas|feet|ft|pies|kg|kilos?|kilograms?|"
+                      r"kilogramos?|pounds?|libras?|lbs?|grams?|gramos?|ml|milliliters?|millilitres?|"
+                      r"mililitros?|liters?|litres?|litros?|oz|ounces?|onzas?)\s*(?=[?.!]*\s*$)")
+
+
 def parse_question(text: str) -> Question:
-    norm = _FILLERS.sub("", _quantities(normalize(text)))
+    norm = _IN_UNIT.sub("", _FILLERS.sub("", _quantities(normalize(text))))
     # "hi. does anyone know if it works with batteries?" asks "does it work with batteries?";
     # "can you tell me the dimensions?" asks for them, not whether one can
     wrapper = _WRAPPER.match(norm)

@@ -163,6 +163,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # (a concept's attribute counts in its unit: "how many watts?" -> "wattage: 9 W"; but not
     # its modes: "how many brightness levels?" is not "brightness: 1000 lm")
     ("count_of_something_else", lambda q, fact, _: q.counted in q.focus
+     and q.counted not in _MEASURED_IN  # "how many degrees?": a temperature
      and q.counted not in fact.term_set
      and (q.counted in _MODES or not (q.concepts - {"count"}) & fact.name_concepts)),
     # "what is the shipping weight?": the item's own weight
@@ -259,6 +260,10 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
 )
+
+
+# units a "how many" asks a measure in, not a number of things
+_MEASURED_IN = frozenset(term(w) for w in ("degree", "degrees", "celsius", "fahrenheit"))
 
 
 def unsettled_by(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()

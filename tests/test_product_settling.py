@@ -658,3 +658,17 @@ def test_a_sentence_introducing_the_item_tells_neither_where_nor_how():
     answer = answer_product_question("¿Cuánto consume la luz de noche?",
                                      (_demo_item("Night Light"),))
     assert answer is not None and answer.evidence == "wattage: 0.5 W"
+
+
+def test_the_unit_an_answer_is_wanted_in_is_answered_by_the_conversion():
+    # each had gone to the seller: the unit's word matched no fact, or was counted
+    for name, question, evidence, conversion in (
+            ("String Lights", "how long are the string lights in meters?", "length: 33 ft",
+             "10.1 m"),
+            ("Skillet", "how hot can the skillet go in celsius", "oven safe: 500 °F", "260.0 °C"),
+            ("Skillet", "a cuantos grados aguanta el sarten en el horno", "oven safe: 500 °F",
+             "260.0 °C"),
+            ("Mug", "how many ml is the mug", "capacity: 12 oz", "354.9 ml")):
+        answer = answer_product_question(question, (_demo_item(name),))
+        assert answer is not None and (answer.evidence, answer.conversion) == (
+            evidence, conversion), question
