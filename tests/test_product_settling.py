@@ -665,7 +665,8 @@ def test_the_unit_an_answer_is_wanted_in_is_answered_by_the_conversion():
     for name, question, evidence, conversion in (
             ("String Lights", "how long are the string lights in meters?", "length: 33 ft",
              "10.1 m"),
-            ("Skillet", "how hot can the skillet go in celsius", "oven safe: 500 °F", "260.0 °C"),
+            ("Skillet", "how many degrees can the skillet take in the oven in celsius?",
+             "oven safe: 500 °F", "260.0 °C"),
             ("Skillet", "a cuantos grados aguanta el sarten en el horno", "oven safe: 500 °F",
              "260.0 °C"),
             ("Mug", "how many ml is the mug", "capacity: 12 oz", "354.9 ml")):
