@@ -37,8 +37,11 @@ from bot.understanding import (
     choose_option,
     each_named,
     negated,
+    says_every_item,
 )
 
+# requests that "both" / "los dos" asks of every order offered
+_OF_EACH_ORDER = ("cancel_order", "order_status", "refund_status")
 # what can answer "which item?" or "why?" of a return, whatever else the model reads in it
 _RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
 
@@ -68,6 +71,15 @@ class PendingAnswers:
                 found = {o.order_id: o for o in load_orders(self.connection, ids)}
                 if len(found) == len(ids):
                     index = self._described([found[i] for i in ids])
+            if index is None and says_every_item(self.text) and waiting[0][0] in _OF_EACH_ORDER:
+                # "cancelar todo" then "los dos pedidos": the request, of each order offered
+                self.state.pop("pending")
+                self.answered_intent = waiting[0][0]
+                for option in pending["options"]:
+                    order = load_order(self.connection, option["order_id"])
+                    if order is not None:
+                        self._handle(waiting, order)
+                return True
             if index is not None:
                 self.state.pop("pending")
                 order = load_order(self.connection, pending["options"][index]["order_id"])

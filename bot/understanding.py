@@ -427,7 +427,12 @@ def _refusal_pattern(intent: str) -> re.Pattern[str]:
 
 
 def _refusals(intent: str, norm: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _refusal_pattern(intent).finditer(norm)]
+    # "if not cancel it", "si no, cancélenlo": the condition's "not", no refusal
+    return [m.span() for m in _refusal_pattern(intent).finditer(norm)
+            if not _CONDITION_BEFORE.search(norm[:m.start()])]
+
+
+_CONDITION_BEFORE = re.compile(r"\b(?:if|si)\s*$")
 
 
 def negated(intent: str, text: str) -> bool:
