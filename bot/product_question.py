@@ -470,8 +470,14 @@ _SUBJECT = re.compile(r"^(?:(?:do|does|did|will|would|can|could|should|is|are|wa
                       r"([a-z][a-z ]*)")
 
 
+# "can i put soda in the water bottle?": the item is what something is put in
+_PUT_IN_SUBJECT = re.compile(r"^(?:can|could|should|may) (?:i|you|we) (?:put|pour|use|store|keep|"
+                             r"carry) (?:[a-z]+ ){1,3}(?:in|into|inside) (?:the|this|my) "
+                             r"([a-z][a-z ]*)")
+
+
 def _subject(q: str) -> frozenset[str]:
-    found = _SUBJECT.search(q)
+    found = _SUBJECT.search(q) or _PUT_IN_SUBJECT.search(q)
     if not found:
         return frozenset()
     named: list[str] = []
