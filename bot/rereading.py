@@ -151,6 +151,14 @@ _WHERE_IT_IS = re.compile(r"\b(?:where|donde|arriv\w*|lleg\w*|deliver\w*|entreg\
                           r"track\w*|rastre\w*)\b")
 
 
+# where the parcel is, asked ("where's my charger?", "¿dónde anda el cargador?"); not where
+# the item comes from or is made ("where is the candle made?", "¿de dónde es el queso?")
+_WHERE_IS_IT = re.compile(r"\b(?:where(?:'s| is| are)|(?<!de )donde (?:esta|estan|anda|andan|"
+                          r"viene|vienen|va|van))\b")
+_ORIGIN = re.compile(r"\b(?:made|from|manufactured|produced|sourced|hecho|hecha|fabricad\w*|"
+                     r"origen)\b")
+
+
 def asks_how_it_behaves(text: str) -> bool:
     """Whether a message the model reads as a defect asks, in Spanish, how the item
     behaves (`_BEHAVIOUR`), telling no story of the customer's own (`_OWN_STORY`) and
@@ -202,6 +210,8 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) - {"arrived_late"}:
         # "the desk lamp arrived 2 weeks late, I dont need it anymore": a return
         return "return_request"
+    if intent == "product_question" and _WHERE_IS_IT.search(norm) and not _ORIGIN.search(norm):
+        return "order_status"  # "y el cargador también, ¿dónde está?": not where it is made
     if intent == "customization" and "not_as_described" in reasons_named(text):
         return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \
