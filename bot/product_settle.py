@@ -163,9 +163,13 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # (a concept's attribute counts in its unit: "how many watts?" -> "wattage: 9 W"; but not
     # its modes: "how many brightness levels?" is not "brightness: 1000 lm")
     ("count_of_something_else", lambda q, fact, _: q.counted in q.focus
-     and q.counted not in _MEASURED_IN  # "how many degrees?": a temperature
+     # "how many degrees?" asks a temperature, which a fact in degrees gives
+     and not (q.counted in _MEASURED_IN and _DEGREES.search(fact.text))
      and q.counted not in fact.term_set
      and (q.counted in _MODES or not (q.concepts - {"count"}) & fact.name_concepts)),
+    # "how many ml of vinegar do I use to descale it?": an amount of something the fact does
+    # not name (not "capacity: 1.5 L")
+    ("amount_of_something_else", lambda q, fact, title: _amount_of_something_else(q, fact, title)),
     # "what is the shipping weight?": the item's own weight
     ("item_for_package", lambda q, fact, _: q.package and fact.source == "attribute"
      and not fact.package and bool(q.concepts & fact.name_concepts)),
@@ -264,6 +268,19 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
 
 # units a "how many" asks a measure in, not a number of things
 _MEASURED_IN = frozenset(term(w) for w in ("degree", "degrees", "celsius", "fahrenheit"))
+_DEGREES = re.compile(r"\d\s*(?:\u00b0|degrees?\b)")
+
+
+_ANY_LIQUID = frozenset(("water", "liquid", "fluid", "coffee", "tea", "milk"))
+_AMOUNT_OF = re.compile(r"\bhow (?:many|much) (?:[a-z]+ )?of (?:the |my )?([a-z]+)")
+
+
+def _amount_of_something_else(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    found = _AMOUNT_OF.search(q.text)
+    if not found or found.group(1) in STOPWORDS or found.group(1) in _ANY_LIQUID:
+        return False  # ("how many gallons of water does it hold?" asks what it holds)
+    thing = term(found.group(1))
+    return thing not in fact.term_set and thing not in title_terms
 
 
 def unsettled_by(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()

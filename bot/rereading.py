@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.order_choice import happened
-from bot.return_reasons import reasons_named
+from bot.return_reasons import CAME_ANYWAY, reasons_named
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -234,6 +234,8 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "other" and norm.startswith("no") and SAID_FINE.search(norm) \
             and not asks(text):
         return "deny"  # "no, the skillet is fine", which the model cannot place
+    if intent in STATED_PROBLEMS and CAME_ANYWAY.search(norm) and not named - {"missing_parts"}:
+        return "deny"  # "the spatula set wasn't in the box, it came separately": nothing wrong
     if intent not in STATED_PROBLEMS or named:
         return intent
     if SAID_FINE.search(norm):

@@ -158,8 +158,10 @@ class Responder:
         elif order.delivered and (intent == "missing_item" or return_reason(text) == "missing_parts") \
                 and (missing := missing_from_the_box(text, order)) is not None:
             self._item_missing(text, order, *missing)
-        elif intent in RETURN_INTENTS or (intent == "missing_item" and order.delivered
-                                          and is_missing_parts(text, order)):
+        elif intent in RETURN_INTENTS or (
+                intent == "missing_item" and is_missing_parts(text, order)
+                # "the charger came but the cable wasnt in the box", whatever the tracking says
+                and (order.delivered or happened(text) == "delivered")):
             ReturnFlow(turn).handle(intent, text, order)
         elif intent == "missing_item" and order.delivered and happened(text) == "delivered" \
                 and return_reason(text) not in (None, "missing_parts"):

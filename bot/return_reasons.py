@@ -112,17 +112,21 @@ PAPERWORK = frozenset(("manual", "manuals", "instructions", "instruction", "card
 
 
 # what came after all, packed apart: "la manta no estaba adentro de la bolsa sino suelta",
-# "venía en una bolsita aparte pero sí llegó"
-_CAME_ANYWAY = re.compile(r"\b(?:sino|aparte|por separado|separately|separate|si llego|"
-                          r"(?:pero|but) (?:si |it )?(?:esta|estan|llego|llegaron|arrived|came|"
-                          r"is|was|it'?s) (?:bien|fine|ok|okay))\b")
+# "venía en una bolsita aparte pero sí llegó", "it came separately" (not "are they supposed
+# to come separately?")
+CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego|llegaron|estaba|"
+                         r"estaban)\b[^?.!]{0,30}?\b(?:separately|separate|aparte|por separado|"
+                         r"in (?:a|another) (?:box|bag|package)|en otra caja)\b(?![^.!]*\?)|"
+                         r"sino (?:suelt[oa]s?|aparte|en)|si (?:me )?llego|si llegaron|"
+                         r"(?:pero|but) (?:si |it )?(?:esta|estan|"
+                         r"llego|llegaron|arrived|came|is|was|it'?s) (?:bien|fine|ok|okay))")
 
 
 def missing_part_named(text: str) -> str | None:
     """The part said missing ("the charger is missing": charger, "manchego missing":
     manchego), to tell a part from the item itself."""
     norm = normalize(text)
-    if _CAME_ANYWAY.search(norm):
+    if CAME_ANYWAY.search(norm):
         return None
     found = _PART_SAID_MISSING.search(norm)
     if found:

@@ -677,3 +677,18 @@ def test_the_unit_an_answer_is_wanted_in_is_answered_by_the_conversion():
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and (answer.evidence, answer.conversion) == (
             evidence, conversion), question
+
+
+def test_an_amount_of_something_else_or_degrees_without_a_temperature_are_not_answered():
+    # each had been answered with a figure of something else
+    for name, question in (("Kettle", "how many ml of vinegar do I use to descale the kettle"),
+                           ("Spatula Set", "how many ml of batter can the spoon spatula hold"),
+                           ("Kettle", "how many degrees does the kettle heat the water to"),
+                           ("A19", "¿de cuántos grados kelvin son los focos?")):
+        assert isinstance(settle_product_question(question, (_demo_item(name),)), Unsettled), \
+            question
+    # what it holds, asked as so much water, is its capacity
+    answer = answer_product_question("how many cups of water does it hold",
+                                     (_demo_item("Kettle"),))
+    assert answer is not None and "1.5 liters (6 cups)" in answer.evidence
+
