@@ -179,6 +179,8 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
      and "dimensions" in q.concepts & fact.name_concepts),
     # "how tall are the wheels?": not the whole item's dimensions
     ("part_not_measured", lambda q, fact, title: _part_not_measured(q, fact, title)),
+    # "what color is the kettle lid?", "how much does the base weigh?": not the whole item's
+    ("part_not_described", lambda q, fact, title: _part_not_described(q, fact, title)),
     # "how do you change songs?": a way of doing, which a catalogue value never tells
     ("procedure_from_attribute", lambda q, fact, _: q.procedure and fact.source == "attribute"),
     # "is it shiny or brushed?": a fact that names neither
@@ -311,6 +313,22 @@ def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> 
 
 
 _DIMENSION_NAMES = frozenset(term(w) for w in ("dimension", "dimensions"))
+
+
+def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A question about the weight or colour of something the title does not name (a part:
+    "the lid", "the strap") and the item's own weight or colour, which does not name it."""
+    asked = q.concepts & fact.name_concepts & _WHOLE_ITEM_CONCEPTS
+    if "color" in asked and not _COLOR_OF.search(q.text):
+        asked -= {"color"}  # ("does this have jelly colors?" names no part)
+    if not title_terms or fact.source != "attribute" or not asked:
+        return False
+    concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
+    return bool(q.focus - fact.term_set - title_terms - concept_words - WEAK_TERMS)
+
+
+_WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color"))
+_COLOR_OF = re.compile(r"\b(?:what colou?r (?:is|are)|de que color (?:es|son))\b")
 
 
 def _measure_not_asked(q: Question, fact: Fact) -> bool:

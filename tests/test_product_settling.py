@@ -692,3 +692,16 @@ def test_an_amount_of_something_else_or_degrees_without_a_temperature_are_not_an
                                      (_demo_item("Kettle"),))
     assert answer is not None and "1.5 liters (6 cups)" in answer.evidence
 
+
+def test_a_part_is_not_described_by_the_whole_items_weight_or_colour():
+    # each had been answered with the whole item's weight or colour
+    for name, question in (("Kettle", "what color is the kettle lid?"),
+                           ("Kettle", "how much does the kettle base weigh?"),
+                           ("Water Bottle", "how heavy is the lid?"),
+                           ("Speaker", "what color is the strap?"),
+                           ("Arc Floor Lamp", "¿De qué color es la pantalla de la lámpara?")):
+        assert settle_product_question(question, (_demo_item(name),)) == \
+            Unsettled("part_not_described"), question
+    answer = answer_product_question("how much does the kettle weigh?", (_demo_item("Kettle"),))
+    assert answer is not None and answer.evidence == "weight: 2.6 lb"
+
