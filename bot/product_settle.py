@@ -265,6 +265,10 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
+    # "how long does a battery last?" is not "charging time: 1 hour", "how long does it take
+    # to charge?" not "a full charge gives 8-10 hours of light", and "to charge my phone" not
+    # how long the speaker takes to charge
+    ("charge_or_run_time_mixed", lambda q, fact, _: _charge_or_run_time_mixed(q, fact)),
 )
 
 
@@ -313,6 +317,27 @@ def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> 
 
 
 _DIMENSION_NAMES = frozenset(term(w) for w in ("dimension", "dimensions"))
+
+
+_ASKS_RUN_TIME = re.compile(r"\b(?:last|lasts|run|runs|runtime|play|playtime|dura|duran)\b")
+_ASKS_CHARGE_TIME = re.compile(r"\b(?:to (?:fully )?charge|charging|recharge|en cargar|cargarse|"
+                               r"en recargar)\b")
+_CHARGING_FACT = re.compile(r"(?i)\bcharg(?:ing time|e takes|es in|ed in)|full charge takes|"
+                            r"charge fully")
+_RUNNING_FACT = re.compile(r"(?i)\b(?:battery life|playtime|runtime|run time|gives \d|hours of "
+                           r"(?:light|play|use)|on (?:low|high))\b")
+
+
+def _charge_or_run_time_mixed(q: Question, fact: Fact) -> bool:
+    if "duration" not in q.concepts:
+        return False
+    charge = bool(_ASKS_CHARGE_TIME.search(q.text))
+    if charge and q.own and not set(q.own) & {w for w in fact.terms}:
+        return True  # the customer's own thing charged ("charge my phone with it")
+    if charge:
+        return bool(_RUNNING_FACT.search(fact.text)) and not _CHARGING_FACT.search(fact.text)
+    return bool(_ASKS_RUN_TIME.search(q.text)) and bool(_CHARGING_FACT.search(fact.text)) \
+        and not _RUNNING_FACT.search(fact.text)
 
 
 def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:

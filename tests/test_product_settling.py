@@ -705,3 +705,18 @@ def test_a_part_is_not_described_by_the_whole_items_weight_or_colour():
     answer = answer_product_question("how much does the kettle weigh?", (_demo_item("Kettle"),))
     assert answer is not None and answer.evidence == "weight: 2.6 lb"
 
+
+def test_how_long_it_lasts_is_not_how_long_it_charges():
+    # each had been answered with the other figure, or the item's own charge for a phone's
+    for name, question in (("Drill", "how long does a drill battery last on one charge?"),
+                           ("Speaker", "how long does it take to charge my phone with the speaker?"),
+                           ("String Lights", "how long does it take to fully charge the string lights?")):
+        assert settle_product_question(question, (_demo_item(name),)) == \
+            Unsettled("charge_or_run_time_mixed"), question
+    for name, question, evidence in (("Speaker", "how long does the battery last",
+                                      "battery life: 10 hours"),
+                                     ("Speaker", "how long does it take to charge",
+                                      "charging time: 2.5 hours")):
+        answer = answer_product_question(question, (_demo_item(name),))
+        assert answer is not None and answer.evidence == evidence, question
+
