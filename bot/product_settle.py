@@ -548,10 +548,11 @@ def _kind_restated(q: Question, fact: Fact) -> bool:
 
 _HOW = re.compile(r"\W*(?:how (?:do|does|can|should|to)|como)\b")
 _WHERE = re.compile(r"\W*(?:where|donde|de donde)\b")
+_WHO = re.compile(r"\W*(?:who|quien)\b")
 _PLACE_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # a sentence that introduces the item: "A small-batch candle in a reusable amber glass jar",
 # "Two night lights for halls, bathrooms and nurseries."
-_INTRODUCES_IT = re.compile(r"(?i)(?:a|an|the|one|two|three|four)\s")
+_INTRODUCES_IT = re.compile(r"(?i)(?:a|an|one|two|three|four)\s")
 
 
 def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -563,15 +564,18 @@ def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -
     # where the cheese is from, and "A slim desk lamp for study and office" where to use it)
     asks_where_or_how = not q.yes_no and (
         bool(_HOW.match(q.text))
-        or "origin" in q.concepts and bool(_WHERE.match(q.text)) and not _PLACE_NAMED.search(fact.text))
-    named = q.subject & title_terms or (
-        q.content_set & title_terms if asks_where_or_how and _INTRODUCES_IT.match(fact.text)
-        else frozenset())
+        or ("origin" in q.concepts and bool(_WHERE.match(q.text)) or bool(_WHO.match(q.text)))
+        and not _PLACE_NAMED.search(fact.text))
+    # a sentence introducing the item ("A physical gift card mailed in a greeting card.")
+    # names it, whatever the question calls it: "what is the PIN for the gift card?"
+    introduces = bool(_INTRODUCES_IT.match(fact.text))
+    named = q.subject & title_terms or (q.content_set & title_terms if introduces
+                                        else frozenset())
     if fact.source not in ("bullet", "description") or not named:
         return False
     asked = q.content_set - named - WEAK_TERMS
     shared = (q.content_set & fact.term_set) - WEAK_TERMS
     # the concepts of the words that ask ("dimmer"), not of the item's name ("bulbs": light)
     concepts = {c for c in q.concepts if CONCEPT_ASKED[c] & (q.content_set - named)}
-    return (bool(asked) or asks_where_or_how) and shared <= named \
+    return (bool(asked) or asks_where_or_how and introduces) and shared <= named \
         and not concepts & (fact.value_concepts | fact.unit_concepts)

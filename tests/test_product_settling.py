@@ -720,3 +720,15 @@ def test_how_long_it_lasts_is_not_how_long_it_charges():
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, question
 
+
+def test_a_sentence_introducing_the_item_answers_nothing_else_asked_of_it():
+    # each had been answered with the item's first sentence
+    for name, question in (("Gift Card", "what is the PIN for the gift card?"),
+                           ("Skillet", "who makes the skillet?"),
+                           ("Night Light", "¿Se puede regular la luz nocturna?")):
+        assert settle_product_question(question, (_demo_item(name),)) == \
+            Unsettled("only_the_item_named"), question
+    # one naming a place still tells where it is made
+    answer = answer_product_question("where is the mug made?", (_demo_item("Mug"),))
+    assert answer is not None and "Chicago" in answer.evidence
+
