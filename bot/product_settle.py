@@ -265,6 +265,10 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
+    # "does the cheese contain nuts?": not "Contains milk." (what one allergen list leaves
+    # out is no promise about cross-contact; a matter of safety)
+    ("allergen_unsaid", lambda q, fact, _: "allergen" in q.concepts
+     and bool(q.content_set & _ALLERGENS) and not q.content_set & _ALLERGENS & fact.term_set),
     # "how long does a battery last?" is not "charging time: 1 hour", "how long does it take
     # to charge?" not "a full charge gives 8-10 hours of light", and "to charge my phone" not
     # how long the speaker takes to charge
@@ -277,6 +281,9 @@ _MEASURED_IN = frozenset(term(w) for w in ("degree", "degrees", "celsius", "fahr
 _DEGREES = re.compile(r"\d\s*(?:\u00b0|degrees?\b)")
 
 
+_ALLERGENS = frozenset(term(w) for w in (
+    "nut", "nuts", "peanut", "peanuts", "gluten", "wheat", "soy", "egg", "eggs", "fish",
+    "shellfish", "sesame", "dairy", "milk", "lactose", "almond", "almonds", "tree"))
 _ANY_LIQUID = frozenset(("water", "liquid", "fluid", "coffee", "tea", "milk"))
 _AMOUNT_OF = re.compile(r"\bhow (?:many|much) (?:[a-z]+ )?of (?:the |my )?([a-z]+)")
 

@@ -732,3 +732,12 @@ def test_a_sentence_introducing_the_item_answers_nothing_else_asked_of_it():
     answer = answer_product_question("where is the mug made?", (_demo_item("Mug"),))
     assert answer is not None and "Chicago" in answer.evidence
 
+
+def test_an_allergen_the_list_does_not_name_is_for_the_seller():
+    # "Contains milk." had answered "does the cheese contain nuts?"
+    cheese = (_demo_item("Cheese"),)
+    assert settle_product_question("does the cheese contain nuts?", cheese) == \
+        Unsettled("allergen_unsaid")
+    answer = answer_product_question("does it contain milk?", cheese)
+    assert answer is not None and "milk" in answer.evidence.lower()
+
