@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.order_choice import happened
-from bot.return_reasons import CAME_ANYWAY, reasons_named
+from bot.return_reasons import CAME_ANYWAY, reasons_named, wants_replacement
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -212,6 +212,8 @@ def read_problem_again(intent: str, text: str) -> str:
         return "return_request"
     if intent == "product_question" and _WHERE_IS_IT.search(norm) and not _ORIGIN.search(norm):
         return "order_status"  # "y el cargador también, ¿dónde está?": not where it is made
+    if intent == "pre_order" and wants_replacement(text):
+        return "return_request"  # "I want a replacement for the skillet": of one bought
     if intent == "customization" and "not_as_described" in reasons_named(text):
         return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \
@@ -234,8 +236,12 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "other" and norm.startswith("no") and SAID_FINE.search(norm) \
             and not asks(text):
         return "deny"  # "no, the skillet is fine", which the model cannot place
-    if intent in STATED_PROBLEMS and CAME_ANYWAY.search(norm) and not named - {"missing_parts"}:
-        return "deny"  # "the spatula set wasn't in the box, it came separately": nothing wrong
+    if intent in STATED_PROBLEMS and not named - {"missing_parts"} and (
+            CAME_ANYWAY.search(norm) or not named and PRAISED.search(norm)
+            and not asks_a_question(text)):
+        # "the spatula set wasn't in the box, it came separately", "la sartén llegó sin ningún
+        # rayón": nothing wrong
+        return "deny"
     if intent not in STATED_PROBLEMS or named:
         return intent
     if SAID_FINE.search(norm):

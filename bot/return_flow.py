@@ -12,7 +12,7 @@ from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.product_facts import said_not_included
-from bot.rereading import without_praise
+from bot.rereading import PRAISED, without_praise
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
@@ -24,6 +24,7 @@ from bot.return_reasons import (
 from bot.text import normalize
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
+    SAID_FINE,
     asks_what_to_do,
     choose_by_name,
     choose_option,
@@ -84,6 +85,20 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     said = naming_words(part.split()[-1])
     return bool(said) and not any(said & naming_words(title.split(",")[0])
                                   for title in order.item_titles)
+
+
+def said_fine_of(text: str, item: ItemFacts, order: OrderFacts) -> bool:
+    """Whether a part of the message says the item is fine: it names the item, or no item of
+    the order ("the skillet inside is fine", "everything's ok"; not "the spatulas are fine"
+    beside a chipped mug)."""
+    labels = [each.naming_text for each in order.items]
+    for part in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text):
+        norm = normalize(part)
+        if SAID_FINE.search(norm) or PRAISED.search(norm):
+            named = choose_by_name(part, labels)
+            if named is None or order.items[named].asin == item.asin:
+                return True
+    return False
 
 
 def missing_from_the_box(text: str, order: OrderFacts) -> tuple[ItemFacts, int | None] | None:
@@ -213,7 +228,7 @@ class ReturnFlow:
                                  {"order_id": order.order_id, "asin": item.asin}))
             turn.responder.open_case(case_rules.GENERAL, order, text, details={"asin": item.asin})
             return
-        why = self._only_offered(intent, text, replacement)
+        why = self._only_offered(intent, text, replacement, order, item)
         if why and not self._returned_already(order, item):
             # "it won't charge my laptop, what do I do?" (and "no, the spatula set" after it),
             # "the box was dented, cheese is fine tho, fyi", "but I don't want to return it":
@@ -269,7 +284,8 @@ class ReturnFlow:
                 and not attachments_of(turn.connection, turn.conversation.id):
             turn.say("photo_request")
 
-    def _only_offered(self, intent: str, text: str, replacement: bool) -> str | None:
+    def _only_offered(self, intent: str, text: str, replacement: bool, order: OrderFacts,
+                      item: ItemFacts) -> str | None:
         """The rule by which a problem told gets a return offered, not carried out: the
         customer asks what to do and not for their money back, only lets us know, or refuses
         the return or refund without asking for a replacement; None to carry it out."""
@@ -283,6 +299,9 @@ class ReturnFlow:
             and not refuses_a_refund(turn.text) or wants_a_refund(turn.text)
         if waves_off(turn.text) and not asked:
             return "return.customer_only_told_us"
+        if not asked and said_fine_of(turn.text, item, order):
+            # "box came crushed but the skillet inside is fine": the box's problem, told
+            return "return.item_said_fine"
         if refuses_a_refund(turn.text) and not asked:
             return "return.customer_refused_a_refund"
         if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \

@@ -44,9 +44,16 @@ def return_reason(text: str, intent: str | None = None) -> str | None:
     return named[0] if named else REASON_OF_INTENT.get(intent or "")
 
 
+# what came unharmed: "came without a scratch", "llegó sin ningún rayón" (no part missing)
+_UNHARMED = re.compile(r"\bwithout (?:a|any|one) (?:single )?(?:scratch|scratches|problem|problems|"
+                       r"issue|issues|dent|dents|mark|marks|hitch|damage|chip|chips)\b|"
+                       r"\bsin (?:ningun |ni un |un )?(?:rayon|rayones|problema|problemas|golpe|"
+                       r"golpes|dano|danos|detalle)\b")
+
+
 def reasons_named(text: str) -> tuple[str, ...]:
     """Every reason the words name, seller's fault first."""
-    haystack = normalize(text)
+    haystack = _UNHARMED.sub(" ", normalize(text))
     return tuple(reason for reason, pattern in _reason_patterns() if pattern.search(haystack))
 
 
@@ -125,7 +132,7 @@ CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego
 def missing_part_named(text: str) -> str | None:
     """The part said missing ("the charger is missing": charger, "manchego missing":
     manchego), to tell a part from the item itself."""
-    norm = normalize(text)
+    norm = _UNHARMED.sub(" ", normalize(text))
     if CAME_ANYWAY.search(norm):
         return None
     found = _PART_SAID_MISSING.search(norm)
