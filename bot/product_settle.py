@@ -339,6 +339,8 @@ def _charge_or_run_time_mixed(q: Question, fact: Fact) -> bool:
     if "duration" not in q.concepts:
         return False
     charge = bool(_ASKS_CHARGE_TIME.search(q.text))
+    if charge and _ASKS_RUN_TIME.search(q.text):
+        return False  # both asked ("¿cuánto tarda en cargarse y cuánto dura?")
     if charge and q.own and not set(q.own) & {w for w in fact.terms}:
         return True  # the customer's own thing charged ("charge my phone with it")
     if charge:
@@ -356,10 +358,13 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     if not title_terms or fact.source != "attribute" or not asked:
         return False
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
-    return bool(q.focus - fact.term_set - title_terms - concept_words - WEAK_TERMS)
+    return bool(q.focus - fact.term_set - title_terms - concept_words - WEAK_TERMS - _THE_WHOLE)
 
 
 _WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color"))
+# "the kettle body", "the speaker itself": the whole item
+_THE_WHOLE = frozenset(term(w) for w in ("body", "itself", "overall", "main", "outside",
+                                         "exterior", "unit", "whole", "total", "cuerpo"))
 _COLOR_OF = re.compile(r"\b(?:what colou?r (?:is|are)|de que color (?:es|son))\b")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.order_choice import happened
-from bot.return_reasons import CAME_ANYWAY, reasons_named, wants_replacement
+from bot.return_reasons import CAME_ANYWAY, UNHARMED, reasons_named, wants_replacement
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -151,10 +151,16 @@ _WHERE_IT_IS = re.compile(r"\b(?:where|donde|arriv\w*|lleg\w*|deliver\w*|entreg\
                           r"track\w*|rastre\w*)\b")
 
 
+_BUYING_OR_LOST = re.compile(r"\b(?:sell|buy|purchase|order another|separately|lost|comprar|"
+                             r"venden|vender|perdi|se me perdio)\b")
 # where the parcel is, asked ("where's my charger?", "¿dónde anda el cargador?"); not where
 # the item comes from or is made ("where is the candle made?", "¿de dónde es el queso?")
 _WHERE_IS_IT = re.compile(r"\b(?:where(?:'s| is| are)|(?<!de )donde (?:esta|estan|anda|andan|"
                           r"viene|vienen|va|van))\b")
+# "where is the USB port on the lamp?", "¿dónde está el interruptor de la lámpara?"
+_PART_OF_IT = re.compile(r"\b(?:on|of|in|inside|at) (?:the|my|this|it)\b|\b(?:de|en) (?:la|el|mi)\b|"
+                         r"\bdel\b|\b(?:button|port|switch|panel|light|boton|puerto|interruptor|"
+                         r"panel|luz)\b")
 _ORIGIN = re.compile(r"\b(?:made|from|manufactured|produced|sourced|hecho|hecha|fabricad\w*|"
                      r"origen)\b")
 
@@ -210,10 +216,14 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) - {"arrived_late"}:
         # "the desk lamp arrived 2 weeks late, I dont need it anymore": a return
         return "return_request"
-    if intent == "product_question" and _WHERE_IS_IT.search(norm) and not _ORIGIN.search(norm):
+    if intent == "product_question" and _WHERE_IS_IT.search(norm) and not _ORIGIN.search(norm) \
+            and not _PART_OF_IT.search(norm):
         return "order_status"  # "y el cargador también, ¿dónde está?": not where it is made
-    if intent == "pre_order" and wants_replacement(text):
-        return "return_request"  # "I want a replacement for the skillet": of one bought
+    if intent == "pre_order" and wants_replacement(text) and "?" not in text \
+            and not _BUYING_OR_LOST.search(norm):
+        # "I want a replacement for the skillet": of one bought (not "do you sell replacement
+        # lids?", nor one lost)
+        return "return_request"
     if intent == "customization" and "not_as_described" in reasons_named(text):
         return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \
@@ -237,7 +247,7 @@ def read_problem_again(intent: str, text: str) -> str:
             and not asks(text):
         return "deny"  # "no, the skillet is fine", which the model cannot place
     if intent in STATED_PROBLEMS and not named - {"missing_parts"} and (
-            CAME_ANYWAY.search(norm) or not named and PRAISED.search(norm)
+            CAME_ANYWAY.search(norm) or not named and UNHARMED.search(norm)
             and not asks_a_question(text)):
         # "the spatula set wasn't in the box, it came separately", "la sartén llegó sin ningún
         # rayón": nothing wrong

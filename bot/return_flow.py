@@ -88,17 +88,21 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
 
 
 def said_fine_of(text: str, item: ItemFacts, order: OrderFacts) -> bool:
-    """Whether a part of the message says the item is fine: it names the item, or no item of
-    the order ("the skillet inside is fine", "everything's ok"; not "the spatulas are fine"
-    beside a chipped mug)."""
+    """Whether a part of the message says the item itself is fine ("the skillet inside is
+    fine"; not "the box was fine", "the spatulas are fine" beside a chipped mug, nor "the
+    skillet arrived with fine scratches")."""
     labels = [each.naming_text for each in order.items]
     for part in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text):
         norm = normalize(part)
-        if SAID_FINE.search(norm) or PRAISED.search(norm):
-            named = choose_by_name(part, labels)
-            if named is None or order.items[named].asin == item.asin:
-                return True
+        if (SAID_FINE.search(norm) or PRAISED.search(norm)) and not _NOT_FINE.search(norm) \
+                and not reasons_named(part) and choose_by_name(part, labels) is not None \
+                and order.items[choose_by_name(part, labels)].asin == item.asin:
+            return True
     return False
+
+
+# "it didn't come perfect", "no llegó bien": no praise
+_NOT_FINE = re.compile(r"\b(?:not|no|didn'?t|didnt|never|isn'?t|wasn'?t)\b")
 
 
 def missing_from_the_box(text: str, order: OrderFacts) -> tuple[ItemFacts, int | None] | None:

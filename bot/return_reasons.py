@@ -45,15 +45,15 @@ def return_reason(text: str, intent: str | None = None) -> str | None:
 
 
 # what came unharmed: "came without a scratch", "llegó sin ningún rayón" (no part missing)
-_UNHARMED = re.compile(r"\bwithout (?:a|any|one) (?:single )?(?:scratch|scratches|problem|problems|"
-                       r"issue|issues|dent|dents|mark|marks|hitch|damage|chip|chips)\b|"
-                       r"\bsin (?:ningun |ni un |un )?(?:rayon|rayones|problema|problemas|golpe|"
-                       r"golpes|dano|danos|detalle)\b")
+UNHARMED = re.compile(r"(?<!not )(?<!no )(?<!n't )(?:\bwithout (?:a|any|one) (?:single )?(?:scratch|"
+                      r"scratches|problem|problems|issue|issues|dent|dents|mark|marks|hitch|damage|"
+                      r"chip|chips)\b|\bsin (?:ningun |ni un |un )?(?:rayon|rayones|problema|problemas|"
+                      r"golpe|golpes|dano|danos|detalle)\b)")
 
 
 def reasons_named(text: str) -> tuple[str, ...]:
     """Every reason the words name, seller's fault first."""
-    haystack = _UNHARMED.sub(" ", normalize(text))
+    haystack = UNHARMED.sub(" ", normalize(text))
     return tuple(reason for reason, pattern in _reason_patterns() if pattern.search(haystack))
 
 
@@ -125,6 +125,8 @@ CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego
                          r"estaban)\b[^?.!]{0,30}?\b(?:separately|separate|aparte|por separado|"
                          r"in (?:a|another) (?:box|bag|package)|en otra caja)\b(?![^.!]*\?)|"
                          r"sino (?:suelt[oa]s?|aparte|en)|si (?:me )?llego|si llegaron|"
+                         r"found (?:it|them)|turned up|showed up|(?:lo|la|los|las) encontre|"
+                         r"aparecio|aparecieron|"
                          r"(?:pero|but) (?:si |it )?(?:esta|estan|"
                          r"llego|llegaron|arrived|came|is|was|it'?s) (?:bien|fine|ok|okay))")
 
@@ -132,7 +134,7 @@ CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego
 def missing_part_named(text: str) -> str | None:
     """The part said missing ("the charger is missing": charger, "manchego missing":
     manchego), to tell a part from the item itself."""
-    norm = _UNHARMED.sub(" ", normalize(text))
+    norm = UNHARMED.sub(" ", normalize(text))
     if CAME_ANYWAY.search(norm):
         return None
     found = _PART_SAID_MISSING.search(norm)
