@@ -139,7 +139,6 @@ _SAID_IN_SO_MANY_WORDS = {
                           r"eso es todo|nada mas|hasta|see you|have a good|buen dia|"
                           r"buenas noches|take care|cuidate)\b"),
 }
-# some items of an order, and not all of them: "solo los focos", "only the bulbs"
 # a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
 _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
                          r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b|"

@@ -95,9 +95,10 @@ def said_fine_of(text: str, item: ItemFacts, order: OrderFacts) -> bool:
     for part in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text):
         norm = normalize(part)
         if (SAID_FINE.search(norm) or PRAISED.search(norm)) and not _NOT_FINE.search(norm) \
-                and not reasons_named(part) and choose_by_name(part, labels) is not None \
-                and order.items[choose_by_name(part, labels)].asin == item.asin:
-            return True
+                and not reasons_named(part):
+            named = choose_by_name(part, labels)
+            if named is not None and order.items[named].asin == item.asin:
+                return True
     return False
 
 
