@@ -12,7 +12,7 @@ from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.product_facts import said_not_included
-from bot.rereading import PRAISED, without_praise
+from bot.rereading import PRAISED, starts_a_question, without_praise
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
@@ -312,6 +312,10 @@ class ReturnFlow:
         if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
                 and not WANTS_IT_BACK.search(normalize(turn.text)):
             return "return.customer_asked_what_to_do"
+        if "?" in turn.text and starts_a_question(turn.text) \
+                and not WANTS_IT_BACK.search(normalize(turn.text)):
+            # "Is the skillet chipped on purpose? the edge looks rough": asked about, not told
+            return "return.customer_asked_about_it"
         return None
 
     def _keeps_it(self) -> bool:
