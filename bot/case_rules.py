@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.facts import OrderFacts
 from bot.messages import Decision
@@ -186,6 +187,12 @@ def note_beside_decision(answer: SellerAnswer) -> str | None:
     if len(words) >= 3 or len(_CJK.findall(rest)) >= 6:
         return answer.text
     return None
+
+
+def cancels_part(case: Any) -> bool:
+    """Whether the case asks the seller to cancel some items of an order (a general case:
+    "cancelen mis focos")."""
+    return case.kind == GENERAL and bool((case.details or {}).get("partial_cancellation"))
 
 
 # A customer telling us their problem went away: the open cases about it are withdrawn.

@@ -6,6 +6,7 @@ made, and the identity verified today. What is done about each request is `bot.r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -433,13 +434,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         kinds = (_PARCEL_CASES if good_news and not refused else set()) | refused
         # a cancellation of some items of an order is a general case ("cancelen mis focos")
         kinds |= {case_rules.GENERAL} if case_rules.CANCELLATION in kinds else set()
-        cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
-                                                       OPEN_STATUSES)
-                 if c.kind in kinds and (c.kind != case_rules.GENERAL
-                                         or (c.details or {}).get("partial_cancellation"))]
-        for case in cases:
-            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
-                               "customer", self.now)
+        cases = self.withdraw_open_cases(lambda c: c.kind in kinds and (
+            c.kind != case_rules.GENERAL or case_rules.cancels_part(c)))
         if cases:
             # what the message asks instead ("instead of cancelling, change the address to...")
             replaced = bool(refused) and asked in _REFUSABLE
@@ -604,19 +600,24 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                 self.text, [item.naming_text for item in order.items],
                 sum(item.quantity for item in order.items)):
             return False
-        cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
-                                                       OPEN_STATUSES)
-                 if c.kind == case_rules.CANCELLATION and c.order_id == order.order_id]
-        if not cases:
+        if not self.withdraw_open_cases(lambda c: c.kind == case_rules.CANCELLATION
+                                        and c.order_id == order.order_id):
             return False
-        for case in cases:
-            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
-                               "customer", self.now)
         self.answered_intent = "cancel_order"
         self.decide(Decision("corrected", ("dialogue.cancellation_narrowed_to_some_items",),
                              {"order_id": order.order_id}))
         self._respond("cancel_order", self.text, order)
         return True
+
+    def withdraw_open_cases(self, chosen: Callable[[Row], bool]) -> list[Row]:
+        """The customer's open cases that `chosen` picks, withdrawn by the customer (each
+        seller told they need not act)."""
+        cases = [case for case in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                             OPEN_STATUSES) if chosen(case)]
+        for case in cases:
+            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
+                               "customer", self.now)
+        return cases
 
     def _offer_again(self, offer: dict) -> bool:
         """The return offered again, nothing done: the customer told more of the problem
@@ -678,12 +679,9 @@ class CustomerTurn(OrderFinding, PendingAnswers):
                              {"from": last["order_id"], "to": candidates[named].order_id}))
         if last["intent"] in _REFUSABLE:
             # "cancel the drill" then "no wait, the charger": the drill stays as it is
-            for case in open_cases_of_conversation(self.connection, self.conversation.id,
-                                                   OPEN_STATUSES):
-                if case.kind == _REFUSABLE[last["intent"]] and case.order_id == last["order_id"]:
-                    self.desk.withdraw(self.connection, case,
-                                       self.conversation.customer_address, "customer", self.now)
-                    self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
+            for case in self.withdraw_open_cases(lambda c: c.kind == _REFUSABLE[last["intent"]]
+                                                 and c.order_id == last["order_id"]):
+                self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
         self._respond(last["intent"], last["text"], candidates[named])
         return True
 
@@ -697,13 +695,9 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         if named is None:
             return False
         self.state.pop("return", None)
-        for case in open_cases_of_conversation(self.connection, self.conversation.id,
-                                               OPEN_STATUSES):
-            if case.kind in _RETURN_CASES and case.order_id == order.order_id:
-                self.desk.withdraw(self.connection, case, self.conversation.customer_address,
-                                   "customer", self.now)
-                self.say("case_withdrawn", order_id=case.order_id, taken_back=True,
-                         replaced=True)
+        for case in self.withdraw_open_cases(lambda c: c.kind in _RETURN_CASES
+                                             and c.order_id == order.order_id):
+            self.say("case_withdrawn", order_id=case.order_id, taken_back=True, replaced=True)
         self.answered_intent, self.item_hint = last["intent"], self.text
         self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
                              {"order_id": order.order_id, "asin": order.items[named].asin}))

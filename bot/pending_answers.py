@@ -3,8 +3,6 @@ ZIP code, the new address): taken, asked again, corrected, or left for a new req
 
 from __future__ import annotations
 
-import re
-
 from bot import case_rules
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import (
@@ -40,11 +38,9 @@ from bot.understanding import (
     each_named,
     negated,
     says_every_item,
+    sets_some_aside,
 )
 
-# "all of them, except the kettle", "todos menos el de los focos": not every order
-_SET_ASIDE = re.compile(r"\b(?:except|but|not|apart from|other than|menos|excepto|salvo|"
-                        r"sin|pero|no)\b")
 # requests that "both" / "los dos" asks of every order offered
 _OF_EACH_ORDER = ("cancel_order", "order_status", "refund_status")
 # what can answer "which item?" or "why?" of a return, whatever else the model reads in it
@@ -77,8 +73,9 @@ class PendingAnswers:
                 if len(found) == len(ids):
                     index = self._described([found[i] for i in ids])
             if index is None and says_every_item(self.text) and waiting[0][0] in _OF_EACH_ORDER \
-                    and not _SET_ASIDE.search(normalize(self.text)):
+                    and not sets_some_aside(self.text):
                 # "cancelar todo" then "los dos pedidos": the request, of each order offered
+                # (not "all of them, except the kettle")
                 self.state.pop("pending")
                 self.answered_intent = waiting[0][0]
                 for option in pending["options"]:

@@ -155,12 +155,12 @@ _BUYING_OR_LOST = re.compile(r"\b(?:sell|buy|purchase|order another|separately|l
                              r"venden|vender|perdi|se me perdio)\b")
 # where the parcel is, asked ("where's my charger?", "¿dónde anda el cargador?"); not where
 # the item comes from or is made ("where is the candle made?", "¿de dónde es el queso?")
-_WHERE_IS_IT = re.compile(r"\b(?:where(?:'s| is| are)|(?<!de )donde (?:esta|estan|anda|andan|"
+_WHERE_THE_PARCEL_IS = re.compile(r"\b(?:where(?:'s| is| are)|(?<!de )donde (?:esta|estan|anda|andan|"
                           r"viene|vienen|va|van))\b")
 # "where is the USB port on the lamp?", "¿dónde está el interruptor de la lámpara?"
 _PART_OF_IT = re.compile(r"\b(?:on|of|in|inside|at) (?:the|my|this|it)\b|\b(?:de|en) (?:la|el|mi)\b|"
                          r"\bdel\b|\b(?:button|port|switch|panel|light|boton|puerto|interruptor|"
-                         r"panel|luz)\b")
+                         r"luz)\b")
 _ORIGIN = re.compile(r"\b(?:made|from|manufactured|produced|sourced|hecho|hecha|fabricad\w*|"
                      r"origen)\b")
 
@@ -216,7 +216,7 @@ def read_problem_again(intent: str, text: str) -> str:
             and set(reasons_named(text)) - {"arrived_late"}:
         # "the desk lamp arrived 2 weeks late, I dont need it anymore": a return
         return "return_request"
-    if intent == "product_question" and _WHERE_IS_IT.search(norm) and not _ORIGIN.search(norm) \
+    if intent == "product_question" and _WHERE_THE_PARCEL_IS.search(norm) and not _ORIGIN.search(norm) \
             and not _PART_OF_IT.search(norm):
         return "order_status"  # "y el cargador también, ¿dónde está?": not where it is made
     if intent == "pre_order" and wants_replacement(text) and "?" not in text \
@@ -422,15 +422,23 @@ def named_by_the_asking_sentence(request: tuple[str, str], labels: list[str]) ->
 
 # an item said to be fine, in so many words: "no problems at all", "came just in time",
 # "llegó perfecta, sin ningún problema", "without a scratch"
-PRAISED = re.compile(r"\b(?:no (?:problems?|issues?)|not a problem|without a (?:scratch|problem)|"
-                      r"sin (?:ningun |ni un )?(?:problema|rayon)|perfect\w*|great|love|"
-                      r"just in time|fine|bien|excelente|preciosa?)\b")
+PRAISED = re.compile(rf"{UNHARMED.pattern}|\b(?:no (?:problems?|issues?)|not a problem|"
+                      r"perfect\w*|great|love|just in time|fine|bien|excelente|preciosa?)\b")
+
+
+_CONTRAST = re.compile(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+")
+
+
+def contrasted_parts(text: str) -> list[str]:
+    """The parts of a message between its punctuation and its "but"s ("the mugs are great
+    but the spatulas melted": two)."""
+    return [part for part in _CONTRAST.split(text) if part.strip()]
 
 
 def without_praise(text: str) -> str:
     """The message without its parts that praise an item ("the mugs are great but the
     spatulas melted": "the spatulas melted"), or all of it when every part does."""
-    parts = [p for p in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text) if p.strip()]
+    parts = contrasted_parts(text)
     kept = [p for p in parts
             if not PRAISED.search(norm := normalize(p)) and not SAID_FINE.search(norm)]
     return " ".join(kept) if kept and len(kept) < len(parts) else text

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import case_rules, delivery, returns
-from bot.cases import OPEN_STATUSES
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
@@ -25,7 +24,6 @@ from bot.understanding import (
     in_language,
     says_sent_back,
 )
-from storage.cases import open_cases_of_conversation
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
 
@@ -293,13 +291,8 @@ class Responder:
     def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:
         """"cancel the bulbs" then "the night lights too": the whole order is cancelled now, and
         the seller is no longer asked to cancel a part of it."""
-        turn = self.turn
-        for case in open_cases_of_conversation(turn.connection, turn.conversation.id,
-                                               OPEN_STATUSES):
-            if case.kind == case_rules.GENERAL and case.order_id == order.order_id \
-                    and (case.details or {}).get("partial_cancellation"):
-                turn.desk.withdraw(turn.connection, case, turn.conversation.customer_address,
-                                   "customer", turn.now)
+        self.turn.withdraw_open_cases(
+            lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id)
 
     def open_case(self, kind: str, order: OrderFacts, text: str,
                   details: dict | None = None) -> str:

@@ -12,7 +12,7 @@ from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.product_facts import said_not_included
-from bot.rereading import PRAISED, starts_a_question, without_praise
+from bot.rereading import PRAISED, contrasted_parts, starts_a_question, without_praise
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
@@ -83,8 +83,12 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     # "manchego missing" of a cheese sampler names a part, whatever the reasons' words; "falta
     # la tabla" names the board itself (by its head noun: "jar scraper" is no jar)
     said = naming_words(part.split()[-1])
-    return bool(said) and not any(said & naming_words(title.split(",")[0])
-                                  for title in order.item_titles)
+    return bool(said) and not _items_it_names(said, order)
+
+
+def _items_it_names(said: set[str], order: OrderFacts) -> list[ItemFacts]:
+    """The items that words name by what they are: the name before a title's first comma."""
+    return [item for item in order.items if said & naming_words(item.title.split(",")[0])]
 
 
 def said_fine_of(text: str, item: ItemFacts, order: OrderFacts) -> bool:
@@ -92,7 +96,7 @@ def said_fine_of(text: str, item: ItemFacts, order: OrderFacts) -> bool:
     fine"; not "the box was fine", "the spatulas are fine" beside a chipped mug, nor "the
     skillet arrived with fine scratches")."""
     labels = [each.naming_text for each in order.items]
-    for part in re.split(r"[.!?;,]\s*|\s+(?:but|pero|though|aunque)\s+", text):
+    for part in contrasted_parts(text):
         norm = normalize(part)
         if (SAID_FINE.search(norm) or PRAISED.search(norm)) and not _NOT_FINE.search(norm) \
                 and not reasons_named(part):
@@ -115,8 +119,7 @@ def missing_from_the_box(text: str, order: OrderFacts) -> tuple[ItemFacts, int |
         return None
     part = missing_part_named(text)
     if part is not None:
-        said = naming_words(part.split()[-1])
-        found = [item for item in order.items if said & naming_words(item.title.split(",")[0])]
+        found = _items_it_names(naming_words(part.split()[-1]), order)
         if len(found) != 1:
             return None
         item = found[0]

@@ -823,6 +823,12 @@ _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\b
                         r"no\s+(?:el|la|los|las|mi|mis)))\s+[\w-]+")
 
 
+def sets_some_aside(text: str) -> bool:
+    """Whether the words set an item or order aside ("all of them, except the kettle",
+    "todos menos el de los focos")."""
+    return bool(_SET_ASIDE.search(text))
+
+
 def choose_by_name(text: str, labels: list[str]) -> int | None:
     """The one label that shares the most words with the text ("the kettle"), or None; by
     another name of the same goods ("the pan" for a skillet) when no label has its words.
