@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.product_facts import CONCEPT_ASKED, WEAK_TERMS, Fact, term
+from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, Fact, term
 from bot.product_question import LOW_SETTING, Question
 from bot.product_vocabulary import STOPWORDS
 
@@ -273,6 +273,16 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # to charge?" not "a full charge gives 8-10 hours of light", and "to charge my phone" not
     # how long the speaker takes to charge
     ("charge_or_run_time_mixed", lambda q, fact, _: _charge_or_run_time_mixed(q, fact)),
+    # "can the string lights charge by USB?": not "a full charge in direct sun gives 8-10
+    # hours of light", which does not name the means asked about
+    ("means_unsaid", lambda q, fact, _: _means_unsaid(q, fact)),
+    # "how long is the spout?": not "cord length: 30 inches", the measure of another part
+    ("other_part_measured", lambda q, fact, title: _other_part_measured(q, fact, title)),
+    # "how many watts does the USB-A port give?": not "65 W from one USB-C port"
+    ("other_port_named", lambda q, fact, _: _other_port_named(q, fact)),
+    # "what is the bluetooth range?": not "bluetooth: 5.3", a version, which is no distance
+    ("range_unmeasured", lambda q, fact, _: not q.yes_no and bool(_RANGE_ASKED.search(q.text))
+     and not _DISTANCE_SAID.search(fact.text)),
 )
 
 
@@ -286,6 +296,24 @@ _ALLERGENS = frozenset(term(w) for w in (
     "shellfish", "sesame", "dairy", "milk", "lactose", "almond", "almonds", "tree"))
 _ANY_LIQUID = frozenset(("water", "liquid", "fluid", "coffee", "tea", "milk"))
 _AMOUNT_OF = re.compile(r"\bhow (?:many|much) (?:[a-z]+ )?of (?:the |my )?([a-z]+)")
+
+
+# how far a signal or a beam reaches
+_RANGE_ASKED = re.compile(r"\b(?:(?:bluetooth|wireless|wifi|signal|remote|transmission|"
+                          r"connection|effective|working) range|how far (?:away )?(?:can|does|"
+                          r"will|do)|alcance)\b")
+_DISTANCE_SAID = re.compile(r"(?i)\d\s*(?:ft|feet|foot|m|meters?|metres?|yards?|yds?|mi|"
+                            r"miles?|km|metros?)\b|\branges?\b|\balcance\b")
+_BY_MEANS = re.compile(r"\b(?:charg\w*|power\w*|run|runs|connect\w*|carga\w*|recarga\w*)\s+"
+                       r"(?:by|via|through|over|using|off|from|con|por|mediante)\s+"
+                       r"(?:a |an |the |un |una |el |la )?([a-z][a-z0-9]*)")
+
+
+def _means_unsaid(q: Question, fact: Fact) -> bool:
+    found = q.yes_no and _BY_MEANS.search(q.text)
+    if not found or found.group(1) in STOPWORDS:
+        return False
+    return term(found.group(1)) not in fact.term_set
 
 
 def _amount_of_something_else(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -355,10 +383,47 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     asked = q.concepts & fact.name_concepts & _WHOLE_ITEM_CONCEPTS
     if "color" in asked and not _COLOR_OF.search(q.text):
         asked -= {"color"}  # ("does this have jelly colors?" names no part)
-    if not title_terms or fact.source != "attribute" or not asked:
+    if not title_terms or fact.source != "attribute" or fact.package or not asked:
         return False
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
-    return bool(q.focus - fact.term_set - title_terms - concept_words - WEAK_TERMS - _THE_WHOLE)
+    # (the part may be named by a word of another concept: "what color is the light?")
+    return bool((q.focus | _things_named(q) & ALL_CONCEPT_WORDS) - fact.term_set - title_terms - concept_words
+                - WEAK_TERMS - _THE_WHOLE)
+
+
+def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A question about a part the fact does not name ("the spout") and an attribute
+    named for another part ("cord length")."""
+    if fact.source != "attribute" or "dimensions" not in q.concepts & fact.name_concepts:
+        return False
+    parts = fact.name_terms - GENERIC_NAME_WORDS - ALL_CONCEPT_WORDS - WEAK_TERMS
+    if not parts or parts & q.content_set:
+        return False
+    return bool(q.focus & _things_named(q) - fact.term_set - title_terms - WEAK_TERMS
+                - _THE_WHOLE)
+
+
+def _things_named(q: Question) -> set[str]:
+    return {term(m.group(1)) for m in _THE_THING.finditer(q.text)}
+
+
+# the kinds of plug and port, which differ in what they give and take
+_PORT_KIND = re.compile(r"(?i)\b(?:usb[- ]?(?:a|c)|micro[- ]?usb|mini[- ]?usb|lightning|"
+                        r"thunderbolt|hdmi|aux|3\.5 ?mm)\b")
+
+
+def _port_kinds(text: str) -> set[str]:
+    return {re.sub(r"[- ]", "", k.lower()) for k in _PORT_KIND.findall(text)}
+
+
+def _other_port_named(q: Question, fact: Fact) -> bool:
+    asked = _port_kinds(q.text)
+    said = _port_kinds(fact.text) if asked else set()
+    return bool(said) and not asked & said
+
+
+# a thing the question names: "the spout", "la tapa"
+_THE_THING = re.compile(r"\b(?:the|its|el|la|los|las|su|sus) ([a-z]+)")
 
 
 _WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color"))

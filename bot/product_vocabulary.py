@@ -91,12 +91,25 @@ def stem(token: str) -> str:
     return token
 
 
+# "light" that says how much, not a lamp: "light remodeling", "light gray" (spelled "lite",
+# it no longer meets "does it have a light?")
+_LIGHT_AS_MUCH = frozenset((
+    "duty", "use", "usage", "remodeling", "remodel", "repair", "repairs", "task", "tasks",
+    "job", "jobs", "work", "chores", "cleaning", "cooking", "rain", "snow", "traffic",
+    "sleeper", "sleepers", "exercise", "workouts", "gray", "grey", "blue", "green", "brown",
+    "pink", "beige", "purple", "yellow", "wood", "oak", "tan", "khaki"))
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased, accent-free word and number tokens ("5s", "gf652", "1.5" stay whole);
     snake_case names come apart."""
     text = text.replace("_", " ")
     # plain ASCII needs no accent folding (most product text; normalize is the slow part)
-    return _TOKEN.findall(text.lower() if text.isascii() else normalize(text))
+    found = _TOKEN.findall(text.lower() if text.isascii() else normalize(text))
+    if "light" in found:
+        found = ["lite" if token == "light" and following in _LIGHT_AS_MUCH else token
+                 for token, following in zip(found, [*found[1:], ""], strict=True)]
+    return found
 
 
 def split_token(token: str) -> list[str]:
