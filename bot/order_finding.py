@@ -162,8 +162,10 @@ class OrderFinding:
         said, names = asked
         orders = self._and_verified_today(self._every_order())
         labels = [", ".join(o.item_titles) for o in orders]
+        # (the goods word itself must name one: "is the lantern waterproof?" does not name
+        # a "Waterproof" speaker, nor "the kettle stainless steel?" a stainless steel bottle)
         if not orders or any(names & naming_words(label) for label in labels) \
-                or choose_by_name(text, labels) is not None:
+                or choose_by_name(said, labels) is not None:
             return False
         outcome = "product_not_ordered" if question else "goods_not_ordered"
         self.decide(Decision(outcome, ("dialogue.goods_not_in_customer_orders",),

@@ -278,6 +278,9 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("means_unsaid", lambda q, fact, _: _means_unsaid(q, fact)),
     # "how long is the spout?": not "cord length: 30 inches", the measure of another part
     ("other_part_measured", lambda q, fact, title: _other_part_measured(q, fact, title)),
+    # "how many ounces is the mug?": fluid ounces it holds as likely as what it weighs
+    ("ounces_held_or_weighed", lambda q, fact, _: bool(_OUNCES_ASKED.search(q.text))
+     and not _WEIGHT_ASKED.search(q.text) and "weight" in fact.name_concepts),
     # "how many watts does the USB-A port give?": not "65 W from one USB-C port"
     ("other_port_named", lambda q, fact, _: _other_port_named(q, fact)),
     # "what is the bluetooth range?": not "bluetooth: 5.3", a version, which is no distance
@@ -405,6 +408,10 @@ def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -
 
 def _things_named(q: Question) -> set[str]:
     return {term(m.group(1)) for m in _THE_THING.finditer(q.text)}
+
+
+_OUNCES_ASKED = re.compile(r"\b(?:ounces?|oz|onzas?)\b")
+_WEIGHT_ASKED = re.compile(r"\b(?:weigh\w*|heavy|heavier|weight|pesa\w*|peso)\b")
 
 
 # the kinds of plug and port, which differ in what they give and take

@@ -23,6 +23,7 @@ from bot.understanding import (
     choose_by_name,
     in_language,
     says_sent_back,
+    subject_named,
 )
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
@@ -282,10 +283,15 @@ class Responder:
 
     @staticmethod
     def which_items(text: str, order: OrderFacts) -> tuple[ItemFacts, ...]:
-        """The item the customer names ("the lamp", "the blue one"), else all of them."""
+        """The item the customer names ("the lamp", "the blue one"), else all of them; by
+        the subject of the question first ("is the mug heat resistant?" names the mug, not
+        the heat resistant spatulas)."""
         if len(order.items) < 2:
             return order.items
-        named = choose_by_name(text, [item.naming_text for item in order.items])
+        labels = [item.naming_text for item in order.items]
+        named = choose_by_name(subject_named(text), labels)
+        if named is None:
+            named = choose_by_name(text, labels)
         return order.items if named is None else (order.items[named],)
 
     def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:

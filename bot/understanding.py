@@ -710,13 +710,31 @@ _GOODS_OF_THE_ITEM = re.compile(r"\b(?:come|comes|came|include|includes|included
                                 r"trae|traen|incluye|incluyen|incluido|funciona con|sirve|"
                                 r"queda|cabe)\b")
 
+_SUBJECT_BEFORE = re.compile(r"(?:come|comes|came) with (?!it\b|them\b|that\b|this\b)|fits?\b|"
+                             r"works? with\b|compatible\b")
+
 
 def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
     """The goods a product question is about, when its subject names goods of their own
     ("is the kettle cordless?", "¿la licuadora es de vidrio?", "the wattage of the lamp"):
     the word as said, and its English names (the titles' language). None when the subject
     is a part, a feature or "it", or the question is about what comes with the item."""
-    return None if _GOODS_OF_THE_ITEM.search(normalize(text)) else goods_named(text)
+    norm = normalize(text)
+    found = _GOODS_OF_THE_ITEM.search(norm)
+    if found is None:
+        return goods_named(text)
+    # goods before "come with a ..." or "fit" are its subject: "does the charger come with
+    # a cable?", "will the bulbs fit my lamp?" (not "is the charger included?")
+    return goods_named(norm[:found.start()]) if _SUBJECT_BEFORE.match(norm, found.start()) \
+        else None
+
+
+def subject_named(text: str) -> str:
+    """The first word of each phrase a question is about ("is the mug heat resistant?":
+    mug; "do the bulbs turn on at dusk?": bulbs), which names the item better than the
+    words of what is asked of it."""
+    norm = normalize(text)
+    return " ".join(match.group(1) for pattern in _SUBJECT for match in pattern.finditer(norm))
 
 
 def goods_named(text: str) -> tuple[str, frozenset[str]] | None:

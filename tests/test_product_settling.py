@@ -743,7 +743,7 @@ def test_an_allergen_the_list_does_not_name_is_for_the_seller():
 
 
 
-def test_another_part_port_or_means_and_a_version_for_a_range_are_not_answers():
+def test_another_part_port_or_means_a_version_for_a_range_or_ounces_are_not_answers():
     # each had been answered with a fact about something else
     for name, question, rule in (
             ("Drill", "does the drill have a light?", None),  # "light remodeling"
@@ -753,7 +753,8 @@ def test_another_part_port_or_means_and_a_version_for_a_range_are_not_answers():
             ("Speaker", "¿cuál es el alcance del bluetooth?", "range_unmeasured"),
             ("Charger", "how many watts does the USB-A port give?", "other_port_named"),
             ("Kettle", "how long is the spout?", "other_part_measured"),
-            ("Kettle", "what color is the light?", "part_not_described")):
+            ("Kettle", "what color is the light?", "part_not_described"),
+            ("Water Bottle", "how many ounces is it", "ounces_held_or_weighed")):
         settled = settle_product_question(question, (_demo_item(name),))
         assert isinstance(settled, Unsettled) and settled.reason == (rule or settled.reason), \
             (question, settled)
@@ -762,6 +763,7 @@ def test_another_part_port_or_means_and_a_version_for_a_range_are_not_answers():
             ("Drill", "does it have a work light?", "LED work light and belt clip;"),
             ("String Lights", "do they charge by solar?", "Solar panel charges by day;"),
             ("Kettle", "how long is the cord?", "cord length: 30 inches"),
-            ("Speaker", "can it charge by usb-c?", "full charge in 2.5 hours over USB-C")):
+            ("Speaker", "can it charge by usb-c?", "full charge in 2.5 hours over USB-C"),
+            ("Mug", "how many ounces does the mug weigh", "weight: 0.9 lb")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)

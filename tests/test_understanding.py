@@ -492,6 +492,10 @@ def test_a_message_asking_for_the_answer_again(text, expected):
     ("is the bed firm?", None, None),  # a mattress may be called the bed; no goods alone
     ("can I wash the blanket?", None, None),  # not a question's subject
     ("¿funciona con la licuadora?", None, None),
+    ("is the charger included?", None, None),
+    # the subject of "come with a ..." or "fit" is the goods asked about
+    ("does the kettle come with a filter?", "kettle", "kettle"),
+    ("does the blanket fit a queen bed?", "blanket", "blanket"),
 ])
 def test_the_goods_a_product_question_is_about(text, said, among):
     asked = goods_asked_about(text)
