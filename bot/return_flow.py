@@ -16,7 +16,9 @@ from bot.rereading import PRAISED, contrasted_parts, starts_a_question, without_
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
+    damaged_by_customer,
     missing_part_named,
+    packaging_damaged_only,
     reasons_named,
     return_reason,
     wants_replacement,
@@ -193,6 +195,11 @@ def _implied_by(intent: str, text: str) -> str | None:
     return intent if clear else None
 
 
+# the rules by which a problem of the box, not of the item, gets a return offered
+ITEM_SAID_FINE = "return.item_said_fine"
+PACKAGING_DAMAGED_ONLY = "return.only_the_packaging_damaged"
+
+
 class ReturnFlow:
     def __init__(self, turn: CustomerTurn) -> None:
         self.turn = turn
@@ -243,6 +250,9 @@ class ReturnFlow:
             # a return offered, not started; the customer may want help, or nothing, not
             # their money back
             turn.state["offer"] = {"intent": intent, "order_id": order.order_id, "text": text}
+            if why in (ITEM_SAID_FINE, PACKAGING_DAMAGED_ONLY):
+                # a yes returns a whole item: its reason is asked, not the box's damage
+                turn.state["offer"] = {"intent": "return_request", "order_id": order.order_id}
             turn.state["return"] = known  # the item, for the yes
             turn.decide(Decision("return_offered_for_problem", (why,),
                                  {"order_id": order.order_id, "asin": item.asin}))
@@ -252,6 +262,19 @@ class ReturnFlow:
         implied = intent if turn.accepting else None if SOMETHING_WRONG.search(
             normalize(text)) else _implied_by(intent, text)
         reason = known.get("reason") or return_reason(text, implied)
+        if returns.is_seller_fault(reason, turn.policy) and damaged_by_customer(turn.text) \
+                and not self._returned_already(order, item):
+            # "se me cayó la linterna y ya no prende": no fault of the seller's; whether it
+            # comes back, and with what restocking fee (up to 50%), is the seller's to say
+            turn.state.pop("return", None)
+            turn.decide(Decision("case_damaged_by_customer",
+                                 ("return.customer_caused_damage",
+                                  "return.seller_decides_restocking"),
+                                 {"order_id": order.order_id, "asin": item.asin,
+                                  "reason": reason}))
+            turn.responder.open_case(case_rules.GENERAL, order, text,
+                                     details={"asin": item.asin, "customer_caused": True})
+            return
         items = [item, *(i for i in order.items if i.asin in known.get("more", ()))]
         photo = False
         for index, each in enumerate(items):
@@ -309,7 +332,10 @@ class ReturnFlow:
             return "return.customer_only_told_us"
         if not asked and said_fine_of(turn.text, item, order):
             # "box came crushed but the skillet inside is fine": the box's problem, told
-            return "return.item_said_fine"
+            return ITEM_SAID_FINE
+        if not asked and packaging_damaged_only(turn.text):
+            # "the gift card envelope came torn": the card may be whole
+            return PACKAGING_DAMAGED_ONLY
         if refuses_a_refund(turn.text) and not asked:
             return "return.customer_refused_a_refund"
         if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \

@@ -51,6 +51,43 @@ UNHARMED = re.compile(r"(?<!not )(?<!no )(?<!n't )(?:\bwithout (?:a|any|one) (?:
                       r"golpe|golpes|dano|danos|detalle)\b)")
 
 
+# the packaging said damaged: "the gift card envelope came torn", "la caja de las tazas llegó
+# rota", "box was crushed" (the item inside may be whole)
+_PACKAGING_DAMAGED = re.compile(
+    r"\b(?:box|boxes|envelope|packaging|package|packing|wrapping|shipping bag|mailer|sobre|"
+    r"caja|empaque|paquete|envoltura|bolsa)(?:\s+(?:of|de|del)\s+(?:the |my |la |las |los |"
+    r"el |mi |mis )?\w+(?:\s+(?:de\s+)?\w+)?)?\s+(?:came|arrived|was|is|were|got|venia|vino|"
+    r"llego|esta|estaba|vinieron|llegaron)\s+(?:all |very |muy |todo |toda |bien |"
+    r"completamente )?(?:torn|ripped|crushed|smashed|damaged|broken|dented|wet|open|opened|"
+    r"rot[oa]s?|aplastad[oa]s?|mojad[oa]s?|da[nñ]ad[oa]s?|abiert[oa]s?|golpead[oa]s?)\b")
+
+
+# damage the customer says they caused: not the seller's fault (POLICY.md B: a restocking
+# fee of up to 50% for an item returned damaged through no fault of the seller)
+_DAMAGED_BY_CUSTOMER = re.compile(
+    r"\b(?:i|we|accidentally|accidently) (?:dropped|broke|cracked|spilled|stepped on|sat on|"
+    r"ran over|knocked)\b|\bdropped (?:it|them|the \w+)\b|\b(?:it|they) (?:fell|got dropped)\b|"
+    r"\bmy (?:dog|puppy|cat|kid|kids|son|daughter|baby|toddler|husband|wife) (?:\w+ )?"
+    r"(?:chewed|broke|bit|dropped|threw|knocked|cracked|spilled)\b|"
+    r"\bse (?:me |nos |le )?(?:cayo|cayeron|quebro|mojo)\b|\b(?:lo|la|los|las) (?:tire|rompi|"
+    r"quebre|pise|rompimos|tiramos)\b|\b(?:le |les )?(?:cayo|tire|derrame) (?:agua|cafe|jugo)\b|"
+    r"\bmi (?:perro|perrito|gato|hijo|hija|bebe|nino|nina|esposo|esposa) (?:\w+ )?"
+    r"(?:lo |la |los |las )?(?:mordio|rompio|tiro|quebro|mordisqueo)\b")
+
+
+def damaged_by_customer(text: str) -> bool:
+    """Whether the customer says they (or their dog, their child) caused the damage."""
+    return bool(_DAMAGED_BY_CUSTOMER.search(normalize(text)))
+
+
+def packaging_damaged_only(text: str) -> bool:
+    """Whether the words say the packaging came damaged and nothing else wrong with the
+    item: a return is offered, not a fault refunded."""
+    norm = normalize(text)
+    rest = _PACKAGING_DAMAGED.sub(" ", norm)
+    return rest != norm and not reasons_named(rest)
+
+
 def reasons_named(text: str) -> tuple[str, ...]:
     """Every reason the words name, seller's fault first."""
     haystack = UNHARMED.sub(" ", normalize(text))
