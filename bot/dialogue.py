@@ -68,6 +68,7 @@ from bot.understanding import (
     only_asks_language,
     refuses_a_refund,
     says_not_found,
+    without_faults_denied,
 )
 from storage.cases import open_cases_of_conversation
 from storage.conversations import last_answer, save_conversation, update_message
@@ -246,7 +247,10 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             # word that says neither (the conversation had gone to the leads, or ended)
             self.requests = [("other", self.text)]
         if len(self.requests) == 1:
-            self.requests = [(read_problem_again(*self.requests[0]), self.text)]
+            # the whole message, but a fault it denies ("nothing is broken, are the spatulas
+            # dishwasher safe?")
+            self.requests = [(read_problem_again(*self.requests[0]),
+                              without_faults_denied(self.text))]
         else:
             # "has the lantern arrived? when will the bulbs ship?": each clause read again (the
             # model read the first as a defect, and a refund followed)

@@ -3,6 +3,8 @@ ZIP code, the new address): taken, asked again, corrected, or left for a new req
 
 from __future__ import annotations
 
+import re
+
 from bot import case_rules
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import (
@@ -45,6 +47,11 @@ from bot.understanding import (
 _OF_EACH_ORDER = ("cancel_order", "order_status", "refund_status")
 # what can answer "which item?" or "why?" of a return, whatever else the model reads in it
 _RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
+
+
+# an answer that describes one of the orders offered: "the one i got", "el que ya llegó"
+_DESCRIBES_ONE = re.compile(r"\s*(?:the one|that one|the order|el que|la que|el de|la de|"
+                            r"el pedido que|el pedido de)\b")
 
 
 class PendingAnswers:
@@ -241,7 +248,10 @@ class PendingAnswers:
     def _changes_subject(self, intent: str, waiting: list) -> bool:
         """"where is my drill?" while we ask which order a question about the mattress is
         about: a new request, not the answer, though it names one of the orders."""
-        # ("el que tiene los focos y la luz de noche" describes the order, asking nothing)
+        # ("el que tiene los focos y la luz de noche" describes the order, asking nothing;
+        # "the one i got" is no wrong item)
+        if _DESCRIBES_ONE.match(normalize(self.text)) and "?" not in self.text:
+            return False
         return (intent in ORDER_INTENTS and intent != waiting[0][0]
                 and self.confidence >= STATED_REQUEST_CONFIDENCE and len(words(self.text)) >= 3
                 and (intent != "product_question" or asks_a_question(self.text)))

@@ -188,6 +188,9 @@ _NOTHING_WRONG_ASKED = re.compile(r"\b(?:not|no|never|won'?t|wont|doesn'?t|doesn
                                   r"por ?que|supposed|normal)\b|n't\b")
 
 
+_SENTENCE_BREAK = re.compile(r"[.!;,\n]")
+
+
 def read_problem_again(intent: str, text: str) -> str:
     """The request, read again where the model reads a problem it has few words for, or
     a problem in any parcel story:
@@ -270,7 +273,9 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "wrong_item" and said is None and asks(text) \
             and runner_up(text).intent == "product_question":
         return "product_question"
-    if said is None and "?" in text and (starts_a_question(text) or text.lstrip()[:1] == "¿") \
+    # (texted without its "?": "is the cheese ok after 3 weeks")
+    asked = "?" in text or starts_a_question(text) and not _SENTENCE_BREAK.search(text.strip())
+    if said is None and asked and (starts_a_question(text) or text.lstrip()[:1] == "¿") \
             and not asks_what_to_do(text) \
             and not _NOTHING_WRONG_ASKED.search(norm):
         # "Is the gift card already active?", "Do the string lights have a remote?": a

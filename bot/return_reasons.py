@@ -48,7 +48,13 @@ def return_reason(text: str, intent: str | None = None) -> str | None:
 UNHARMED = re.compile(r"(?<!not )(?<!no )(?<!n't )(?:\bwithout (?:a|any|one) (?:single )?(?:scratch|"
                       r"scratches|problem|problems|issue|issues|dent|dents|mark|marks|hitch|damage|"
                       r"chip|chips)\b|\bsin (?:ningun |ni un |un )?(?:rayon|rayones|problema|problemas|"
-                      r"golpe|golpes|dano|danos|detalle)\b)")
+                      r"golpe|golpes|dano|danos|detalle)\b|"
+                      # "nothing is broken", "my bottle is not broken or anything", "no está roto"
+                      r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it'?s) not|isn'?t|isnt|"
+                      r"wasn'?t|wasnt|aren'?t|arent|no (?:esta|estaba|llego|vino|viene)|nada "
+                      r"(?:esta |llego |vino )?)\s*(?:broken|damaged|cracked|chipped|leaking|"
+                      r"defective|dented|scratched|rot[oa]s?|da[nñ]ad[oa]s?|quebrad[oa]s?|"
+                      r"rayad[oa]s?)\b(?: or anything)?)")
 
 
 # the packaging said damaged: "the gift card envelope came torn", "la caja de las tazas llegó

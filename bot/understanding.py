@@ -441,10 +441,26 @@ def negated(intent: str, text: str) -> bool:
     return bool(_refusals(intent, normalize(text)))
 
 
+def without_faults_denied(text: str) -> str:
+    """The message without the faults it denies ("nothing is broken, are the spatulas
+    dishwasher safe?", "no está roto pero no prende"), which the model reads as faults told;
+    the whole message when nothing else is left."""
+    norm = normalize(text)
+    spans = _refusals("damaged_or_defective", norm)
+    if not spans:
+        return text
+    rest = norm
+    for start, stop in reversed(spans):
+        rest = rest[:start] + " " + rest[stop:]
+    rest = rest.strip(" ,.;:-")
+    return rest if len(words(rest)) >= 2 else text
+
+
 def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     """(intent, text, confidence) for each distinct request in the message, in order. A
     request the words refuse ("don't cancel the kettle, ...") is none: what the rest of the
     message asks is read instead, and a message that asks nothing else reads as a no."""
+    text = without_faults_denied(text)
     found = _requests(text, lang)
     kept = [r for r in found if not negated(r[0], r[1])]
     if len(kept) > 1 and any(r[0] in _REFUNDED_BY for r in kept):
