@@ -140,7 +140,7 @@ def missing_from_the_box(text: str, order: OrderFacts) -> tuple[ItemFacts, int |
 _CAME = (r"(?:came|arrived|got|had|received|venia|venian|vino|llego|llegaron|traia|recibi)")
 _ONLY_CAME = re.compile(rf"\b(?:only|just|solo|nomas|nada mas)\b(?:\W+\w+){{0,4}}?\W+{_CAME}\b"
                         rf"(?:\W+\w+){{1,3}}|\b(?:only|just|solo|nomas)\b(?:\W+\w+){{1,3}}\W+"
-                        rf"{_CAME}\b")
+                        rf"{_CAME}\b|\b{_CAME}\W+(?:only|just|solo|nomas)\b(?:\W+\w+){{1,3}}")
 
 
 # part of the money asked for, not all of it: the seller decides how much ("the cheddar

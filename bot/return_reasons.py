@@ -123,7 +123,13 @@ _PART_MISSING = re.compile(
     # "only 1 mug in the box", "solo venía una taza": fewer units than ordered
     r"\b(?:only|just|solo|nomas|nada mas)\s+(?:got |received |came |arrived |had |llego |"
     r"llegaron |vino |venia |recibi )?(?:1|one|2|two|una|uno|dos)\s+\w+\s+(?:in the box|"
-    r"in the package|came|arrived|en la caja|en el paquete|llego|vino|venia)\b")
+    r"in the package|came|arrived|en la caja|en el paquete|llego|vino|venia)\b|"
+    # "only the spatulas came", "solo llegaron las tazas" (not "return only the skillet")
+    r"\b(?:only|just|solo|nomas)\s+(?:the|el|la|los|las)\s+\w+(?:\s+\w+)?\s+(?:came|arrived|"
+    r"were in|was in|llego|llegaron|vino|vinieron|venia|venian)\b|"
+    # "me llegó solo una taza", "got only one mug"
+    r"\b(?:got|received|came|arrived|llego|llegaron|vino|venia|recibi)\s+(?:only|just|solo|"
+    r"nomas)\s+(?:1|one|2|two|una|uno|dos)\s+\w+")
 
 
 # anything said missing: "manchego missing", "the manchego is missing", "falta el manchego"
@@ -132,6 +138,8 @@ _THING_MISSING = re.compile(r"\b(\w+) (?:itself |themselves )?(?:(?:is|are|was|w
                             # "the skillet wasn't in it", "no skillet inside", "no venía la tetera"
                             r"\b(\w+) (?:was|were|is|are)(?:n'?t| not) (?:in|inside)\b|"
                             r"\bno (\w+) (?:inside|in it|in the box)\b|"
+                            # "i received 2 mugs but no spatulas"
+                            r"\b(?:but|pero) no (\w+)\s*(?:$|[.,;!])|"
                             r"\bno (?:venia|venian|estaba|estaban) (?:el |la |los |las )?(\w+)|"
                             r"\b(\w+) no (?:venia|venian|estaba|estaban|vino|llego) (?:adentro|dentro|"
                             r"en la caja|en el paquete)\b|"
@@ -150,7 +158,8 @@ _NO_THING = frozenset(("it", "itself", "themselves", "they", "one", "two", "some
                        "nothing", "stuff", "order", "package", "parcel", "box", "item", "items",
                        "delivery", "shipment", "still", "also", "is", "are", "was", "were", "the",
                        "a", "my", "its", "pedido", "paquete", "caja", "algo", "nada", "todo",
-                       "que", "poco", "mucho", "tiempo", "lo", "demas", "resto", "otro", "otra"))
+                       "que", "poco", "mucho", "tiempo", "lo", "demas", "resto", "otro", "otra",
+                       "una", "uno", "dos"))
 
 
 # what comes with an item on paper: a manual or a card missing is for the seller to send,
