@@ -6,6 +6,7 @@ RMA, a refund without a return, a case with the seller, or a refusal with the re
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import case_rules, returns
@@ -64,6 +65,23 @@ PHOTO_REASONS = {"damaged", "defective", "wrong_item", "not_as_described", "miss
 
 # a number of units: "one mug", "1 mug", "una taza", "two of the mugs"
 _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
+
+
+# units said of a fault: "one of the mugs arrived chipped", "una de las tazas", "1 of 2"
+_UNITS_TOLD = re.compile(r"\b(one|1|una|uno|two|2|dos)\s+(?:of|de)\s+(?:the|my|las|los|mis|"
+                         r"\d)\b|\b(one|1|una|uno)\s+(?!of\b|de\b)[a-z]+\s+(?:is|was|came|arrived|"
+                         r"has|had|llego|vino|esta|estaba|tiene)\b")
+_UNIT_NUMBERS = {"one": 1, "1": 1, "una": 1, "uno": 1, "two": 2, "2": 2, "dos": 2}
+
+
+def units_told(text: str, item: ItemFacts) -> int | None:
+    """How many of an item ordered several times a fault is told of, when fewer than all
+    ("one of the mugs arrived chipped, the other one is fine": one), else None."""
+    if item.quantity < 2:
+        return None
+    found = _UNITS_TOLD.search(normalize(text))
+    units = _UNIT_NUMBERS[found.group(1) or found.group(2)] if found else None
+    return units if units and units < item.quantity else None
 
 
 def _some_units(text: str, item: ItemFacts) -> bool:
@@ -275,6 +293,8 @@ class ReturnFlow:
             turn.responder.open_case(case_rules.GENERAL, order, text,
                                      details={"asin": item.asin, "customer_caused": True})
             return
+        if (units := units_told(turn.text, item)) is not None:
+            item = replace(item, quantity=units)  # only the units told of go back
         items = [item, *(i for i in order.items if i.asin in known.get("more", ()))]
         photo = False
         for index, each in enumerate(items):
@@ -437,10 +457,13 @@ class ReturnFlow:
             rules = turn.policy.returns
             returnless = (not item.returnable or item.category in rules.non_returnable_categories
                           or item.price <= order.seller.returnless_refund_max)
-            turn.responder.open_case(CASE_OF_OUTCOME[outcome], order, text, details={
-                "asin": item.asin, "reason": reason, "returnless": returnless,
-                "seller_fault": returns.is_seller_fault(reason, turn.policy),
-                "window_last_day": facts.get("window_last_day")})
+            details = {"asin": item.asin, "reason": reason, "returnless": returnless,
+                       "seller_fault": returns.is_seller_fault(reason, turn.policy),
+                       "window_last_day": facts.get("window_last_day")}
+            ordered = next(i for i in order.items if i.asin == item.asin)
+            if item.quantity < ordered.quantity:
+                details["units"] = item.quantity  # on silence, only these units
+            turn.responder.open_case(CASE_OF_OUTCOME[outcome], order, text, details=details)
         elif outcome == returns.NOT_SHIPPED:
             # "can i return the night lights?" / "yes" cancels the night lights, not the bulbs
             # of the same order: the yes is read with the items named

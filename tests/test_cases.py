@@ -296,3 +296,17 @@ async def test_one_unit_of_two_missing_is_refunded_on_silence_not_the_whole_orde
     service.clock.set(service.clock.now().replace(day=27))
     await service.dispatch()
     assert "$26.00" in service.twilio.sent[-1]["Body"]
+
+
+async def test_one_unit_of_two_damaged_is_returned_on_silence_not_both(service):
+    # the mugs are handmade (the seller authorizes their returns); one of the two came chipped
+    [answer] = await service.sms("+15555550107",
+                                 "one of the mugs arrived chipped, the other one is fine")
+    assert "asked them about your return from order 111-5827713-3098264" in answer
+    case = await service.scalar(select(Case))
+    assert (case.kind, case.details["units"]) == ("return_exempt", 1)
+    resolved = service.cli("sweep", "--now", "2026-11-27T15:00:00Z")
+    assert json.loads(resolved.stdout)["resolved"] == {"1": "return_authorized"}
+    [record] = await service.scalars(select(ReturnRecord))
+    assert (record.asin, record.quantity, str(record.refund_amount)) == (
+        case.details["asin"], 1, "26.00")
