@@ -38,6 +38,7 @@ from bot.understanding import (
     choose_by_name,
     choose_option,
     each_named,
+    naming_words,
     negated,
     says_every_item,
     sets_some_aside,
@@ -156,6 +157,11 @@ class PendingAnswers:
                 and not negated("return_request", self.text):
             # ("nomás preguntaba, no la quiero devolver" names no reason: it withdraws, below)
             if self._continue_return(pending, waiting):
+                return True
+            if awaiting == "return_reason" and self._only_names_items(pending):
+                # "the spatulas and the mugs", asked why they go back: which, not why (read
+                # as a request, it had returned both as faulty)
+                self._ask_again(pending)
                 return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")
@@ -300,6 +306,13 @@ class PendingAnswers:
         self.answered_intent = waiting[0][0]
         self._handle(waiting, order)
         return True
+
+    def _only_names_items(self, pending: dict) -> bool:
+        """Whether the message says nothing but names of the order's items."""
+        order = load_order(self.connection, pending["order_id"])
+        said = naming_words(self.text)
+        return order is not None and bool(said) and "?" not in self.text \
+            and said <= set().union(*(naming_words(i.naming_text) for i in order.items))
 
     def _ask_again(self, pending: dict) -> None:
         awaiting = pending["awaiting"]
