@@ -50,6 +50,8 @@ _OF_EACH_ORDER = ("cancel_order", "order_status", "refund_status")
 _RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
 
 
+# an answer that sets one of the orders offered aside: "not the kettle", "no, el de la tetera no"
+_NOT_THAT = re.compile(r"\s*(?:no,?\s+)?(?:not|no)\s+(?:the|that|my|el|la|los|las|ese|esa|mi)\b")
 # an answer that describes one of the orders offered: "the one i got", "el que ya llegó"
 _DESCRIBES_ONE = re.compile(r"\s*(?:the one|that one|the order|el que|la que|el de|la de|"
                             r"el pedido que|el pedido de)\b")
@@ -75,6 +77,13 @@ class PendingAnswers:
                 and not self._changes_subject(intent, waiting):
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, self.language)
+            if index is not None and _NOT_THAT.match(normalize(self.text)):
+                # "not the kettle": any order but that one; asked again of the others
+                del pending["options"][index]
+                if len(pending["options"]) > 1:
+                    self._ask_again(pending)
+                    return True
+                index = 0
             if index is None:
                 ids = [o["order_id"] for o in pending["options"]]
                 found = {o.order_id: o for o in load_orders(self.connection, ids)}

@@ -476,6 +476,12 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     stop = _SENTENCE_END.search(norm, max(b for _, b in spans))
     rest = (norm[:start] + " " + norm[stop.end() if stop else len(norm):]).strip()
     refused = found[0][0]
+    if (sets_some_aside(norm) or _ITEM_REFUSED.search(norm)) and len(words(rest)) >= 2:
+        # "quiero cancelar los focos. la luz de noche no la cancelen": the request, of the
+        # items not set aside (the whole message, to tell them)
+        same = [r for r in _requests(rest, lang) if r[0] == refused and not negated(r[0], r[1])]
+        if same:
+            return [(refused, text, same[0][2])]
     again = [r for r in _requests(rest, lang) if r[0] != refused and not negated(r[0], r[1])] \
         if len(words(rest)) >= 3 else []
     if again and again[0][0] not in SMALL_TALK:
@@ -847,14 +853,22 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     if not any(scores):
         return False
     return scores.count(max(scores)) < len(labels) \
-        or bool(_in_any_language("some_items_words").search(norm))
+        or bool(_in_any_language("some_items_words").search(norm)) or sets_some_aside(norm) \
+        or bool(_ITEM_REFUSED.search(norm))
 
 
 # an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
 # "everything except the mug", "las tazas no las espátulas"
 _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\bexcept(?:o)?|"
                         r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)|(?<=\w)\s+(?:not\s+(?:the|my)|"
-                        r"no\s+(?:el|la|los|las|mi|mis)))\s+[\w-]+")
+                        r"no\s+(?:el|la|los|las|mi|mis)))\s+[\w-]+|"
+                        # "pero la luz de noche no", "la luz de noche no la cancelen"
+                        r"(?:\bpero\s+|[.,;]\s*|^)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
+                        r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen|quiero))?\s*(?:$|[.,;!])")
+# a request refused of one item: "i want to cancel the bulbs. dont cancel the night light" (it
+# still names the item: "don't cancel the kettle, I just want to know when it ships")
+_ITEM_REFUSED = re.compile(r"\b(?:don'?t|do not)\s+(?:cancel|return|send back)\s+(?:the|my)\s+"
+                           r"[\w-]+")
 
 
 def sets_some_aside(text: str) -> bool:
@@ -887,6 +901,7 @@ def each_named(text: str, labels: list[str]) -> list[int]:
     keeps or sets some aside ("the mug, but keep the spatulas") or names one label only."""
     norm = normalize(text)
     if _in_any_language("some_items_words").search(norm) or KEPT.search(norm) \
+            or _SET_ASIDE.search(norm) or _ITEM_REFUSED.search(norm) \
             or SAID_FINE.search(norm) or _ARRIVED_FINE.search(norm):
         return []
     tokens = naming_words(_SET_ASIDE.sub(" ", text))
