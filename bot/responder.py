@@ -147,12 +147,13 @@ class Responder:
         elif intent == "refund_status" or (intent in RETURN_INTENTS and says_sent_back(text)):
             # "i already mailed it!!": where its refund is, not a new return
             self._refund_status(text, order)
-        elif intent in RETURN_INTENTS and order.shipped and not order.delivered \
+        elif intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
+                and not order.delivered \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
                 == delivery.CASE_NOT_RECEIVED:
-            # "I don't want it anymore, I want my money back" of a parcel late past the point
-            # of a claim: it never came, which the seller answers for (not "return it once it
-            # arrives")
+            # "I don't want it anymore, I want my money back", "cancela la lámpara, tarda
+            # mucho" of a parcel late past the point of a claim: it never came, which the
+            # seller answers for (not "return it once it arrives")
             self._delivery("missing_item", text, order)
         elif order.delivered and (intent == "missing_item" or return_reason(text) == "missing_parts") \
                 and (missing := missing_from_the_box(text, order)) is not None:
