@@ -15,6 +15,7 @@ from collections.abc import Callable
 from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, Fact, term
 from bot.product_question import LOW_SETTING, Question
 from bot.product_vocabulary import STOPWORDS
+from bot.understanding import item_noun
 
 # Words of attribute names that do not name a part of the product ("item weight", "output
 # power"); any other word does ("cord length", "band color"), and then the question should
@@ -283,6 +284,31 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
      and not _WEIGHT_ASKED.search(q.text) and "weight" in fact.name_concepts),
     # "how many watts does the USB-A port give?": not "65 W from one USB-C port"
     ("other_port_named", lambda q, fact, _: _other_port_named(q, fact)),
+    # "are they stain resistant?": not "heat resistance: 600 °F"; "is it safe for the
+    # microwave?": not "oven safe: 500 °F"
+    ("other_qualifier", lambda q, fact, _: _other_qualifier(q, fact)),
+    # "how long on high?", "how long does the candle last?": a time, not "dimensions: ..."
+    ("length_for_time", lambda q, fact, _: bool(_TIME_ASKED.search(q.text))
+     and "dimensions" in fact.name_concepts | fact.unit_concepts),
+    # "how long can the speaker stay underwater?": not "battery life: 10 hours"; "how long
+    # can the cheese sit out?": not "best within 14 days", kept cold
+    ("condition_of_time_unsaid", lambda q, fact, _: _condition_of_time_unsaid(q, fact)),
+    # "how many hours does the candle last?": not "burn for 2-3 hours the first time"
+    ("first_time_only", lambda q, fact, _: "duration" in q.concepts
+     and bool(_FIRST_TIME.search(fact.text))
+     and not _FIRST_TIME_ASKED.search(q.text)),
+    # "how deep is the skillet?": not "diameter: 10 inches"
+    ("diameter_for_depth", lambda q, fact, _: bool(_DEPTH_ASKED.search(q.text))
+     and _DIAMETER in fact.name_terms),
+    # "how many lumens do the night lights give?": not "count: 2", the pieces in the pack
+    ("pack_count_for_other", lambda q, fact, title: bool(q.counted)
+     and fact.source == "attribute" and fact.name_terms <= PIECE_WORDS
+     and q.counted not in fact.term_set | title | PIECE_WORDS),
+    # "does the kettle keep water warm?": not a sentence that says nothing of warm
+    ("kept_state_unsaid", lambda q, fact, _: bool(found := _KEPT_STATE.search(q.text))
+     and term(found.group(1)) not in fact.term_set),
+    # "what port does the speaker charge with?": not "charging time: 2.5 hours"
+    ("asked_thing_unsaid", lambda q, fact, _: _asked_thing_unsaid(q, fact)),
     # "what is the bluetooth range?": not "bluetooth: 5.3", a version, which is no distance
     ("range_unmeasured", lambda q, fact, _: not q.yes_no and bool(_RANGE_ASKED.search(q.text))
      and not _DISTANCE_SAID.search(fact.text)),
@@ -389,9 +415,15 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     if not title_terms or fact.source != "attribute" or fact.package or not asked:
         return False
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
+    unsaid = fact.term_set | title_terms | concept_words | WEAK_TERMS | _THE_WHOLE
+    if asked == {"material"}:
+        # "is the lid stainless steel?": only a part named so ("compatible material: wood"
+        # answers "will it stick to wood?")
+        # (not the item itself in another language: "¿la cobija es de algodón?")
+        return any(not {term(n) for n in item_noun(w)} & title_terms
+                   for w in _things_named(q) - unsaid)
     # (the part may be named by a word of another concept: "what color is the light?")
-    return bool((q.focus | _things_named(q) & ALL_CONCEPT_WORDS) - fact.term_set - title_terms - concept_words
-                - WEAK_TERMS - _THE_WHOLE)
+    return bool((q.focus | _things_named(q) & ALL_CONCEPT_WORDS) - unsaid)
 
 
 def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -414,6 +446,66 @@ _OUNCES_ASKED = re.compile(r"\b(?:ounces?|oz|onzas?)\b")
 _WEIGHT_ASKED = re.compile(r"\b(?:weigh\w*|heavy|heavier|weight|pesa\w*|peso)\b")
 
 
+# what a resistance or a safety is of: "heat resistance", "stain resistant", "oven safe",
+# "safe for the microwave", "dishwasher-safe"
+_QUALIFIED = re.compile(r"\b([a-z]+)[ -](?:resistant|resistance|resist|proof|safe|rated)\b|"
+                        r"\b(?:safe|resistant|ok|okay) (?:for|in|on|with|to use in|to use on) "
+                        r"(?:the |a |an )?([a-z]+)")
+_NOT_QUALIFIERS = frozenset(("it", "is", "are", "they", "be", "this", "that", "and", "also",
+                             "very", "too", "fully", "completely", "food", "use", "using"))
+
+
+def _qualifiers(text: str) -> set[str]:
+    return {term(w) for m in _QUALIFIED.finditer(text.lower()) for w in m.groups()
+            if w and w not in _NOT_QUALIFIERS}
+
+
+def _other_qualifier(q: Question, fact: Fact) -> bool:
+    asked = _qualifiers(q.text)
+    said = _qualifiers(fact.text) if asked else set()
+    return bool(said) and not asked & said and not asked & fact.term_set
+
+
+_TIME_ASKED = re.compile(r"\bhow long (?:(?:does|do|will|can|would|did) (?:it|they|the \w+(?: \w+)?"
+                         r"|this|these) (?:last|run|stay|keep|burn|play|take|work|stay on)|"
+                         r"on (?:high|low|max|min)|(?:to|will it take)|before)\b|"
+                         r"\bcuanto (?:tiempo|dura|duran)\b")
+# a condition a time holds in, which only a fact naming it settles
+_TIME_CONDITION = re.compile(r"\b(?:underwater|under water|submerged|in the water|sit out|sits out|"
+                             r"left out|out of the (?:fridge|refrigerator)|unrefrigerated|"
+                             r"at room temperature|room temp|in the sun|in the car|"
+                             r"fuera del (?:refri|refrigerador)|bajo el agua|sumergid[oa])\b")
+
+
+def _condition_of_time_unsaid(q: Question, fact: Fact) -> bool:
+    found = _TIME_CONDITION.search(q.text)
+    if not found:
+        return False
+    said = set(found.group(0).split()) - {"the", "of", "at", "in", "out", "del", "el", "la"}
+    return not {term(w) for w in said} & fact.term_set
+
+
+_FIRST_TIME = re.compile(r"(?i)\b(?:the first time|first use|before each|each time|the first "
+                         r"(?:burn|charge|wash))\b")
+_FIRST_TIME_ASKED = re.compile(r"\b(?:first|each|every|primera|cada)\b")
+_DEPTH_ASKED = re.compile(r"\b(?:how deep|depth|how tall are the sides|how high are the sides|"
+                          r"que tan profund[oa]|profundidad)\b")
+_DIAMETER = term("diameter")
+_KEPT_STATE = re.compile(r"\bkeeps? (?:\w+ ){0,2}(warm|cold|hot|cool|fresh|frozen)\b")
+
+
+# the part a wh-question asks for by name: "what port ...", "which cable ...", "what kind of
+# battery ..."
+_ASKED_PART = re.compile(r"^(?:what|which)(?: kind of| type of| sort of| size)? (port|ports|"
+                         r"cable|cord|plug|adapter|charger|battery|batteries|bulb|bulbs|socket|"
+                         r"connector|outlet|screw|screws)\b")
+
+
+def _asked_thing_unsaid(q: Question, fact: Fact) -> bool:
+    found = _ASKED_PART.match(q.text.lower())
+    return bool(found) and term(found.group(1)) not in fact.term_set
+
+
 # the kinds of plug and port, which differ in what they give and take
 _PORT_KIND = re.compile(r"(?i)\b(?:usb[- ]?(?:a|c)|micro[- ]?usb|mini[- ]?usb|lightning|"
                         r"thunderbolt|hdmi|aux|3\.5 ?mm)\b")
@@ -433,7 +525,7 @@ def _other_port_named(q: Question, fact: Fact) -> bool:
 _THE_THING = re.compile(r"\b(?:the|its|el|la|los|las|su|sus) ([a-z]+)")
 
 
-_WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color"))
+_WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color", "material"))
 # "the kettle body", "the speaker itself": the whole item
 _THE_WHOLE = frozenset(term(w) for w in ("body", "itself", "overall", "main", "outside",
                                          "exterior", "unit", "whole", "total", "cuerpo"))

