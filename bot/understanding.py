@@ -107,9 +107,23 @@ def in_language(name: str, value: str, lang: str) -> tuple[str, str] | None:
     named = data.attribute_names.get(name.lower())
     if not named:
         return None
-    for english in sorted(data.value_words, key=len, reverse=True):
-        value = re.sub(rf"(?i)(?<!\w){re.escape(english)}(?!\w)", data.value_words[english], value)
-    return named, value
+    known = _value_words_pattern(lang)
+    # a value with a word it cannot put ("black walnut", "sage green", "warm white") stays
+    # whole as written: word by word it read "negro walnut", "sage verde"
+    if _UNTRANSLATED_WORD.search(known.sub(" ", value)):
+        return named, value
+    return named, known.sub(lambda m: data.value_words[m.group(0).lower()], value)
+
+
+# a word of a value, not a unit ("10 hours", "2.6 lb", "IPX7")
+_UNTRANSLATED_WORD = re.compile(r"(?i)(?<![\w.])(?!(?:lb|lbs|oz|kg|g|mg|ml|l|cm|mm|m|ft|in|w|v|a|"
+                                r"mah|ah|k|lm|gb|tb|x|fl)\b)[a-z]{2,}\b")
+
+
+@cache
+def _value_words_pattern(lang: str) -> re.Pattern[str]:
+    words_known = sorted(language_data(lang).value_words, key=len, reverse=True)
+    return re.compile("(?i)(?<!\\w)(?:" + "|".join(re.escape(w) for w in words_known) + ")(?!\\w)")
 
 
 def asked_language(text: str) -> str | None:

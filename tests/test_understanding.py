@@ -417,6 +417,10 @@ def test_an_item_named_in_spanish_matches_its_english_title(text, index):
     ("Color", "gray", "es", ("color", "gris")),
     ("compatible devices", "iPhone 15", "es", None),   # no Spanish name known: as written
     ("weight", "2.6 lb", "en", None),
+    ("material", "304 stainless steel", "es", ("material", "304 acero inoxidable")),
+    # a word it cannot put keeps the value whole (word by word: "negro walnut", "sage verde")
+    ("material", "black walnut", "es", ("material", "black walnut")),
+    ("color", "sage green", "es", ("color", "sage green")),
 ])
 def test_an_attribute_in_the_customers_language(name, value, lang, expected):
     assert in_language(name, value, lang) == expected
