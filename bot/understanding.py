@@ -363,8 +363,12 @@ def asks(text: str) -> bool:
 
 _CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|,?\s+(?:and also|and|also|plus|y también|"
                            r"y además|también|y|además)\s+(?=(?:can|could|is|are|do|does|"
-                           r"where|when|what|how|i|please|whether|puede|puedo|quiero|donde|"
-                           r"dónde|cuando|cuándo|como|cómo|me|necesito|si)\b)", re.IGNORECASE)
+                           r"where|when|what|how|i|please|whether|tell|let|puede|puedo|quiero|"
+                           r"donde|dónde|cuando|cuándo|como|cómo|me|necesito|si|dime|díganme|"
+                           r"diganme|avísenme|avisenme)\b)|"
+                           # "please cancel the kettle, tell me where the charger is"
+                           r",\s+(?=(?:tell me|let me know|dime|d[ií]game|d[ií]ganme|"
+                           r"av[ií]s[ae]me|av[ií]senme)\b)", re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:
