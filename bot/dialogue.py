@@ -248,9 +248,12 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self.requests = [("other", self.text)]
         if len(self.requests) == 1:
             # the whole message, but a fault it denies ("nothing is broken, are the spatulas
-            # dishwasher safe?")
-            self.requests = [(read_problem_again(*self.requests[0]),
-                              without_faults_denied(self.text))]
+            # dishwasher safe?"), or the request of another item than one it refuses ("dont
+            # cancel the kettle, cancel the charger")
+            intent, clause = self.requests[0]
+            told = clause if negated(intent, self.text) and not negated(intent, clause) \
+                else without_faults_denied(self.text)
+            self.requests = [(read_problem_again(intent, clause), told)]
         else:
             # "has the lantern arrived? when will the bulbs ship?": each clause read again (the
             # model read the first as a defect, and a refund followed)

@@ -50,11 +50,12 @@ _OF_EACH_ORDER = ("cancel_order", "order_status", "refund_status")
 _RETURN_ANSWERS = RETURN_INTENTS | {"missing_item", "refund_status"}
 
 
-# an answer that sets one of the orders offered aside: "not the kettle", "no, el de la tetera no"
-_NOT_THAT = re.compile(r"\s*(?:no,?\s+)?(?:not|no)\s+(?:the|that|my|el|la|los|las|ese|esa|mi)\b")
+# an answer that sets one of the orders offered aside: "not the kettle" (not "no the drill", a
+# correction said without its comma on a call)
+_NOT_THAT = re.compile(r"\s*(?:no,?\s+)?not\s+(?:the|that|my)\b")
 # an answer that describes one of the orders offered: "the one i got", "el que ya llegó"
-_DESCRIBES_ONE = re.compile(r"\s*(?:the one|that one|the order|el que|la que|el de|la de|"
-                            r"el pedido que|el pedido de)\b")
+_DESCRIBES_ONE = re.compile(r"\s*(?:not )?(?:the one|that one|the order|el que|la que|el de|"
+                            r"la de|el pedido que|el pedido de)\b")
 
 
 class PendingAnswers:
@@ -77,18 +78,19 @@ class PendingAnswers:
                 and not self._changes_subject(intent, waiting):
             labels = [o["label"] for o in pending["options"]]
             index = choose_option(self.text, labels, self.language)
-            if index is not None and _NOT_THAT.match(normalize(self.text)):
-                # "not the kettle": any order but that one; asked again of the others
-                del pending["options"][index]
-                if len(pending["options"]) > 1:
-                    self._ask_again(pending)
-                    return True
-                index = 0
             if index is None:
                 ids = [o["order_id"] for o in pending["options"]]
                 found = {o.order_id: o for o in load_orders(self.connection, ids)}
                 if len(found) == len(ids):
                     index = self._described([found[i] for i in ids])
+            if index is not None and _NOT_THAT.match(normalize(self.text)):
+                # "not the kettle", "not the one i got": any order but that one; asked
+                # again of the others
+                del pending["options"][index]
+                if len(pending["options"]) > 1:
+                    self._ask_again(pending)
+                    return True
+                index = 0
             if index is None and says_every_item(self.text) and waiting[0][0] in _OF_EACH_ORDER \
                     and not sets_some_aside(self.text):
                 # "cancelar todo" then "los dos pedidos": the request, of each order offered
@@ -169,8 +171,13 @@ class PendingAnswers:
                 return True
             if awaiting == "return_reason" and self._only_names_items(pending):
                 # "the spatulas and the mugs", asked why they go back: which, not why (read
-                # as a request, it had returned both as faulty)
-                self._ask_again(pending)
+                # as a request, it had returned both as faulty); a second time, the seller
+                # reads it
+                if pending.get("answers"):
+                    self._return_reason_to_seller(pending, waiting)
+                else:
+                    pending["answers"] = [self.text]
+                    self._ask_again(pending)
                 return True
         elif awaiting == "order_id" and explicit_order:
             self.state.pop("pending")

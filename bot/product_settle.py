@@ -516,9 +516,15 @@ def _port_kinds(text: str) -> set[str]:
 
 
 def _other_port_named(q: Question, fact: Fact) -> bool:
+    """A port asked about and a fact of another port, or the whole item's power ("how many
+    watts from the usb a port?": not "output power: 65 W", which the ports share)."""
     asked = _port_kinds(q.text)
-    said = _port_kinds(fact.text) if asked else set()
-    return bool(said) and not asked & said
+    if not asked:
+        return False
+    said = _port_kinds(fact.text)
+    if not said:
+        return fact.source == "attribute" and "power" in fact.name_concepts | fact.unit_concepts
+    return not asked & said
 
 
 # a thing the question names: "the spout", "la tapa"

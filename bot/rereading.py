@@ -188,6 +188,7 @@ _NOTHING_WRONG_ASKED = re.compile(r"\b(?:not|no|never|won'?t|wont|doesn'?t|doesn
                                   r"por ?que|supposed|normal)\b|n't\b")
 
 
+_ONLY_AN_ORDER = re.compile(r"\s*(?:not )?(?:the one|that one|el que|la que|ese|esa)\b")
 _SENTENCE_BREAK = re.compile(r"[.!;,\n]")
 
 
@@ -235,15 +236,21 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
             and not SAID_FINE.search(norm):
         return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
-    if intent not in STATED_PROBLEMS and intent not in ("other", "pre_order"):
+    if intent not in STATED_PROBLEMS and intent not in ("other", "pre_order", "deny"):
         return intent
     named = set(reasons_named(text))
     said = happened(text)
-    if intent in ("other", "missing_item", "pre_order") and named \
+    if intent in STATED_PROBLEMS and not named and _ONLY_AN_ORDER.match(norm) \
+            and len(norm.split()) <= 6:
+        # "the one i got", "el que me llegó" with no question asked: an order described,
+        # no wrong item (a return had been authorized, the seller paying)
+        return "other"
+    # ("not what i expected, its way smaller than described": the model half reads a no)
+    if intent in ("other", "missing_item", "pre_order", "deny") and named \
             and "missing_parts" not in named \
-            and (intent != "pre_order" or named & _ITEMS_FAULTS) \
+            and (intent not in ("pre_order", "deny") or named & _ITEMS_FAULTS) \
             and said not in ("not_shipped", "not_delivered") \
-            and (intent == "missing_item" or names_something(text)):
+            and (intent in ("missing_item", "deny") or names_something(text)):
         return "damaged_or_defective" if named & {"damaged", "defective"} \
             else "return_request"
     if intent == "other" and norm.startswith("no") and SAID_FINE.search(norm) \

@@ -13,6 +13,7 @@ from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
 from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
+from bot.rereading import punctuated_parts, starts_a_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts, missing_from_the_box
 from bot.return_reasons import return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
@@ -22,6 +23,7 @@ from bot.understanding import (
     asks_whether_to_cancel,
     choose_by_name,
     in_language,
+    possessor_named,
     says_sent_back,
     subject_named,
 )
@@ -148,7 +150,7 @@ class Responder:
             # "i already mailed it!!": where its refund is, not a new return
             self._refund_status(text, order)
         elif intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
-                and not order.delivered \
+                and not order.delivered and happened(text) != "delivered" \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
                 == delivery.CASE_NOT_RECEIVED:
             # "I don't want it anymore, I want my money back", "cancela la lámpara, tarda
@@ -290,9 +292,15 @@ class Responder:
         if len(order.items) < 2:
             return order.items
         labels = [item.naming_text for item in order.items]
-        named = choose_by_name(subject_named(text), labels)
-        if named is None:
-            named = choose_by_name(text, labels)
+        # the sentence that asks ("the mugs are gifts. are the spatulas dishwasher safe"), what
+        # its part belongs to ("the bulb in the night light"), its subject, then all of it
+        asked = next((part for part in reversed(punctuated_parts(text))
+                      if "?" in part or starts_a_question(part)), text)
+        named = None
+        for said in (possessor_named(asked), subject_named(asked), text):
+            named = choose_by_name(said, labels) if said else None
+            if named is not None:
+                break
         return order.items if named is None else (order.items[named],)
 
     def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:

@@ -71,15 +71,20 @@ _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
 _UNITS_TOLD = re.compile(r"\b(one|1|una|uno|two|2|dos)\s+(?:of|de)\s+(?:the|my|las|los|mis|"
                          r"\d)\b|\b(one|1|una|uno)\s+(?!of\b|de\b)[a-z]+\s+(?:is|was|came|arrived|"
                          r"has|had|llego|vino|esta|estaba|tiene)\b")
+# every unit after all: "the other one has a crack", "quiero devolver las dos", "both"
+_EVERY_UNIT = re.compile(r"\b(?:both|all of them|all \d|whole order|the other (?:one )?(?:has|is|was|"
+                         r"came|arrived|got)(?! (?:fine|ok|okay|good|great|perfect))|las dos|los dos|"
+                         r"ambas|ambos|todas|todos|la otra tambien|el otro tambien|the other too)\b")
 _UNIT_NUMBERS = {"one": 1, "1": 1, "una": 1, "uno": 1, "two": 2, "2": 2, "dos": 2}
 
 
 def units_told(text: str, item: ItemFacts) -> int | None:
     """How many of an item ordered several times a fault is told of, when fewer than all
     ("one of the mugs arrived chipped, the other one is fine": one), else None."""
-    if item.quantity < 2:
+    norm = normalize(text)
+    if item.quantity < 2 or _EVERY_UNIT.search(norm):
         return None
-    found = _UNITS_TOLD.search(normalize(text))
+    found = _UNITS_TOLD.search(norm)
     units = _UNIT_NUMBERS[found.group(1) or found.group(2)] if found else None
     return units if units and units < item.quantity else None
 
@@ -218,6 +223,15 @@ ITEM_SAID_FINE = "return.item_said_fine"
 PACKAGING_DAMAGED_ONLY = "return.only_the_packaging_damaged"
 
 
+# the customer's own reasons, said when asked why ("no era lo que esperaba", "not what i
+# expected"); beside a fault told ("not what i expected, it stopped holding its shape") the
+# fault is the reason, so they are read only as an answer
+_SOFT_REASONS = re.compile(r"\b(?:not what i (?:expected|was expecting|thought)|(?:isnt|isn'?t|"
+                           r"wasnt|wasn'?t) what i expected|not as expected|not comfortable|"
+                           r"uncomfortable|no (?:era|es) lo que (?:esperaba|pensaba)|"
+                           r"no me convenc(?:e|io)|no es comod[oa]|incomod[oa]|no puedo dormir)\b")
+
+
 class ReturnFlow:
     def __init__(self, turn: CustomerTurn) -> None:
         self.turn = turn
@@ -325,7 +339,9 @@ class ReturnFlow:
                                          details={"asin": each.asin, "returnless_asked": True})
                 continue
             turn.decide(decision)
-            photo = self._carry_out(decision, order, each, reason, text) or photo
+            # (the reason the decision went by: "arrived late" of an order on time is not)
+            photo = self._carry_out(decision, order, each, decision.facts.get("reason") or reason,
+                                    text) or photo
             if decision.outcome in ORDER_OUTCOMES:
                 break  # said of the whole order, once
         turn.state.pop("return", None)
@@ -415,8 +431,11 @@ class ReturnFlow:
             known["more"] = [order.items[i].asin for i in several[1:]]
             return order.items[several[0]]
         named = choose_by_name(said, labels)
-        if named is not None and len(order.items) == 2 and self.only_came(text, order, named):
-            # "en la caja solo venían las espátulas": the item missing is the other one
+        if named is not None and len(order.items) == 2 and self.only_came(text, order, named) \
+                and not _some_units(text, order.items[named]) \
+                and return_reason(text) in (None, "missing_parts"):
+            # "en la caja solo venían las espátulas": the item missing is the other one (not
+            # "me llegó solo una taza y rota": the item named is the one with the problem)
             return order.items[1 - named]
         if named is not None:
             return order.items[named]
@@ -482,5 +501,7 @@ class ReturnFlow:
         reason = return_reason(text)
         if reason is not None:
             return reason
+        if _SOFT_REASONS.search(normalize(text)):
+            return "no_longer_needed"
         index = choose_option(text, [r.replace("_", " ") for r in ASKED_REASONS], lang)
         return ASKED_REASONS[index] if index is not None else None

@@ -12,6 +12,7 @@ from functools import cache
 from bot.text import any_phrase, normalize, says
 from bot.understanding import (
     LOCALES,
+    SOMETHING_ELSE_IS,
     available_languages,
     wants_a_refund,
     without_cancellation_question,
@@ -48,20 +49,28 @@ def return_reason(text: str, intent: str | None = None) -> str | None:
 UNHARMED = re.compile(r"(?<!not )(?<!no )(?<!n't )(?:\bwithout (?:a|any|one) (?:single )?(?:scratch|"
                       r"scratches|problem|problems|issue|issues|dent|dents|mark|marks|hitch|damage|"
                       r"chip|chips)\b|\bsin (?:ningun |ni un |un )?(?:rayon|rayones|problema|problemas|"
-                      r"golpe|golpes|dano|danos|detalle)\b|"
-                      # "nothing is broken", "my bottle is not broken or anything", "no está roto"
-                      r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it'?s) not|isn'?t|isnt|"
-                      r"wasn'?t|wasnt|aren'?t|arent|no (?:esta|estaba|llego|vino|viene)|nada "
-                      r"(?:esta |llego |vino )?)\s*(?:broken|damaged|cracked|chipped|leaking|"
-                      r"defective|dented|scratched|rot[oa]s?|da[nñ]ad[oa]s?|quebrad[oa]s?|"
-                      r"rayad[oa]s?)\b(?: or anything)?)")
+                      r"golpe|golpes|dano|danos|detalle)\b)")
+# a fault denied: "nothing is broken", "my bottle is not broken or anything", "no está roto"
+# (not when something else is: "the box is not broken but the bottle is", "nada está roto
+# excepto el enchufe")
+_FAULT_DENIED = re.compile(r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it'?s) not|isn'?t|"
+                           r"isnt|wasn'?t|wasnt|aren'?t|arent|no (?:esta|estaba|llego|vino|viene)|"
+                           r"nada (?:esta |llego |vino )?)\s*(?:broken|damaged|cracked|chipped|"
+                           r"leaking|defective|dented|scratched|rot[oa]s?|da[nñ]ad[oa]s?|"
+                           r"quebrad[oa]s?|rayad[oa]s?)\b(?: or anything)?")
+
+
+def without_faults_denied_words(norm: str) -> str:
+    """The normalized words without the faults they deny, unless something else is said
+    to have one."""
+    return norm if SOMETHING_ELSE_IS.search(norm) else _FAULT_DENIED.sub(" ", norm)
 
 
 # the packaging said damaged: "the gift card envelope came torn", "la caja de las tazas llegó
 # rota", "box was crushed" (the item inside may be whole)
 _PACKAGING_DAMAGED = re.compile(
-    r"\b(?:box|boxes|envelope|packaging|package|packing|wrapping|shipping bag|mailer|sobre|"
-    r"caja|empaque|paquete|envoltura|bolsa)(?:\s+(?:of|de|del)\s+(?:the |my |la |las |los |"
+    r"\b(?:box|boxes|envelope|packaging|packing|wrapping|shipping bag|mailer|sobre|"
+    r"caja|empaque|envoltura|bolsa)(?:\s+(?:of|de|del)\s+(?:the |my |la |las |los |"
     r"el |mi |mis )?\w+(?:\s+(?:de\s+)?\w+)?)?\s+(?:came|arrived|was|is|were|got|venia|vino|"
     r"llego|esta|estaba|vinieron|llegaron)\s+(?:all |very |muy |todo |toda |bien |"
     r"completamente )?(?:torn|ripped|crushed|smashed|damaged|broken|dented|wet|open|opened|"
@@ -81,9 +90,25 @@ _DAMAGED_BY_CUSTOMER = re.compile(
     r"(?:lo |la |los |las )?(?:mordio|rompio|tiro|quebro|mordisqueo)\b")
 
 
+# what says the damage was not the customer's: the carrier's hands, a denial, an item that
+# came damaged, a box dropped (not the item), a call or a page that "dropped"
+_NOT_BY_CUSTOMER = re.compile(
+    r"\b(?:delivery|driver|carrier|courier|ups|fedex|usps|dhl|mailman|postman|mail carrier|"
+    r"repartidor|cartero|paqueteria|camion|truck|in transit|llamada|call|pagina|page|website|"
+    r"app|internet|senal|conexion|dropped by|dropped off|already|ya (?:venia|vino|llego)|"
+    r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|like that|that way)|"
+    r"(?:llego|vino|venia) (?:asi|rot[oa]|da[nñ]ad[oa]|golpead[oa])|"
+    r"(?:dropped|chewed|knocked|cayo|mordio) (?:the |la |el )?(?:box|package|caja|paquete))\b")
+_DENIED_BEFORE = re.compile(r"\b(?:never|not|didn'?t|didnt|did not|no|nunca)\s+(?:\w+\s+)?$")
+
+
 def damaged_by_customer(text: str) -> bool:
-    """Whether the customer says they (or their dog, their child) caused the damage."""
-    return bool(_DAMAGED_BY_CUSTOMER.search(normalize(text)))
+    """Whether the customer says they (or their dog, their child) caused the damage ("se me
+    cayó la linterna"; not "i never dropped it", "the delivery guy dropped it")."""
+    norm = normalize(text)
+    found = _DAMAGED_BY_CUSTOMER.search(norm)
+    return bool(found) and not _DENIED_BEFORE.search(norm[:found.start()]) \
+        and not _NOT_BY_CUSTOMER.search(norm)
 
 
 def packaging_damaged_only(text: str) -> bool:
@@ -91,12 +116,16 @@ def packaging_damaged_only(text: str) -> bool:
     item: a return is offered, not a fault refunded."""
     norm = normalize(text)
     rest = _PACKAGING_DAMAGED.sub(" ", norm)
-    return rest != norm and not reasons_named(rest)
+    # ("la caja venía rota y el cargador también": the item too)
+    return rest != norm and not reasons_named(rest) and not _TOO.search(rest)
+
+
+_TOO = re.compile(r"\b(?:too|as well|also|tambien|igual|igualmente)\b")
 
 
 def reasons_named(text: str) -> tuple[str, ...]:
     """Every reason the words name, seller's fault first."""
-    haystack = UNHARMED.sub(" ", normalize(text))
+    haystack = without_faults_denied_words(UNHARMED.sub(" ", normalize(text)))
     return tuple(reason for reason, pattern in _reason_patterns() if pattern.search(haystack))
 
 
@@ -235,7 +264,11 @@ def wants_it_cancelled(text: str) -> bool:
     please cancel it asap"), or says why, in the words of a return's reasons ("how do I
     cancel? I ordered by mistake")."""
     rest = without_cancellation_question(text)  # "is it too late to cancel?" gives no reason
+    rest = _SHIP_IT.sub(" ", rest)  # "just ship it asap" wishes it shipped
     return bool(_CANCEL_WISH.search(rest) or reasons_named(rest))
+
+
+_SHIP_IT = re.compile(r"\b(?:just |please |pls )?(?:ship|send) (?:it|them)(?: asap| please| now)*\b")
 
 
 _CANCEL_WISH = re.compile(r"\b(?:please|pls|plz|asap|por favor|porfa|porfavor|want to cancel|"

@@ -72,6 +72,25 @@ def is_seller_fault(reason: str | None, policy: MarketplacePolicy) -> bool:
 def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: datetime,
                   policy: MarketplacePolicy, *, wants_replacement: bool = False) -> Decision:
     """What happens to a request to send `item` back (or have it refunded) for `reason`."""
+    if reason == "arrived_late" and arrived_on_time(order):
+        # "it arrived too late for the trip": by its latest delivery date it was on time, so
+        # the reason is the customer's, not a late delivery the seller answers for
+        decision = _decide_return(order, item, "no_longer_needed", now, policy,
+                                  wants_replacement=wants_replacement)
+        return Decision(decision.outcome,
+                        ("returns.arrived_by_latest_delivery_date", *decision.reasons),
+                        decision.facts)
+    return _decide_return(order, item, reason, now, policy, wants_replacement=wants_replacement)
+
+
+def arrived_on_time(order: OrderFacts) -> bool:
+    """Whether the order was delivered by its latest delivery date."""
+    return order.delivered_at is not None and order.latest_delivery_date is not None \
+        and order.delivered_at.date() <= order.latest_delivery_date.date()
+
+
+def _decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: datetime,
+                   policy: MarketplacePolicy, *, wants_replacement: bool = False) -> Decision:
     rules = policy.returns
     seller = order.seller
     line_total = item.price * item.quantity

@@ -459,13 +459,20 @@ def negated(intent: str, text: str) -> bool:
     return bool(_refusals(intent, normalize(text)))
 
 
+# a fault denied of one thing and told of another: "the box is not broken but the bottle is",
+# "nada está roto excepto el enchufe"
+SOMETHING_ELSE_IS = re.compile(r"\b(?:except|excepto|salvo|menos|but (?:the|my|its|it'?s) "
+                               r"(?:\w+ )?(?:is|are|was|were|has|came|arrived)|pero (?:el|la|los|"
+                               r"las|mi|su) (?:\w+ )?(?:si|esta|llego|vino))\b")
+
+
 def without_faults_denied(text: str) -> str:
     """The message without the faults it denies ("nothing is broken, are the spatulas
     dishwasher safe?", "no está roto pero no prende"), which the model reads as faults told;
     the whole message when nothing else is left."""
     norm = normalize(text)
     spans = _refusals("damaged_or_defective", norm)
-    if not spans:
+    if not spans or SOMETHING_ELSE_IS.search(norm):
         return text
     rest = norm
     for start, stop in reversed(spans):
@@ -494,12 +501,15 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
     stop = _SENTENCE_END.search(norm, max(b for _, b in spans))
     rest = (norm[:start] + " " + norm[stop.end() if stop else len(norm):]).strip()
     refused = found[0][0]
-    if (sets_some_aside(norm) or _ITEM_REFUSED.search(norm)) and len(words(rest)) >= 2:
+    if (sets_some_aside(norm) or _ITEM_REFUSED.search(norm)) and _ASKED_OUTRIGHT.search(rest) \
+            and names_something(rest):
         # "quiero cancelar los focos. la luz de noche no la cancelen": the request, of the
-        # items not set aside (the whole message, to tell them)
+        # items not set aside (the whole message, to tell them; of an English refusal the
+        # rest, which "dont cancel the kettle, cancel the charger" needs to name the charger
+        # alone)
         same = [r for r in _requests(rest, lang) if r[0] == refused and not negated(r[0], r[1])]
         if same:
-            return [(refused, text, same[0][2])]
+            return [(refused, rest if _ITEM_REFUSED.search(norm) else text, same[0][2])]
     again = [r for r in _requests(rest, lang) if r[0] != refused and not negated(r[0], r[1])] \
         if len(words(rest)) >= 3 else []
     if again and again[0][0] not in SMALL_TALK:
@@ -769,6 +779,16 @@ def goods_asked_about(text: str) -> tuple[str, frozenset[str]] | None:
         else None
 
 
+# what a part belongs to: "the bulb in the night light", "el foco de la luz de noche"
+_POSSESSOR = re.compile(r"\b(?:in|of|on|inside|de|del|en)\s+(?:the|my|this|that|la|el|los|las|mi|"
+                        r"mis)\s+(\w+(?:\s+\w+){0,2})")
+
+
+def possessor_named(text: str) -> str:
+    """The words after "in the", "of the", "de la" ... (what a part belongs to)."""
+    return " ".join(m.group(1) for m in _POSSESSOR.finditer(normalize(text)))
+
+
 def subject_named(text: str) -> str:
     """The first word of each phrase a question is about ("is the mug heat resistant?":
     mug; "do the bulbs turn on at dusk?": bulbs), which names the item better than the
@@ -872,17 +892,24 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
         return False
     return scores.count(max(scores)) < len(labels) \
         or bool(_in_any_language("some_items_words").search(norm)) or sets_some_aside(norm) \
-        or bool(_ITEM_REFUSED.search(norm))
+        or bool(_ITEM_REFUSED.search(norm) or KEPT.search(norm))
 
 
 # an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
 # "everything except the mug", "las tazas no las espátulas"
 _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\bexcept(?:o)?|"
                         r"\bmenos)\s+(?:the|my|el|la|los|las|mi|mis)|(?<=\w)\s+(?:not\s+(?:the|my)|"
-                        r"no\s+(?:el|la|los|las|mi|mis)))\s+[\w-]+|"
+                        r"no\s+(?:el|la|los|las|mi|mis)))\s+(?!(?:quiero|necesito|ocupo|cancelen|cancele|toquen|"
+                        r"manden|envien|pedi|compre)\b)[\w-]+|"
                         # "pero la luz de noche no", "la luz de noche no la cancelen"
                         r"(?:\bpero\s+|[.,;]\s*|^)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
-                        r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen|quiero))?\s*(?:$|[.,;!])")
+                        r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen))?\s*(?:$|[.,;!])")
+# a cancellation or a return asked outright, not told of ("someone said they would cancel it")
+_ASKED_OUTRIGHT = re.compile(r"(?:^|[.,;!]\s*|\b(?:please|pls|and|but|just|i want to|i'd like to|"
+                             r"id like to|i need to|can you|could you)\s+)(?:cancel|return|send back)"
+                             r"\s+(?:the|my|one|both)\b|\b(?:quiero|necesito|quisiera) (?:cancelar|"
+                             r"devolver)\b|(?:^|[.,;!]\s*)(?:cancel[ae]n?|devuelv[ae]n?)\s+(?:el|la|"
+                             r"los|las|mi|mis)\b")
 # a request refused of one item: "i want to cancel the bulbs. dont cancel the night light" (it
 # still names the item: "don't cancel the kettle, I just want to know when it ships")
 _ITEM_REFUSED = re.compile(r"\b(?:don'?t|do not)\s+(?:cancel|return|send back)\s+(?:the|my)\s+"
@@ -937,7 +964,8 @@ def each_named(text: str, labels: list[str]) -> list[int]:
 # an item kept, or said to be all right: "keep them", "me las quedo", "las conservo"; "the
 # spatula set is fine", "las espátulas están bien" (beside another: "the mug is fine tho, I'm
 # keeping it" returns none of the two together)
-KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo)\b")
+KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo|"
+                  r"(?:todavia|aun|si) (?:lo|la|los|las) quiero|i still want the)\b")
 SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
                        r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 # "both arrived fine": said of the items that came, not of those sent back

@@ -310,3 +310,10 @@ async def test_one_unit_of_two_damaged_is_returned_on_silence_not_both(service):
     [record] = await service.scalars(select(ReturnRecord))
     assert (record.asin, record.quantity, str(record.refund_amount)) == (
         case.details["asin"], 1, "26.00")
+
+
+async def test_a_fault_of_each_unit_returns_every_unit(service):
+    # "one of the mugs arrived chipped and the other one has a crack": both mugs
+    await service.sms("+15555550107", "one of the mugs arrived chipped and the other one has a crack")
+    case = await service.scalar(select(Case))
+    assert case.kind == "return_exempt" and "units" not in case.details

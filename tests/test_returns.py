@@ -343,8 +343,8 @@ NON_RETURNABLE_TABLE = [
 def test_non_returnable_exempt_and_replacement(item_overrides, reason, wants_replacement,
                                                outcome, reasons):
     facts = item(**item_overrides)
-    decision = decide_return(order(items=(facts,)), facts, reason, IN_WINDOW, POLICY,
-                             wants_replacement=wants_replacement)
+    decision = decide_return(order(items=(facts,), **delivered_late(reason)), facts, reason,
+                             IN_WINDOW, POLICY, wants_replacement=wants_replacement)
     assert_decision(decision, outcome, reasons,
                     {"refund_amount": "34.99", "category": facts.category,
                      "seller_fault": SELLER_FAULT in reasons})
@@ -502,9 +502,27 @@ def test_us_seller_return(returnless_max, price, quantity, reason, now, outcome,
                           expected):
     facts = item(price=Decimal(price), quantity=quantity)
     facts_order = order(seller=seller(returnless_refund_max=Decimal(returnless_max)),
-                        items=(facts,))
+                        items=(facts,), **delivered_late(reason))
     decision = decide_return(facts_order, facts, reason, now, POLICY)
     assert_decision(decision, outcome, reasons, expected)
+
+
+def delivered_late(reason: str | None) -> dict:
+    """An order delivered after its latest delivery date, for "arrived late" to hold."""
+    return {"latest_delivery_date": utc(2026, 6, 4, 23, 59, 59)} if reason == "arrived_late" \
+        else {}
+
+
+def test_arrived_late_of_an_order_on_time_is_the_customers_reason():
+    # "it arrived too late for the trip": delivered Jun 5, by its latest date, Jun 8
+    facts = item()
+    decision = decide_return(order(items=(facts,)), facts, "arrived_late", IN_WINDOW, POLICY)
+    assert decision.reasons[0] == "returns.arrived_by_latest_delivery_date"
+    assert "returns.customer_reason" in decision.reasons
+    assert decision.facts["reason"] == "no_longer_needed"
+    late = decide_return(order(items=(facts,), **delivered_late("arrived_late")), facts,
+                         "arrived_late", IN_WINDOW, POLICY)
+    assert "returns.seller_fault" in late.reasons
 
 
 def test_refund_amount_is_decimal_exact():
