@@ -176,6 +176,8 @@ def asks_how_it_behaves(text: str) -> bool:
 
 # what is wrong with an item that came (a question before buying names none of these)
 _ITEMS_FAULTS = frozenset(("damaged", "defective", "wrong_item", "not_as_described"))
+_CUSTOMERS_REASONS = frozenset(("no_longer_needed", "ordered_by_mistake", "better_price",
+                                "wrong_size_ordered"))
 # not knowing is no "no", nor a yes: "hmm not sure", "idk", "mmm no sé", "ni idea"
 UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|no se|"
                      r"no estoy segur[oa]|ni idea|no tengo idea|quien sabe)\b")
@@ -189,6 +191,9 @@ _NOTHING_WRONG_ASKED = re.compile(r"\b(?:not|no|never|won'?t|wont|doesn'?t|doesn
 
 
 _ONLY_AN_ORDER = re.compile(r"\s*(?:not )?(?:the one|that one|el que|la que|ese|esa)\b")
+# an English question texted without its "?" ("is the cheese ok after 3 weeks"; not a Spanish
+# statement opening "se calienta mucho")
+_ASKED_WITHOUT_MARK = re.compile(r"(?i)\s*(?:is|are|does|do|can|will|should|has|have|would|could)\s")
 _SENTENCE_BREAK = re.compile(r"[.!;,\n]")
 
 
@@ -228,6 +233,9 @@ def read_problem_again(intent: str, text: str) -> str:
         # "I want a replacement for the skillet": of one bought (not "do you sell replacement
         # lids?", nor one lost)
         return "return_request"
+    if intent == "product_question" and "?" not in text and not starts_a_question(text) \
+            and set(reasons_named(text)) & _CUSTOMERS_REASONS:
+        return "return_request"  # "i just dont need the spatulas": a return, its reason told
     if intent == "customization" and "not_as_described" in reasons_named(text):
         return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \
@@ -281,7 +289,8 @@ def read_problem_again(intent: str, text: str) -> str:
             and runner_up(text).intent == "product_question":
         return "product_question"
     # (texted without its "?": "is the cheese ok after 3 weeks")
-    asked = "?" in text or starts_a_question(text) and not _SENTENCE_BREAK.search(text.strip())
+    asked = "?" in text or bool(_ASKED_WITHOUT_MARK.match(text)) \
+        and not _SENTENCE_BREAK.search(text.strip())
     if said is None and asked and (starts_a_question(text) or text.lstrip()[:1] == "¿") \
             and not asks_what_to_do(text) \
             and not _NOTHING_WRONG_ASKED.search(norm):

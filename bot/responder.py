@@ -5,6 +5,7 @@ decision through the turn it serves."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import case_rules, delivery, returns
@@ -139,6 +140,12 @@ class Responder:
             turn.decide(coverage)
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
+        if intent in RETURN_INTENTS and order.shipped and not order.delivered \
+                and "delivered" in (happened(text), happened(turn.text)):
+            # "the charger finally arrived today, super late. i want to return it": the customer
+            # has it, whatever the tracking says (not "still on its way", nor a lost parcel);
+            # its return window starts today
+            order = replace(order, delivered_at=turn.now)
         recorded = returns_for_order(turn.connection, order.order_id) \
             if intent == "missing_item" else []
         if recorded and all(returns.returned_in_full(item, recorded) for item in order.items):

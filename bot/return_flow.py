@@ -24,7 +24,7 @@ from bot.return_reasons import (
     return_reason,
     wants_replacement,
 )
-from bot.text import normalize
+from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SAID_FINE,
@@ -501,7 +501,9 @@ class ReturnFlow:
         reason = return_reason(text)
         if reason is not None:
             return reason
-        if _SOFT_REASONS.search(normalize(text)):
+        norm = normalize(text)
+        if _SOFT_REASONS.search(norm) and len(words(_SOFT_REASONS.sub(" ", norm))) <= 2:
+            # (said alone: "no me convence, se calienta demasiado" tells a fault besides)
             return "no_longer_needed"
         index = choose_option(text, [r.replace("_", " ") for r in ASKED_REASONS], lang)
         return ASKED_REASONS[index] if index is not None else None

@@ -81,7 +81,7 @@ _PACKAGING_DAMAGED = re.compile(
 # fee of up to 50% for an item returned damaged through no fault of the seller)
 _DAMAGED_BY_CUSTOMER = re.compile(
     r"\b(?:i|we|accidentally|accidently) (?:dropped|broke|cracked|spilled|stepped on|sat on|"
-    r"ran over|knocked)\b|\bdropped (?:it|them|the \w+)\b|\b(?:it|they) (?:fell|got dropped)\b|"
+    r"ran over|knocked)\b|\bdropped (?:it|them|the \w+|my \w+)\b|\b(?:it|they) (?:fell|got dropped)\b|"
     r"\bmy (?:dog|puppy|cat|kid|kids|son|daughter|baby|toddler|husband|wife) (?:\w+ )?"
     r"(?:chewed|broke|bit|dropped|threw|knocked|cracked|spilled)\b|"
     r"\bse (?:me |nos |le )?(?:cayo|cayeron|quebro|mojo)\b|\b(?:lo|la|los|las) (?:tire|rompi|"
@@ -95,7 +95,8 @@ _DAMAGED_BY_CUSTOMER = re.compile(
 _NOT_BY_CUSTOMER = re.compile(
     r"\b(?:delivery|driver|carrier|courier|ups|fedex|usps|dhl|mailman|postman|mail carrier|"
     r"repartidor|cartero|paqueteria|camion|truck|in transit|llamada|call|pagina|page|website|"
-    r"app|internet|senal|conexion|dropped by|dropped off|already|ya (?:venia|vino|llego)|"
+    r"app|internet|senal|conexion|dropped by|dropped off|dropped the ball|el alma|la cara|"
+    r"already|ya (?:venia|vino|llego)|"
     r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|like that|that way)|"
     r"(?:llego|vino|venia) (?:asi|rot[oa]|da[nñ]ad[oa]|golpead[oa])|"
     r"(?:dropped|chewed|knocked|cayo|mordio) (?:the |la |el )?(?:box|package|caja|paquete))\b")

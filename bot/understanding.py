@@ -461,9 +461,7 @@ def negated(intent: str, text: str) -> bool:
 
 # a fault denied of one thing and told of another: "the box is not broken but the bottle is",
 # "nada está roto excepto el enchufe"
-SOMETHING_ELSE_IS = re.compile(r"\b(?:except|excepto|salvo|menos|but (?:the|my|its|it'?s) "
-                               r"(?:\w+ )?(?:is|are|was|were|has|came|arrived)|pero (?:el|la|los|"
-                               r"las|mi|su) (?:\w+ )?(?:si|esta|llego|vino))\b")
+SOMETHING_ELSE_IS = re.compile(r"\b(?:except|excepto|salvo|menos|but|pero|though|tho|aunque)\b")
 
 
 def without_faults_denied(text: str) -> str:
@@ -478,7 +476,11 @@ def without_faults_denied(text: str) -> str:
     for start, stop in reversed(spans):
         rest = rest[:start] + " " + rest[stop:]
     rest = rest.strip(" ,.;:-")
-    return rest if len(words(rest)) >= 2 else text
+    # (what is left must read as something: "the lamp is not damaged, the usb port is dead"
+    # leaves "the lamp is , the usb port is dead", which reads as nothing)
+    if len(words(rest)) < 2 or classify_intent(rest).abstained:
+        return text
+    return rest
 
 
 def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
@@ -510,8 +512,9 @@ def detect_intents(text: str, lang: str = "en") -> list[tuple[str, str, float]]:
         same = [r for r in _requests(rest, lang) if r[0] == refused and not negated(r[0], r[1])]
         if same:
             return [(refused, rest if _ITEM_REFUSED.search(norm) else text, same[0][2])]
-    again = [r for r in _requests(rest, lang) if r[0] != refused and not negated(r[0], r[1])] \
-        if len(words(rest)) >= 3 else []
+    # (a fault denied is no request refused: "the lamp is not damaged, the usb port is dead")
+    again = [r for r in _requests(rest, lang) if (r[0] != refused or refused in STATED_PROBLEMS)
+             and not negated(r[0], r[1])] if len(words(rest)) >= 3 else []
     if again and again[0][0] not in SMALL_TALK:
         return again
     return [("deny", text, found[0][2])]
@@ -967,7 +970,8 @@ def each_named(text: str, labels: list[str]) -> list[int]:
 KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo|"
                   r"(?:todavia|aun|si) (?:lo|la|los|las) quiero|i still want the)\b")
 SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
-                       r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
+                       r"(?:fine|ok|okay|good|great|nice|lovely|beautiful|bien|perfect[oa]s?|"
+                       r"bonit[oa]s?|lind[oa]s?)\b")
 # "both arrived fine": said of the items that came, not of those sent back
 _ARRIVED_FINE = re.compile(r"\b(?:arrived|came|llego|llegaron)\s+(?:fine|ok|okay|good|bien|"
                            r"perfect[oa]s?)\b")
