@@ -301,7 +301,9 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("diameter_for_depth", lambda q, fact, _: bool(_DEPTH_ASKED.search(q.text))
      and _DIAMETER in fact.name_terms),
     # "how many lumens do the night lights give?": not "count: 2", the pieces in the pack
+    # (only of a thing another concept names: "how many come in the pack?" is the count)
     ("pack_count_for_other", lambda q, fact, title: bool(q.counted)
+     and q.counted in _COUNTED_ELSEWHERE
      and fact.source == "attribute" and fact.name_terms <= PIECE_WORDS
      and q.counted not in fact.term_set | title | PIECE_WORDS),
     # "does the kettle keep water warm?": not a sentence that says nothing of warm
@@ -434,12 +436,15 @@ def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -
     parts = fact.name_terms - GENERIC_NAME_WORDS - ALL_CONCEPT_WORDS - WEAK_TERMS
     if not parts or parts & q.content_set:
         return False
-    return bool(q.focus & _things_named(q) - fact.term_set - title_terms - WEAK_TERMS
-                - _THE_WHOLE)
+    # (English words only: "¿de qué tamaño es el mandril?" names the chuck in a word the
+    # catalogue's English does not have)
+    return bool(q.focus & _things_named(q, english=True) - fact.term_set - title_terms
+                - WEAK_TERMS - _THE_WHOLE)
 
 
-def _things_named(q: Question) -> set[str]:
-    return {term(m.group(1)) for m in _THE_THING.finditer(q.text)}
+def _things_named(q: Question, english: bool = False) -> set[str]:
+    return {term(m.group(2)) for m in _THE_THING.finditer(q.text)
+            if not english or m.group(1) in ("the", "its")}
 
 
 _OUNCES_ASKED = re.compile(r"\b(?:ounces?|oz|onzas?)\b")
@@ -506,6 +511,11 @@ def _asked_thing_unsaid(q: Question, fact: Fact) -> bool:
     return bool(found) and term(found.group(1)) not in fact.term_set
 
 
+# what another concept names, counted ("lumens", "leds"), not the pieces of a pack ("how many
+# come in it?")
+_COUNTED_ELSEWHERE = ALL_CONCEPT_WORDS - CONCEPT_ASKED["included"] - CONCEPT_ASKED["count"]
+
+
 # the kinds of plug and port, which differ in what they give and take
 _PORT_KIND = re.compile(r"(?i)\b(?:usb[- ]?(?:a|c)|micro[- ]?usb|mini[- ]?usb|lightning|"
                         r"thunderbolt|hdmi|aux|3\.5 ?mm)\b")
@@ -528,7 +538,7 @@ def _other_port_named(q: Question, fact: Fact) -> bool:
 
 
 # a thing the question names: "the spout", "la tapa"
-_THE_THING = re.compile(r"\b(?:the|its|el|la|los|las|su|sus) ([a-z]+)")
+_THE_THING = re.compile(r"\b(the|its|el|la|los|las|su|sus) ([a-z]+)")
 
 
 _WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color", "material"))

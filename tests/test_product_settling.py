@@ -797,6 +797,9 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             ("Skillet", "is the skillet oven safe", "oven safe: 500 °F"),
             ("Cheese", "how long do the cheeses last in the fridge", "best within 14 days"),
             ("Kettle", "what is the kettle made of", "material: 304 stainless steel"),
-            ("Throw Blanket", "la cobija es de algodon?", "material: 100% cotton")):
+            ("Throw Blanket", "la cobija es de algodon?", "material: 100% cotton"),
+            # a pack's count counts its pieces; a Spanish part is no other part
+            ("Swaddle", "how many do you get in the pack", "count: 3"),
+            ("Drill", "que tamaño tiene el mandril del taladro?", "chuck size: 1/2 inch")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)
