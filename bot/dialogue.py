@@ -365,7 +365,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self.unsupported_language, detected = detected, None
         buyer_language = None
         if not self.conversation.language:
-            orders = self._own_orders()
+            orders = self.own_orders()
             buyer_language = orders[0].buyer_language if orders else None
         return self.policy.customer_language(detected, self.conversation.language,
                                              buyer_language)
@@ -517,7 +517,7 @@ class CustomerTurn(OrderFinding, PendingAnswers):
         if self.named_order is not None \
                 or not any(i in (*_ASKED_ABOUT_EACH, *_ACTIONS) for i, _ in requests):
             return requests
-        labels = [", ".join(o.item_titles) for o in self._and_verified_today(self._own_orders())]
+        labels = [", ".join(o.item_titles) for o in self._and_verified_today(self.own_orders())]
         if len(labels) < 2 or self._mentioned_order_ids():
             return requests
         each: list[tuple[str, str]] = []

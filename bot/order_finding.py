@@ -35,7 +35,8 @@ from storage.returns import returns_for_order
 class OrderFinding:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, identity checks)."""
 
-    def _own_orders(self) -> list[OrderFacts]:
+    def own_orders(self) -> list[OrderFacts]:
+        """The customer's recent orders (by their phone or email)."""
         if self._own is None:
             self._own = recent_orders(self.connection, Channel(self.conversation.channel),
                                       self.conversation.customer_address,
@@ -66,7 +67,7 @@ class OrderFinding:
         """The order the conversation is about, when that needs no question: one of theirs
         the message names by number or by item ("an invoice for order 112-..."), the focus,
         or the customer's only recent order."""
-        own = self._own_orders()
+        own = self.own_orders()
         mentioned = self._mentioned_order_ids()
         for order in own:
             if order.order_id in mentioned:
@@ -87,7 +88,7 @@ class OrderFinding:
             return self._mentioned_order(mentioned[0], requests)
         if self.named_order is not None:
             return self.named_order
-        candidates = self._and_verified_today(self._own_orders())
+        candidates = self._and_verified_today(self.own_orders())
         older = self._named_older_order(candidates, requests[0][1])
         if older is not None:
             return older
@@ -197,8 +198,8 @@ class OrderFinding:
             every = recent_orders(self.connection, Channel(self.conversation.channel),
                                   self.conversation.customer_address,
                                   datetime.min.replace(tzinfo=UTC))
-            listed = {o.order_id for o in self._own_orders()}
-            self._every = self._own_orders() + [o for o in every if o.order_id not in listed]
+            listed = {o.order_id for o in self.own_orders()}
+            self._every = self.own_orders() + [o for o in every if o.order_id not in listed]
         return self._every
 
     def _ask_which_order(self, candidates: list[OrderFacts], labels: list[str],
@@ -263,7 +264,7 @@ class OrderFinding:
         if self.state.get("pending") or len(self.text) > 60 or not names_something(self.text):
             return None
         text = re.sub(ALSO, "", self.text.strip(), count=1)
-        recent = self._own_orders()
+        recent = self.own_orders()
         for other_names in (False, True):  # the item's own words first, then other names
             for orders in (recent, self._every_order()[len(recent):]):
                 found = [o for o in orders

@@ -175,6 +175,10 @@ def asks_how_it_behaves(text: str) -> bool:
 
 
 # what is wrong with an item that came (a question before buying names none of these)
+# a question about the item's use, asked without its "?" ("la linterna sirve como power bank
+# porque ya no necesito mi batería vieja"): its reason is no return's
+_ASKS_ABOUT_USE = re.compile(r"\b(?:porque|because|since|ya que|pq|xq|sirve|sirven|works? (?:with|as|"
+                             r"for)|compatible|fits?|funciona (?:con|como|para)|se puede)\b")
 _ITEMS_FAULTS = frozenset(("damaged", "defective", "wrong_item", "not_as_described"))
 _CUSTOMERS_REASONS = frozenset(("no_longer_needed", "ordered_by_mistake", "better_price",
                                 "wrong_size_ordered"))
@@ -234,6 +238,7 @@ def read_problem_again(intent: str, text: str) -> str:
         # lids?", nor one lost)
         return "return_request"
     if intent == "product_question" and "?" not in text and not starts_a_question(text) \
+            and not _ASKS_ABOUT_USE.search(norm) \
             and set(reasons_named(text)) & _CUSTOMERS_REASONS:
         return "return_request"  # "i just dont need the spatulas": a return, its reason told
     if intent == "customization" and "not_as_described" in reasons_named(text):

@@ -24,6 +24,7 @@ from bot.understanding import (
     asks_whether_to_cancel,
     choose_by_name,
     in_language,
+    naming_words,
     possessor_named,
     says_sent_back,
     subject_named,
@@ -141,7 +142,8 @@ class Responder:
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
         if intent in RETURN_INTENTS and order.shipped and not order.delivered \
-                and "delivered" in (happened(text), happened(turn.text)):
+                and "delivered" in (happened(text), happened(turn.text)) \
+                and not self._names_another_order(turn.text, order):
             # "the charger finally arrived today, super late. i want to return it": the customer
             # has it, whatever the tracking says (not "still on its way", nor a lost parcel);
             # its return window starts today
@@ -290,6 +292,14 @@ class Responder:
         # a bullet's clause quoted alone keeps its ";" or ","; the sentence ends there
         turn.say("product_answer", title=answer.title, evidence=evidence.rstrip(" ;,:"),
                  conversion=answer.conversion)
+
+    def _names_another_order(self, text: str, order: OrderFacts) -> bool:
+        """Whether the words name an item of another of the customer's orders ("the string
+        lights came today. the lamp flickers": the lamp's problem, not the lights')."""
+        own = naming_words(", ".join(order.item_titles))
+        said = naming_words(text) - own
+        return any(said & naming_words(", ".join(other.item_titles))
+                   for other in self.turn.own_orders() if other.order_id != order.order_id)
 
     @staticmethod
     def which_items(text: str, order: OrderFacts) -> tuple[ItemFacts, ...]:

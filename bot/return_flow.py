@@ -18,6 +18,7 @@ from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
     damaged_by_customer,
+    denies_a_fault_only,
     missing_part_named,
     packaging_damaged_only,
     reasons_named,
@@ -502,8 +503,10 @@ class ReturnFlow:
         if reason is not None:
             return reason
         norm = normalize(text)
-        if _SOFT_REASONS.search(norm) and len(words(_SOFT_REASONS.sub(" ", norm))) <= 2:
-            # (said alone: "no me convence, se calienta demasiado" tells a fault besides)
+        if _SOFT_REASONS.search(norm) and len(words(_SOFT_REASONS.sub(" ", norm))) <= 2 \
+                or denies_a_fault_only(text):
+            # (said alone: "no me convence, se calienta demasiado" tells a fault besides;
+            # "no está roto" says nothing is wrong: the customer's reason)
             return "no_longer_needed"
         index = choose_option(text, [r.replace("_", " ") for r in ASKED_REASONS], lang)
         return ASKED_REASONS[index] if index is not None else None

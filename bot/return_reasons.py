@@ -60,6 +60,13 @@ _FAULT_DENIED = re.compile(r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it
                            r"quebrad[oa]s?|rayad[oa]s?)\b(?: or anything)?")
 
 
+def denies_a_fault_only(text: str) -> bool:
+    """Whether the words only deny a fault ("no está roto", "nothing is broken"): asked why a
+    return goes back, the reason is the customer's own."""
+    norm = normalize(text)
+    return bool(_FAULT_DENIED.search(norm)) and len(_FAULT_DENIED.sub(" ", norm).split()) <= 2
+
+
 def without_faults_denied_words(norm: str) -> str:
     """The normalized words without the faults they deny, unless something else is said
     to have one."""
@@ -96,6 +103,8 @@ _NOT_BY_CUSTOMER = re.compile(
     r"\b(?:delivery|driver|carrier|courier|ups|fedex|usps|dhl|mailman|postman|mail carrier|"
     r"repartidor|cartero|paqueteria|camion|truck|in transit|llamada|call|pagina|page|website|"
     r"app|internet|senal|conexion|dropped by|dropped off|dropped the ball|el alma|la cara|"
+    r"dropped (?:\w+ ){1,3}off|dropped (?:my |the |a )?(?:order|number|kids?|husband|wife|son|"
+    r"daughter|friend|mom|dad|phone|call|ball|class|course|signal|connection)|"
     r"already|ya (?:venia|vino|llego)|"
     r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|like that|that way)|"
     r"(?:llego|vino|venia) (?:asi|rot[oa]|da[nñ]ad[oa]|golpead[oa])|"

@@ -108,13 +108,16 @@ def in_language(name: str, value: str, lang: str) -> tuple[str, str] | None:
     if not named:
         return None
     known = _value_words_pattern(lang)
-    # a value with a word it cannot put ("black walnut", "sage green", "warm white") stays
-    # whole as written: word by word it read "negro walnut", "sage verde"
-    if _UNTRANSLATED_WORD.search(known.sub(" ", value)):
+    # a colour beside a word it cannot put ("black walnut", "sage green", "warm white") stays
+    # whole as written: word by word it read "negro walnut", "sage verde" (English puts the
+    # colour first, Spanish after); "100% cotton muslin" reads "100% algodón muslin"
+    if _COLOUR.search(value) and _UNTRANSLATED_WORD.search(known.sub(" ", value)):
         return named, value
     return named, known.sub(lambda m: data.value_words[m.group(0).lower()], value)
 
 
+_COLOUR = re.compile(r"(?i)\b(?:black|white|gr[ae]y|green|blue|red|yellow|pink|purple|brown|beige|"
+                     r"orange|navy|teal|silver|gold|ivory|cream|tan)\b")
 # a word of a value, not a unit ("10 hours", "2.6 lb", "IPX7")
 _UNTRANSLATED_WORD = re.compile(r"(?i)(?<![\w.])(?!(?:lb|lbs|oz|kg|g|mg|ml|l|cm|mm|m|ft|in|w|v|a|"
                                 r"mah|ah|k|lm|gb|tb|x|fl)\b)[a-z]{2,}\b")
@@ -970,8 +973,7 @@ def each_named(text: str, labels: list[str]) -> list[int]:
 KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo|"
                   r"(?:todavia|aun|si) (?:lo|la|los|las) quiero|i still want the)\b")
 SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
-                       r"(?:fine|ok|okay|good|great|nice|lovely|beautiful|bien|perfect[oa]s?|"
-                       r"bonit[oa]s?|lind[oa]s?)\b")
+                       r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 # "both arrived fine": said of the items that came, not of those sent back
 _ARRIVED_FINE = re.compile(r"\b(?:arrived|came|llego|llegaron)\s+(?:fine|ok|okay|good|bien|"
                            r"perfect[oa]s?)\b")
