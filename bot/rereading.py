@@ -175,13 +175,7 @@ def asks_how_it_behaves(text: str) -> bool:
 
 
 # what is wrong with an item that came (a question before buying names none of these)
-# a question about the item's use, asked without its "?" ("la linterna sirve como power bank
-# porque ya no necesito mi batería vieja"): its reason is no return's
-_ASKS_ABOUT_USE = re.compile(r"\b(?:porque|because|since|ya que|pq|xq|sirve|sirven|works? (?:with|as|"
-                             r"for)|compatible|fits?|funciona (?:con|como|para)|se puede)\b")
 _ITEMS_FAULTS = frozenset(("damaged", "defective", "wrong_item", "not_as_described"))
-_CUSTOMERS_REASONS = frozenset(("no_longer_needed", "ordered_by_mistake", "better_price",
-                                "wrong_size_ordered"))
 # not knowing is no "no", nor a yes: "hmm not sure", "idk", "mmm no sé", "ni idea"
 UNSURE = re.compile(r"\b(?:not sure|unsure|idk|i don'?t know|i dont know|dunno|no se|"
                      r"no estoy segur[oa]|ni idea|no tengo idea|quien sabe)\b")
@@ -237,10 +231,6 @@ def read_problem_again(intent: str, text: str) -> str:
         # "I want a replacement for the skillet": of one bought (not "do you sell replacement
         # lids?", nor one lost)
         return "return_request"
-    if intent == "product_question" and "?" not in text and not starts_a_question(text) \
-            and not _ASKS_ABOUT_USE.search(norm) \
-            and set(reasons_named(text)) & _CUSTOMERS_REASONS:
-        return "return_request"  # "i just dont need the spatulas": a return, its reason told
     if intent == "customization" and "not_as_described" in reasons_named(text):
         return "wrong_item"  # "the engraving has a typo, can you redo it?": not a new order
     if intent == "product_question" and asks_what_to_do(text) \

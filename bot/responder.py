@@ -5,6 +5,7 @@ decision through the turn it serves."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from bot.rereading import punctuated_parts, starts_a_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts, missing_from_the_box
 from bot.return_reasons import return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
-from bot.text import words
+from bot.text import normalize, words
 from bot.understanding import (
     about_some_items,
     asks_whether_to_cancel,
@@ -60,6 +61,14 @@ CASE_FOR_OUTCOME = {
 # not a message we failed to read; chosen on our English chat dev set, where the messages
 # labelled other mostly scored 0.6 or more and the two misread as other 0.48 and 0.51.
 MARKETPLACE_MATTER_CONFIDENCE = 0.6
+
+
+# a parcel said to have come, but not to the customer: "ups came to the wrong house", "me llegó
+# un correo que dice entregado pero no tengo la lámpara"
+_NOT_WITH_THEM = re.compile(r"\b(?:wrong (?:house|address|door|apartment)|neighbou?rs?|"
+                            r"(?:says|said|shows|showed|marked|dice|aparece) (?:as |como )?"
+                            r"(?:delivered|entregad[oa])|don'?t have (?:it|them)|not here|"
+                            r"no (?:lo|la|los|las) tengo|otra (?:casa|direccion)|vecin[oa]s?)\b")
 
 
 class Responder:
@@ -141,8 +150,10 @@ class Responder:
             turn.decide(coverage)
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
-        if intent in RETURN_INTENTS and order.shipped and not order.delivered \
-                and "delivered" in (happened(text), happened(turn.text)) \
+        # the customer says it came ("i got the charger today"), to them
+        came = "delivered" in (happened(text), happened(turn.text)) \
+            and not _NOT_WITH_THEM.search(normalize(turn.text))
+        if intent in RETURN_INTENTS and order.shipped and not order.delivered and came \
                 and not self._names_another_order(turn.text, order):
             # "the charger finally arrived today, super late. i want to return it": the customer
             # has it, whatever the tracking says (not "still on its way", nor a lost parcel);
@@ -159,7 +170,7 @@ class Responder:
             # "i already mailed it!!": where its refund is, not a new return
             self._refund_status(text, order)
         elif intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
-                and not order.delivered and happened(text) != "delivered" \
+                and not order.delivered and not came \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
                 == delivery.CASE_NOT_RECEIVED:
             # "I don't want it anymore, I want my money back", "cancela la lámpara, tarda

@@ -104,12 +104,14 @@ _NOT_BY_CUSTOMER = re.compile(
     r"repartidor|cartero|paqueteria|camion|truck|in transit|llamada|call|pagina|page|website|"
     r"app|internet|senal|conexion|dropped by|dropped off|dropped the ball|el alma|la cara|"
     r"dropped (?:\w+ ){1,3}off|dropped (?:my |the |a )?(?:order|number|kids?|husband|wife|son|"
-    r"daughter|friend|mom|dad|phone|call|ball|class|course|signal|connection)|"
+    r"daughter|friend|mom|dad|phone|call|ball|class|course|signal|connection|price|prices)|"
+    r"broke the (?:seal|tape|box|packaging|wrap\w*)|before|antes|"
     r"already|ya (?:venia|vino|llego)|"
     r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|like that|that way)|"
     r"(?:llego|vino|venia) (?:asi|rot[oa]|da[nñ]ad[oa]|golpead[oa])|"
     r"(?:dropped|chewed|knocked|cayo|mordio) (?:the |la |el )?(?:box|package|caja|paquete))\b")
-_DENIED_BEFORE = re.compile(r"\b(?:never|not|didn'?t|didnt|did not|no|nunca)\s+(?:\w+\s+)?$")
+_DENIED_BEFORE = re.compile(r"\b(?:never|not|didn'?t|didnt|did not|no|nunca|jamas|nobody|no one|"
+                            r"noone|haven'?t|havent|hasn'?t|hasnt|ni)\s+(?:\w+\s+)?$")
 
 
 def damaged_by_customer(text: str) -> bool:
@@ -198,7 +200,10 @@ _NO_THING = frozenset(("it", "itself", "themselves", "they", "one", "two", "some
                        "delivery", "shipment", "still", "also", "is", "are", "was", "were", "the",
                        "a", "my", "its", "pedido", "paquete", "caja", "algo", "nada", "todo",
                        "que", "poco", "mucho", "tiempo", "lo", "demas", "resto", "otro", "otra",
-                       "una", "uno", "dos"))
+                       "una", "uno", "dos",
+                       # a verb after "but no": "pero no venía", "but no luck"
+                       "venia", "venian", "vino", "llego", "llegaron", "trae", "traia", "tiene",
+                       "hay", "came", "arrived", "luck", "one", "idea"))
 
 
 # what comes with an item on paper: a manual or a card missing is for the seller to send,
