@@ -295,7 +295,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("condition_of_time_unsaid", lambda q, fact, _: _condition_of_time_unsaid(q, fact)),
     # "how many hours does the candle last?": not "burn for 2-3 hours the first time"
     ("first_time_only", lambda q, fact, _: "duration" in q.concepts
-     and bool(_FIRST_TIME.search(fact.text))
+     and bool(_ASKS_RUN_TIME.search(q.text)) and bool(_FIRST_TIME.search(fact.text))
      and not _FIRST_TIME_ASKED.search(q.text)),
     # "how deep is the skillet?": not "diameter: 10 inches"
     ("diameter_for_depth", lambda q, fact, _: bool(_DEPTH_ASKED.search(q.text))

@@ -171,6 +171,7 @@ class Responder:
             self._refund_status(text, order)
         elif intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
                 and not order.delivered and not came \
+                and not returns_for_order(turn.connection, order.order_id) \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
                 == delivery.CASE_NOT_RECEIVED:
             # "I don't want it anymore, I want my money back", "cancela la lámpara, tarda

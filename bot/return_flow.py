@@ -17,6 +17,7 @@ from bot.rereading import PRAISED, contrasted_parts, starts_a_question, without_
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
+    REASON_OF_INTENT,
     damaged_by_customer,
     denies_a_fault_only,
     missing_part_named,
@@ -295,6 +296,15 @@ class ReturnFlow:
         implied = intent if turn.accepting else None if SOMETHING_WRONG.search(
             normalize(text)) else _implied_by(intent, text)
         reason = known.get("reason") or return_reason(text, implied)
+        if reason == "arrived_late" and returns.arrived_on_time(order) \
+                and REASON_OF_INTENT.get(intent):
+            # "the skillet arrived late and it doesnt heat evenly" of an order on time: the
+            # fault told, not a lateness there was not
+            reason = REASON_OF_INTENT[intent]
+        elif reason in turn.policy.returns.customer_reasons and returns.arrived_late(order):
+            # "the charger showed up a week late, i already bought another one": a late
+            # delivery is the seller's to answer for (POLICY.md B), whatever else is said
+            reason = "arrived_late"
         if returns.is_seller_fault(reason, turn.policy) and damaged_by_customer(turn.text) \
                 and not self._returned_already(order, item):
             # "se me cayó la linterna y ya no prende": no fault of the seller's; whether it

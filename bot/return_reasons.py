@@ -107,7 +107,10 @@ _NOT_BY_CUSTOMER = re.compile(
     r"daughter|friend|mom|dad|phone|call|ball|class|course|signal|connection|price|prices)|"
     r"broke the (?:seal|tape|box|packaging|wrap\w*)|before|antes|"
     r"already|ya (?:venia|vino|llego)|"
-    r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|like that|that way)|"
+    r"(?:arrived|came) (?:with|broken|damaged|dented|cracked|chipped|leaking|scratched|"
+    r"defective|rusty|torn|like that|that way)|from day one|from the (?:start|beginning)|"
+    r"out of the box|desde el (?:principio|primer dia|inicio)|broke down|waterproof|"
+    r"water resistant|contra (?:el )?agua|a prueba de agua|supposed to|se supone|"
     r"(?:llego|vino|venia) (?:asi|rot[oa]|da[nñ]ad[oa]|golpead[oa])|"
     r"(?:dropped|chewed|knocked|cayo|mordio) (?:the |la |el )?(?:box|package|caja|paquete))\b")
 _DENIED_BEFORE = re.compile(r"\b(?:never|not|didn'?t|didnt|did not|no|nunca|jamas|nobody|no one|"
@@ -263,10 +266,15 @@ def wants_replacement(text: str) -> bool:
     """Whether the words ask for another one, or for a part missing, rather than the money
     back: "I don't want a new one, I want my money back" and "send me the label" do not."""
     haystack = normalize(text)
-    if wants_a_refund(text) or _NOT_WANTED.search(haystack):
+    if wants_a_refund(text) or _NOT_WANTED.search(haystack) or _BOUGHT_ELSEWHERE.search(haystack):
         return False
     return bool(_PART_WISH.search(haystack) or _NEW_ONE.search(haystack)) \
         or any(says(haystack, phrase) for phrase in _lexicon()[1])
+
+
+# another one the customer got themselves: "i already bought another one", "ya compré otro"
+_BOUGHT_ELSEWHERE = re.compile(r"\b(?:bought|got|found|have|ordered|purchased|compre|tengo|consegui)\s+"
+                               r"(?:myself\s+)?(?:another|a new|otr[oa])\b")
 
 
 # "just a new mug", "send me a new lantern" (not "a new address", "a new order")

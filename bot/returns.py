@@ -89,6 +89,12 @@ def arrived_on_time(order: OrderFacts) -> bool:
         and order.delivered_at.date() <= order.latest_delivery_date.date()
 
 
+def arrived_late(order: OrderFacts) -> bool:
+    """Whether the order was delivered after its latest delivery date."""
+    return order.delivered_at is not None and order.latest_delivery_date is not None \
+        and order.delivered_at.date() > order.latest_delivery_date.date()
+
+
 def _decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: datetime,
                    policy: MarketplacePolicy, *, wants_replacement: bool = False) -> Decision:
     rules = policy.returns
