@@ -25,6 +25,7 @@ from bot.return_reasons import (
     reasons_named,
     return_reason,
     wants_replacement,
+    without_lateness,
 )
 from bot.text import normalize, words
 from bot.understanding import (
@@ -297,10 +298,10 @@ class ReturnFlow:
             normalize(text)) else _implied_by(intent, text)
         reason = known.get("reason") or return_reason(text, implied)
         if reason == "arrived_late" and returns.arrived_on_time(order) \
-                and REASON_OF_INTENT.get(intent):
+                and (fault := self._fault_besides_lateness(turn.text)):
             # "the skillet arrived late and it doesnt heat evenly" of an order on time: the
             # fault told, not a lateness there was not
-            reason = REASON_OF_INTENT[intent]
+            reason = fault
         elif reason in turn.policy.returns.customer_reasons and returns.arrived_late(order):
             # "the charger showed up a week late, i already bought another one": a late
             # delivery is the seller's to answer for (POLICY.md B), whatever else is said
@@ -393,6 +394,14 @@ class ReturnFlow:
             # "Is the skillet chipped on purpose? the edge looks rough": asked about, not told
             return "return.customer_asked_about_it"
         return None
+
+    @staticmethod
+    def _fault_besides_lateness(text: str) -> str | None:
+        """The fault the rest of the words tell, when they are clearly about one."""
+        rest = without_lateness(text)
+        read = classify_intent(rest) if len(words(rest)) >= 3 else None
+        clear = read is not None and read.confidence >= CLEAR_REQUEST_CONFIDENCE
+        return REASON_OF_INTENT.get(read.intent) if clear else None
 
     def _keeps_it(self) -> bool:
         """Whether the customer asks for the money back and refuses to send the item back."""

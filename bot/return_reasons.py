@@ -266,7 +266,8 @@ def wants_replacement(text: str) -> bool:
     """Whether the words ask for another one, or for a part missing, rather than the money
     back: "I don't want a new one, I want my money back" and "send me the label" do not."""
     haystack = normalize(text)
-    if wants_a_refund(text) or _NOT_WANTED.search(haystack) or _BOUGHT_ELSEWHERE.search(haystack):
+    if wants_a_refund(text) or _NOT_WANTED.search(haystack) \
+            or _BOUGHT_ELSEWHERE.search(haystack) and not _REPLACEMENT_ASKED.search(haystack):
         return False
     return bool(_PART_WISH.search(haystack) or _NEW_ONE.search(haystack)) \
         or any(says(haystack, phrase) for phrase in _lexicon()[1])
@@ -275,6 +276,16 @@ def wants_replacement(text: str) -> bool:
 # another one the customer got themselves: "i already bought another one", "ya compré otro"
 _BOUGHT_ELSEWHERE = re.compile(r"\b(?:bought|got|found|have|ordered|purchased|compre|tengo|consegui)\s+"
                                r"(?:myself\s+)?(?:another|a new|otr[oa])\b")
+
+
+_REPLACEMENT_ASKED = re.compile(r"\b(?:replacement|replace|reemplaz\w*|reponer|exchange|send me "
+                                r"(?:a new|another)|mand\w* otr[oa])\b")
+
+
+def without_lateness(text: str) -> str:
+    """The normalized words without those saying it arrived late ("the skillet arrived late and
+    it doesnt heat evenly": "the skillet and it doesnt heat evenly")."""
+    return dict(_reason_patterns())["arrived_late"].sub(" ", normalize(text))
 
 
 # "just a new mug", "send me a new lantern" (not "a new address", "a new order")
