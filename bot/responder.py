@@ -150,11 +150,13 @@ class Responder:
             turn.decide(coverage)
             turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
-        # the customer says it came ("i got the charger today"), to them
-        came = "delivered" in (happened(text), happened(turn.text)) \
+        # a return or cancellation of a parcel not delivered, which the customer may say came
+        # ("i got the charger today"), to them
+        in_transit = intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
+            and not order.delivered
+        came = in_transit and "delivered" in (happened(text), happened(turn.text)) \
             and not _NOT_WITH_THEM.search(normalize(turn.text))
-        if intent in RETURN_INTENTS and order.shipped and not order.delivered and came \
-                and not self._names_another_order(turn.text, order):
+        if intent in RETURN_INTENTS and came and not self._names_another_order(turn.text, order):
             # "the charger finally arrived today, super late. i want to return it": the customer
             # has it, whatever the tracking says (not "still on its way", nor a lost parcel);
             # its return window starts today
@@ -169,9 +171,7 @@ class Responder:
         elif intent == "refund_status" or (intent in RETURN_INTENTS and says_sent_back(text)):
             # "i already mailed it!!": where its refund is, not a new return
             self._refund_status(text, order)
-        elif intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
-                and not order.delivered and not came \
-                and not returns_for_order(turn.connection, order.order_id) \
+        elif in_transit and not came and not returns_for_order(turn.connection, order.order_id) \
                 and delivery.assess_order_status(order, turn.now, turn.policy).outcome \
                 == delivery.CASE_NOT_RECEIVED:
             # "I don't want it anymore, I want my money back", "cancela la lámpara, tarda

@@ -83,16 +83,23 @@ def decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: d
     return _decide_return(order, item, reason, now, policy, wants_replacement=wants_replacement)
 
 
+def _days_past_latest_delivery(order: OrderFacts) -> int | None:
+    """Days from the latest delivery date to the delivery (0 or less: on time), or None."""
+    if order.delivered_at is None or order.latest_delivery_date is None:
+        return None
+    return (order.delivered_at.date() - order.latest_delivery_date.date()).days
+
+
 def arrived_on_time(order: OrderFacts) -> bool:
     """Whether the order was delivered by its latest delivery date."""
-    return order.delivered_at is not None and order.latest_delivery_date is not None \
-        and order.delivered_at.date() <= order.latest_delivery_date.date()
+    days = _days_past_latest_delivery(order)
+    return days is not None and days <= 0
 
 
 def arrived_late(order: OrderFacts) -> bool:
     """Whether the order was delivered after its latest delivery date."""
-    return order.delivered_at is not None and order.latest_delivery_date is not None \
-        and order.delivered_at.date() > order.latest_delivery_date.date()
+    days = _days_past_latest_delivery(order)
+    return days is not None and days > 0
 
 
 def _decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: datetime,

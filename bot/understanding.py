@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.intent_model import shipped_model
@@ -467,6 +467,7 @@ def negated(intent: str, text: str) -> bool:
 SOMETHING_ELSE_IS = re.compile(r"\b(?:except|excepto|salvo|menos|but|pero|though|tho|aunque)\b")
 
 
+@lru_cache(maxsize=1024)  # (the dialogue asks again of the message detect_intents read)
 def without_faults_denied(text: str) -> str:
     """The message without the faults it denies ("nothing is broken, are the spatulas
     dishwasher safe?", "no está roto pero no prende"), which the model reads as faults told;
