@@ -1,6 +1,6 @@
-"""What the service does on a seller's behalf: authorize a return, refund, cancel. An
-interface, so that a marketplace API adapter can be plugged in; the default records each
-action and tells the seller by email."""
+"""What the service does on a seller's behalf: authorize a return (or withdraw it), refund,
+cancel. An interface, so that a marketplace API adapter can be plugged in; the default
+records each action and tells the seller by email."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from storage.returns import insert_action
 AUTHORIZE_RETURN = "authorize_return"
 REFUND = "refund"
 CANCEL = "cancel"
+WITHDRAW_RETURN = "withdraw_return"
 
 
 class SellerActions(Protocol):

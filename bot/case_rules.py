@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.facts import OrderFacts
 from bot.messages import Decision
-from bot.text import words
+from bot.text import normalize, words
 
 PRODUCT_QUESTION = "product_question"
 CANCELLATION = "cancellation"
@@ -215,6 +215,39 @@ _DENIED_BEFORE = re.compile(r"(?i)\b(?:never|not|didn'?t|haven'?t|hasn'?t|wasn'?
 def withdraws(text: str) -> bool:
     return any(not _DENIED_BEFORE.search(text[:found.start()])
                for found in _WITHDRAWS.finditer(text))
+
+
+# A customer taking back the problem they told: "sorry wrong chat, my cheese is fine", "my
+# bad, the mug is fine", "found the missing mug, it was under the paper", "perdón, me
+# equivoqué de número", "la taza está bien". Not "it's fine" alone (an okay to what we said),
+# nor "the other one is fine" (the rest of the order).
+_CLAIM_TAKEN_BACK = re.compile(
+    r"\b(?:wrong (?:chat|number|person|conversation|convo|thread|text|window|contact|store)|"
+    r"(?:sent|texted|wrote|meant) (?:that|this|it) (?:by mistake|to (?:someone|somebody) else)|"
+    r"by mistake|my (?:mistake|bad)|i was wrong|i (?:made|make) a mistake|"
+    r"(?:ignore|disregard|forget) (?:that|this|what i (?:said|wrote)|my (?:last |previous )?"
+    r"(?:message|text|msg))|"
+    r"(?:the|my) \w+(?: \w+)? (?:is|are|was|were|works?|looks?) (?:actually |totally |"
+    r"perfectly |all |just )?(?:fine|ok|okay|good|alright|all right|perfect)|"
+    r"(?:its|it'?s|it is|they'?re|they are|theyre) (?:actually|all) (?:fine|ok|okay|good)|"
+    r"nothing(?:'s| is)? wrong with (?:it|them|the \w+)|"
+    r"(?:found|find) (?:it|them|the (?:missing )?\w+)|it was (?:in|under|inside) the|"
+    r"me equivoque|(?:era|fue) (?:un error|una equivocacion)|no era para (?:ti|usted|ustedes)|"
+    r"(?:chat|numero|persona) equivocad[oa]|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
+    r"(?:la|el|las|los|mi|mis) \w+(?: \w+)? (?:esta|estan|funciona|funcionan) (?:perfect[oa]s? |"
+    r"muy )?bien|(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|mis) \w+|"
+    r"ya (?:la|lo|las|los) encontre|no (?:le |les )?pasa nada)\b")
+# the rest of the order said to be fine, or the claim's own words asked about
+_OTHER_THAN_CLAIMED = re.compile(r"\b(?:other|others|rest|otra|otro|otras|otros|resto|demas)\b")
+
+
+def takes_back_claim(text: str) -> bool:
+    """Whether the message takes back the problem the customer told (pure text: the caller
+    knows whether one was told)."""
+    lowered = normalize(text)
+    found = _CLAIM_TAKEN_BACK.search(lowered)
+    return found is not None and "?" not in lowered and not _DENIED_BEFORE.search(
+        lowered[:found.start()]) and not _OTHER_THAN_CLAIMED.search(lowered)
 
 
 # words that only say a question is repeated

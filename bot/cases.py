@@ -87,6 +87,18 @@ class CaseDesk:
                          reminder=False, added_question=True)
         return True
 
+    def add_address_detail(self, connection: Connection, case: Row, order: OrderFacts,
+                           text: str, now: datetime) -> None:
+        """A correction to the new address of an open address-change case ("sorry i meant apt
+        5"): added to what the customer wrote and sent to the seller in the case's thread;
+        the deadline stays."""
+        case_store.update_case(connection, case.id,
+                               customer_text=f"{case.customer_text}\n\n{text}")
+        log_case_event(connection, case.id, "address_detail_added", case.customer_address, now,
+                       text)
+        self._ask_seller(connection, case_store.case_by_id(connection, case.id), order, now,
+                         reminder=False, added_detail=True)
+
     def receive_reply(self, connection: Connection, case: Row, inbound: InboundMessage,
                       message_id: int, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes
@@ -201,7 +213,8 @@ class CaseDesk:
         self._ask_seller(connection, case, order, now, reminder=True)
 
     def _ask_seller(self, connection: Connection, case: Row, order: OrderFacts, now: datetime,
-                    *, reminder: bool, added_question: bool = False) -> None:
+                    *, reminder: bool, added_question: bool = False,
+                    added_detail: bool = False) -> None:
         """The case email: the customer's photos and files attached, up to
         MAX_ATTACHED_BYTES in all (the rest are listed and open on the case page)."""
         attachments = attachments_of(connection, case.conversation_id)
@@ -212,7 +225,8 @@ class CaseDesk:
                 total += kept.size
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
                                 order=order, reminder=reminder, attachments=attachments,
-                                attach=tuple(attach), added_question=added_question)
+                                attach=tuple(attach), added_question=added_question,
+                                added_detail=added_detail)
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)

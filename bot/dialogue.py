@@ -15,7 +15,9 @@ from sqlalchemy import Connection, Row
 
 from bot import case_rules
 from bot.case_rules import withdraws
+from bot.address_corrections import AddressCorrections
 from bot.cases import OPEN_STATUSES, CaseDesk
+from bot.claims_taken_back import ClaimsTakenBack
 from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_tracking_numbers
 from bot.journal import record_decision
@@ -165,7 +167,7 @@ class TurnResult:
     language: str = "en"
 
 
-class CustomerTurn(OrderFinding, PendingAnswers):
+class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrections):
     def __init__(self, connection: Connection, desk: CaseDesk, policy: MarketplacePolicy,
                  conversation: Row, text: str, now: datetime, *,
                  subject: str | None = None) -> None:
@@ -337,7 +339,8 @@ class CustomerTurn(OrderFinding, PendingAnswers):
             self._say_again(*self.asked_again)
         elif self.language_only and self._answer_again_in_language():
             pass
-        elif not (self._narrowed_cancellation() or self._withdraw_cases()
+        elif not (self._narrowed_cancellation() or self._take_back_claim()
+                  or self._correct_the_address_asked() or self._withdraw_cases()
                   or self._accept_offer(intent) or self._continue_pending(intent)
                   or self._correction(intent)):
             self._handle(self.requests)

@@ -103,6 +103,19 @@ def names_an_address(text: str) -> bool:
     return bool(find_postal_code(text) or _names_a_street(text))
 
 
+# A part of an address given on its own, to correct one already given: "apt 5", "unit 12B",
+# "#304", "depto 3", "piso 2".
+_ADDRESS_PART = re.compile(
+    r"\b(?:apt|apartment|unit|suite|ste|floor|fl|bldg|building|piso|depto|departamento|dpto|"
+    r"interior|int|torre|edificio)\.?\s*(?:#|no\.?|n[uú]mero)?\s*\w{0,3}\d|#\s*\d+[a-z]?\b",
+    re.IGNORECASE)
+
+
+def corrects_an_address(text: str) -> bool:
+    """Whether the text gives an address or a part of one ("sorry, i meant apt 5")."""
+    return names_an_address(text) or bool(_ADDRESS_PART.search(text))
+
+
 def gives_whole_address(text: str) -> bool:
     """Whether the text has both a street and a ZIP code: enough for the seller to ship to."""
     return bool(find_postal_code(text) and _names_a_street(text))

@@ -1,7 +1,7 @@
-"""Carrying out what was decided about money and goods: a return authorized (with its RMA),
-a refund without a return, a cancellation. Each is recorded (returns table) and taken on
-the seller's behalf through `bot.actions` - the one place for all three, whether a
-conversation or a case decided it."""
+"""Carrying out what was decided about money and goods: a return authorized (with its RMA)
+or withdrawn, a refund without a return, a cancellation. Each is recorded (returns table)
+and taken on the seller's behalf through `bot.actions` - the one place for all of them,
+whether a conversation or a case decided it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Row
 
-from bot.actions import AUTHORIZE_RETURN, CANCEL, REFUND, SellerActions
+from bot.actions import AUTHORIZE_RETURN, CANCEL, REFUND, WITHDRAW_RETURN, SellerActions
 from bot.facts import ItemFacts, OrderFacts
 from storage.orders import set_order_status
-from storage.returns import insert_return, new_rma
+from storage.returns import WITHDRAWN, insert_return, new_rma, update_return
 
 
 class Ledger:
@@ -33,6 +33,15 @@ class Ledger:
                           case_id=case_id, notify=notify, rma=record.rma, asin=item.asin,
                           title=item.title, reason=reason, return_shipping_paid_by=payer)
         return record
+
+    def withdraw_return(self, connection: Connection, order: OrderFacts, record: Row,
+                        title: str, now: datetime, *, conversation_id: int) -> None:
+        """A return authorized and not yet sent, taken back by the customer ("sorry, the mug
+        is fine"): no label is needed, and no refund is due."""
+        update_return(connection, record.id, status=WITHDRAWN)
+        self.actions.take(connection, WITHDRAW_RETURN, order, now, amount=record.refund_amount,
+                          conversation_id=conversation_id, rma=record.rma, asin=record.asin,
+                          title=title)
 
     def refund_without_return(self, connection: Connection, order: OrderFacts,
                               item: ItemFacts | None, reason: str, now: datetime, *,

@@ -21,10 +21,14 @@ def insert_return(connection: Connection, **values: Any) -> Row:
     return connection.execute(select(RETURNS).where(RETURNS.c.id == return_id)).first()
 
 
+WITHDRAWN = "withdrawn"  # a return the customer took back before sending anything
+
+
 def returns_for_order(connection: Connection, order_id: str) -> list[Row]:
-    """The order's returns, newest first."""
+    """The order's returns, newest first, but those the customer took back."""
     return list(connection.execute(
-        select(RETURNS).where(RETURNS.c.order_id == order_id).order_by(RETURNS.c.id.desc())))
+        select(RETURNS).where(RETURNS.c.order_id == order_id, RETURNS.c.status != WITHDRAWN)
+        .order_by(RETURNS.c.id.desc())))
 
 
 def update_return(connection: Connection, return_id: int, **values: Any) -> None:

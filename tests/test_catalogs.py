@@ -183,9 +183,11 @@ def test_every_seller_email_renders(lang):
     templates = Templates()
     order = sample_order()
     for kind in KINDS:
-        for template, extra in (("case_request", {"reminder": False, "added_question": False}),
-                                ("case_request", {"reminder": True, "added_question": False}),
-                                ("case_request", {"reminder": False, "added_question": True}),
+        asked = {"reminder": False, "added_question": False, "added_detail": False}
+        for template, extra in (("case_request", asked),
+                                ("case_request", {**asked, "reminder": True}),
+                                ("case_request", {**asked, "added_question": True}),
+                                ("case_request", {**asked, "added_detail": True}),
                                 ("case_closed", {"late": False}), ("case_closed", {"late": True}),
                                 ("case_withdrawn", {"reason": "customer"}),
                                 ("case_withdrawn", {"reason": "lead"}),
@@ -202,6 +204,7 @@ def test_every_seller_email_renders(lang):
                                ("authorize_return", {"rma": "R1", "title": "Lamp",
                                                      "return_shipping_paid_by": "customer"}),
                                ("refund", {"rma": "R1", "reason": "not_received"}),
+                               ("withdraw_return", {"rma": "R1", "title": "Lamp"}),
                                ("cancel", {})):
             email = templates.render_email("seller/action_taken", lang, tz="Asia/Shanghai",
                                            seller=order.seller, order=order, kind=kind_,

@@ -1,0 +1,79 @@
+"""A problem the customer told and then took back ("sorry wrong chat, my cheese is fine",
+"perdón, me equivoqué, la taza está bien"): the seller's case about it is withdrawn, a return
+not yet sent is withdrawn, and a refund already paid goes to the support leads (money paid
+out is not the service's to claw back; a person decides)."""
+
+from __future__ import annotations
+
+from bot import case_rules
+from bot.case_rules import takes_back_claim
+from bot.cases import OPEN_STATUSES
+from bot.messages import Decision
+from bot.orders import load_order
+from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG
+from bot.return_reasons import return_reason
+from bot.returns import is_seller_fault
+from bot.text import normalize
+from bot.understanding import choose_by_name
+from storage.cases import open_cases_of_conversation
+from storage.conversations import open_handoff
+from storage.returns import returns_for_order
+
+# the requests that tell a problem with goods received
+_CLAIMS = RETURN_INTENTS | {"missing_item"}
+# the cases such a problem opens (a parcel not come is good news when it turns up: the
+# dialogue's withdrawal of parcel cases says so)
+_CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL}
+
+
+class ClaimsTakenBack:
+    """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`)."""
+
+    def _take_back_claim(self) -> bool:
+        """Undo what the last problem told made, when the customer takes it back: only what
+        this conversation made for that order (or the item named), and not when the words
+        tell a fault again ("the box is fine but the mug is broken"; "me equivoqué" names the
+        customer's own reason, no fault)."""
+        last = self.state.get("last") or {}
+        if last.get("intent") not in _CLAIMS or not takes_back_claim(self.text) \
+                or is_seller_fault(return_reason(self.text), self.policy) \
+                or SOMETHING_WRONG.search(normalize(self.text)):
+            return False
+        order = load_order(self.connection, last["order_id"])
+        if order is None:
+            return False
+        named = choose_by_name(self.text, [item.naming_text for item in order.items])
+        asins = {order.items[named].asin} if named is not None \
+            else {item.asin for item in order.items}
+        made = [r for r in returns_for_order(self.connection, order.order_id)
+                if r.conversation_id == self.conversation.id and r.asin in asins | {"*"}]
+        open_cases = [case for case in open_cases_of_conversation(
+            self.connection, self.conversation.id, OPEN_STATUSES) if case.order_id == order.order_id
+            and case.kind in _CLAIM_CASES and not case_rules.cancels_part(case)]
+        if not (made or open_cases):
+            return False
+        chosen = {case.id for case in open_cases}
+        cases = self.withdraw_open_cases(lambda c: c.id in chosen)
+        withdrawn = [r for r in made if r.status == "authorized"]
+        for record in withdrawn:
+            title = next((i.title for i in order.items if i.asin == record.asin), "")
+            self.desk.ledger.withdraw_return(self.connection, order, record, title, self.now,
+                                             conversation_id=self.conversation.id)
+        paid = [r for r in made if r.status != "authorized"]
+        if paid:
+            open_handoff(self.connection, self.conversation.id, "claim_taken_back", self.text,
+                         self.now)
+        self.answered_intent = last["intent"]
+        self.decide(Decision("claim_taken_back", (
+            "dialogue.claim_taken_back",
+            *(("case.withdrawn.customer",) if cases else ()),
+            *(("returns.withdrawn_before_sent",) if withdrawn else ()),
+            *(("refund.already_paid_to_leads_queue",) if paid else ())),
+            {"order_id": order.order_id, "cases": [c.id for c in cases],
+             "withdrawn": [r.rma for r in withdrawn], "paid": [r.rma for r in paid]}))
+        for key in ("last", "return", "offer", "pending"):
+            self.state.pop(key, None)
+        self.say("claim_taken_back", order=order, cases=len(cases),
+                 withdrawn=[r.rma for r in withdrawn],
+                 paid=[(r.rma, r.refund_amount) for r in paid])
+        return True
