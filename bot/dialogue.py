@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from bot import case_rules
-from bot.case_rules import withdraws
 from bot.address_corrections import AddressCorrections
+from bot.case_rules import withdraws
 from bot.cases import OPEN_STATUSES, CaseDesk
 from bot.claims_taken_back import ClaimsTakenBack
 from bot.facts import OrderFacts
