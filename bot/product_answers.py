@@ -385,27 +385,27 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.825,  # bias
-    0.831,  # top_logit
-    0.374,  # margin
+    1.992,  # bias
+    0.716,  # top_logit
+    0.499,  # margin
     0.0,  # strong_rivals
-    -0.65,  # yes_no
-    -1.196,  # question_length
-    -1.126,  # no_concept
-    -1.017,  # top_attribute_concept
-    -0.971,  # top_text
+    -0.764,  # yes_no
+    -1.418,  # question_length
+    -1.299,  # no_concept
+    -1.127,  # top_attribute_concept
+    -0.922,  # top_text
     0.0,  # top_title
-    0.306,  # focus_count
+    0.315,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.112,  # direct_hit
+    0.13,  # direct_hit
     0.0,  # named_hit
-    1.068,  # top_coverage
-    1.977,  # top_pairs
-    0.158,  # yes_no_value
-    3.047,  # alternative_named
-    0.308,  # concept_unit
+    1.193,  # top_coverage
+    2.127,  # top_pairs
+    0.176,  # yes_no_value
+    3.125,  # alternative_named
+    0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65
 

@@ -311,6 +311,8 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
      and term(found.group(1)) not in fact.term_set),
     # "what port does the speaker charge with?": not "charging time: 2.5 hours"
     ("asked_thing_unsaid", lambda q, fact, _: _asked_thing_unsaid(q, fact)),
+    # "does the drill include a charger?": not "carrying case included"
+    ("included_thing_unsaid", lambda q, fact, _: _included_thing_unsaid(q, fact)),
     # "what is the bluetooth range?": not "bluetooth: 5.3", a version, which is no distance
     ("range_unmeasured", lambda q, fact, _: not q.yes_no and bool(_RANGE_ASKED.search(q.text))
      and not _DISTANCE_SAID.search(fact.text)),
@@ -416,6 +418,8 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
         asked -= {"color"}  # ("does this have jelly colors?" names no part)
     if not title_terms or fact.source != "attribute" or fact.package or not asked:
         return False
+    if _INSIDE.search(q.text) and not _INSIDE.search(fact.text):
+        return True  # "what color is the inside of the mug?": not the mug's colour
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
     unsaid = fact.term_set | title_terms | concept_words | WEAK_TERMS | _THE_WHOLE
     if asked == {"material"}:
@@ -499,6 +503,35 @@ _DIAMETER = term("diameter")
 _KEPT_STATE = re.compile(r"\bkeeps? (?:\w+ ){0,2}(warm|cold|hot|cool|fresh|frozen)\b")
 
 
+# the thing a yes/no question asks whether the item comes with: "does it include a charger?",
+# "is a remote included?" (English only: a Spanish question's words are matched through
+# their English terms, which this does not see)
+_INCLUDED_THING = re.compile(
+    r"\b(?:includes?|including|comes? with|came with|ships? with)\s+"
+    r"(?:(?:a|an|the|any|its|their)\s+)*([a-z]+(?: [a-z]+){0,2})|"
+    r"\b(?:is|are) (?:a |an |the |any )?([a-z]+(?: [a-z]+)?) included\b")
+# "do the trains come with this set?": the thing is the subject
+_INCLUDED_SUBJECT = re.compile(
+    r"\b(?:do|does|will|would|did) (?:the |a |an |any )?([a-z]+(?: [a-z]+)?) come with "
+    r"(?:this|these|that|it)\b")
+# a list of what comes in the box, which answers "no" by leaving a thing out
+_CLOSED_LIST = frozenset(term(w) for w in ("component", "components", "contents", "box"))
+
+
+def _included_thing_unsaid(q: Question, fact: Fact) -> bool:
+    """No word of what the question asks the item to come with ("a physical viewfinder",
+    "the little laundry basket") in the fact, unless the fact lists what comes in the box."""
+    text = q.text.lower()
+    found = q.yes_no and (_INCLUDED_SUBJECT.search(text) or _INCLUDED_THING.search(text))
+    if not found or fact.name_terms & _CLOSED_LIST:
+        return False
+    said = (found.group(1) or found.group(2) or "").split()
+    if said and said[0] in ("this", "these", "that", "it", "them"):
+        return False
+    thing = [w for w in said if w not in STOPWORDS]
+    return bool(thing) and not any(term(w) in fact.term_set for w in thing)
+
+
 # the part a wh-question asks for by name: "what port ...", "which cable ...", "what kind of
 # battery ..."
 _ASKED_PART = re.compile(r"^(?:what|which)(?: kind of| type of| sort of| size)? (port|ports|"
@@ -518,11 +551,16 @@ _COUNTED_ELSEWHERE = ALL_CONCEPT_WORDS - CONCEPT_ASKED["included"] - CONCEPT_ASK
 
 # the kinds of plug and port, which differ in what they give and take
 _PORT_KIND = re.compile(r"(?i)\b(?:usb[- ]?(?:a|c)|micro[- ]?usb|mini[- ]?usb|lightning|"
-                        r"thunderbolt|hdmi|aux|3\.5 ?mm)\b")
+                        r"thunderbolt|hdmi|aux|3\.5 ?mm|usb(?= (?:port|outlet|socket|plug)))\b")
 
 
 def _port_kinds(text: str) -> set[str]:
     return {re.sub(r"[- ]", "", k.lower()) for k in _PORT_KIND.findall(text)}
+
+
+def _same_port(asked: set[str], said: set[str]) -> bool:
+    """A port of a kind said ("the usb port" is any of "usb-a", "usb-c")."""
+    return any(a == b or a == "usb" and b.startswith("usb") for a in asked for b in said)
 
 
 def _other_port_named(q: Question, fact: Fact) -> bool:
@@ -534,7 +572,7 @@ def _other_port_named(q: Question, fact: Fact) -> bool:
     said = _port_kinds(fact.text)
     if not said:
         return fact.source == "attribute" and "power" in fact.name_concepts | fact.unit_concepts
-    return not asked & said
+    return not _same_port(asked, said)
 
 
 # a thing the question names: "the spout", "la tapa"
@@ -545,6 +583,8 @@ _WHOLE_ITEM_CONCEPTS = frozenset(("weight", "color", "material"))
 # "the kettle body", "the speaker itself": the whole item
 _THE_WHOLE = frozenset(term(w) for w in ("body", "itself", "overall", "main", "outside",
                                          "exterior", "unit", "whole", "total", "cuerpo"))
+# the inside of the item, which its colour or material need not describe
+_INSIDE = re.compile(r"(?i)\b(?:inside|interior|inner|lining|liner|por dentro|adentro)\b")
 _COLOR_OF = re.compile(r"\b(?:what colou?r (?:is|are)|de que color (?:es|son))\b")
 
 

@@ -789,7 +789,12 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             ("Night Light", "how many lumens do the night lights give", "pack_count_for_other"),
             ("Kettle", "does the kettle keep water warm", "kept_state_unsaid"),
             ("Speaker", "what port does the speaker charge with", "asked_thing_unsaid"),
-            ("Kettle", "is the lid stainless steel", "part_not_described")):
+            ("Kettle", "is the lid stainless steel", "part_not_described"),
+            # not "carrying case included"
+            ("Drill", "does the drill include a charger?", "included_thing_unsaid"),
+            # not "wattage: 9 W", the lamp's; nor the mug's own colour
+            ("Desk Lamp", "how many watts is the usb port on the desk lamp?", "other_port_named"),
+            ("Mug", "what color is the inside of the mug?", "part_not_described")):
         assert settle_product_question(question, (_demo_item(name),)) == Unsettled(rule), \
             question
     # what does say it still answers
@@ -800,6 +805,8 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             ("Throw Blanket", "la cobija es de algodon?", "material: 100% cotton"),
             # a pack's count counts its pieces; a Spanish part is no other part
             ("Swaddle", "how many do you get in the pack", "count: 3"),
-            ("Drill", "que tamaño tiene el mandril del taladro?", "chuck size: 1/2 inch")):
+            ("Drill", "que tamaño tiene el mandril del taladro?", "chuck size: 1/2 inch"),
+            # the thing asked for is in the fact
+            ("Drill", "does it come with a case?", "carrying case included")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)
