@@ -43,6 +43,7 @@ from bot.rereading import (
     each_question,
     problem_told_beside,
     punctuated_parts,
+    only_not_needed,
     read_problem_again,
     starts_a_question,
 )
@@ -257,7 +258,9 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             intent, clause = self.requests[0]
             told = clause if negated(intent, self.text) and not negated(intent, clause) \
                 else without_faults_denied(self.text)
-            self.requests = [(read_problem_again(intent, clause), told)]
+            again = "return_request" if only_not_needed(intent, self.text) \
+                else read_problem_again(intent, clause)
+            self.requests = [(again, told)]
         else:
             # "has the lantern arrived? when will the bulbs ship?": each clause read again (the
             # model read the first as a defect, and a refund followed)

@@ -58,6 +58,13 @@ _DESCRIBES_ONE = re.compile(r"\s*(?:not )?(?:the one|that one|the order|el que|l
                             r"la de|el pedido que|el pedido de)\b")
 
 
+# a correction that asks only about the item meant now ("quiero saber de las cortinas", "i
+# wanted to know about the curtains"): where it is
+_ONLY_ASKS_ABOUT = re.compile(r"\b(?:(?:quiero|queria|quisiera|necesito) saber (?:de|sobre|que "
+                              r"pasa con)|i (?:want|wanted|need|needed) to know about|"
+                              r"(?:i was )?asking about|(?:que|como) (?:pasa|paso|va|van) con)\b")
+
+
 class PendingAnswers:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `_handle`)."""
 
@@ -137,6 +144,12 @@ class PendingAnswers:
             self.answered_intent, self.item_hint = waiting[0][0], said
             self.decide(Decision("corrected", ("dialogue.customer_named_another_item",),
                                  {"from": pending["order_id"], "to": order.order_id}))
+            if _ONLY_ASKS_ABOUT.search(normalize(said)):
+                # "no la cobija no, quiero saber de las cortinas": where that order is, not
+                # its return
+                self.answered_intent = "order_status"
+                self._respond("order_status", said, order)
+                return True
             # the reason may come with it ("they are too small"), for the item meant now
             self._respond(waiting[0][0], f"{waiting[0][1]}\n{said}", order)
             return True

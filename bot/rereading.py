@@ -144,6 +144,14 @@ _BEHAVIOUR = re.compile(
 
 # how many of a thing come in the pack: a question about the item, never where it is
 # ("how many days until it comes?" is)
+# all a message says: the customer does not need an item ("i just dont need the spatulas",
+# "ya no necesito las espatulas")
+_NOT_NEEDED_ANY_MORE = re.compile(
+    r"^(?:(?:ok|okay|well|so|honestly|actually|sorry|hi|hello|hola|pues|bueno),? )*"
+    r"(?:i |we )?(?:just |really |actually |honestly |simply )?(?:do ?n'?t|do not|no longer|"
+    r"won'?t) (?:need|want|use) (?:the|my|these|those|this|that|it|them)\b[^?]*$|"
+    r"^(?:(?:pues|bueno|hola|la verdad),? )*(?:ya |la verdad )?no (?:necesito|ocupo|uso) "
+    r"(?:la|el|las|los|esta|este|estas|estos|mi|mis)\b[^?]*$")
 _HOW_MANY_OF_A_THING = re.compile(
     r"^\W*(?:how many|cuant[oa]s)\s+(?!(?:more\s+|mas\s+)?(?:days?|weeks?|hours?|business|"
     r"working|times?|stops?|dias?|semanas?|horas?|veces|paradas|mas|more)\b)[a-z]")
@@ -193,6 +201,23 @@ _ONLY_AN_ORDER = re.compile(r"\s*(?:not )?(?:the one|that one|el que|la que|ese|
 # statement opening "se calienta mucho")
 _ASKED_WITHOUT_MARK = re.compile(r"(?i)\s*(?:is|are|does|do|can|will|should|has|have|would|could)\s")
 _SENTENCE_BREAK = re.compile(r"[.!;,\n]")
+
+
+# the words of a question said beside it, unmarked ("..., are they dishwasher safe")
+_ASKING_WORDS = frozenset((
+    "are", "is", "can", "could", "do", "does", "did", "will", "would", "should", "what", "how",
+    "when", "where", "which", "why", "who", "if", "whether", "tell", "puedo", "puede", "pueden",
+    "como", "cuando", "donde", "cual", "cuales", "que", "si", "son", "es", "sirve", "sirven"))
+
+
+def only_not_needed(intent: str, text: str) -> bool:
+    """Whether a whole message the model reads as a question, or cannot place, only says an
+    item is not needed: a return asked ("i just dont need the spatulas"), no question for the
+    seller. Not beside a question ("i dont need the spatulas, are they dishwasher safe" asks
+    only that)."""
+    norm = normalize(text)
+    return intent in ("product_question", "other") and "?" not in text \
+        and bool(_NOT_NEEDED_ANY_MORE.match(norm)) and not _ASKING_WORDS.intersection(words(norm))
 
 
 def read_problem_again(intent: str, text: str) -> str:

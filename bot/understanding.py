@@ -909,7 +909,8 @@ _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\b
                         r"no\s+(?:el|la|los|las|mi|mis)))\s+(?!(?:quiero|necesito|ocupo|cancelen|cancele|toquen|"
                         r"manden|envien|pedi|compre)\b)[\w-]+|"
                         # "pero la luz de noche no", "la luz de noche no la cancelen"
-                        r"(?:\bpero\s+|[.,;]\s*|^)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
+                        # "no la cobija no, las cortinas"
+                        r"(?:\bpero\s+|[.,;]\s*|^(?:no,?\s+)?)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
                         r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen))?\s*(?:$|[.,;!])")
 # a cancellation or a return asked outright, not told of ("someone said they would cancel it")
 _ASKED_OUTRIGHT = re.compile(r"(?:^|[.,;!]\s*|\b(?:please|pls|and|but|just|i want to|i'd like to|"
