@@ -41,9 +41,9 @@ from bot.rereading import (
     asks_nothing,
     each_action,
     each_question,
+    only_not_needed,
     problem_told_beside,
     punctuated_parts,
-    only_not_needed,
     read_problem_again,
     starts_a_question,
 )
