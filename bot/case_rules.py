@@ -203,7 +203,13 @@ _WITHDRAWS = re.compile(
     r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
     r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa|"
     r"s[ií] (?:me )?lleg[oó]|ya lo (?:vi|tengo)|lo ten[ií]a (?:el|la|mi)|already got it|"
-    r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom))\b",
+    r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom))\b|"
+    # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
+    # llegó la tabla con el nombre mal")
+    r"^\W*(?:(?:hola|ok|oye|buenas|ya|si|sí),?\s+)*(?:me\s+lleg(?:[oó]|aron)\s+(?:el|la|los|las|mi|"
+    r"mis)\s+[\w-]+(?:\s+de\s+[\w-]+)?|(?:el|la|los|las|mi|mis)\s+[\w-]+(?:\s+de\s+[\w-]+)?\s+"
+    r"(?:ya\s+)?(?:me\s+)?lleg(?:[oó]|aron))(?:\s+(?:ayer|hoy|ya|bien|perfecto|todo bien))*"
+    r"[\s.!,]*(?:gracias\W*)?$",
     re.IGNORECASE)
 
 
@@ -236,7 +242,15 @@ _CLAIM_TAKEN_BACK = re.compile(
     r"(?:chat|numero|persona) equivocad[oa]|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
     r"(?:la|el|las|los|mi|mis) \w+(?: \w+)? (?:esta|estan|funciona|funcionan) (?:perfect[oa]s? |"
     r"muy )?bien|(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|mis) \w+|"
-    r"ya (?:la|lo|las|los) encontre|no (?:le |les )?pasa nada)\b")
+    r"ya (?:la|lo|las|los) encontre|no (?:le |les )?pasa nada|"
+    # it works after all ("ah no perdon si funciona era el cable"), or the return is refused
+    r"(?:it|they|the \w+) (?:works?|is working|are working) (?:now|fine|again|after all)|"
+    r"false alarm|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
+    r"(?:i )?(?:don'?t|do not) (?:want|need) (?:the|a|my) (?:refund|return)|"
+    r"(?:i'?ll|i will|ill) keep (?:it|them)|(?<!no )(?:s[ií] |ya )funcionan?|"
+    r"(?<!no )funcionan? bien|era (?:el|mi) (?:cable|cargador|enchufe|contacto)|falsa alarma|"
+    r"fue mi culpa|no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
+    r"me (?:lo|la|los|las) quedo)\b")
 # the rest of the order said to be fine, or the claim's own words asked about
 _OTHER_THAN_CLAIMED = re.compile(r"\b(?:other|others|rest|otra|otro|otras|otros|resto|demas)\b")
 

@@ -1,17 +1,21 @@
 """A problem the customer told and then took back ("sorry wrong chat, my cheese is fine",
-"perdón, me equivoqué, la taza está bien"): the seller's case about it is withdrawn, a return
-not yet sent is withdrawn, and a refund already paid goes to the support leads (money paid
-out is not the service's to claw back; a person decides)."""
+"perdón, me equivoqué, la taza está bien") or told again as their own reason ("no, rota no,
+no me gustó"): the seller's case about it is withdrawn, a return not yet sent is withdrawn,
+and a refund already paid goes to the support leads (money paid out is not the service's to
+claw back; a person decides). A reason corrected is then decided again under the policy."""
 
 from __future__ import annotations
+
+from sqlalchemy import Row
 
 from bot import case_rules
 from bot.case_rules import takes_back_claim
 from bot.cases import OPEN_STATUSES
+from bot.facts import OrderFacts
 from bot.messages import Decision
 from bot.orders import load_order
 from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG
-from bot.return_reasons import return_reason
+from bot.return_reasons import denies_a_fault, reasons_named, return_reason
 from bot.returns import is_seller_fault
 from bot.text import normalize
 from bot.understanding import choose_by_name
@@ -27,21 +31,60 @@ _CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL}
 
 
 class ClaimsTakenBack:
-    """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`)."""
+    """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`,
+    `_respond`)."""
 
     def _take_back_claim(self) -> bool:
         """Undo what the last problem told made, when the customer takes it back: only what
         this conversation made for that order (or the item named), and not when the words
         tell a fault again ("the box is fine but the mug is broken"; "me equivoqué" names the
-        customer's own reason, no fault)."""
+        customer's own reason, no fault). A fault denied beside a reason of the customer's
+        own is a reason corrected: the return is decided again for it."""
         last = self.state.get("last") or {}
-        if last.get("intent") not in _CLAIMS or not takes_back_claim(self.text) \
-                or is_seller_fault(return_reason(self.text), self.policy) \
-                or SOMETHING_WRONG.search(normalize(self.text)):
+        if last.get("intent") not in _CLAIMS or SOMETHING_WRONG.search(normalize(self.text)):
+            return False
+        # ("me equivoqué", "my mistake" apologize: no reason of ordering by mistake)
+        named = set(reasons_named(self.text)) - {"ordered_by_mistake"}
+        own_reason = bool(named) and not any(is_seller_fault(r, self.policy) for r in named)
+        corrected = own_reason and (denies_a_fault(self.text) or takes_back_claim(self.text))
+        if not corrected and (not takes_back_claim(self.text)
+                              or is_seller_fault(return_reason(self.text), self.policy)):
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None:
             return False
+        undone = self._undo_claim(order)
+        if undone is None:
+            return False
+        cases, withdrawn, paid = undone
+        self.answered_intent = last["intent"]
+        self.decide(Decision("reason_corrected" if corrected else "claim_taken_back", (
+            "dialogue.reason_corrected_to_customers_own" if corrected
+            else "dialogue.claim_taken_back",
+            *(("case.withdrawn.customer",) if cases else ()),
+            *(("returns.withdrawn_before_sent",) if withdrawn else ()),
+            *(("refund.already_paid_to_leads_queue",) if paid else ())),
+            {"order_id": order.order_id, "cases": [c.id for c in cases],
+             "withdrawn": [r.rma for r in withdrawn], "paid": [r.rma for r in paid]}))
+        asked = {(self.state.get("return") or {}).get("asin"), *(r.asin for r in withdrawn),
+                 *((c.details or {}).get("asin") for c in cases)}
+        for key in ("last", "return", "offer", "pending"):
+            self.state.pop(key, None)
+        if corrected and not paid:
+            # decided again, for the reason the customer gives now
+            item = next((i for i in order.items if i.asin in asked), None)
+            said = f"{item.title}\n{self.text}" if item is not None else self.text
+            self._respond("return_request", said, order)
+            return True
+        self.say("claim_taken_back", order=order, cases=len(cases),
+                 withdrawn=[r.rma for r in withdrawn],
+                 paid=[(r.rma, r.refund_amount) for r in paid])
+        return True
+
+    def _undo_claim(self, order: OrderFacts) -> tuple[list[Row], list[Row], list[Row]] | None:
+        """What this conversation made for the order (or the item the words name): its open
+        cases withdrawn, its returns not yet sent withdrawn (the seller told), and its
+        returns paid, put before the leads. None when it made nothing."""
         named = choose_by_name(self.text, [item.naming_text for item in order.items])
         asins = {order.items[named].asin} if named is not None \
             else {item.asin for item in order.items}
@@ -51,7 +94,7 @@ class ClaimsTakenBack:
             self.connection, self.conversation.id, OPEN_STATUSES) if case.order_id == order.order_id
             and case.kind in _CLAIM_CASES and not case_rules.cancels_part(case)]
         if not (made or open_cases):
-            return False
+            return None
         chosen = {case.id for case in open_cases}
         cases = self.withdraw_open_cases(lambda c: c.id in chosen)
         withdrawn = [r for r in made if r.status == "authorized"]
@@ -63,17 +106,4 @@ class ClaimsTakenBack:
         if paid:
             open_handoff(self.connection, self.conversation.id, "claim_taken_back", self.text,
                          self.now)
-        self.answered_intent = last["intent"]
-        self.decide(Decision("claim_taken_back", (
-            "dialogue.claim_taken_back",
-            *(("case.withdrawn.customer",) if cases else ()),
-            *(("returns.withdrawn_before_sent",) if withdrawn else ()),
-            *(("refund.already_paid_to_leads_queue",) if paid else ())),
-            {"order_id": order.order_id, "cases": [c.id for c in cases],
-             "withdrawn": [r.rma for r in withdrawn], "paid": [r.rma for r in paid]}))
-        for key in ("last", "return", "offer", "pending"):
-            self.state.pop(key, None)
-        self.say("claim_taken_back", order=order, cases=len(cases),
-                 withdrawn=[r.rma for r in withdrawn],
-                 paid=[(r.rma, r.refund_amount) for r in paid])
-        return True
+        return cases, withdrawn, paid

@@ -146,7 +146,9 @@ _SAID_IN_SO_MANY_WORDS = {
 }
 # a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
 _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
-                         r"\bs[ií] (?:lo|la|los|las) quiero\b|\bi (?:still|do) want (?:it|them)\b|"
+                         r"\bs[ií] (?:lo|la|los|las) quier(?:o|e|en)\b|\bi (?:still|do) want (?:it|them)\b|"
+                         # "siempre no", "me arrepentí, déjalas", "ya no, déjalo así"
+                         r"\bsiempre no\b|\bme arrepenti\b(?!\s+de\b)|\bdej[ae]l[oa]s?(?: asi)?\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
@@ -160,6 +162,11 @@ _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|
                         r"please do)\b(?![\s,]*(?:no|not)\b)|y\s*[.!]*\s*$)")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
 _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
+
+
+# the start of a question that goes on from the one before: "y si lo dejo ...?", "and what if
+# ...?", "o en el microondas?"
+_GOES_ON = re.compile(r"^\W*(?:y|and|or|o|what if|and if|y si|pero si|but if|entonces|then)\b")
 
 
 @dataclass
@@ -290,6 +297,10 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [request for intent, text in self.requests
                              for request in (each_question(text) if intent == "product_question"
                                              else [(intent, text)])]
+        if len(self.requests) == 1 and self._follows_a_product_question():
+            # "el cargador se puede dejar conectado toda la noche?" then "y si lo dejo en el
+            # carro cerrado?": the model half reads a parcel left somewhere (a claim followed)
+            self.requests = [("product_question", self.text)]
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where
@@ -315,6 +326,17 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # it is that request's order.
             self.requests = [("order_status", self.text)]
         return self.language, self.requests[0][0], self.confidence
+
+    def _follows_a_product_question(self) -> bool:
+        """A question that goes on from the product question before ("y si ...?", "y en
+        qué color vienen", "and what if ...?"), which the model reads unsurely as something
+        else."""
+        last = {} if self._topic_is_stale() else self.state.get("last") or {}
+        intent = self.requests[0][0]
+        return last.get("intent") == "product_question" and intent != "product_question" \
+            and self.confidence < CLEAR_REQUEST_CONFIDENCE \
+            and ("?" in self.text or starts_a_question(self.text)) \
+            and bool(_GOES_ON.match(normalize(self.text))) and not find_order_ids(self.text)
 
     def run(self, message_id: int, *, vouched: OrderFacts | None = None) -> TurnResult:
         """Answer the stored message, recording every decision against it. A `vouched` order

@@ -333,7 +333,9 @@ _NOT_EACH = re.compile(r"(?i)\b(?:not|but|except|only|just|ni|pero|excepto|menos
 # a question starts so (after "and" / "y"): "and when will the skillet arrive", "¿y
 # cuándo llega el cargador", "is the kettle cordless"
 _QUESTION_START = re.compile(
-    r"(?i)^[¿\s]*(?:(?:and|also|so|y|e|pues)\s+)?(?:where|when|what|which|how|has|have|is|are|"
+    r"(?i)^[¿\s]*(?:(?:and|also|so|y|e|pues)\s+)?(?:(?:en|de|con|para|a|in|for|with|of|to)\s+(?=(?:"
+    r"what|which|how|que|qu[eé]|cu[aá]l|c[oó]mo|cu[aá]nto|cu[aá]nta|d[oó]nde)\b))?"
+    r"(?:where|when|what|which|how|has|have|is|are|"
     r"was|were|did|does|do|can|could|will|would|d[oó]nde|cu[aá]ndo|qu[eé]|cu[aá]l|c[oó]mo|"
     r"cu[aá]nto|cu[aá]nta|ya|lleg[oó]|llega|llegan|est[aá]|est[aá]n|es|son|tiene|viene|"
     r"sirve|se|si|whether|if)\b")

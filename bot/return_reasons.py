@@ -57,7 +57,15 @@ _FAULT_DENIED = re.compile(r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it
                            r"isnt|wasn'?t|wasnt|aren'?t|arent|no (?:esta|estaba|llego|vino|viene)|"
                            r"nada (?:esta |llego |vino )?)\s*(?:broken|damaged|cracked|chipped|"
                            r"leaking|defective|dented|scratched|rot[oa]s?|da[nñ]ad[oa]s?|"
-                           r"quebrad[oa]s?|rayad[oa]s?)\b(?: or anything)?")
+                           r"quebrad[oa]s?|rayad[oa]s?)\b(?: or anything)?|"
+                           # "no, rota no, no me gustó": the fault named, then denied
+                           r"\b(?:rot[oa]s?|da[nñ]ad[oa]s?|quebrad[oa]s?|defectuos[oa]s?|broken|"
+                           r"damaged|defective)\s+no\b(?=\s*(?:[,.;!]|$))")
+
+
+def denies_a_fault(text: str) -> bool:
+    """Whether the words deny a fault ("no, rota no", "it's not broken")."""
+    return bool(_FAULT_DENIED.search(normalize(text)))
 
 
 def denies_a_fault_only(text: str) -> bool:

@@ -911,7 +911,10 @@ _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\b
                         # "pero la luz de noche no", "la luz de noche no la cancelen"
                         # "no la cobija no, las cortinas"
                         r"(?:\bpero\s+|[.,;]\s*|^(?:no,?\s+)?)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
-                        r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen))?\s*(?:$|[.,;!])")
+                        r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen))?\s*(?:$|[.,;!])|"
+                        # "cancela la luz de noche pero los focos sí mándalos"
+                        r"\bpero\s+(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?s[ií]\b"
+                        r"(?:\s+(?:(?:me\s+)?(?:l[oa]s?\s+)?(?:quiero|mand\w*|envi\w*)))?")
 # a cancellation or a return asked outright, not told of ("someone said they would cancel it")
 _ASKED_OUTRIGHT = re.compile(r"(?:^|[.,;!]\s*|\b(?:please|pls|and|but|just|i want to|i'd like to|"
                              r"id like to|i need to|can you|could you)\s+)(?:cancel|return|send back)"
