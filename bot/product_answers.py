@@ -385,26 +385,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.992,  # bias
-    0.716,  # top_logit
-    0.499,  # margin
+    1.968,  # bias
+    0.709,  # top_logit
+    0.509,  # margin
     0.0,  # strong_rivals
-    -0.764,  # yes_no
-    -1.418,  # question_length
-    -1.299,  # no_concept
-    -1.127,  # top_attribute_concept
-    -0.922,  # top_text
+    -0.755,  # yes_no
+    -1.429,  # question_length
+    -1.295,  # no_concept
+    -1.078,  # top_attribute_concept
+    -0.941,  # top_text
     0.0,  # top_title
-    0.315,  # focus_count
+    0.334,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.13,  # direct_hit
+    0.108,  # direct_hit
     0.0,  # named_hit
-    1.193,  # top_coverage
-    2.127,  # top_pairs
-    0.176,  # yes_no_value
-    3.125,  # alternative_named
+    1.163,  # top_coverage
+    2.103,  # top_pairs
+    0.134,  # yes_no_value
+    3.13,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.product_facts import ALL_CONCEPT_WORDS, CONCEPT_ASKED, WEAK_TERMS, Fact, term
+from bot.product_facts import (
+    ALL_CONCEPT_WORDS,
+    COLOR_WORDS,
+    CONCEPT_ASKED,
+    WEAK_TERMS,
+    Fact,
+    term,
+)
 from bot.product_question import LOW_SETTING, Question
 from bot.product_vocabulary import STOPWORDS
 from bot.understanding import item_noun
@@ -311,6 +318,14 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
      and term(found.group(1)) not in fact.term_set),
     # "what port does the speaker charge with?": not "charging time: 2.5 hours"
     ("asked_thing_unsaid", lambda q, fact, _: _asked_thing_unsaid(q, fact)),
+    # "el cargador es de 100w?": not "100-240 V input", the same number of another unit
+    ("number_of_another_unit", lambda q, fact, _: _number_of_another_unit(q.text, fact.text)),
+    # "what color is the engraving?": not "enter the engraving text at checkout"
+    ("color_unsaid", lambda q, fact, _: bool(_COLOR_ASKED.search(q.text))
+     and not fact.term_set & COLOR_WORDS and "color" not in fact.name_concepts),
+    # "how many watts does each port give?": not "output power: 65 W", the ports' together
+    ("per_port_unsaid", lambda q, fact, _: bool(_PER_PORT.search(q.text))
+     and not _PER_PORT_SAID.search(fact.text)),
     # "does the drill include a charger?": not "carrying case included"
     ("included_thing_unsaid", lambda q, fact, _: _included_thing_unsaid(q, fact)),
     # "what is the bluetooth range?": not "bluetooth: 5.3", a version, which is no distance
@@ -372,6 +387,15 @@ def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = froze
     return unsettled_by(q, fact, title_terms) is not None
 
 
+# the parts a title may list beside the item ("Arc Floor Lamp, Marble Base, Linen Drum
+# Shade"): named in a question, they are still a part, not the item
+_PART_NOUNS = frozenset(term(w) for w in (
+    "shade", "base", "lid", "handle", "spout", "cord", "cable", "strap", "cover", "arm",
+    "switch", "socket", "panel", "wire", "blade", "frame", "leg", "legs", "cap", "nozzle",
+    "button", "screen", "band", "wheel", "wheels", "shelf", "drawer", "pantalla", "base",
+    "tapa", "mango", "asa", "cable", "correa", "funda", "brazo", "interruptor"))
+
+
 def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
     """A question about the size of something the title does not name (a part: "how tall
     are the wheels?") and the item's overall dimensions, which do not name it either. Without
@@ -379,12 +403,18 @@ def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> 
     said."""
     if not title_terms or fact.source != "attribute" or "dimensions" not in q.concepts:
         return False
-    if "dimensions" not in fact.name_concepts or not fact.name_terms & _DIMENSION_NAMES:
+    if "dimensions" not in fact.name_concepts:
         return False
-    return bool(q.focus - fact.term_set - title_terms)
+    if not fact.name_terms & _DIMENSION_NAMES:
+        # "how big is the shade?" of an "Arc Floor Lamp, ..., Linen Drum Shade": not
+        # "height: 65 inches", the lamp's
+        return bool(fact.name_terms & _MEASURE_NAMES
+                    and q.focus & title_terms & _PART_NOUNS - fact.term_set)
+    return bool(q.focus - fact.term_set - (title_terms - _PART_NOUNS))
 
 
 _DIMENSION_NAMES = frozenset(term(w) for w in ("dimension", "dimensions"))
+_MEASURE_NAMES = frozenset(term(w) for w in ("height", "width", "length", "depth"))
 
 
 _ASKS_RUN_TIME = re.compile(r"\b(?:last|lasts|run|runs|runtime|play|playtime|dura|duran)\b")
@@ -414,14 +444,15 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     """A question about the weight or colour of something the title does not name (a part:
     "the lid", "the strap") and the item's own weight or colour, which does not name it."""
     asked = q.concepts & fact.name_concepts & _WHOLE_ITEM_CONCEPTS
-    if "color" in asked and not _COLOR_OF.search(q.text):
+    if "color" in asked and not (_COLOR_OF.search(q.text) or q.alternatives & COLOR_WORDS):
         asked -= {"color"}  # ("does this have jelly colors?" names no part)
     if not title_terms or fact.source != "attribute" or fact.package or not asked:
         return False
     if _INSIDE.search(q.text) and not _INSIDE.search(fact.text):
         return True  # "what color is the inside of the mug?": not the mug's colour
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
-    unsaid = fact.term_set | title_terms | concept_words | WEAK_TERMS | _THE_WHOLE
+    unsaid = fact.term_set | (title_terms - _PART_NOUNS) | concept_words | WEAK_TERMS \
+        | _THE_WHOLE
     if asked == {"material"}:
         # "is the lid stainless steel?": only a part named so ("compatible material: wood"
         # answers "will it stick to wood?")
@@ -442,8 +473,10 @@ def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -
         return False
     # (English words only: "¿de qué tamaño es el mandril?" names the chuck in a word the
     # catalogue's English does not have)
-    return bool(q.focus & _things_named(q, english=True) - fact.term_set - title_terms
-                - WEAK_TERMS - _THE_WHOLE)
+    named = _things_named(q, english=True)
+    if q.yes_no and q.numbers and not named - title_terms - WEAK_TERMS - _THE_WHOLE:
+        return True  # "is the kettle 30 inches tall?": not "cord length: 30 inches"
+    return bool(q.focus & named - fact.term_set - title_terms - WEAK_TERMS - _THE_WHOLE)
 
 
 def _things_named(q: Question, english: bool = False) -> set[str]:
@@ -558,6 +591,49 @@ def _port_kinds(text: str) -> set[str]:
     return {re.sub(r"[- ]", "", k.lower()) for k in _PORT_KIND.findall(text)}
 
 
+# what a unit measures, by its written forms
+_UNIT_KINDS = {kind: forms for kind, forms in (
+    ("power", ("w", "watt", "watts", "vatios", "watios")),
+    ("voltage", ("v", "volt", "volts", "voltios", "vac", "vdc")),
+    ("current", ("a", "amp", "amps", "amperes", "amperios")),
+    ("charge", ("mah", "ah")),
+    ("length", ("in", "inch", "inches", "cm", "mm", "ft", "feet", "foot", "pulgadas", "m")),
+    ("weight", ("lb", "lbs", "pounds", "kg", "g", "grams", "libras", "kilos")),
+    ("light", ("lm", "lumens", "lumenes")),
+    ("time", ("h", "hr", "hrs", "hours", "horas", "min", "minutes", "minutos")))}
+_KIND_OF_UNIT = {form: kind for kind, forms in _UNIT_KINDS.items() for form in forms}
+# a number and its unit, or the last number of a range and its unit ("100-240 V")
+_MEASURE = re.compile(r"(?i)(\d+(?:\.\d+)?)(?:\s*(?:-|to|a)\s*(\d+(?:\.\d+)?))?\s*"
+                      r"([a-z]+)\b")
+
+
+def _measures(text: str) -> dict[str, set[str]]:
+    """number -> the kinds of unit it is written with."""
+    found: dict[str, set[str]] = {}
+    for first, last, unit in _MEASURE.findall(text):
+        kind = _KIND_OF_UNIT.get(unit.lower())
+        if kind is not None:
+            for number in filter(None, (first, last)):
+                found.setdefault(number, set()).add(kind)
+    return found
+
+
+def _number_of_another_unit(question: str, fact: str) -> bool:
+    """A number asked in one unit that the fact gives only in another ("100w?" and "100-240
+    V input")."""
+    asked = _measures(question)
+    said = _measures(fact)
+    return any(number in said and not kinds & said[number] for number, kinds in asked.items())
+
+
+# a port's own share asked ("each port", "cada puerto"), which only a fact of one port or of
+# their sharing says
+_PER_PORT = re.compile(r"(?i)\b(?:each|every|per|cada|por)\s+(?:usb\s+)?(?:port|outlet|socket|"
+                       r"puerto|salida|enchufe)\b")
+_PER_PORT_SAID = re.compile(r"(?i)\b(?:each|per|one|single|share|shared|shares|cada|un|uno)\s+"
+                            r"(?:\w+\s+){0,2}?(?:port|ports|outlet|puerto)|\bshare\b")
+
+
 def _same_port(asked: set[str], said: set[str]) -> bool:
     """A port of a kind said ("the usb port" is any of "usb-a", "usb-c")."""
     return any(a == b or a == "usb" and b.startswith("usb") for a in asked for b in said)
@@ -585,6 +661,7 @@ _THE_WHOLE = frozenset(term(w) for w in ("body", "itself", "overall", "main", "o
                                          "exterior", "unit", "whole", "total", "cuerpo"))
 # the inside of the item, which its colour or material need not describe
 _INSIDE = re.compile(r"(?i)\b(?:inside|interior|inner|lining|liner|por dentro|adentro)\b")
+_COLOR_ASKED = re.compile(r"(?i)\b(?:what|which|que|qu\u00e9) colou?r\b")
 _COLOR_OF = re.compile(r"\b(?:what colou?r (?:is|are)|de que color (?:es|son))\b")
 
 

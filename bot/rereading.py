@@ -199,7 +199,13 @@ _NOTHING_WRONG_ASKED = re.compile(r"\b(?:not|no|never|won'?t|wont|doesn'?t|doesn
 _ONLY_AN_ORDER = re.compile(r"\s*(?:not )?(?:the one|that one|el que|la que|ese|esa)\b")
 # an English question texted without its "?" ("is the cheese ok after 3 weeks"; not a Spanish
 # statement opening "se calienta mucho")
-_ASKED_WITHOUT_MARK = re.compile(r"(?i)\s*(?:is|are|does|do|can|will|should|has|have|would|could)\s")
+_ASKED_WITHOUT_MARK = re.compile(
+    r"(?i)\s*(?:is|are|does|do|can|will|should|has|have|would|could)\s|"
+    # the words that only ask, in Spanish too: "de que color es el grabado de la tabla" (a
+    # $54 refund had followed, read as a wrong item)
+    r"\W*(?:(?:de|en) )?(?:qu[eé] (?:colou?r|tama[nñ]o|material|medida|tipo)|cu[aá]l(?:es)? |"
+    r"cu[aá]nt[oa]s? |what (?:colou?r|size|kind|type|material) |how (?:much|many|long|big|tall|"
+    r"wide|heavy|deep)\b|which )")
 _SENTENCE_BREAK = re.compile(r"[.!;,\n]")
 
 

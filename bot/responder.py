@@ -17,7 +17,7 @@ from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
 from bot.rereading import punctuated_parts, starts_a_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts, missing_from_the_box
-from bot.return_reasons import return_reason, wants_it_cancelled
+from bot.return_reasons import reasons_named, return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
 from bot.text import normalize, words
 from bot.understanding import (
@@ -166,7 +166,11 @@ class Responder:
         if recorded and all(returns.returned_in_full(item, recorded) for item in order.items):
             # every item already returned or refunded: where that stands, not a second claim
             self._refund_status(text, order)
-        elif intent == "product_question":
+        elif intent == "product_question" or (
+                intent == "damaged_or_defective" and not order.shipped
+                and order.status != "Canceled" and not reasons_named(turn.text)):
+            # "las luces de noche se prenden solas", of lights not yet shipped: how they
+            # behave, asked unmarked (not a fault, whose return the customer cannot have)
             self._answer_product_question(text, order)
         elif intent == "refund_status" or (intent in RETURN_INTENTS and says_sent_back(text)):
             # "i already mailed it!!": where its refund is, not a new return

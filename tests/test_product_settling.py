@@ -794,7 +794,18 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             ("Drill", "does the drill include a charger?", "included_thing_unsaid"),
             # not "wattage: 9 W", the lamp's; nor the mug's own colour
             ("Desk Lamp", "how many watts is the usb port on the desk lamp?", "other_port_named"),
-            ("Mug", "what color is the inside of the mug?", "part_not_described")):
+            ("Mug", "what color is the inside of the mug?", "part_not_described"),
+            # the ports share the 65 W
+            ("Charger", "cuantos watts da cada puerto", "per_port_unsaid"),
+            # not "enter the engraving text at checkout", "100-240 V input", "cord length: 30
+            # inches"
+            ("Cutting Board", "what color is the engraving", "color_unsaid"),
+            ("Charger", "el cargador es de 100w?", "number_of_another_unit"),
+            ("Kettle", "is the kettle 30 inches tall", "other_part_measured"),
+            # parts the title lists beside the lamp: not the lamp's colour or height
+            ("Floor Lamp", "is the shade white or beige", "part_not_described"),
+            ("Floor Lamp", "what color is the base", "part_not_described"),
+            ("Floor Lamp", "how big is the shade", "part_not_measured")):
         assert settle_product_question(question, (_demo_item(name),)) == Unsettled(rule), \
             question
     # what does say it still answers
@@ -807,6 +818,8 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             ("Swaddle", "how many do you get in the pack", "count: 3"),
             ("Drill", "que tamaño tiene el mandril del taladro?", "chuck size: 1/2 inch"),
             # the thing asked for is in the fact
-            ("Drill", "does it come with a case?", "carrying case included")):
+            ("Drill", "does it come with a case?", "carrying case included"),
+            ("Floor Lamp", "how tall is the lamp", "height: 65 inches"),
+            ("Floor Lamp", "is it black or white", "color: black")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)
