@@ -121,12 +121,29 @@ def decide_on_answer(kind: str, answer: SellerAnswer) -> Decision:
     return Decision(outcome, (f"case.{kind}.seller_{answer.decision}",), facts)
 
 
+# what a case's silence pays out: nothing more for goods already refunded or returned
+_PAYING = ("refund_returnless", "return_authorized", "free_return_authorized")
+
+
 def decide_on_silence(kind: str, order: OrderFacts, now: datetime,
-                      details: dict | None = None) -> Decision:
+                      details: dict | None = None,
+                      settled: frozenset[str] = frozenset()) -> Decision:
     """Resolution on seller silence, in the customer's best interest (POLICY.md D). Return
     cases carry `seller_fault` and `returnless` (the item is non-returnable or at or below
-    the returnless limit) in their details."""
-    details = details or {}
+    the returnless limit) in their details. `settled`: the ASINs of the order already
+    refunded or returned in full ("*": the whole order), for which silence pays nothing
+    again (a refund paid in the conversation meanwhile had been paid twice)."""
+    decision = _decide_on_silence(kind, order, now, details or {})
+    goods = {details["asin"]} if details and details.get("asin") \
+        else {item.asin for item in order.items}
+    if decision.outcome in _PAYING and ("*" in settled or goods <= settled):
+        return Decision("no_answer", (*decision.reasons[:1],
+                                      f"silence.{kind}.already_refunded_or_returned"),
+                        decision.facts)
+    return decision
+
+
+def _decide_on_silence(kind: str, order: OrderFacts, now: datetime, details: dict) -> Decision:
     facts = {"kind": kind, "order_id": order.order_id, "status": order.status,
              "now": now.isoformat()}
     base = ("case.deadline_passed_without_reply",)
@@ -203,7 +220,11 @@ _WITHDRAWS = re.compile(
     r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
     r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa|"
     r"s[ií] (?:me )?lleg[oó]|ya lo (?:vi|tengo)|lo ten[ií]a (?:el|la|mi)|already got it|"
-    r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom))\b|"
+    r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom)|"
+    # "oh wait my neighbor just brought it over", "actually it did come"
+    r"(?:neighbou?rs?|someone|somebody|mailman|mail carrier|carrier|driver) (?:just )?"
+    r"(?:brought|dropped|left|had|gave me) (?:it|them|the \w+|my \w+)|"
+    r"(?:it|they) did (?:come|arrive|show up|get here))\b|"
     # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
     # llegó la tabla con el nombre mal")
     r"^\W*(?:(?:hola|ok|oye|buenas|ya|si|sí),?\s+)*(?:me\s+lleg(?:[oó]|aron)\s+(?:el|la|los|las|mi|"
@@ -228,7 +249,9 @@ def withdraws(text: str) -> bool:
 # equivoqué de número", "la taza está bien". Not "it's fine" alone (an okay to what we said),
 # nor "the other one is fine" (the rest of the order).
 _CLAIM_TAKEN_BACK = re.compile(
-    r"\b(?:wrong (?:chat|number|person|conversation|convo|thread|text|window|contact|store)|"
+    r"\b(?:wrong (?:chat|person|conversation|convo|thread|window|contact|store)|"
+    # (not "i pressed the wrong number", a reason's number)
+    r"(?:texted|messaged|sent (?:this|that|it) to|writing to) (?:the )?wrong number|"
     r"(?:sent|texted|wrote|meant) (?:that|this|it) (?:by mistake|to (?:someone|somebody) else)|"
     r"by mistake|my (?:mistake|bad)|i was wrong|i (?:made|make) a mistake|"
     r"(?:ignore|disregard|forget) (?:that|this|what i (?:said|wrote)|my (?:last |previous )?"

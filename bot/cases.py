@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from bot import case_rules
+from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.journal import log_case_event, record_decision
 from bot.ledger import Ledger
@@ -28,7 +28,7 @@ from storage.conversations import (
     update_message,
 )
 from storage.orders import record_seller_shipment
-from storage.returns import attachments_of
+from storage.returns import attachments_of, returns_for_order
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,11 @@ class CaseDesk:
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)
-        decision = case_rules.decide_on_silence(case.kind, order, now, case.details)
+        recorded = returns_for_order(connection, order.order_id)
+        settled = frozenset({r.asin for r in recorded if r.asin == "*"}
+                            | {item.asin for item in order.items
+                               if returns.returned_in_full(item, recorded)})
+        decision = case_rules.decide_on_silence(case.kind, order, now, case.details, settled)
         self._conclude(connection, case, order, decision, now, status=RESOLVED_ON_SILENCE)
         return decision
 

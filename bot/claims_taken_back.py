@@ -6,6 +6,8 @@ claw back; a person decides). A reason corrected is then decided again under the
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Row
 
 from bot import case_rules
@@ -30,6 +32,11 @@ _CLAIMS = RETURN_INTENTS | {"missing_item"}
 _CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL}
 
 
+# the words of a correction: "actually it was damaged", "wait, it came broken", "correction:"
+_CORRECTING = re.compile(r"\b(?:actually|wait|sorry|correction|i meant|i mean|forgot to say|"
+                         r"en realidad|perdon|me equivoque|quise decir|de hecho)\b")
+
+
 class ClaimsTakenBack:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`,
     `_respond`)."""
@@ -39,16 +46,24 @@ class ClaimsTakenBack:
         this conversation made for that order (or the item named), and not when the words
         tell a fault again ("the box is fine but the mug is broken"; "me equivoqué" names the
         customer's own reason, no fault). A fault denied beside a reason of the customer's
-        own is a reason corrected: the return is decided again for it."""
+        own is a reason corrected, and a fault told in a correction of a return for the customer's
+        own reason too: the return is decided again for it."""
         last = self.state.get("last") or {}
-        if last.get("intent") not in _CLAIMS or SOMETHING_WRONG.search(normalize(self.text)):
+        if last.get("intent") not in _CLAIMS:
+            return False
+        norm = normalize(self.text)
+        fault = is_seller_fault(return_reason(self.text), self.policy)
+        # "i just dont want it" then "actually it was damaged when it came": a fault now
+        to_fault = fault and bool(_CORRECTING.search(norm)) \
+            and self._returned_for_own_reason(last["order_id"])
+        if SOMETHING_WRONG.search(norm) and not to_fault:
             return False
         # ("me equivoqué", "my mistake" apologize: no reason of ordering by mistake)
         named = set(reasons_named(self.text)) - {"ordered_by_mistake"}
         own_reason = bool(named) and not any(is_seller_fault(r, self.policy) for r in named)
-        corrected = own_reason and (denies_a_fault(self.text) or takes_back_claim(self.text))
-        if not corrected and (not takes_back_claim(self.text)
-                              or is_seller_fault(return_reason(self.text), self.policy)):
+        corrected = to_fault or own_reason and (denies_a_fault(self.text)
+                                                or takes_back_claim(self.text))
+        if not corrected and (not takes_back_claim(self.text) or fault):
             return False
         order = load_order(self.connection, last["order_id"])
         if order is None:
@@ -59,7 +74,8 @@ class ClaimsTakenBack:
         cases, withdrawn, paid = undone
         self.answered_intent = last["intent"]
         self.decide(Decision("reason_corrected" if corrected else "claim_taken_back", (
-            "dialogue.reason_corrected_to_customers_own" if corrected
+            "dialogue.reason_corrected_to_a_fault" if to_fault
+            else "dialogue.reason_corrected_to_customers_own" if corrected
             else "dialogue.claim_taken_back",
             *(("case.withdrawn.customer",) if cases else ()),
             *(("returns.withdrawn_before_sent",) if withdrawn else ()),
@@ -80,6 +96,14 @@ class ClaimsTakenBack:
                  withdrawn=[r.rma for r in withdrawn],
                  paid=[(r.rma, r.refund_amount) for r in paid])
         return True
+
+    def _returned_for_own_reason(self, order_id: str) -> bool:
+        """Whether this conversation authorized a return of the order for the customer's own
+        reason, not yet sent."""
+        made = [r for r in returns_for_order(self.connection, order_id)
+                if r.conversation_id == self.conversation.id]
+        return bool(made) and all(r.status == "authorized"
+                                  and not is_seller_fault(r.reason, self.policy) for r in made)
 
     def _undo_claim(self, order: OrderFacts) -> tuple[list[Row], list[Row], list[Row]] | None:
         """What this conversation made for the order (or the item the words name): its open

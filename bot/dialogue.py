@@ -50,6 +50,7 @@ from bot.rereading import (
 from bot.responder import ORDER_INTENTS, Responder
 from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG, WANTS_IT_BACK
 from bot.return_reasons import missing_part_named, return_reason, wants_replacement
+from bot.returns import is_seller_fault
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -149,6 +150,14 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
                          r"\bs[ií] (?:lo|la|los|las) quier(?:o|e|en)\b|\bi (?:still|do) want (?:it|them)\b|"
                          # "siempre no", "me arrepentí, déjalas", "ya no, déjalo así"
                          r"\bsiempre no\b|\bme arrepenti\b(?!\s+de\b)|\bdej[ae]l[oa]s?(?: asi)?\b|"
+                         # "nah scratch that", "please disregard my previous email, I want to
+                         # keep the kettle", "hold off on that", "oops sent that by mistake"
+                         r"\b(?:changed my mind|scratch that|hold off|disregard|ignore (?:my|that|"
+                         r"it|the|this)|(?:sent|texted|wrote) (?:that|it|this) by mistake|"
+                         r"forget (?:it|that|about it)|(?:i'?ll|ill|i will|we'?ll|we will) keep "
+                         r"(?:it|them)|(?:keep|leave) (?:it|them|the order)(?: as it is| as is| "
+                         r"alone)?(?!\s+(?:at|on|with|by|in|outside)\b)|(?:still|do) want "
+                         r"(?:it|them)|want (?:it|them) (?:after all|still))\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
@@ -160,8 +169,13 @@ _STILL_WANTED_STOPPED = re.compile(r"\b(?:don'?t|do not|no)\s+(?:ship|send|charg
 _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
                         r"please|por ?favor|that would be great|sounds good|go ahead|do it|"
                         r"please do)\b(?![\s,]*(?:no|not)\b)|y\s*[.!]*\s*$)")
+# a question whether it was done, which is no yes to doing it: "did they cancel the night
+# lights?" (the whole order had been cancelled), "¿ya lo cancelaron?"
+_ASKS_WHAT_HAPPENED = re.compile(r"^\W*(?:did|has|have|was|were|ya (?:se )?(?:lo|la|los|las)? ?"
+                                 r"cancelaron|se cancel[oó]|lo cancelaron)\b")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
-_INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor)\b")
+_INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i mean|meant to|"
+                      r"quise decir|quer[ií]a decir)\b")
 
 
 # the start of a question that goes on from the one before: "y si lo dejo ...?", "and what if
@@ -452,6 +466,13 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         good_news = withdraws(self.text) and return_reason(self.text) is None \
             and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text)) \
             and missing_part_named(self.text) is None  # "it came but one mug is missing"
+        if not good_news and withdraws(self.text) \
+                and is_seller_fault(return_reason(self.text), self.policy):
+            # "actually it did come but it doesnt work": the case about a parcel not come is
+            # moot (it had refunded on silence beside the return); the fault is handled next
+            moot = self.withdraw_open_cases(lambda c: c.kind in _PARCEL_CASES)
+            self._remember_came(moot)
+            return False
         last = (self.state.get("last") or {}).get("intent")
         if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
                                    or _TAKEN_BACK.search(normalize(self.text))
@@ -473,9 +494,13 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         kinds |= {case_rules.GENERAL} if case_rules.CANCELLATION in kinds else set()
         cases = self.withdraw_open_cases(lambda c: c.kind in kinds and (
             c.kind != case_rules.GENERAL or case_rules.cancels_part(c)))
+        self._remember_came([c for c in cases if c.kind in _PARCEL_CASES])
         if cases:
             # what the message asks instead ("instead of cancelling, change the address to...")
-            replaced = bool(refused) and asked in _REFUSABLE
+            # (not the request taken back, read again: "please ignore my earlier request to
+            # cancel. Keep the order as is.")
+            replaced = bool(refused) and asked in _REFUSABLE and (
+                _REFUSABLE[asked] not in refused or bool(_INSTEAD.search(self.text)))
             self.say("case_withdrawn", order_id=cases[0].order_id,
                      taken_back=cases[0].kind in refused or (
                          cases[0].kind == case_rules.GENERAL
@@ -490,6 +515,13 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.say("acknowledge")
             return True
         return False
+
+    def _remember_came(self, cases: list[Row]) -> None:
+        """The orders the customer said came, whatever the tracking says: "nvm it just
+        showed up" then "but its damaged" is a return, not a parcel lost again."""
+        if cases:
+            self.state["came"] = sorted({*self.state.get("came", ()),
+                                         *(c.order_id for c in cases)})
 
     def _asks_beside_good_news(self) -> bool:
         """Whether a part of the message other than its good news is a clear request:
@@ -589,7 +621,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                 and not asks(self.text) and not WANTS_IT_BACK.search(norm) and not agrees
             accepted = intent == "affirm" or bool(_YES_FIRST.match(self.text)) or (
                 intent == offered and not story and not asks_whether_to_cancel(self.text)
-                and not correction)
+                and not correction and not _ASKS_WHAT_HAPPENED.match(norm))
             # "hmm not sure" is no yes; nor "yes but I don't want a refund" (unless what they
             # want instead is a replacement, which the return flow asks the seller for)
             unsure = UNSURE.search(norm) and not agrees  # "idk yeah ok do it" agrees

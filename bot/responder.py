@@ -154,7 +154,8 @@ class Responder:
         # ("i got the charger today"), to them
         in_transit = intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
             and not order.delivered
-        came = in_transit and "delivered" in (happened(text), happened(turn.text)) \
+        came = in_transit and ("delivered" in (happened(text), happened(turn.text))
+                               or order.order_id in turn.state.get("came", ())) \
             and not _NOT_WITH_THEM.search(normalize(turn.text))
         if intent in RETURN_INTENTS and came and not self._names_another_order(turn.text, order):
             # "the charger finally arrived today, super late. i want to return it": the customer

@@ -73,7 +73,11 @@ _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
 # units said of a fault: "one of the mugs arrived chipped", "una de las tazas", "1 of 2"
 _UNITS_TOLD = re.compile(r"\b(one|1|una|uno|two|2|dos)\s+(?:of|de)\s+(?:the|my|las|los|mis|"
                          r"\d)\b|\b(one|1|una|uno)\s+(?!of\b|de\b)[a-z]+\s+(?:is|was|came|arrived|"
-                         r"has|had|llego|vino|esta|estaba|tiene)\b")
+                         r"has|had|llego|vino|esta|estaba|tiene)\b|"
+                         # "1 broken 1 fine", "one has a crack in the handle"
+                         r"\b(one|1|una|uno)\s+(?:broken|cracked|chipped|damaged|shattered|rot[oa]|"
+                         r"quebrad[oa]|estrellad[oa]|has|had|is|was|came|arrived|broke|llego|"
+                         r"vino|tiene|esta)\b")
 # every unit after all: "the other one has a crack", "quiero devolver las dos", "both"
 _EVERY_UNIT = re.compile(r"\b(?:both|all of them|all \d|whole order|the other (?:one )?(?:has|is|was|"
                          r"came|arrived|got)(?! (?:fine|ok|okay|good|great|perfect))|las dos|los dos|"
@@ -88,7 +92,7 @@ def units_told(text: str, item: ItemFacts) -> int | None:
     if item.quantity < 2 or _EVERY_UNIT.search(norm):
         return None
     found = _UNITS_TOLD.search(norm)
-    units = _UNIT_NUMBERS[found.group(1) or found.group(2)] if found else None
+    units = _UNIT_NUMBERS[next(g for g in found.groups() if g)] if found else None
     return units if units and units < item.quantity else None
 
 
@@ -111,7 +115,21 @@ def is_missing_parts(text: str, order: OrderFacts | None = None) -> bool:
     # "manchego missing" of a cheese sampler names a part, whatever the reasons' words; "falta
     # la tabla" names the board itself (by its head noun: "jar scraper" is no jar)
     said = naming_words(part.split()[-1])
-    return bool(said) and not _items_it_names(said, order)
+    named = _items_it_names(said, order)
+    if named and _more_pieces_than_units(normalize(text), named):
+        return True  # "one of the 4 cheeses was missing" of one cheese sampler: a piece of it
+    return bool(said) and not named
+
+
+# "one of the 4 cheeses", "only 3 in the box": a count of pieces
+_PIECES = re.compile(r"\b(?:one|1|two|2) of the (\d+)\b|\bonly (\d+) (?:in the box|came|"
+                     r"arrived)\b|\b(?:una|uno|1) de (?:los|las) (\d+)\b")
+
+
+def _more_pieces_than_units(norm: str, named: list[ItemFacts]) -> bool:
+    """Whether the words count more pieces than the units ordered of the item named."""
+    counts = [int(n) for found in _PIECES.finditer(norm) for n in found.groups() if n]
+    return bool(counts) and max(counts) > sum(item.quantity for item in named)
 
 
 def _items_it_names(said: set[str], order: OrderFacts) -> list[ItemFacts]:

@@ -58,6 +58,9 @@ _FAULT_DENIED = re.compile(r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it
                            r"nada (?:esta |llego |vino )?)\s*(?:broken|damaged|cracked|chipped|"
                            r"leaking|defective|dented|scratched|rot[oa]s?|da[nñ]ad[oa]s?|"
                            r"quebrad[oa]s?|rayad[oa]s?)\b(?: or anything)?|"
+                           # "sorry not damaged, i just dont like it"
+                           r"(?:^|(?<=[,.;!])|\b(?:sorry|actually|wait|no|oh|ok)\W+)\s*not\s+"
+                           r"(?:broken|damaged|cracked|chipped|defective)\b|"
                            # "no, rota no, no me gustó": the fault named, then denied
                            r"\b(?:rot[oa]s?|da[nñ]ad[oa]s?|quebrad[oa]s?|defectuos[oa]s?|broken|"
                            r"damaged|defective)\s+no\b(?=\s*(?:[,.;!]|$))")

@@ -317,3 +317,38 @@ async def test_a_fault_of_each_unit_returns_every_unit(service):
     await service.sms("+15555550107", "one of the mugs arrived chipped and the other one has a crack")
     case = await service.scalar(select(Case))
     assert case.kind == "return_exempt" and "units" not in case.details
+
+
+async def test_silence_pays_nothing_again_for_goods_already_returned(service):
+    # the mattress's return was authorized (the customer's reason); the question after it went
+    # to the seller as a product question, whose silence had authorized a second, free return
+    await service.sms("+15555550111", "i want to return the mattress, too firm for my back")
+    await service.sms("+15555550111", "how long do i have")
+    case = await service.scalar(select(Case))
+    assert case.kind == "product_question"
+    resolved = service.cli("sweep", "--now", "2026-11-28T15:00:00Z")
+    assert json.loads(resolved.stdout)["resolved"] == {str(case.id): "no_answer"}
+    [record] = await service.scalars(select(ReturnRecord))
+    assert (record.return_shipping_paid_by, str(record.refund_amount)) == ("customer", "299.00")
+    [decision] = await service.scalars(select(Decision).where(Decision.case_id == case.id))
+    assert "silence.product_question.already_refunded_or_returned" in decision.reasons
+
+
+async def test_one_unit_told_broken_beside_one_fine_is_one_unit(service):
+    # "1 broken 1 fine" had carried no count: on silence both mugs ($52) went back
+    await service.sms("+15555550107", "i got the mugs, 1 broken 1 fine")
+    case = await service.scalar(select(Case))
+    assert (case.kind, case.details["units"]) == ("return_exempt", 1)
+
+
+async def test_a_question_whether_it_was_cancelled_is_no_yes_to_cancel(service):
+    # the seller stayed silent about the night lights; "did they cancel the night lights?"
+    # had been taken as a yes to cancelling the whole order, bulbs too
+    valentina = "+15555550113"
+    await service.sms(valentina, "cancel the night lights")
+    result = service.cli("sweep", "--now", "2026-11-28T15:00:00Z")
+    assert list(json.loads(result.stdout)["resolved"].values()) == ["cancellation_offered"]
+    service.clock.set(service.clock.now().replace(day=28))
+    await service.sms(valentina, "did they cancel the night lights?")
+    assert (await service.scalar(select(Order.status).where(
+        Order.order_id == "111-3390846-7125509"))) == "Unshipped"

@@ -548,6 +548,22 @@ def test_silence_on_a_delivered_scan_with_status_shipped_counts_as_delivered():
                     (BASE, "silence.product_question.free_return"))
 
 
+def test_silence_pays_nothing_again_for_goods_refunded_or_returned():
+    delivered = order("delivered")
+    every = frozenset(item.asin for item in delivered.items)
+    for kind, details, settled in (
+            (NOT_RECEIVED, {}, frozenset({"*"})),
+            (PRODUCT_QUESTION, {}, every),
+            (case_rules.RETURN_EXEMPT, {"seller_fault": True,
+                                        "asin": delivered.items[0].asin},
+             frozenset({delivered.items[0].asin}))):
+        assert_decision(decide_on_silence(kind, delivered, NOW, details, settled), "no_answer",
+                        (BASE, f"silence.{kind}.already_refunded_or_returned"))
+    # what is not yet refunded still is
+    assert decide_on_silence(NOT_RECEIVED, delivered, NOW, {}, frozenset()).outcome \
+        == "refund_returnless"
+
+
 @pytest.mark.parametrize("text, asked, same", [
     ("how long is it again?", "how long is it?", True),
     ("Does it work with a MacBook Air?", "hey, quick question. does it work with a macbook air?",
