@@ -747,9 +747,12 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         self.decide(Decision("corrected", ("dialogue.customer_named_another_order",),
                              {"from": last["order_id"], "to": candidates[named].order_id}))
         if last["intent"] in _REFUSABLE:
-            # "cancel the drill" then "no wait, the charger": the drill stays as it is
-            for case in self.withdraw_open_cases(lambda c: c.kind == _REFUSABLE[last["intent"]]
-                                                 and c.order_id == last["order_id"]):
+            # "cancel the drill" then "no wait, the charger": the drill stays as it is (and
+            # the case the request opened, whatever its kind: "cancel my charger", late past
+            # its claim point, had opened a not-received case, refunded on silence)
+            for case in self.withdraw_open_cases(lambda c: c.order_id == last["order_id"] and (
+                    c.kind == _REFUSABLE[last["intent"]]
+                    or c.kind in _PARCEL_CASES and c.customer_text == last["text"])):
                 self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
         self._respond(last["intent"], last["text"], candidates[named])
         return True

@@ -33,7 +33,8 @@ from bot.understanding import (
 CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", "la otra",
                      "el otro", "i meant", "i mean", "me referia", "me refería", "oops",
                      "sorry i meant", "sorry, i meant", "perdon, me refer", "perdón, me refer",
-                     "me equivoqu")
+                     "me equivoqu", "wait not", "wait no", "wait, no", "wait, not",
+                     "actually not", "actually no,", "espera no", "espera, no")
 THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
 # "and the charger?", "what about the skillet?", "y la tetera?": the same question again
 ALSO = re.compile(r"(?i)^(?:(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal|"
