@@ -32,7 +32,7 @@ class AddressCorrections:
         order = load_order(self.connection, case.order_id) if case is not None else None
         if order is None:
             return False
-        self.desk.add_address_detail(self.connection, case, order, self.text, self.now)
+        self.desk.add_detail(self.connection, case, order, self.text, self.now)
         self.answered_intent = "change_address"
         self.decide(Decision("address_correction_passed_on",
                              ("address_change.correction_added_to_open_case",),

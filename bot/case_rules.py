@@ -287,6 +287,22 @@ def takes_back_claim(text: str) -> bool:
         lowered[:found.start()]) and not _OTHER_THAN_CLAIMED.search(lowered)
 
 
+# what a customer may add to an open case that only asks after it again
+_CHASING = frozenset(("any", "update", "updates", "news", "still", "waiting", "yet", "hello",
+                      "hi", "please", "pls", "asap", "when", "where", "is", "it", "my", "the",
+                      "what", "about", "and", "ok", "okay", "thanks", "thank", "you", "alguna",
+                      "novedad", "sigo", "esperando", "todavia", "ya", "hola", "gracias"))
+
+
+def adds_to_case(text: str, told: str) -> bool:
+    """Whether a message adds something to what the customer told an open case ("tracking
+    hasnt moved since nov 16 in chicago"), not the same request or a chase ("any update?")."""
+    said = words(text)
+    new = set(said) - set(words(told)) - _CHASING
+    return "?" not in text and len(said) >= 4 and (
+        len(new) >= 3 or any(ch.isdigit() for w in new for ch in w))
+
+
 # words that only say a question is repeated
 _AGAIN = frozenset(("again", "still", "so", "ok", "okay", "please", "pls", "hello", "hi",
                     "otra", "vez", "de", "nuevo", "por", "favor", "hola", "entonces"))

@@ -87,15 +87,14 @@ class CaseDesk:
                          reminder=False, added_question=True)
         return True
 
-    def add_address_detail(self, connection: Connection, case: Row, order: OrderFacts,
-                           text: str, now: datetime) -> None:
-        """A correction to the new address of an open address-change case ("sorry i meant apt
-        5"): added to what the customer wrote and sent to the seller in the case's thread;
-        the deadline stays."""
+    def add_detail(self, connection: Connection, case: Row, order: OrderFacts, text: str,
+                   now: datetime) -> None:
+        """What the customer adds to an open case ("sorry i meant apt 5", "tracking hasnt
+        moved since nov 16 in chicago"): added to what they wrote and sent to the seller in
+        the case's thread; the deadline stays."""
         case_store.update_case(connection, case.id,
                                customer_text=f"{case.customer_text}\n\n{text}")
-        log_case_event(connection, case.id, "address_detail_added", case.customer_address, now,
-                       text)
+        log_case_event(connection, case.id, "detail_added", case.customer_address, now, text)
         self._ask_seller(connection, case_store.case_by_id(connection, case.id), order, now,
                          reminder=False, added_detail=True)
 

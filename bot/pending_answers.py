@@ -220,7 +220,7 @@ class PendingAnswers:
             self.say("acknowledge")
             return True
         # "hi", "en español por favor" while we ask something: the question again
-        unclear = intent in ("other", "affirm", "deny", "greeting") \
+        unclear = intent in ("other", "affirm", "deny", "greeting", "thanks") \
             or self.confidence < CLEAR_REQUEST_CONFIDENCE
         if awaiting == "order_choice" and waiting[0][0] == "change_address" \
                 and names_an_address(self.text) and not explicit_order:

@@ -346,18 +346,26 @@ class Responder:
     def open_case(self, kind: str, order: OrderFacts, text: str,
                   details: dict | None = None) -> str:
         """Open the case, or join the question to the one open; tell the customer. Returns
-        what happened: "case_opened", "case_question_added" or "case_already_asked"."""
+        what happened: "case_opened", "case_question_added", "case_detail_added" or
+        "case_already_asked"."""
         turn = self.turn
         existing = turn.desk.find_open(turn.connection, order.order_id, kind)
         case = existing or turn.desk.open(turn.connection, turn.conversation, order, kind, text,
                                           turn.now, language=turn.language, details=details)
         added = existing is not None and turn.desk.add_question(turn.connection, existing, order,
                                                                 text, turn.now)
+        # more told of another request ("tracking hasnt moved since nov 16 in chicago"): the
+        # seller reads it in the case's thread (it had only been "I've already asked")
+        detail = existing is not None and kind != case_rules.PRODUCT_QUESTION \
+            and case_rules.adds_to_case(turn.text, existing.customer_text)
+        if detail:
+            turn.desk.add_detail(turn.connection, existing, order, turn.text, turn.now)
         turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
-                 already_open=existing is not None and not added, added_question=added,
-                 details=details or {})
+                 already_open=existing is not None and not (added or detail),
+                 added_question=added, added_detail=detail, details=details or {})
         return "case_opened" if existing is None else \
-            "case_question_added" if added else "case_already_asked"
+            "case_question_added" if added else "case_detail_added" if detail \
+            else "case_already_asked"
 
     def cancel_after_offer(self, order: OrderFacts, case_id: int) -> None:
         """The customer accepted the cancellation offered after the seller's silence."""
