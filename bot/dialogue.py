@@ -178,6 +178,13 @@ _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i 
                       r"quise decir|quer[ií]a decir)\b")
 
 
+# how much comes back: "how much will i get back", "is it the full 32.99?", "cuanto me van a
+# dar", "cuánto me devuelven"
+_HOW_MUCH_BACK = re.compile(r"\b(?:how much (?:will|do|would|did) i (?:get|be refunded|receive)|"
+                            r"how much (?:is|will be) (?:the|my) refund|how much (?:money )?"
+                            r"(?:back|do i get)|is it (?:the )?full|full refund\?|cu[aá]nto me "
+                            r"(?:van a )?(?:dar|devolver|devuelven|reembolsan|regresan)|de cu[aá]nto "
+                            r"(?:es|ser[aá]) (?:el|mi) reembolso)")
 # the start of a question that goes on from the one before: "y si lo dejo ...?", "and what if
 # ...?", "o en el microondas?"
 _GOES_ON = re.compile(r"^\W*(?:y|and|or|o|what if|and if|y si|pero si|but if|entonces|then)\b")
@@ -311,6 +318,10 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [request for intent, text in self.requests
                              for request in (each_question(text) if intent == "product_question"
                                              else [(intent, text)])]
+        if len(self.requests) == 1 and self._asks_what_comes_back():
+            # "how much will i get back" after a return: where its refund stands (it had been
+            # "questions before buying are answered by the seller")
+            self.requests = [("refund_status", self.text)]
         if len(self.requests) == 1 and self._follows_a_product_question():
             # "el cargador se puede dejar conectado toda la noche?" then "y si lo dejo en el
             # carro cerrado?": the model half reads a parcel left somewhere (a claim followed)
@@ -340,6 +351,12 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # it is that request's order.
             self.requests = [("order_status", self.text)]
         return self.language, self.requests[0][0], self.confidence
+
+    def _asks_what_comes_back(self) -> bool:
+        """A question how much a return just asked brings back."""
+        last = {} if self._topic_is_stale() else self.state.get("last") or {}
+        return last.get("intent") in (*RETURN_INTENTS, "missing_item") \
+            and bool(_HOW_MUCH_BACK.search(normalize(self.text))) and not find_order_ids(self.text)
 
     def _follows_a_product_question(self) -> bool:
         """A question that goes on from the product question before ("y si ...?", "y en
