@@ -99,11 +99,13 @@ _ONLY_CORRECTING = re.compile(
 
 def each_question(text: str) -> list[tuple[str, str]]:
     """A product question of several questions ("how big is it? and what is it made of?",
-    "is it waterproof and does it float?"), one request each; what is said before a
-    question goes with it."""
+    "is it waterproof and does it float?", "cuanto pesa la tabla y de que madera es"), one
+    request each; what is said before a question goes with it."""
     pieces: list[str] = []
     for piece in (p for p in re.split(r"(?<=\?)\s+", text.strip()) if p):
-        joined = _QUESTION_JOIN.split(piece) if piece.endswith("?") else [piece]
+        # (texted without its "?" too: "is the kettle cordless and how long is the cord")
+        joined = _QUESTION_JOIN.split(piece) \
+            if piece.endswith("?") or starts_a_question(piece) else [piece]
         if len(joined) > 1 and all(len(words(q)) >= 3 for q in joined):
             pieces += [q if q.endswith("?") else f"{q}?" for q in joined]
         else:
