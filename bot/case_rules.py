@@ -265,7 +265,7 @@ _CLAIM_TAKEN_BACK = re.compile(
     r"(?:chat|numero|persona) equivocad[oa]|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
     r"(?:la|el|las|los|mi|mis) \w+(?: \w+)? (?:esta|estan|funciona|funcionan) (?:perfect[oa]s? |"
     r"muy )?bien|(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|mis) \w+|"
-    r"ya (?:la|lo|las|los) encontre|no (?:le |les )?pasa nada|"
+    r"ya (?:la|lo|las|los) encontre|"
     # it works after all ("ah no perdon si funciona era el cable"), or the return is refused
     r"(?:it|they|the \w+) (?:works?|is working|are working) (?:now|fine|again|after all)|"
     r"false alarm|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
@@ -274,8 +274,29 @@ _CLAIM_TAKEN_BACK = re.compile(
     r"(?<!no )funcionan? bien|era (?:el|mi) (?:cable|cargador|enchufe|contacto)|falsa alarma|"
     r"fue mi culpa|no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
     r"me (?:lo|la|los|las) quedo)\b")
-# the rest of the order said to be fine, or the claim's own words asked about
-_OTHER_THAN_CLAIMED = re.compile(r"\b(?:other|others|rest|otra|otro|otras|otros|resto|demas)\b")
+# the rest of the order said to be fine, or the claim's own words asked about; something
+# else said beside it ("si funciona pero solo a veces", "la caja esta bien pero el cargador
+# no", "funciona bien 5 minutos y se apaga", "mi cel esta bien, es el cargador"); another
+# remedy wanted ("no quiero devolverlo, quiero un reemplazo", "me lo quedo si me dan un
+# descuento")
+_OTHER_THAN_CLAIMED = re.compile(
+    r"\b(?:other|others|rest|otra|otro|otras|otros|resto|demas|but|except|though|tho|however|"
+    r"sometimes|only|just for|pero|excepto|aunque|sin embargo|a veces|solo|nomas|nada mas|"
+    r"se apaga|turns off|shuts off|es el|es la|son los|son las|it'?s the|its the|"
+    r"si me|if you|if i get|descuento|discount)\b|"
+    r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
+    r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b")
+
+
+# it works after all: "si funciona", "ya funciona", "it works now"
+_WORKS = re.compile(r"\b(?:(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|(?:it|they|the \w+) "
+                    r"(?:works?|is working|are working) (?:now|fine|again|after all))\b")
+
+
+def says_it_works(text: str) -> bool:
+    """Whether the words say the item works after all (beside a reason of the customer's
+    own: "no espera, si funciona, solo ya no lo quiero")."""
+    return bool(_WORKS.search(normalize(text)))
 
 
 def takes_back_claim(text: str) -> bool:
@@ -295,12 +316,13 @@ _CHASING = frozenset(("any", "update", "updates", "news", "still", "waiting", "y
 
 
 def adds_to_case(text: str, told: str) -> bool:
-    """Whether a message adds something to what the customer told an open case ("tracking
-    hasnt moved since nov 16 in chicago"), not the same request or a chase ("any update?")."""
+    """Whether a message adds a fact to what the customer told an open case: a number, a
+    date, a place by its ZIP code ("tracking hasnt moved since nov 16 in chicago", "it was
+    delivered to 60615"); not the same request again, in other words or another language,
+    nor a chase ("any update?")."""
     said = words(text)
     new = set(said) - set(words(told)) - _CHASING
-    return "?" not in text and len(said) >= 4 and (
-        len(new) >= 3 or any(ch.isdigit() for w in new for ch in w))
+    return "?" not in text and len(said) >= 4 and any(ch.isdigit() for w in new for ch in w)
 
 
 # words that only say a question is repeated

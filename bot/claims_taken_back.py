@@ -11,7 +11,7 @@ import re
 from sqlalchemy import Row
 
 from bot import case_rules
-from bot.case_rules import takes_back_claim
+from bot.case_rules import says_it_works, takes_back_claim
 from bot.cases import OPEN_STATUSES
 from bot.facts import OrderFacts
 from bot.messages import Decision
@@ -62,6 +62,7 @@ class ClaimsTakenBack:
         named = set(reasons_named(self.text)) - {"ordered_by_mistake"}
         own_reason = bool(named) and not any(is_seller_fault(r, self.policy) for r in named)
         corrected = to_fault or own_reason and (denies_a_fault(self.text)
+                                                or says_it_works(self.text)
                                                 or takes_back_claim(self.text))
         if not corrected and (not takes_back_claim(self.text) or fault):
             return False
@@ -90,6 +91,9 @@ class ClaimsTakenBack:
             # decided again, for the reason the customer gives now
             item = next((i for i in order.items if i.asin in asked), None)
             said = f"{item.title}\n{self.text}" if item is not None else self.text
+            # (the return was asked before: carried out, not offered again, whatever the
+            # words of the correction: "de hecho no funciona bien, se calienta")
+            self.accepting = True
             self._respond("return_request", said, order)
             return True
         self.say("claim_taken_back", order=order, cases=len(cases),

@@ -149,7 +149,10 @@ _SAID_IN_SO_MANY_WORDS = {
 _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
                          r"\bs[ií] (?:lo|la|los|las) quier(?:o|e|en)\b|\bi (?:still|do) want (?:it|them)\b|"
                          # "siempre no", "me arrepentí, déjalas", "ya no, déjalo así"
-                         r"\bsiempre no\b|\bme arrepenti\b(?!\s+de\b)|\bdej[ae]l[oa]s?(?: asi)?\b|"
+                         # (not "siempre no las quiero, cancélalas"; "déjalo así" also
+                         # leaves a cancellation asked as it is)
+                         r"\bsiempre no\b(?!\s+(?:l[oa]s?|me|te|se|quiero|necesito|voy)\b)|"
+                         r"\bme arrepenti\b(?!\s+de\b)|"
                          # "nah scratch that", "please disregard my previous email, I want to
                          # keep the kettle", "hold off on that", "oops sent that by mistake"
                          r"\b(?:changed my mind|scratch that|hold off|disregard|ignore (?:my|that|"
@@ -164,6 +167,19 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
 # "no dont. i mean dont ship it", "no me la manden": the request said again, not taken back
 _STILL_WANTED_STOPPED = re.compile(r"\b(?:don'?t|do not|no)\s+(?:ship|send|charge|deliver|"
                                    r"me (?:lo|la|los|las) (?:manden|envien|cobren))\b")
+# a cancellation asked (again) beside words that may take one back: "changed my mind, cancel
+# the bulbs too", "me arrepentí, cancélalas ya" (not "dont cancel", "no las cancelen", "my
+# earlier request to cancel")
+_CANCEL_VERB = re.compile(r"\b(?:cancel(?:a|e|en|ar)?(?:l[oa]s?)?|canceled|cancelled)\b")
+_NEGATED_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bdont|\bnever|\brequest to)\s+(?:[\w']+\s+)?$")
+
+
+def _cancels_again(norm: str) -> bool:
+    return any(not _NEGATED_BEFORE.search(norm[:found.start()])
+               and found.group(0) not in ("canceled", "cancelled")
+               for found in _CANCEL_VERB.finditer(norm))
+
+
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
 # ("y" alone is a texted yes; "y cuándo llegan?" is Spanish "and")
 _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
@@ -185,6 +201,9 @@ _HOW_MUCH_BACK = re.compile(r"\b(?:how much (?:will|do|would|did) i (?:get|be re
                             r"(?:back|do i get)|is it (?:the )?full|full refund\?|cu[aá]nto me "
                             r"(?:van a )?(?:dar|devolver|devuelven|reembolsan|regresan)|de cu[aá]nto "
                             r"(?:es|ser[aá]) (?:el|mi) reembolso)")
+# words about the parcel, not the item: "y si no me llega?"
+_OF_THE_PARCEL = re.compile(r"\b(?:lleg\w*|arriv\w*|deliver\w*|ship\w*|envi[oaó]\w*|entreg\w*|"
+                            r"track\w*|rastre\w*|come|comes|came|get here)\b")
 # the start of a question that goes on from the one before: "y si lo dejo ...?", "and what if
 # ...?", "o en el microondas?"
 _GOES_ON = re.compile(r"^\W*(?:y|and|or|o|what if|and if|y si|pero si|but if|entonces|then)\b")
@@ -367,7 +386,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         return last.get("intent") == "product_question" and intent != "product_question" \
             and self.confidence < CLEAR_REQUEST_CONFIDENCE \
             and ("?" in self.text or starts_a_question(self.text)) \
-            and bool(_GOES_ON.match(normalize(self.text))) and not find_order_ids(self.text)
+            and bool(_GOES_ON.match(normalize(self.text))) and not find_order_ids(self.text) \
+            and not _OF_THE_PARCEL.search(normalize(self.text))
 
     def run(self, message_id: int, *, vouched: OrderFacts | None = None) -> TurnResult:
         """Answer the stored message, recording every decision against it. A `vouched` order
@@ -493,7 +513,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         last = (self.state.get("last") or {}).get("intent")
         if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
                                    or _TAKEN_BACK.search(normalize(self.text))
-                                   and not _STILL_WANTED_STOPPED.search(normalize(self.text))):
+                                   and not _STILL_WANTED_STOPPED.search(normalize(self.text))
+                                   and not _cancels_again(normalize(self.text))):
             # "cancel the kettle" then "never mind" / "mejor no, olvídalo" / "ah no espera,
             # mejor no, sí los quiero": taken back (not good news about a parcel: "sí lo
             # quiero, que me lo manden" keeps a lost parcel's case)

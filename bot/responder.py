@@ -356,7 +356,8 @@ class Responder:
                                                                 text, turn.now)
         # more told of another request ("tracking hasnt moved since nov 16 in chicago"): the
         # seller reads it in the case's thread (it had only been "I've already asked")
-        detail = existing is not None and kind != case_rules.PRODUCT_QUESTION \
+        detail = existing is not None \
+            and kind not in (case_rules.PRODUCT_QUESTION, case_rules.CANCELLATION) \
             and case_rules.adds_to_case(turn.text, existing.customer_text)
         if detail:
             turn.desk.add_detail(turn.connection, existing, order, turn.text, turn.now)
