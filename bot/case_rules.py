@@ -11,6 +11,7 @@ from typing import Any
 from bot.facts import OrderFacts
 from bot.messages import Decision
 from bot.text import normalize, words
+from bot.understanding import choose_by_name
 
 PRODUCT_QUESTION = "product_question"
 CANCELLATION = "cancellation"
@@ -222,8 +223,9 @@ _WITHDRAWS = re.compile(
     r"s[ií] (?:me )?lleg[oó]|ya lo (?:vi|tengo)|lo ten[ií]a (?:el|la|mi)|already got it|"
     r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom)|"
     # "oh wait my neighbor just brought it over", "actually it did come"
-    r"(?:neighbou?rs?|someone|somebody|mailman|mail carrier|carrier|driver) (?:just )?"
-    r"(?:brought|dropped|left|had|gave me) (?:it|them|the \w+|my \w+)|"
+    # (not "the driver left it at the wrong house", "my neighbour had the same issue")
+    r"(?:neighbou?rs?|someone|somebody) (?:just )?(?:brought|dropped off|gave me|had) "
+    r"(?:it|them|my (?:package|parcel|order|box))(?! (?:at|to|in) the wrong)|"
     r"(?:it|they) did (?:come|arrive|show up|get here))\b|"
     # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
     # llegó la tabla con el nombre mal")
@@ -235,45 +237,59 @@ _WITHDRAWS = re.compile(
 
 
 # "i never got it", "it hasn't arrived": the words of good news, denied
-_DENIED_BEFORE = re.compile(r"(?i)\b(?:never|not|didn'?t|haven'?t|hasn'?t|wasn'?t|did not|"
+_DENIED_BEFORE = re.compile(r"(?i)\b(?:never|not|didn'?t|haven'?t|hasn'?t|wasn'?t|did not|can'?t|cannot|"
                             r"have not|has not|nunca|todavia no|aun no)\s+(?:\w+\s+)?$")
 
 
+# a parcel that came to someone else: "left it at the wrong house", "they wont give it back"
+_CAME_TO_SOMEONE_ELSE = re.compile(r"(?i)\bwrong (?:house|address|building|door|porch|apartment|"
+                                   r"apt|unit|person|casa|direccion|edificio)\b|\bnever got\b|"
+                                   r"\bwon'?t give\b|\bwont give\b|\bnot mine\b")
+
+
 def withdraws(text: str) -> bool:
-    return any(not _DENIED_BEFORE.search(text[:found.start()])
-               for found in _WITHDRAWS.finditer(text))
+    return not _CAME_TO_SOMEONE_ELSE.search(text) and any(
+        not _DENIED_BEFORE.search(text[:found.start()]) for found in _WITHDRAWS.finditer(text))
 
 
-# A customer taking back the problem they told: "sorry wrong chat, my cheese is fine", "my
-# bad, the mug is fine", "found the missing mug, it was under the paper", "perdón, me
-# equivoqué de número", "la taza está bien". Not "it's fine" alone (an okay to what we said),
-# nor "the other one is fine" (the rest of the order).
-_CLAIM_TAKEN_BACK = re.compile(
+# A customer taking back the problem they told. Said outright: "sorry wrong chat", "it works
+# now", "false alarm", "found it, it was under the paper", "i dont want the refund", "ill keep
+# it", "si funciona, era el cable"; or the item said fine ("my cheese is fine", "la taza está
+# bien"), which the caller checks names the item; or an apology beside a fine ("never mind,
+# it's fine, i was wrong"). Not an apology alone ("sorry for the slow reply, my bad"), nor "its
+# all good, just send the label", nor "the label is fine".
+_TAKEN_BACK_OUTRIGHT = re.compile(
     r"\b(?:wrong (?:chat|person|conversation|convo|thread|window|contact|store)|"
     # (not "i pressed the wrong number", a reason's number)
     r"(?:texted|messaged|sent (?:this|that|it) to|writing to) (?:the )?wrong number|"
     r"(?:sent|texted|wrote|meant) (?:that|this|it) (?:by mistake|to (?:someone|somebody) else)|"
-    r"by mistake|my (?:mistake|bad)|i was wrong|i (?:made|make) a mistake|"
-    r"(?:ignore|disregard|forget) (?:that|this|what i (?:said|wrote)|my (?:last |previous )?"
+    r"(?:ignore|disregard) (?:that|this|what i (?:said|wrote)|my (?:last |previous )?"
     r"(?:message|text|msg))|"
-    r"(?:the|my) \w+(?: \w+)? (?:is|are|was|were|works?|looks?) (?:actually |totally |"
-    r"perfectly |all |just )?(?:fine|ok|okay|good|alright|all right|perfect)|"
-    r"(?:its|it'?s|it is|they'?re|they are|theyre) (?:actually|all) (?:fine|ok|okay|good)|"
-    r"nothing(?:'s| is)? wrong with (?:it|them|the \w+)|"
-    r"(?:found|find) (?:it|them|the (?:missing )?\w+)|it was (?:in|under|inside) the|"
-    r"me equivoque|(?:era|fue) (?:un error|una equivocacion)|no era para (?:ti|usted|ustedes)|"
-    r"(?:chat|numero|persona) equivocad[oa]|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
-    r"(?:la|el|las|los|mi|mis) \w+(?: \w+)? (?:esta|estan|funciona|funcionan) (?:perfect[oa]s? |"
-    r"muy )?bien|(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|mis) \w+|"
+    r"nothing(?:'s| is)? wrong with (?:it|them)|(?:found|find) (?:it|them)\b(?! \w+ing)|"
+    r"it was (?:in|under|inside) the|"
+    r"(?:chat|numero|persona) equivocad[oa]|me equivoque de (?:chat|numero|persona|conversacion)|"
+    r"no era para (?:ti|usted|ustedes)|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
     r"ya (?:la|lo|las|los) encontre|"
-    # it works after all ("ah no perdon si funciona era el cable"), or the return is refused
     r"(?:it|they|the \w+) (?:works?|is working|are working) (?:now|fine|again|after all)|"
-    r"false alarm|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
-    r"(?:i )?(?:don'?t|do not) (?:want|need) (?:the|a|my) (?:refund|return)|"
-    r"(?:i'?ll|i will|ill) keep (?:it|them)|(?<!no )(?:s[ií] |ya )funcionan?|"
-    r"(?<!no )funcionan? bien|era (?:el|mi) (?:cable|cargador|enchufe|contacto)|falsa alarma|"
-    r"fue mi culpa|no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
-    r"me (?:lo|la|los|las) quedo)\b")
+    r"(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|"
+    r"false alarm|falsa alarma|fue mi culpa|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
+    r"era (?:el|mi) (?:cable|cargador|enchufe|contacto)|"
+    r"(?:i )?(?:don'?t|do not) (?:want|need) (?:the|a|my) (?:refund|return)"
+    r"(?!\s+(?:label|shipping|box|form|slip|address))|"
+    r"(?:i'?ll|i will|ill) keep (?:it|them)(?!\s+(?:in|until|till|til|if|at|on|for|inside|when))|"
+    r"no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
+    r"me (?:lo|la|los|las) quedo(?!\s+(?:si|hasta|en|cuando)))\b")
+# the item said fine: group 1 or 2 names it (or "it", "they")
+_SAID_FINE_OF = re.compile(
+    r"\b(?:(?:the|my) ([a-z]+(?: [a-z]+)?)|(it|they)) (?:is|are|was|were|works?|looks?|'s|'re) "
+    r"(?:actually |totally |perfectly |completely )?(?:fine|ok|okay|good|alright|all right|"
+    r"perfect)\b|\b(?:la|el|las|los|mi|mis) ([a-z]+(?: [a-z]+)?) (?:esta|estan|funciona|funcionan) "
+    r"(?:perfect[oa]s? |muy )?bien\b|\b(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|"
+    r"mis) ([a-z]+)\b|\bfound the (?:missing )?([a-z]+)\b")
+_APOLOGY = re.compile(r"\b(?:by mistake|my (?:mistake|bad)|i was wrong|i (?:made|make) a mistake|"
+                      r"me equivoque|(?:era|fue) (?:un error|una equivocacion))\b")
+_NEVER_MIND = re.compile(r"\b(?:it'?s fine|its fine|it is fine|all good|never ?mind|nvm|no "
+                         r"worries|todo bien|esta bien|olvidalo)\b")
 # the rest of the order said to be fine, or the claim's own words asked about; something
 # else said beside it ("si funciona pero solo a veces", "la caja esta bien pero el cargador
 # no", "funciona bien 5 minutos y se apaga", "mi cel esta bien, es el cargador"); another
@@ -299,13 +315,21 @@ def says_it_works(text: str) -> bool:
     return bool(_WORKS.search(normalize(text)))
 
 
-def takes_back_claim(text: str) -> bool:
-    """Whether the message takes back the problem the customer told (pure text: the caller
-    knows whether one was told)."""
+def takes_back_claim(text: str, items: list[str] = ()) -> bool:
+    """Whether the message takes back the problem the customer told of the `items` (their
+    names; pure text: the caller knows whether one was told)."""
     lowered = normalize(text)
-    found = _CLAIM_TAKEN_BACK.search(lowered)
-    return found is not None and "?" not in lowered and not _DENIED_BEFORE.search(
-        lowered[:found.start()]) and not _OTHER_THAN_CLAIMED.search(lowered)
+    if "?" in lowered or _OTHER_THAN_CLAIMED.search(lowered):
+        return False
+    outright = _TAKEN_BACK_OUTRIGHT.search(lowered)
+    if outright is not None and not _DENIED_BEFORE.search(lowered[:outright.start()]):
+        return True
+    for found in _SAID_FINE_OF.finditer(lowered):
+        named = next(g for g in found.groups() if g)
+        if not _DENIED_BEFORE.search(lowered[:found.start()]) and (
+                named in ("it", "they") or choose_by_name(named, list(items)) is not None):
+            return True
+    return bool(_APOLOGY.search(lowered) and _NEVER_MIND.search(lowered))
 
 
 # what a customer may add to an open case that only asks after it again

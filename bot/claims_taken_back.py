@@ -37,6 +37,9 @@ _CORRECTING = re.compile(r"\b(?:actually|wait|sorry|correction|i meant|i mean|fo
                          r"en realidad|perdon|me equivoque|quise decir|de hecho)\b")
 
 
+_SAID_FINE = re.compile(r"\b(?:is|are|looks?|esta|estan) (?:fine|ok|okay|good|perfect[oa]?s?|bien)\b")
+
+
 class ClaimsTakenBack:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`,
     `_respond`)."""
@@ -51,23 +54,24 @@ class ClaimsTakenBack:
         last = self.state.get("last") or {}
         if last.get("intent") not in _CLAIMS:
             return False
+        order = load_order(self.connection, last["order_id"])
+        if order is None:
+            return False
         norm = normalize(self.text)
         fault = is_seller_fault(return_reason(self.text), self.policy)
-        # "i just dont want it" then "actually it was damaged when it came": a fault now
-        to_fault = fault and bool(_CORRECTING.search(norm)) \
-            and self._returned_for_own_reason(last["order_id"])
+        # "i just dont want it" then "actually it was damaged when it came": a fault now (not
+        # "actually the box got a bit damaged, bottle is fine")
+        to_fault = fault and bool(_CORRECTING.search(norm)) and not _SAID_FINE.search(norm) \
+            and self._returned_for_own_reason(order.order_id)
         if SOMETHING_WRONG.search(norm) and not to_fault:
             return False
+        taken_back = takes_back_claim(self.text, [item.naming_text for item in order.items])
         # ("me equivoqué", "my mistake" apologize: no reason of ordering by mistake)
         named = set(reasons_named(self.text)) - {"ordered_by_mistake"}
         own_reason = bool(named) and not any(is_seller_fault(r, self.policy) for r in named)
         corrected = to_fault or own_reason and (denies_a_fault(self.text)
-                                                or says_it_works(self.text)
-                                                or takes_back_claim(self.text))
-        if not corrected and (not takes_back_claim(self.text) or fault):
-            return False
-        order = load_order(self.connection, last["order_id"])
-        if order is None:
+                                                or says_it_works(self.text) or taken_back)
+        if not corrected and (not taken_back or fault):
             return False
         undone = self._undo_claim(order)
         if undone is None:

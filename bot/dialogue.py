@@ -158,9 +158,10 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
                          r"\b(?:changed my mind|scratch that|hold off|disregard|ignore (?:my|that|"
                          r"it|the|this)|(?:sent|texted|wrote) (?:that|it|this) by mistake|"
                          r"forget (?:it|that|about it)|(?:i'?ll|ill|i will|we'?ll|we will) keep "
-                         r"(?:it|them)|(?:keep|leave) (?:it|them|the order)(?: as it is| as is| "
-                         r"alone)?(?!\s+(?:at|on|with|by|in|outside)\b)|(?:still|do) want "
-                         r"(?:it|them)|want (?:it|them) (?:after all|still))\b|"
+                         r"(?:it|them)(?!\s+(?:if|until|till|when|in)\b)|(?:keep|leave) (?:it|them|"
+                         r"the order)(?: as it is| as is| alone)?(?!\s+(?:at|on|with|by|in|outside|"
+                         r"next|near|behind|if|until|when|for)\b)|(?:still|do) want "
+                         r"(?:it|them)(?!\s+cancel)|want (?:it|them) (?:after all|still))\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
@@ -174,10 +175,17 @@ _CANCEL_VERB = re.compile(r"\b(?:cancel(?:a|e|en|ar)?(?:l[oa]s?)?|canceled|cance
 _NEGATED_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bdont|\bnever|\brequest to)\s+(?:[\w']+\s+)?$")
 
 
+# "i still want it cancelled", "I still need the cancellation"
+_WANTS_IT_CANCELLED = re.compile(r"\b(?:want|need) (?:it|them|this|the order|the \w+) cancell?ed\b|"
+                                 r"\b(?:want|need) (?:the|a) cancellation\b")
+
+
 def _cancels_again(norm: str) -> bool:
     return any(not _NEGATED_BEFORE.search(norm[:found.start()])
                and found.group(0) not in ("canceled", "cancelled")
-               for found in _CANCEL_VERB.finditer(norm))
+               for found in _CANCEL_VERB.finditer(norm)) \
+        or any(not _NEGATED_BEFORE.search(norm[:found.start()])
+               for found in _WANTS_IT_CANCELLED.finditer(norm)) or adds_an_item(norm)
 
 
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
@@ -191,7 +199,8 @@ _ASKS_WHAT_HAPPENED = re.compile(r"^\W*(?:did|has|have|was|were|ya (?:se )?(?:lo
                                  r"cancelaron|se cancel[oó]|lo cancelaron)\b")
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
 _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i mean|meant to|"
-                      r"quise decir|quer[ií]a decir)\b")
+                      r"quise decir|quer[ií]a decir)\b(?!.*\bif (?:you )?(?:can'?t|cannot|cant|"
+                      r"not possible)\b)")
 
 
 # how much comes back: "how much will i get back", "is it the full 32.99?", "cuanto me van a

@@ -73,15 +73,20 @@ _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
 # units said of a fault: "one of the mugs arrived chipped", "una de las tazas", "1 of 2"
 _UNITS_TOLD = re.compile(r"\b(one|1|una|uno|two|2|dos)\s+(?:of|de)\s+(?:the|my|las|los|mis|"
                          r"\d)\b|\b(one|1|una|uno)\s+(?!of\b|de\b)[a-z]+\s+(?:is|was|came|arrived|"
-                         r"has|had|llego|vino|esta|estaba|tiene)\b|"
-                         # "1 broken 1 fine", "one has a crack in the handle"
-                         r"\b(one|1|una|uno)\s+(?:broken|cracked|chipped|damaged|shattered|rot[oa]|"
-                         r"quebrad[oa]|estrellad[oa]|has|had|is|was|came|arrived|broke|llego|"
-                         r"vino|tiene|esta)\b")
+                         r"has|had|llego|vino|esta|estaba|tiene)\b")
+# "1 broken 1 fine", "one has a crack in the handle, the other one is fine": one unit, when
+# another is said fine (not "one is chipped and the other one too")
+_ONE_TOLD = re.compile(r"\b(?:one|1|una|uno)\s+(?:broken|cracked|chipped|damaged|shattered|"
+                       r"rot[oa]|quebrad[oa]|estrellad[oa]|has|had|is|was|came|arrived|broke|"
+                       r"llego|vino|tiene|esta)\b")
+_ANOTHER_FINE = re.compile(r"\b(?:(?:one|1|una|uno|the other(?: one)?|la otra|el otro)\s+(?:is |was |"
+                           r"looks |seems |came |arrived |esta |llego |vino )?(?:fine|ok|okay|good|"
+                           r"perfect[oa]?|bien|intact[oa]?))\b")
 # every unit after all: "the other one has a crack", "quiero devolver las dos", "both"
 _EVERY_UNIT = re.compile(r"\b(?:both|all of them|all \d|whole order|the other (?:one )?(?:has|is|was|"
                          r"came|arrived|got)(?! (?:fine|ok|okay|good|great|perfect))|las dos|los dos|"
-                         r"ambas|ambos|todas|todos|la otra tambien|el otro tambien|the other too)\b")
+                         r"ambas|ambos|todas|todos|la otra tambien|el otro tambien|the other too|"
+                         r"the other one too|the other one as well|the other as well)\b")
 _UNIT_NUMBERS = {"one": 1, "1": 1, "una": 1, "uno": 1, "two": 2, "2": 2, "dos": 2}
 
 
@@ -92,7 +97,8 @@ def units_told(text: str, item: ItemFacts) -> int | None:
     if item.quantity < 2 or _EVERY_UNIT.search(norm):
         return None
     found = _UNITS_TOLD.search(norm)
-    units = _UNIT_NUMBERS[next(g for g in found.groups() if g)] if found else None
+    units = _UNIT_NUMBERS[next(g for g in found.groups() if g)] if found \
+        else 1 if _ONE_TOLD.search(norm) and _ANOTHER_FINE.search(norm) else None
     return units if units and units < item.quantity else None
 
 
@@ -431,7 +437,7 @@ class ReturnFlow:
         are missing"): `tell` says where that stands, never a second RMA for the same item."""
         turn = self.turn
         recorded = [r for r in returns_for_order(turn.connection, order.order_id)
-                    if r.asin == item.asin]
+                    if r.asin in (item.asin, "*")]
         if not returns.returned_in_full(item, recorded):
             return False
         if tell:

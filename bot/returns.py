@@ -174,8 +174,11 @@ def _decide_return(order: OrderFacts, item: ItemFacts, reason: str | None, now: 
 
 def returned_in_full(item: ItemFacts, returns: list) -> bool:
     """Whether the order's returns (rows with asin and quantity) cover every unit of the
-    item: a second return or claim for it would pay twice."""
-    return sum(r.quantity for r in returns if r.asin == item.asin) >= item.quantity
+    item, or the whole order was refunded: a second return or claim for it would pay
+    twice."""
+    # ("*": the whole order refunded, a parcel not come among them)
+    return any(r.asin == "*" for r in returns) \
+        or sum(r.quantity for r in returns if r.asin == item.asin) >= item.quantity
 
 
 def refund_due_by(received_on: date, policy: MarketplacePolicy) -> date:

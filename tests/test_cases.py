@@ -352,3 +352,23 @@ async def test_a_question_whether_it_was_cancelled_is_no_yes_to_cancel(service):
     await service.sms(valentina, "did they cancel the night lights?")
     assert (await service.scalar(select(Order.status).where(
         Order.order_id == "111-3390846-7125509"))) == "Unshipped"
+
+
+async def test_a_fault_of_each_mug_told_in_two_clauses_returns_both(service):
+    # "one is chipped and the other one too" had been read as one unit
+    await service.sms("+15555550107", "2 mugs arrived, one is chipped and the other one too")
+    case = await service.scalar(select(Case))
+    assert case.kind == "return_exempt" and "units" not in case.details
+
+
+async def test_a_parcel_refunded_on_silence_that_came_broken_is_not_paid_twice(service):
+    # the not-received case refunded the charger; "it did come but it doesnt work" then had
+    # authorized a seller-paid return promising the $29.99 again
+    james = "+15555550102"
+    await service.sms(james, "my charger never arrived, its a week late")
+    resolved = service.cli("sweep", "--now", "2026-11-28T15:00:00Z")
+    assert list(json.loads(resolved.stdout)["resolved"].values()) == ["refund_returnless"]
+    [answer] = await service.sms(james, "it did come but it doesnt work")
+    assert "authorized" not in answer and "$29.99" in answer
+    records = await service.scalars(select(ReturnRecord))
+    assert [(r.status, str(r.refund_amount)) for r in records] == [("refunded", "29.99")]
