@@ -20,7 +20,7 @@ from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG
 from bot.return_reasons import denies_a_fault, reasons_named, return_reason
 from bot.returns import is_seller_fault
 from bot.text import normalize
-from bot.understanding import choose_by_name
+from bot.understanding import SAID_FINE, choose_by_name
 from storage.cases import open_cases_of_conversation
 from storage.conversations import open_handoff
 from storage.returns import returns_for_order
@@ -37,9 +37,6 @@ _CORRECTING = re.compile(r"\b(?:actually|wait|sorry|correction|i meant|i mean|fo
                          r"en realidad|perdon|me equivoque|quise decir|de hecho)\b")
 
 
-_SAID_FINE = re.compile(r"\b(?:is|are|looks?|esta|estan) (?:fine|ok|okay|good|perfect[oa]?s?|bien)\b")
-
-
 class ClaimsTakenBack:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`,
     `_respond`)."""
@@ -49,8 +46,8 @@ class ClaimsTakenBack:
         this conversation made for that order (or the item named), and not when the words
         tell a fault again ("the box is fine but the mug is broken"; "me equivoqué" names the
         customer's own reason, no fault). A fault denied beside a reason of the customer's
-        own is a reason corrected, and a fault told in a correction of a return for the customer's
-        own reason too: the return is decided again for it."""
+        own is a reason corrected, and so is a fault told in a correction of a return for
+        the customer's own reason: the return is decided again for it."""
         last = self.state.get("last") or {}
         if last.get("intent") not in _CLAIMS:
             return False
@@ -61,7 +58,7 @@ class ClaimsTakenBack:
         fault = is_seller_fault(return_reason(self.text), self.policy)
         # "i just dont want it" then "actually it was damaged when it came": a fault now (not
         # "actually the box got a bit damaged, bottle is fine")
-        to_fault = fault and bool(_CORRECTING.search(norm)) and not _SAID_FINE.search(norm) \
+        to_fault = fault and bool(_CORRECTING.search(norm)) and not SAID_FINE.search(norm) \
             and self._returned_for_own_reason(order.order_id)
         if SOMETHING_WRONG.search(norm) and not to_fault:
             return False
