@@ -6,7 +6,6 @@ made, and the identity verified today. What is done about each request is `bot.r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,8 +14,7 @@ from sqlalchemy import Connection, Row
 
 from bot import case_rules
 from bot.address_corrections import AddressCorrections
-from bot.case_rules import withdraws
-from bot.cases import OPEN_STATUSES, CaseDesk
+from bot.cases import CaseDesk
 from bot.claims_taken_back import ClaimsTakenBack
 from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_tracking_numbers
@@ -30,9 +28,7 @@ from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
 from bot.product_question import names_nothing_asked
 from bot.rereading import (
-    ALL_OF_IT,
     CORRECTION_STARTS,
-    ONLY_SOME,
     PRAISED,
     THE_OTHER,
     UNSURE,
@@ -43,20 +39,17 @@ from bot.rereading import (
     each_question,
     only_not_needed,
     problem_told_beside,
-    punctuated_parts,
     read_problem_again,
     starts_a_question,
 )
 from bot.responder import ORDER_INTENTS, Responder
-from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG, WANTS_IT_BACK
-from bot.return_reasons import missing_part_named, return_reason, wants_replacement
-from bot.returns import is_seller_fault
+from bot.return_flow import RETURN_INTENTS, WANTS_IT_BACK
+from bot.return_reasons import return_reason, wants_replacement
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
-    about_some_items,
     asked_language,
     asks,
     asks_again,
@@ -74,7 +67,7 @@ from bot.understanding import (
     says_not_found,
     without_faults_denied,
 )
-from storage.cases import open_cases_of_conversation
+from bot.withdrawals import PARCEL_CASES, REFUSABLE, Withdrawals
 from storage.conversations import last_answer, save_conversation, update_message
 
 # The conversation state's mark that our last words asked "is there anything else?".
@@ -123,9 +116,6 @@ def _asked_of_the_item(intent: str, piece: str) -> str:
     return own if own in (*_ASKED_ABOUT_EACH, "product_question") else intent
 
 
-# cases a parcel that turned up makes moot; and the requests a customer can take back
-_PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
-_REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
 # the cases a return of an item can open (a correction to another item withdraws them)
 _RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
                  case_rules.INTERNATIONAL_RETURN, case_rules.REPLACEMENT}
@@ -145,49 +135,6 @@ _SAID_IN_SO_MANY_WORDS = {
                           r"eso es todo|nada mas|hasta|see you|have a good|buen dia|"
                           r"buenas noches|take care|cuidate)\b"),
 }
-# a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
-_TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b)|"
-                         r"\bs[ií] (?:lo|la|los|las) quier(?:o|e|en)\b|\bi (?:still|do) want (?:it|them)\b|"
-                         # "siempre no", "me arrepentí, déjalas", "ya no, déjalo así"
-                         # (not "siempre no las quiero, cancélalas"; "déjalo así" also
-                         # leaves a cancellation asked as it is)
-                         r"\bsiempre no\b(?!\s+(?:l[oa]s?|me|te|se|quiero|necesito|voy)\b)|"
-                         r"\bme arrepenti\b(?!\s+de\b)|"
-                         # "nah scratch that", "please disregard my previous email, I want to
-                         # keep the kettle", "hold off on that", "oops sent that by mistake"
-                         r"\b(?:changed my mind|scratch that|hold off|disregard|ignore (?:my|that|"
-                         r"it|the|this)|(?:sent|texted|wrote) (?:that|it|this) by mistake|"
-                         r"forget (?:it|that|about it)|(?:i'?ll|ill|i will|we'?ll|we will) keep "
-                         r"(?:it|them)(?!\s+(?:if|until|till|when|in)\b)|(?:keep|leave) (?:it|them|"
-                         r"the order)(?: as it is| as is| alone)?(?!\s+(?:at|on|with|by|in|outside|"
-                         r"next|near|behind|if|until|when|for)\b)|(?:still|do) want "
-                         r"(?:it|them)(?!\s+cancel)|want (?:it|them) (?:after all|still))\b|"
-                         # "actually no dont, i'll wait": a "don't" that ends its clause
-                         r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
-                         r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
-# "no dont. i mean dont ship it", "no me la manden": the request said again, not taken back
-_STILL_WANTED_STOPPED = re.compile(r"\b(?:don'?t|do not|no)\s+(?:ship|send|charge|deliver|"
-                                   r"me (?:lo|la|los|las) (?:manden|envien|cobren))\b")
-# a cancellation asked (again) beside words that may take one back: "changed my mind, cancel
-# the bulbs too", "me arrepentí, cancélalas ya" (not "dont cancel", "no las cancelen", "my
-# earlier request to cancel")
-_CANCEL_VERB = re.compile(r"\b(?:cancel(?:a|e|en|ar)?(?:l[oa]s?)?|canceled|cancelled)\b")
-_NEGATED_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bdont|\bnever|\brequest to)\s+(?:[\w']+\s+)?$")
-
-
-# "i still want it cancelled", "I still need the cancellation"
-_WANTS_IT_CANCELLED = re.compile(r"\b(?:want|need) (?:it|them|this|the order|the \w+) cancell?ed\b|"
-                                 r"\b(?:want|need) (?:the|a) cancellation\b")
-
-
-def _cancels_again(norm: str) -> bool:
-    return any(not _NEGATED_BEFORE.search(norm[:found.start()])
-               and found.group(0) not in ("canceled", "cancelled")
-               for found in _CANCEL_VERB.finditer(norm)) \
-        or any(not _NEGATED_BEFORE.search(norm[:found.start()])
-               for found in _WANTS_IT_CANCELLED.finditer(norm)) or adds_an_item(norm)
-
-
 # a yes that the model reads as thanks or a request for a person: "sí, gracias", "porfavor"
 # ("y" alone is a texted yes; "y cuándo llegan?" is Spanish "and")
 _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|[oó]rale|[aá]ndale|"
@@ -197,10 +144,6 @@ _YES_FIRST = re.compile(r"(?i)^\s*(?:(?:yes|yeah|yea|yep|sure|s[ií]|claro|dale|
 # lights?" (the whole order had been cancelled), "¿ya lo cancelaron?"
 _ASKS_WHAT_HAPPENED = re.compile(r"^\W*(?:did|has|have|was|were|ya (?:se )?(?:lo|la|los|las)? ?"
                                  r"cancelaron|se cancel[oó]|lo cancelaron)\b")
-# a request that replaces the one before: "cancel it instead", "mejor cancélalo"
-_INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i mean|meant to|"
-                      r"quise decir|quer[ií]a decir)\b(?!.*\bif (?:you )?(?:can'?t|cannot|cant|"
-                      r"not possible)\b)")
 
 
 # how much comes back: "how much will i get back", "is it the full 32.99?", "cuanto me van a
@@ -224,7 +167,8 @@ class TurnResult:
     language: str = "en"
 
 
-class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrections):
+class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrections,
+                   Withdrawals):
     def __init__(self, connection: Connection, desk: CaseDesk, policy: MarketplacePolicy,
                  conversation: Row, text: str, now: datetime, *,
                  subject: str | None = None) -> None:
@@ -502,84 +446,6 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.state[ASKED_ANYTHING_ELSE] = True
         self.say("repeat", kind=kind, said=said)
 
-    def _withdraw_cases(self) -> bool:
-        """The customer says the problem went away ("it arrived", "ya llegó"): the open cases
-        about a parcel not come are withdrawn, and the sellers told they need not act; or
-        takes back a request ("actually don't cancel it"): the case asking it is withdrawn.
-        Not when the words name a problem too ("it arrived broken", "found it cheaper")."""
-        refused = {kind for intent, kind in _REFUSABLE.items() if negated(intent, self.text)}
-        # "ya llegó?" asks whether it arrived; "ya llegó" says it did
-        good_news = withdraws(self.text) and return_reason(self.text) is None \
-            and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text)) \
-            and missing_part_named(self.text) is None  # "it came but one mug is missing"
-        if not good_news and withdraws(self.text) \
-                and is_seller_fault(return_reason(self.text), self.policy):
-            # "actually it did come but it doesnt work": the case about a parcel not come is
-            # moot (it had refunded on silence beside the return); the fault is handled next
-            moot = self.withdraw_open_cases(lambda c: c.kind in _PARCEL_CASES)
-            self._remember_came(moot)
-            return False
-        last = (self.state.get("last") or {}).get("intent")
-        if last in _REFUSABLE and (good_news and self.requests[0][0] == "deny"
-                                   or _TAKEN_BACK.search(normalize(self.text))
-                                   and not _STILL_WANTED_STOPPED.search(normalize(self.text))
-                                   and not _cancels_again(normalize(self.text))):
-            # "cancel the kettle" then "never mind" / "mejor no, olvídalo" / "ah no espera,
-            # mejor no, sí los quiero": taken back (not good news about a parcel: "sí lo
-            # quiero, que me lo manden" keeps a lost parcel's case)
-            refused.add(_REFUSABLE[last])
-        asked = self.requests[0][0]
-        if last in _REFUSABLE and asked in _REFUSABLE and asked != last \
-                and _INSTEAD.search(self.text):
-            # "change the address" then "wait, actually cancel it instead": one replaces the
-            # other, and the seller is not left with both
-            refused.add(_REFUSABLE[last])
-        if not (good_news or refused):
-            return False
-        kinds = (_PARCEL_CASES if good_news and not refused else set()) | refused
-        # a cancellation of some items of an order is a general case ("cancelen mis focos")
-        kinds |= {case_rules.GENERAL} if case_rules.CANCELLATION in kinds else set()
-        cases = self.withdraw_open_cases(lambda c: c.kind in kinds and (
-            c.kind != case_rules.GENERAL or case_rules.cancels_part(c)))
-        self._remember_came([c for c in cases if c.kind in _PARCEL_CASES])
-        if cases:
-            # what the message asks instead ("instead of cancelling, change the address to...")
-            # (not the request taken back, read again: "please ignore my earlier request to
-            # cancel. Keep the order as is.")
-            replaced = bool(refused) and asked in _REFUSABLE and (
-                _REFUSABLE[asked] not in refused or bool(_INSTEAD.search(self.text)))
-            self.say("case_withdrawn", order_id=cases[0].order_id,
-                     taken_back=cases[0].kind in refused or (
-                         cases[0].kind == case_rules.GENERAL
-                         and case_rules.CANCELLATION in refused), replaced=replaced)
-            return not replaced
-        problem = self.requests[0][0] in STATED_PROBLEMS  # "sí llegó": the problem is gone
-        if good_news and (self.confidence < CLEAR_REQUEST_CONFIDENCE or problem) \
-                and not self.state.get("pending") and not self._asks_beside_good_news():
-            # "ya lo encontré, estaba con el vecino" with nothing open: good news, not a
-            # request (the model half reads a parcel story as a damaged item); with a
-            # question pending, "I don't need it anymore" answers it
-            self.say("acknowledge")
-            return True
-        return False
-
-    def _remember_came(self, cases: list[Row]) -> None:
-        """The orders the customer said came, whatever the tracking says: "nvm it just
-        showed up" then "but its damaged" is a return, not a parcel lost again."""
-        if cases:
-            self.state["came"] = sorted({*self.state.get("came", ()),
-                                         *(c.order_id for c in cases)})
-
-    def _asks_beside_good_news(self) -> bool:
-        """Whether a part of the message other than its good news is a clear request:
-        "cancela las cortinas, la cobija ya me llegó y está bien" (the whole, half read, had
-        been acknowledged, and nothing cancelled)."""
-        parts = punctuated_parts(self.text)
-        others = [p for p in parts if not withdraws(p)]
-        return len(others) < len(parts) and any(
-            (read := classify_intent(p)).confidence >= CLEAR_REQUEST_CONFIDENCE
-            and read.intent not in (*SMALL_TALK, "other") for p in others)
-
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
         if self._topic_is_stale():
@@ -694,47 +560,6 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self._respond(offered, f"{asked}\n{self.text}" if asked else self.text, order)
         return True
 
-    def _narrowed_cancellation(self) -> bool:
-        """"si pero solo los focos, las lucecitas de noche sí las quiero" right after the
-        seller was asked to cancel the whole order: that case is withdrawn, and the
-        cancellation of the items named asked instead (a case for the whole would cancel all
-        of it, on silence too)."""
-        last = self.state.get("last") or {}
-        # no question (the model reads items named without one as a question about them)
-        if last.get("intent") != "cancel_order" or "?" in self.text or (
-                self.requests[0][0] not in ("cancel_order", "affirm", "deny", "other",
-                                            "product_question")
-                and self.confidence >= CLEAR_REQUEST_CONFIDENCE):
-            return False
-        # only some, in so many words: "si, también los focos" or "the bulbs were the main
-        # reason" keep the whole cancellation
-        norm = normalize(self.text)
-        if not ONLY_SOME.search(norm) or ALL_OF_IT.search(norm):
-            return False
-        order = load_order(self.connection, last["order_id"])
-        if order is None or not about_some_items(
-                self.text, [item.naming_text for item in order.items],
-                sum(item.quantity for item in order.items)):
-            return False
-        if not self.withdraw_open_cases(lambda c: c.kind == case_rules.CANCELLATION
-                                        and c.order_id == order.order_id):
-            return False
-        self.answered_intent = "cancel_order"
-        self.decide(Decision("corrected", ("dialogue.cancellation_narrowed_to_some_items",),
-                             {"order_id": order.order_id}))
-        self._respond("cancel_order", self.text, order)
-        return True
-
-    def withdraw_open_cases(self, chosen: Callable[[Row], bool]) -> list[Row]:
-        """The customer's open cases that `chosen` picks, withdrawn by the customer (each
-        seller told they need not act)."""
-        cases = [case for case in open_cases_of_conversation(self.connection, self.conversation.id,
-                                                             OPEN_STATUSES) if chosen(case)]
-        for case in cases:
-            self.desk.withdraw(self.connection, case, self.conversation.customer_address,
-                               "customer", self.now)
-        return cases
-
     def _offer_again(self, offer: dict) -> bool:
         """The return offered again, nothing done: the customer told more of the problem
         (it opened a return, or a case about a lost parcel, unasked)."""
@@ -793,13 +618,13 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         self.answered_intent = last["intent"]
         self.decide(Decision("corrected", ("dialogue.customer_named_another_order",),
                              {"from": last["order_id"], "to": candidates[named].order_id}))
-        if last["intent"] in _REFUSABLE:
+        if last["intent"] in REFUSABLE:
             # "cancel the drill" then "no wait, the charger": the drill stays as it is (and
             # the case the request opened, whatever its kind: "cancel my charger", late past
             # its claim point, had opened a not-received case, refunded on silence)
             for case in self.withdraw_open_cases(lambda c: c.order_id == last["order_id"] and (
-                    c.kind == _REFUSABLE[last["intent"]]
-                    or c.kind in _PARCEL_CASES and c.customer_text == last["text"])):
+                    c.kind == REFUSABLE[last["intent"]]
+                    or c.kind in PARCEL_CASES and c.customer_text == last["text"])):
                 self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
         self._respond(last["intent"], last["text"], candidates[named])
         return True
