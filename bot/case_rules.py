@@ -265,11 +265,13 @@ _TAKEN_BACK_OUTRIGHT = re.compile(
     r"(?:sent|texted|wrote|meant) (?:that|this|it) (?:by mistake|to (?:someone|somebody) else)|"
     r"(?:ignore|disregard) (?:that|this|what i (?:said|wrote)|my (?:last |previous )?"
     r"(?:message|text|msg))|"
-    r"nothing(?:'s| is)? wrong with (?:it|them)|(?:found|find) (?:it|them)\b(?! \w+ing)|"
+    # ("found it" alone or where it was; not "found it cheaper", "ya lo encontré, el ticket")
+    r"nothing(?:'s| is)? wrong with (?:it|them)|(?:found|find) (?:it|them)(?=\W*(?:$|it was|they "
+    r"were|in the|under|at the|behind|inside|thanks))|"
     r"it was (?:in|under|inside) the|"
     r"(?:chat|numero|persona) equivocad[oa]|me equivoque de (?:chat|numero|persona|conversacion)|"
     r"no era para (?:ti|usted|ustedes)|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
-    r"ya (?:la|lo|las|los) encontre|"
+    r"ya (?:la|lo|las|los) encontre(?=\W*(?:$|estaba|gracias))|"
     r"(?:it|they|the \w+) (?:works?|is working|are working) (?:now|fine|again|after all)|"
     r"(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|"
     r"false alarm|falsa alarma|fue mi culpa|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
@@ -299,7 +301,8 @@ _OTHER_THAN_CLAIMED = re.compile(
     r"\b(?:other|others|rest|otra|otro|otras|otros|resto|demas|but|except|though|tho|however|"
     r"sometimes|only|just for|pero|excepto|aunque|sin embargo|a veces|solo|nomas|nada mas|"
     r"se apaga|turns off|shuts off|es el|es la|son los|son las|it'?s the|its the|"
-    r"si me|if you|if i get|descuento|discount)\b|"
+    r"si me|if you|if i get|descuento|discount|mejor|rather|instead|prefer|prefiero|credit|"
+    r"credito|can i|could i|puedo|money back|get a refund|refund me)\b|"
     r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
     r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b")
 

@@ -68,6 +68,9 @@ _NEGATED_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bdont|\bnever|\brequest to)\s+
 # "i still want it cancelled", "I still need the cancellation"
 _WANTS_IT_CANCELLED = re.compile(r"\b(?:want|need) (?:it|them|this|the order|the \w+) cancell?ed\b|"
                                  r"\b(?:want|need) (?:the|a) cancellation\b")
+# the goods refused again: "i changed my mind, i dont want it", "me arrepentí, ya no las quiero"
+_NOT_WANTED = re.compile(r"\b(?:don'?t|do not|no longer) (?:want|need) (?:it|them|the \w+)|"
+                         r"\b(?:ya )?no (?:lo|la|los|las) (?:quiero|necesito)\b")
 
 
 def _cancels_again(norm: str) -> bool:
@@ -75,7 +78,8 @@ def _cancels_again(norm: str) -> bool:
                and found.group(0) not in ("canceled", "cancelled")
                for found in _CANCEL_VERB.finditer(norm)) \
         or any(not _NEGATED_BEFORE.search(norm[:found.start()])
-               for found in _WANTS_IT_CANCELLED.finditer(norm)) or adds_an_item(norm)
+               for found in _WANTS_IT_CANCELLED.finditer(norm)) or adds_an_item(norm) \
+        or bool(_NOT_WANTED.search(norm))
 
 
 # a request that replaces the one before: "cancel it instead", "mejor cancélalo"
