@@ -252,6 +252,12 @@ def withdraws(text: str) -> bool:
         not _DENIED_BEFORE.search(text[:found.start()]) for found in _WITHDRAWS.finditer(text))
 
 
+# it works after all: "si funciona", "ya funciona", "it works now"
+_WORKS_WORDS = (r"(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|(?:it|they|the \w+) "
+                r"(?:works?|is working|are working) (?:now|fine|again|after all)")
+_WORKS = re.compile(rf"\b(?:{_WORKS_WORDS})\b")
+
+
 # A customer taking back the problem they told. Said outright: "sorry wrong chat", "it works
 # now", "false alarm", "found it, it was under the paper", "i dont want the refund", "ill keep
 # it", "si funciona, era el cable"; or the item said fine ("my cheese is fine", "la taza está
@@ -272,8 +278,7 @@ _TAKEN_BACK_OUTRIGHT = re.compile(
     r"(?:chat|numero|persona) equivocad[oa]|me equivoque de (?:chat|numero|persona|conversacion)|"
     r"no era para (?:ti|usted|ustedes)|ignor[ae] (?:eso|ese mensaje|mi (?:ultimo )?mensaje)|"
     r"ya (?:la|lo|las|los) encontre(?=\W*(?:$|estaba|gracias))|"
-    r"(?:it|they|the \w+) (?:works?|is working|are working) (?:now|fine|again|after all)|"
-    r"(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|"
+    + _WORKS_WORDS + "|"
     r"false alarm|falsa alarma|fue mi culpa|it was (?:my|the) (?:cable|cord|charger|outlet|fault)|"
     r"era (?:el|mi) (?:cable|cargador|enchufe|contacto)|"
     r"(?:i )?(?:don'?t|do not) (?:want|need) (?:the|a|my) (?:refund|return)"
@@ -305,11 +310,6 @@ _OTHER_THAN_CLAIMED = re.compile(
     r"credito|can i|could i|puedo|money back|get a refund|refund me)\b|"
     r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
     r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b")
-
-
-# it works after all: "si funciona", "ya funciona", "it works now"
-_WORKS = re.compile(r"\b(?:(?<!no )(?:s[ií] |ya )funcionan?|(?<!no )funcionan? bien|(?:it|they|the \w+) "
-                    r"(?:works?|is working|are working) (?:now|fine|again|after all))\b")
 
 
 def says_it_works(text: str) -> bool:
