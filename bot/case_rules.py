@@ -318,9 +318,10 @@ def says_it_works(text: str) -> bool:
     return bool(_WORKS.search(normalize(text)))
 
 
-def takes_back_claim(text: str, items: list[str] = ()) -> bool:
+def takes_back_claim(text: str, items: list[str] | None = None) -> bool:
     """Whether the message takes back the problem the customer told of the `items` (their
-    names; pure text: the caller knows whether one was told)."""
+    names; None: of whatever it says is fine). Pure text: the caller knows whether one was
+    told."""
     lowered = normalize(text)
     if "?" in lowered or _OTHER_THAN_CLAIMED.search(lowered):
         return False
@@ -330,16 +331,10 @@ def takes_back_claim(text: str, items: list[str] = ()) -> bool:
     for found in _SAID_FINE_OF.finditer(lowered):
         named = next(g for g in found.groups() if g)
         if not _DENIED_BEFORE.search(lowered[:found.start()]) and (
-                named in ("it", "they") or choose_by_name(named, list(items)) is not None):
+                named in ("it", "they") or items is None
+                or choose_by_name(named, items) is not None):
             return True
     return bool(_APOLOGY.search(lowered) and _NEVER_MIND.search(lowered))
-
-
-# what a customer may add to an open case that only asks after it again
-_CHASING = frozenset(("any", "update", "updates", "news", "still", "waiting", "yet", "hello",
-                      "hi", "please", "pls", "asap", "when", "where", "is", "it", "my", "the",
-                      "what", "about", "and", "ok", "okay", "thanks", "thank", "you", "alguna",
-                      "novedad", "sigo", "esperando", "todavia", "ya", "hola", "gracias"))
 
 
 def adds_to_case(text: str, told: str) -> bool:
@@ -348,7 +343,7 @@ def adds_to_case(text: str, told: str) -> bool:
     delivered to 60615"); not the same request again, in other words or another language,
     nor a chase ("any update?")."""
     said = words(text)
-    new = set(said) - set(words(told)) - _CHASING
+    new = set(said) - set(words(told))
     return "?" not in text and len(said) >= 4 and any(ch.isdigit() for w in new for ch in w)
 
 

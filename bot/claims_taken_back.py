@@ -51,23 +51,26 @@ class ClaimsTakenBack:
         last = self.state.get("last") or {}
         if last.get("intent") not in _CLAIMS:
             return False
-        order = load_order(self.connection, last["order_id"])
-        if order is None:
-            return False
         norm = normalize(self.text)
         fault = is_seller_fault(return_reason(self.text), self.policy)
         # "i just dont want it" then "actually it was damaged when it came": a fault now (not
         # "actually the box got a bit damaged, bottle is fine")
-        to_fault = fault and bool(_CORRECTING.search(norm)) and not SAID_FINE.search(norm) \
-            and self._returned_for_own_reason(order.order_id)
-        if SOMETHING_WRONG.search(norm) and not to_fault:
-            return False
-        taken_back = takes_back_claim(self.text, [item.naming_text for item in order.items])
+        correcting = fault and bool(_CORRECTING.search(norm)) and not SAID_FINE.search(norm)
         # ("me equivoqué", "my mistake" apologize: no reason of ordering by mistake)
         named = set(reasons_named(self.text)) - {"ordered_by_mistake"}
         own_reason = bool(named) and not any(is_seller_fault(r, self.policy) for r in named)
-        corrected = to_fault or own_reason and (denies_a_fault(self.text)
-                                                or says_it_works(self.text) or taken_back)
+        says_so = takes_back_claim(self.text)
+        denied = denies_a_fault(self.text) or says_it_works(self.text)
+        if not (correcting or own_reason and (denied or says_so) or says_so and not fault):
+            return False  # (most turns after a problem: no order looked up)
+        order = load_order(self.connection, last["order_id"])
+        if order is None:
+            return False
+        to_fault = correcting and self._returned_for_own_reason(order.order_id)
+        if SOMETHING_WRONG.search(norm) and not to_fault:
+            return False
+        taken_back = says_so and takes_back_claim(self.text, [i.naming_text for i in order.items])
+        corrected = to_fault or own_reason and (denied or taken_back)
         if not corrected and (not taken_back or fault):
             return False
         undone = self._undo_claim(order)
@@ -128,8 +131,7 @@ class ClaimsTakenBack:
         cases = self.withdraw_open_cases(lambda c: c.id in chosen)
         withdrawn = [r for r in made if r.status == "authorized"]
         for record in withdrawn:
-            title = next((i.title for i in order.items if i.asin == record.asin), "")
-            self.desk.ledger.withdraw_return(self.connection, order, record, title, self.now,
+            self.desk.ledger.withdraw_return(self.connection, order, record, self.now,
                                              conversation_id=self.conversation.id)
         paid = [r for r in made if r.status != "authorized"]
         if paid:

@@ -116,9 +116,6 @@ def _asked_of_the_item(intent: str, piece: str) -> str:
     return own if own in (*_ASKED_ABOUT_EACH, "product_question") else intent
 
 
-# the cases a return of an item can open (a correction to another item withdraws them)
-_RETURN_CASES = {case_rules.RETURN_EXEMPT, case_rules.RETURN_OUT_OF_POLICY,
-                 case_rules.INTERNATIONAL_RETURN, case_rules.REPLACEMENT}
 # words that agree, anywhere in a reply to an offer: "its broken, just take care of it",
 # "fine lets do that"
 _AGREES = re.compile(r"\b(?:yes|yeah|yea|yep|ok|okay|(?<!not )sure|fine|go ahead|do it|do that|"
@@ -639,7 +636,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         if named is None:
             return False
         self.state.pop("return", None)
-        for case in self.withdraw_open_cases(lambda c: c.kind in _RETURN_CASES
+        for case in self.withdraw_open_cases(lambda c: c.kind in case_rules.RETURN_KINDS
                                              and c.order_id == order.order_id):
             self.say("case_withdrawn", order_id=case.order_id, taken_back=True, replaced=True)
         self.answered_intent, self.item_hint = last["intent"], self.text

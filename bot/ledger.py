@@ -35,13 +35,13 @@ class Ledger:
         return record
 
     def withdraw_return(self, connection: Connection, order: OrderFacts, record: Row,
-                        title: str, now: datetime, *, conversation_id: int) -> None:
+                        now: datetime, *, conversation_id: int) -> None:
         """A return authorized and not yet sent, taken back by the customer ("sorry, the mug
         is fine"): no label is needed, and no refund is due."""
         update_return(connection, record.id, status=WITHDRAWN)
         self.actions.take(connection, WITHDRAW_RETURN, order, now, amount=record.refund_amount,
                           conversation_id=conversation_id, rma=record.rma, asin=record.asin,
-                          title=title)
+                          title=next((i.title for i in order.items if i.asin == record.asin), ""))
 
     def refund_without_return(self, connection: Connection, order: OrderFacts,
                               item: ItemFacts | None, reason: str, now: datetime, *,
