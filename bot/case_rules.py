@@ -30,6 +30,8 @@ KINDS = (PRODUCT_QUESTION, CANCELLATION, ADDRESS_CHANGE, NOT_SHIPPED, NOT_RECEIV
          REPLACEMENT)
 # Case kinds about returning one item: the case's details carry the item and the reason.
 RETURN_KINDS = (RETURN_OUT_OF_POLICY, RETURN_EXEMPT, INTERNATIONAL_RETURN, REPLACEMENT)
+# Case kinds about a parcel not come: moot when it turns up.
+PARCEL_KINDS = (NOT_RECEIVED, DELIVERED_MISSING, NOT_SHIPPED)
 
 # Seller decision words (POLICY.md D), English and Simplified Chinese.
 DECISION_WORDS: dict[str, tuple[str, ...]] = {
@@ -226,7 +228,10 @@ _WITHDRAWS = re.compile(
     # (not "the driver left it at the wrong house", "my neighbour had the same issue")
     r"(?:neighbou?rs?|someone|somebody) (?:just )?(?:brought|dropped off|gave me|had) "
     r"(?:it|them|my (?:package|parcel|order|box))(?! (?:at|to|in) the wrong)|"
-    r"(?:it|they) did (?:come|arrive|show up|get here))\b|"
+    r"(?:it|they) did (?:come|arrive|show up|get here)|"
+    # "my mistake, the skillet is here" (not "tracking says it's here")
+    r"(?<!says )(?<!shows )(?<!said )(?:it|they|the \w+|my \w+)(?:'s| is| are|'re) (?:finally |"
+    r"already |now )?here(?! but)(?! somewhere))\b|"
     # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
     # llegó la tabla con el nombre mal")
     r"^\W*(?:(?:hola|ok|oye|buenas|ya|si|sí),?\s+)*(?:me\s+lleg(?:[oó]|aron)\s+(?:el|la|los|las|mi|"

@@ -25,11 +25,11 @@ from storage.cases import open_cases_of_conversation
 from storage.conversations import open_handoff
 from storage.returns import returns_for_order
 
-# the requests that tell a problem with goods received
-_CLAIMS = RETURN_INTENTS | {"missing_item"}
-# the cases such a problem opens (a parcel not come is good news when it turns up: the
-# dialogue's withdrawal of parcel cases says so)
-_CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL}
+# the requests that tell a problem with goods received, or a parcel not come
+CLAIMS = RETURN_INTENTS | {"missing_item"}
+# the cases such a problem opens ("never got the blanket" then "perdón, me equivoqué, la
+# cobija está bien": the parcel is no longer missing either)
+_CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL, *case_rules.PARCEL_KINDS}
 
 
 # the words of a correction: "actually it was damaged", "wait, it came broken", "correction:"
@@ -49,7 +49,7 @@ class ClaimsTakenBack:
         own is a reason corrected, and so is a fault told in a correction of a return for
         the customer's own reason: the return is decided again for it."""
         last = self.state.get("last") or {}
-        if last.get("intent") not in _CLAIMS:
+        if last.get("intent") not in CLAIMS:
             return False
         norm = normalize(self.text)
         fault = is_seller_fault(return_reason(self.text), self.policy)

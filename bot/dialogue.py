@@ -365,7 +365,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self._say_again(*self.asked_again)
         elif self.language_only and self._answer_again_in_language():
             pass
-        elif not (self._narrowed_cancellation() or self._take_back_claim()
+        elif not (self._take_back_then_ask() or self._narrowed_cancellation()
+                  or self._take_back_claim()
                   or self._correct_the_address_asked() or self._withdraw_cases()
                   or self._accept_offer(intent) or self._continue_pending(intent)
                   or self._correction(intent)):

@@ -90,6 +90,12 @@ def item_switched_to(text: str) -> str | None:
     return " ".join(parts) or None
 
 
+def without_correcting_words(text: str) -> str:
+    """The message without its parts that only say a correction comes ("me equivoqué, ya
+    me llegó la cobija": no reason of ordering by mistake)."""
+    return " ".join(p for p in punctuated_parts(text) if not _ONLY_CORRECTING.match(normalize(p)))
+
+
 # the words that only say a correction comes: "no wait,", "me equivoqué," (no reason to
 # return the item meant: "ordered by mistake")
 _ONLY_CORRECTING = re.compile(

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import Row
 
 from bot import case_rules
 from bot.case_rules import withdraws
 from bot.cases import OPEN_STATUSES
+from bot.claims_taken_back import CLAIMS
 from bot.messages import Decision
 from bot.orders import load_order
-from bot.rereading import ALL_OF_IT, ONLY_SOME, adds_an_item, punctuated_parts
+from bot.rereading import (
+    ALL_OF_IT,
+    ONLY_SOME,
+    adds_an_item,
+    punctuated_parts,
+    without_correcting_words,
+)
+from bot.responder import ORDER_INTENTS
 from bot.return_flow import SOMETHING_WRONG
-from bot.return_reasons import missing_part_named, return_reason
+from bot.return_reasons import missing_part_named, reasons_named, return_reason
 from bot.returns import is_seller_fault
 from bot.text import normalize
 from bot.understanding import (
@@ -26,13 +35,14 @@ from bot.understanding import (
     SMALL_TALK,
     STATED_PROBLEMS,
     about_some_items,
+    choose_by_name,
     classify_intent,
     negated,
 )
 from storage.cases import open_cases_of_conversation
 
 # cases a parcel that turned up makes moot; and the requests a customer can take back
-PARCEL_CASES = {case_rules.NOT_RECEIVED, case_rules.DELIVERED_MISSING, case_rules.NOT_SHIPPED}
+PARCEL_CASES = set(case_rules.PARCEL_KINDS)
 REFUSABLE = {"cancel_order": case_rules.CANCELLATION, "change_address": case_rules.ADDRESS_CHANGE}
 
 # a request just made, taken back: "mejor no" (but "mejor no me las manden" asks it again)
@@ -88,6 +98,17 @@ _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i 
                       r"not possible)\b)")
 
 
+# "never mind, where is my charger?": a topic left, maybe; nothing taken back in so many words
+_BARE_NEVER_MIND = re.compile(r"^(?:(?:ok|okay|oh|ah|hmm|sorry|never ?mind|nvm|forget (?:it|that)|"
+                              r"no|olvidalo|perdon|bueno)\W*)+$")
+
+
+def _clearly_asks(text: str) -> bool:
+    """Whether the words clearly ask something of an order."""
+    read = classify_intent(text)
+    return read.confidence >= CLEAR_REQUEST_CONFIDENCE and read.intent in ORDER_INTENTS
+
+
 class Withdrawals:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `_respond`)."""
 
@@ -98,7 +119,8 @@ class Withdrawals:
         Not when the words name a problem too ("it arrived broken", "found it cheaper")."""
         refused = {kind for intent, kind in REFUSABLE.items() if negated(intent, self.text)}
         # "ya llegó?" asks whether it arrived; "ya llegó" says it did
-        good_news = withdraws(self.text) and return_reason(self.text) is None \
+        good_news = withdraws(self.text) \
+            and return_reason(without_correcting_words(self.text)) is None \
             and "?" not in self.text and not SOMETHING_WRONG.search(normalize(self.text)) \
             and missing_part_named(self.text) is None  # "it came but one mug is missing"
         if not good_news and withdraws(self.text) \
@@ -152,6 +174,48 @@ class Withdrawals:
             return True
         return False
 
+    def _take_back_then_ask(self) -> bool:
+        """"never mind the skillet, cancel the kettle", "sorry, the skillet is fine, where is
+        my charger?", "me equivoqué, la cobija está bien, son las cortinas las que quiero
+        cancelar": what the first words take back is withdrawn, then what the rest asks is
+        answered (the whole, read as one request, had done only one of them). Not a request
+        asked again of the same order ("forget it, i dont want to wait, cancel it"), nor a
+        reason given instead ("no espera, si funciona, solo ya no lo quiero": the return is
+        decided again for it)."""
+        last = self.state.get("last") or {}
+        if last.get("intent") not in (*REFUSABLE, *CLAIMS):
+            return False
+        parts = punctuated_parts(self.text)
+        cut = next((cut for cut in range(len(parts) - 1, 0, -1)
+                    if _clearly_asks(" ".join(parts[cut:]))), None)
+        if cut is None:
+            return False
+        head, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
+        asked = classify_intent(rest).intent
+        if _BARE_NEVER_MIND.match(normalize(head)) \
+                or is_seller_fault(return_reason(head), self.policy) or reasons_named(rest) or (
+                asked == last["intent"] and self._named_order_of(rest) in (None, last["order_id"])):
+            return False
+        whole = self.text, self.requests, self.confidence
+        said = len(self.says)
+        self.text, self.requests = head, [(classify_intent(head).intent, head)]
+        taken_back = (self._take_back_claim() or self._withdraw_cases()) and any(
+            say.template in ("case_withdrawn", "claim_taken_back") for say in self.says[said:])
+        self.text, self.requests, self.confidence = whole
+        if not taken_back:
+            del self.says[said:]  # ("acknowledge": good news with nothing open)
+            return False
+        self.text = rest
+        self.understand()
+        self._handle(self.requests)
+        return True
+
+    def _named_order_of(self, text: str) -> str | None:
+        """The id of the customer's recent order whose item the words name."""
+        orders = self.own_orders()
+        named = choose_by_name(text, [", ".join(o.item_titles) for o in orders])
+        return orders[named].order_id if named is not None else None
+
     def _remember_came(self, cases: list[Row]) -> None:
         """The orders the customer said came, whatever the tracking says: "nvm it just
         showed up" then "but its damaged" is a return, not a parcel lost again."""
@@ -202,9 +266,17 @@ class Withdrawals:
 
     def withdraw_open_cases(self, chosen: Callable[[Row], bool]) -> list[Row]:
         """The customer's open cases that `chosen` picks, withdrawn by the customer (each
-        seller told they need not act)."""
+        seller told they need not act): of the order whose item the words name, when they
+        name one of several ("never mind the skillet", with the charger's case open too)."""
         cases = [case for case in open_cases_of_conversation(self.connection, self.conversation.id,
                                                              OPEN_STATUSES) if chosen(case)]
+        order_ids = sorted({case.order_id for case in cases if case.order_id})
+        if len(order_ids) > 1:
+            orders = [order for order in map(partial(load_order, self.connection), order_ids)
+                      if order is not None]
+            named = choose_by_name(self.text, [", ".join(o.item_titles) for o in orders])
+            if named is not None:
+                cases = [case for case in cases if case.order_id == orders[named].order_id]
         for case in cases:
             self.desk.withdraw(self.connection, case, self.conversation.customer_address,
                                "customer", self.now)
