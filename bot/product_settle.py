@@ -74,6 +74,29 @@ _ELECTRICAL_FIGURE = re.compile(r"(?i)\d\s*(?:w|watts?|v|volts?|a|amps?|mah|vati
 # a figure, in digits or in words ("a two player game", "dual voltage")
 _DIGIT = re.compile(r"(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"dozen|single|double|dual|twice|uno|una|dos|tres|cuatro|cinco|doble)\b")
+# the weight a thing bears, asked; and a fact that tells one
+_ASKS_WEIGHT_LIMIT = re.compile(r"(?i)\bweight (?:limit|capacity|max|maximum|rating)|\b(?:max|"
+                                r"maximum) (?:weight|load)|\bhow much weight\b|\bhow (?:heavy|"
+                                r"much) (?:a|of a|can|will|does)\b.*\b(?:hold|support|carry|bear|"
+                                r"take)|\bpeso m[aá]ximo\b|\bcu[aá]nto peso (?:aguanta|soporta|"
+                                r"resiste)")
+_TELLS_A_LIMIT = re.compile(r"(?i)\b(?:limit|limits|max|maximum|capacity|up to|hold|holds|"
+                            r"support|supports|supporting|load|bear|bears|rated|recommend\w*|"
+                            r"carr(?:y|ies)|withstand\w*|m[aá]ximo|soporta|aguanta|hasta)\b")
+_ASKS_AGE = re.compile(r"(?i)\b(?:what|which) ages?\b|\bhow old\b|\bage (?:range|group|limit)|"
+                      r"\bqu[eé] edad\b|\bpara (?:qu[eé]|cu[aá]l) edad")
+_AN_AGE_IN_WORDS = re.compile(r"(?i)\ball ages\b|\badults?\b|\btoddlers?\b|\binfants?\b|"
+                              r"\bnewborns?\b|\bteens?\b|\bteenagers?\b|\bpreschool\w*|"
+                              r"\bgrown-?ups?\b|\bseniors?\b")
+# the questions only a figure answers (not "how big?", which "size: queen" answers)
+_ASKS_A_FIGURE = re.compile(r"(?i)\bhow (?:many|much|long|tall|wide|heavy|deep|thick|high)\b|"
+                            r"\bcu[aá]nt[oa]s?\b")
+# a figure of its own, in digits or in words (not the 4 of "ddr4", the 3 of "v3"), or none
+# ("sugar free", "decaffeinated")
+_STANDALONE_FIGURE = re.compile(r"(?i)(?<![a-z])\d|\b(?:one|two|three|four|five|six|seven|"
+                                r"eight|nine|ten|eleven|twelve|dozen|single|double|dual|twice|"
+                                r"pair|half|hundreds|thousands|dozens|none|free|unlimited|"
+                                r"decaffeinated|uno|una|dos|tres|cuatro|cinco|doble)\b")
 # the allergen statement of a food label: "Contains milk.", "May contain tree nuts."
 _ALLERGEN_STATEMENT = re.compile(r"\s*(?:may )?contains?:?\s+(?:milk|eggs?|wheat|soy|peanuts?|"
                                  r"tree nuts?|nuts|fish|shellfish|sesame|gluten)\b", re.I)
@@ -187,6 +210,8 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
      and "dimensions" in q.concepts & fact.name_concepts),
     # "how tall are the wheels?": not the whole item's dimensions
     ("part_not_measured", lambda q, fact, title: _part_not_measured(q, fact, title)),
+    # "how tall is the counter?" of a play kitchen: not '26"h x 36"l x 16"w assembled'
+    ("part_not_in_sentence", lambda q, fact, title: _part_not_in_sentence(q, fact, title)),
     # "what color is the kettle lid?", "how much does the base weigh?": not the whole item's
     ("part_not_described", lambda q, fact, title: _part_not_described(q, fact, title)),
     # "how do you change songs?": a way of doing, which a catalogue value never tells
@@ -229,10 +254,21 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("boolean_off_topic", lambda q, fact, _: _boolean_off_topic(q, fact)),
     # "how heavy is it?": a fact that does not measure it
     ("unmeasured", lambda q, fact, _: _unmeasured(q, fact)),
+    # "what age is it for?": a fact that gives no age ("all the tools kids need")
+    ("age_not_given", lambda q, fact, _: not q.yes_no and bool(_ASKS_AGE.search(q.text))
+     and "age" not in fact.unit_concepts | fact.name_concepts
+     and not _AN_AGE_IN_WORDS.search(fact.text)),
+    # "how many hdmi ports?": not "hardware interface: usb, hdmi"; "how much ram?": not "ram
+    # memory: technology ddr4" (a figure inside a model name counts nothing)
+    ("figure_not_given", lambda q, fact, _: not q.yes_no and bool(_ASKS_A_FIGURE.search(q.text))
+     and not _STANDALONE_FIGURE.search(fact.value if fact.source == "attribute" else fact.text)),
     # "how much weight can it support?", "does it support fast charging?": not the item's own
     # "weight: 4 oz"
     ("own_weight_for_load", lambda q, fact, _: "load" in q.concepts
      and fact.source == "attribute" and fact.name_terms - GENERIC_NAME_WORDS <= _WEIGHT_NAME),
+    # "whats the weight limit per kid?": not "overall weight 28 lbs.", the item's own
+    ("own_weight_for_limit", lambda q, fact, _: bool(_ASKS_WEIGHT_LIMIT.search(q.text))
+     and not _TELLS_A_LIMIT.search(fact.text)),
     # "is the height adjustable?": not "height: 65 inches", which does not say it
     # (but "batteries required: no" settles "does it have replaceable batteries?": none)
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
@@ -320,9 +356,9 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("asked_thing_unsaid", lambda q, fact, _: _asked_thing_unsaid(q, fact)),
     # "el cargador es de 100w?": not "100-240 V input", the same number of another unit
     ("number_of_another_unit", lambda q, fact, _: _number_of_another_unit(q.text, fact.text)),
-    # "what color is the engraving?": not "enter the engraving text at checkout"
-    ("color_unsaid", lambda q, fact, _: bool(_COLOR_ASKED.search(q.text))
-     and not fact.term_set & COLOR_WORDS and "color" not in fact.name_concepts),
+    # "what color is the engraving?": not "enter the engraving text at checkout"; "what color
+    # is it?": not "cool colors make leaving notes more fun", nor 'color: 17.3"'
+    ("color_unsaid", lambda q, fact, _: _color_unsaid(q, fact)),
     # "how many watts does each port give?": not "output power: 65 W", the ports' together
     ("per_port_unsaid", lambda q, fact, _: bool(_PER_PORT.search(q.text))
      and not _PER_PORT_SAID.search(fact.text)),
@@ -461,6 +497,43 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
                    for w in _things_named(q) - unsaid)
     # (the part may be named by a word of another concept: "what color is the light?")
     return bool((q.focus | _things_named(q) & ALL_CONCEPT_WORDS) - unsaid)
+
+
+def _color_unsaid(q: Question, fact: Fact) -> bool:
+    """A question which colour, and a fact naming none: a sentence without a colour's name,
+    another attribute without one, or a colour attribute whose value is a figure (not a
+    colour temperature: "6500k - daylight")."""
+    if not _COLOR_ASKED.search(q.text) or _COLOR_TEMPERATURE.search(q.text):
+        return False
+    # (a colour sub-field names it too: "dial: color crystal pave")
+    if fact.source == "attribute" and ("color" in fact.name_concepts
+                                       or term("color") in fact.value_terms):
+        return bool(_DIGIT_ONLY.search(fact.value)) and not fact.value_terms & _COLOR_NAMES
+    return not fact.term_set & _COLOR_NAMES
+
+
+_COLOR_NAMES = COLOR_WORDS - {term("color")} | frozenset(term(w) for w in (
+    "grey", "cream", "multicolor", "multicolored", "multi", "rainbow", "natural", "chrome",
+    "bronze", "copper", "nickel", "espresso", "charcoal", "khaki", "olive", "teal", "turquoise",
+    "maroon", "burgundy", "coral", "mint", "lavender", "violet", "aqua", "champagne", "rose",
+    "blanco", "negro", "rojo", "azul", "verde", "amarillo", "gris", "rosa", "morado", "cafe",
+    "dorado", "plateado", "transparente"))
+_DIGIT_ONLY = re.compile(r"\d")
+_COLOR_TEMPERATURE = re.compile(r"(?i)\bcolou?r temp|\btemperatura de color")
+
+
+def _part_not_in_sentence(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A wh-question about the size or weight of something the title does not name (a part:
+    "the counter", "the handle") and a sentence that measures without naming it: the whole
+    item's figures. Without a title the thing may be the item itself."""
+    if not title_terms or q.yes_no or fact.source not in ("bullet", "description") \
+            or not q.concepts & _SIZE_OR_WEIGHT:
+        return False
+    return bool(_things_named(q, english=True) - fact.term_set - title_terms - WEAK_TERMS
+                - _THE_WHOLE - ALL_CONCEPT_WORDS)
+
+
+_SIZE_OR_WEIGHT = frozenset(("dimensions", "weight"))
 
 
 def _other_part_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -714,7 +787,9 @@ def _upper_end_only(fact: Fact) -> bool:
 
 # each dimension, by its word and by the letter that marks a measure ('11" w x 11" h')
 _DIMENSIONS = {term(w): letter for w, letter in (
-    ("height", "h"), ("width", "w"), ("depth", "d"), ("length", "l"))}
+    ("height", "h"), ("width", "w"), ("depth", "d"), ("length", "l"), ("thickness", "t"))}
+# a thickness may be given as a height or a depth (a mattress's, a board's)
+_THICKNESS_GIVEN_AS = frozenset("thd")
 _LETTER_MARK = re.compile(r"\d\s*(?:\"|''|\u201d|\u2033|in\b|inch(?:es)?\b|cm\b|mm\b)?\s*"
                           r"([hwdl])\b", re.I)
 _GENERAL_SIZE = frozenset(term(w) for w in ("size", "dimension", "dimensions", "big", "measure",
@@ -744,6 +819,8 @@ def _other_dimension(q: Question, fact: Fact) -> bool:
         return False
     asked = dimensions_asked(q)
     given = dimensions_given(fact) if asked else frozenset()
+    if "t" in asked:
+        asked |= _THICKNESS_GIVEN_AS
     return bool(given) and not asked & given
 
 

@@ -468,6 +468,10 @@ _QUANTITY = re.compile(
 _WEIGHT = re.compile(r"\b(weight|weighs|heavy|net wt)\b", re.I)
 _CAPACITY = re.compile(r"\b(capacity|volume|holds?|fluid|liquid|liquids|drink|drinks|mugs?|cups?|"
                        r"bottles?|tumblers?|pitchers?|thermos|flasks?|carafes?)\b", re.I)
+# "cellular technology: 4g hspa+", "4G LTE": a network's generation, not 4 grams
+_GENERATION = re.compile(r"[2-6]g", re.I)
+_NETWORK = re.compile(r"\b(?:lte|hspa\+?|gsm|cdma|umts|cellular|network|networks|unlocked|"
+                      r"carrier|wireless|mobile|phone|smartphone|sim|wifi|wi-fi)\b", re.I)
 _SPLIT_NUMS = re.compile(rf"{_NUMBER}")
 _SEPARATOR = re.compile(r"\s*(x|\u00d7|\*|by|-|to)\s*", re.I)
 
@@ -499,7 +503,7 @@ def convert_units(text: str, about: str = "") -> str | None:
     capacity = bool(_CAPACITY.search(context)) and not _WEIGHT.search(context)
     for match in _QUANTITY.finditer(text):
         unit = _UNIT_ALIASES.get(match.group("unit").lower().replace("  ", " "))
-        if unit is None:
+        if unit is None or _GENERATION.fullmatch(match.group(0)) and _NETWORK.search(context):
             continue
         if unit == "oz" and capacity:
             unit = "floz"
