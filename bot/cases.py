@@ -222,10 +222,12 @@ class CaseDesk:
             if kept.url is None and kept.size and total + kept.size <= MAX_ATTACHED_BYTES:
                 attach.append(kept.id)
                 total += kept.size
+        # which item of the order goes back, and how many of it ("1 mug chipped, other is fine")
+        returned = self._item(case, order) if case.kind in case_rules.RETURN_KINDS else None
         self.outgoing.to_seller(connection, case, order.seller, "case_request", now,
                                 order=order, reminder=reminder, attachments=attachments,
                                 attach=tuple(attach), added_question=added_question,
-                                added_detail=added_detail)
+                                added_detail=added_detail, returned=returned)
 
     def resolve_on_silence(self, connection: Connection, case: Row, now: datetime) -> Decision:
         order = load_order(connection, case.order_id)

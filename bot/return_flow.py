@@ -73,13 +73,14 @@ _A_COUNT = re.compile(r"\b(?:one|1|two|2|three|3|una|uno|dos|tres)\b")
 # units said of a fault: "one of the mugs arrived chipped", "una de las tazas", "1 of 2"
 _UNITS_TOLD = re.compile(r"\b(one|1|una|uno|two|2|dos)\s+(?:of|de)\s+(?:the|my|las|los|mis|"
                          r"\d)\b|\b(one|1|una|uno)\s+(?!of\b|de\b)[a-z]+\s+(?:is|was|came|arrived|"
-                         r"has|had|llego|vino|esta|estaba|tiene)\b")
+                         r"has|had|llego|vino|esta|estaba|tiene|broken|cracked|chipped|damaged|"
+                         r"shattered|dented|rot[oa]|quebrad[oa]|estrellad[oa]|despostillad[oa])\b")
 # "1 broken 1 fine", "one has a crack in the handle, the other one is fine": one unit, when
 # another is said fine (not "one is chipped and the other one too")
 _ONE_TOLD = re.compile(r"\b(?:one|1|una|uno)\s+(?:broken|cracked|chipped|damaged|shattered|"
                        r"rot[oa]|quebrad[oa]|estrellad[oa]|has|had|is|was|came|arrived|broke|"
                        r"llego|vino|tiene|esta)\b")
-_ANOTHER_FINE = re.compile(r"\b(?:(?:one|1|una|uno|the other(?: one)?|la otra|el otro)\s+(?:is |was |"
+_ANOTHER_FINE = re.compile(r"\b(?:(?:one|1|una|uno|(?:the )?other(?: one)?|la otra|el otro)\s+(?:is |was |"
                            r"looks |seems |came |arrived |esta |llego |vino )?(?:fine|ok|okay|good|"
                            r"perfect[oa]?|bien|intact[oa]?))\b")
 # every unit after all: "the other one has a crack", "quiero devolver las dos", "both"

@@ -341,6 +341,18 @@ async def test_one_unit_told_broken_beside_one_fine_is_one_unit(service):
     assert (case.kind, case.details["units"]) == ("return_exempt", 1)
 
 
+async def test_one_unit_told_with_its_fault_beside_the_other_is_one_unit(service):
+    # "1 mug chipped, other is fine": the fault after the noun, "other" without "the"; on
+    # silence both mugs ($52) had gone back
+    await service.sms("+15555550107", "1 mug chipped, other is fine")
+    case = await service.scalar(select(Case))
+    assert (case.kind, case.details["units"]) == ("return_exempt", 1)
+    result = service.cli("sweep", "--now", "2026-11-30T12:00:00Z")
+    assert list(json.loads(result.stdout)["resolved"].values()) == ["return_authorized"]
+    record = await service.scalar(select(ReturnRecord))
+    assert (record.quantity, str(record.refund_amount)) == (1, "26.00")
+
+
 async def test_a_question_whether_it_was_cancelled_is_no_yes_to_cancel(service):
     # the seller stayed silent about the night lights; "did they cancel the night lights?"
     # had been taken as a yes to cancelling the whole order, bulbs too

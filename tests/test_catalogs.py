@@ -183,7 +183,8 @@ def test_every_seller_email_renders(lang):
     templates = Templates()
     order = sample_order()
     for kind in KINDS:
-        asked = {"reminder": False, "added_question": False, "added_detail": False}
+        asked = {"reminder": False, "added_question": False, "added_detail": False,
+                 "returned": order.items[0]}
         for template, extra in (("case_request", asked),
                                 ("case_request", {**asked, "reminder": True}),
                                 ("case_request", {**asked, "added_question": True}),
