@@ -423,13 +423,20 @@ def does_not_settle(q: Question, fact: Fact, title_terms: frozenset[str] = froze
     return unsettled_by(q, fact, title_terms) is not None
 
 
+# the parts that are hardly ever the item itself (a band, a screen, a case may be)
+_ONLY_PARTS = frozenset(term(w) for w in (
+    "lid", "handle", "spout", "cord", "knob", "hinge", "buckle", "clasp", "zipper", "straw",
+    "mouthpiece", "nozzle", "leg", "legs", "drawer", "button", "switch", "sole", "insole",
+    "laces", "tapa", "mango", "asa", "hebilla", "cierre", "bisagra", "perilla", "suela"))
 # the parts a title may list beside the item ("Arc Floor Lamp, Marble Base, Linen Drum
 # Shade"): named in a question, they are still a part, not the item
 _PART_NOUNS = frozenset(term(w) for w in (
     "shade", "base", "lid", "handle", "spout", "cord", "cable", "strap", "cover", "arm",
     "switch", "socket", "panel", "wire", "blade", "frame", "leg", "legs", "cap", "nozzle",
     "button", "screen", "band", "wheel", "wheels", "shelf", "drawer", "pantalla", "base",
-    "tapa", "mango", "asa", "cable", "correa", "funda", "brazo", "interruptor"))
+    "tapa", "mango", "asa", "cable", "correa", "funda", "brazo", "interruptor", "buckle",
+    "clasp", "zipper", "hinge", "knob", "straw", "mouthpiece", "sole", "insole", "laces",
+    "hebilla", "cierre", "bisagra", "perilla", "popote", "suela"))
 
 
 def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -482,8 +489,13 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     asked = q.concepts & fact.name_concepts & _WHOLE_ITEM_CONCEPTS
     if "color" in asked and not (_COLOR_OF.search(q.text) or q.alternatives & COLOR_WORDS):
         asked -= {"color"}  # ("does this have jelly colors?" names no part)
-    if not title_terms or fact.source != "attribute" or fact.package or not asked:
+    if fact.source != "attribute" or fact.package or not asked:
         return False
+    if not title_terms:
+        # the thing may be the item itself ("is the bottle steel?"), unless it is a part
+        # ("is the lid stainless steel?": not "material: stainless-steel", the bottle's)
+        return bool({term(w) for w in _things_named(q, english=True)} & _ONLY_PARTS
+                    - fact.term_set)
     if _INSIDE.search(q.text) and not _INSIDE.search(fact.text):
         return True  # "what color is the inside of the mug?": not the mug's colour
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))

@@ -837,6 +837,8 @@ BOUNCE_HOUSE = _item("B0BOUNCE01", "Inflatable Bounce House", bullets=(
     "Overall weight 28 lbs.", "Sturdy vinyl walls"))
 PHONE = _item("B0PHONE001", "Unlocked Smartphone", attributes=(
     ("cellular technology", "4g hspa+"), ("item weight", "5 ounces")))
+BOTTLE = _item("B0BOTTLE01", attributes=(("material", "stainless-steel"), ("color", "cloud")))
+WATCH_BAND = _item("B0BAND0001", attributes=(("material", "leather"), ("color", "white")))
 DIFFRACTION_FILM = _item("B0FILM0001", "Diffraction Grating Film", bullets=(
     "This sheet is sized 6\" wide by 5' long",))
 
@@ -855,7 +857,9 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
             # the bounce house's own weight is not what it bears
             (BOUNCE_HOUSE, "whats the weight limit per kid", "own_weight_for_limit"),
             # a width and a length are not a thickness
-            (DIFFRACTION_FILM, "how thick is the film", "other_dimension")):
+            (DIFFRACTION_FILM, "how thick is the film", "other_dimension"),
+            # without a title, a lid is still a part: not the bottle's material
+            (BOTTLE, "is the lid stainless steel", "part_not_described")):
         settled = settle_product_question(question, (item,))
         assert settled == Unsettled(rule), (question, settled)
     # what does say it still answers: a weight bearing a limit, a thickness given as a height,
@@ -866,5 +870,8 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
     MATTRESS = _item("B0MATTRES1", "Memory Foam Mattress", bullets=('Queen size, 12" h',))
     answer = answer_product_question("how thick is the mattress", (MATTRESS,))
     assert answer is not None and answer.evidence == 'Queen size, 12" h'
+    # without a title, a band may be the item itself
+    answer = answer_product_question("what is the band made of", (WATCH_BAND,))
+    assert answer is not None and answer.evidence == "material: leather"
     answer = answer_product_question("is it 4g", (PHONE,))
     assert answer is not None and answer.conversion is None, answer
