@@ -359,6 +359,8 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "what color is the engraving?": not "enter the engraving text at checkout"; "what color
     # is it?": not "cool colors make leaving notes more fun", nor 'color: 17.3"'
     ("color_unsaid", lambda q, fact, _: _color_unsaid(q, fact)),
+    # "how many 12 inch balloons will it fill?": not '30 or 50, 9" latex balloons'
+    ("other_figure_of_the_unit", lambda q, fact, _: _other_figure_of_the_unit(q, fact)),
     # "how many watts does each port give?": not "output power: 65 W", the ports' together
     ("per_port_unsaid", lambda q, fact, _: bool(_PER_PORT.search(q.text))
      and not _PER_PORT_SAID.search(fact.text)),
@@ -700,7 +702,24 @@ def _measures(text: str) -> dict[str, set[str]]:
         if kind is not None:
             for number in filter(None, (first, last)):
                 found.setdefault(number, set()).add(kind)
+    for number in _INCH_MARKED.findall(text):
+        found.setdefault(number, set()).add("length")
     return found
+
+
+_INCH_MARKED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\"|''|\u201d|\u2033)")
+
+
+def _other_figure_of_the_unit(q: Question, fact: Fact) -> bool:
+    """A wh-question under a condition with a figure ("how many 12 inch balloons will it
+    fill?") and a fact that gives other figures of that unit only ('30 or 50, 9" latex
+    balloons'): it speaks of another size. (A yes/no question is answered by the other
+    figure: "is it 12 inches?" -> "9 inches".)"""
+    if q.yes_no or _TELLS_A_LIMIT.search(fact.text):
+        return False  # (a limit answers for every figure under it: "can hold up to 50 lb")
+    asked, said = _measures(q.text), _measures(fact.text)
+    return any(number not in said and any(kinds & other for other in said.values())
+               for number, kinds in asked.items())
 
 
 def _number_of_another_unit(question: str, fact: str) -> bool:

@@ -837,6 +837,8 @@ BOUNCE_HOUSE = _item("B0BOUNCE01", "Inflatable Bounce House", bullets=(
     "Overall weight 28 lbs.", "Sturdy vinyl walls"))
 PHONE = _item("B0PHONE001", "Unlocked Smartphone", attributes=(
     ("cellular technology", "4g hspa+"), ("item weight", "5 ounces")))
+BALLOON_TANK = _item("B0BALLOON1", "Helium Tank", bullets=(
+    'Fills about 30 9" latex balloons',))
 BOTTLE = _item("B0BOTTLE01", attributes=(("material", "stainless-steel"), ("color", "cloud")))
 WATCH_BAND = _item("B0BAND0001", attributes=(("material", "leather"), ("color", "white")))
 DIFFRACTION_FILM = _item("B0FILM0001", "Diffraction Grating Film", bullets=(
@@ -858,6 +860,8 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
             (BOUNCE_HOUSE, "whats the weight limit per kid", "own_weight_for_limit"),
             # a width and a length are not a thickness
             (DIFFRACTION_FILM, "how thick is the film", "other_dimension"),
+            # the tank's count is of 9" balloons
+            (BALLOON_TANK, "how many 12 inch balloons will it fill", "other_figure_of_the_unit"),
             # without a title, a lid is still a part: not the bottle's material
             (BOTTLE, "is the lid stainless steel", "part_not_described")):
         settled = settle_product_question(question, (item,))
@@ -870,6 +874,10 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
     MATTRESS = _item("B0MATTRES1", "Memory Foam Mattress", bullets=('Queen size, 12" h',))
     answer = answer_product_question("how thick is the mattress", (MATTRESS,))
     assert answer is not None and answer.evidence == 'Queen size, 12" h'
+    # a limit answers for every figure under it
+    SWING = _item("B0SWING001", "Toddler Swing", bullets=("Can hold up to 50 pounds",))
+    answer = answer_product_question("she weighs 36 pounds, how much can it hold?", (SWING,))
+    assert answer is not None and "50 pounds" in answer.evidence
     # without a title, a band may be the item itself
     answer = answer_product_question("what is the band made of", (WATCH_BAND,))
     assert answer is not None and answer.evidence == "material: leather"
