@@ -52,7 +52,8 @@ _QUALITIES = frozenset(term(w) for w in (
     "adjustable", "removable", "detachable", "replaceable", "foldable", "collapsible",
     "organic", "recycled", "bleed", "fade", "refillable", "reversible", "expandable",
     "stackable", "retractable", "extendable", "interchangeable", "washable", "float",
-    "floats", "buoyant"))
+    "floats", "buoyant", "rechargeable", "dimmable", "programmable", "insulated", "lockable",
+    "breathable"))
 
 
 # (of two things or more: "can the kettle boil 2 liters at the same time?" asks its capacity)

@@ -836,7 +836,8 @@ PLAY_KITCHEN = _item("B0KITCHEN1", "Wooden Play Kitchen with Fridge", bullets=(
 BOUNCE_HOUSE = _item("B0BOUNCE01", "Inflatable Bounce House", bullets=(
     "Overall weight 28 lbs.", "Sturdy vinyl walls"))
 PHONE = _item("B0PHONE001", "Unlocked Smartphone", attributes=(
-    ("cellular technology", "4g hspa+"), ("item weight", "5 ounces")))
+    ("cellular technology", "4g hspa+"), ("item weight", "5 ounces"),
+    ("batteries included", "yes")))
 BALLOON_TANK = _item("B0BALLOON1", "Helium Tank", bullets=(
     'Fills about 30 9" latex balloons',))
 BOTTLE = _item("B0BOTTLE01", attributes=(("material", "stainless-steel"), ("color", "cloud")))
@@ -862,6 +863,8 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
             (DIFFRACTION_FILM, "how thick is the film", "other_dimension"),
             # the tank's count is of 9" balloons
             (BALLOON_TANK, "how many 12 inch balloons will it fill", "other_figure_of_the_unit"),
+            # batteries included say nothing of recharging them
+            (PHONE, "is the battery rechargeable", "quality_unsaid"),
             # without a title, a lid is still a part: not the bottle's material
             (BOTTLE, "is the lid stainless steel", "part_not_described")):
         settled = settle_product_question(question, (item,))
