@@ -650,7 +650,19 @@ def _included_thing_unsaid(q: Question, fact: Fact) -> bool:
     if said and said[0] in ("this", "these", "that", "it", "them"):
         return False
     thing = [w for w in said if w not in STOPWORDS]
+    if thing and fact.source in ("bullet", "description") \
+            and not _SAYS_WHAT_COMES.search(fact.text):
+        # "does it come with megatron?": not "your optimus prime figures will battle your
+        # megatron", which only names it
+        return True
     return bool(thing) and not any(term(w) in fact.term_set for w in thing)
+
+
+# a sentence that says what comes with the item
+_SAYS_WHAT_COMES = re.compile(r"(?i)\b(?:includ\w*|comes? with|came with|ships? with|with|"
+                              r"contains?|set of|pack of|kit|pieces?|pcs|in the box|bundle\w*|"
+                              r"accessor\w*|plus|featur\w*|has|have|everything|\d+|two|three|"
+                              r"four|five|six|pair|incluye\w*|viene con|trae|con)\b")
 
 
 # the part a wh-question asks for by name: "what port ...", "which cable ...", "what kind of

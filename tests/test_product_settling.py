@@ -838,6 +838,9 @@ BOUNCE_HOUSE = _item("B0BOUNCE01", "Inflatable Bounce House", bullets=(
 PHONE = _item("B0PHONE001", "Unlocked Smartphone", attributes=(
     ("cellular technology", "4g hspa+"), ("item weight", "5 ounces"),
     ("batteries included", "yes")))
+ACTION_FIGURES = _item("B0FIGURES1", "Transforming Robot Figure 2-Pack", description=(
+    "Your Optimus Prime and Sentinel Prime figures will battle your Megatron and Soundwave "
+    "figures. Features 2 figures, each 8 inches tall."))
 BALLOON_TANK = _item("B0BALLOON1", "Helium Tank", bullets=(
     'Fills about 30 9" latex balloons',))
 BOTTLE = _item("B0BOTTLE01", attributes=(("material", "stainless-steel"), ("color", "cloud")))
@@ -863,6 +866,8 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
             (DIFFRACTION_FILM, "how thick is the film", "other_dimension"),
             # the tank's count is of 9" balloons
             (BALLOON_TANK, "how many 12 inch balloons will it fill", "other_figure_of_the_unit"),
+            # a sentence that only names the thing does not say it comes with the item
+            (ACTION_FIGURES, "does it come with megatron", "included_thing_unsaid"),
             # batteries included say nothing of recharging them
             (PHONE, "is the battery rechargeable", "quality_unsaid"),
             # without a title, a lid is still a part: not the bottle's material
@@ -877,6 +882,9 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
     MATTRESS = _item("B0MATTRES1", "Memory Foam Mattress", bullets=('Queen size, 12" h',))
     answer = answer_product_question("how thick is the mattress", (MATTRESS,))
     assert answer is not None and answer.evidence == 'Queen size, 12" h'
+    # a sentence that counts what comes does say it
+    assert not does_not_settle(parse_question("does this come with balls?"), make_fact(
+        "bullet", "Features 8 lively songs, fun sound effects, and 5 colorful balls"))
     # a limit answers for every figure under it
     SWING = _item("B0SWING001", "Toddler Swing", bullets=("Can hold up to 50 pounds",))
     answer = answer_product_question("she weighs 36 pounds, how much can it hold?", (SWING,))
