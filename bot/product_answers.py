@@ -385,26 +385,26 @@ def _direct_hit(q: Question, fact: Fact, named: dict[str, float]) -> bool:
 
 
 DECISION_WEIGHTS = (
-    1.99,  # bias
-    0.714,  # top_logit
+    1.993,  # bias
+    0.713,  # top_logit
     0.508,  # margin
     0.0,  # strong_rivals
-    -0.742,  # yes_no
-    -1.476,  # question_length
-    -1.288,  # no_concept
-    -1.083,  # top_attribute_concept
-    -0.957,  # top_text
+    -0.739,  # yes_no
+    -1.486,  # question_length
+    -1.29,  # no_concept
+    -1.084,  # top_attribute_concept
+    -0.954,  # top_text
     0.0,  # top_title
     0.344,  # focus_count
     0.0,  # foreign_missed
     0.0,  # focus_coverage
     0.0,  # entity_missed
-    0.109,  # direct_hit
+    0.112,  # direct_hit
     0.0,  # named_hit
-    1.154,  # top_coverage
-    2.126,  # top_pairs
-    0.121,  # yes_no_value
-    3.145,  # alternative_named
+    1.156,  # top_coverage
+    2.135,  # top_pairs
+    0.122,  # yes_no_value
+    3.147,  # alternative_named
     0.0,  # concept_unit
 )
 ANSWER_THRESHOLD = 0.65

@@ -89,6 +89,25 @@ _ASKS_AGE = re.compile(r"(?i)\b(?:what|which) ages?\b|\bhow old\b|\bage (?:range
 _AN_AGE_IN_WORDS = re.compile(r"(?i)\ball ages\b|\badults?\b|\btoddlers?\b|\binfants?\b|"
                               r"\bnewborns?\b|\bteens?\b|\bteenagers?\b|\bpreschool\w*|"
                               r"\bgrown-?ups?\b|\bseniors?\b")
+# whether batteries come with the item, asked; and a fact that says so (or that none is needed)
+_ASKS_BATTERIES_COME = re.compile(
+    r"(?i)\bbatter(?:y|ies|ys|yes)\b[\w\s]{0,12}\b(?:includ\w*|come with it|come with this)|"
+    r"\b(?:includ\w*|comes? with|come with)\b(?: the| any| its)? batter(?:y|ies|ys|yes)\b|"
+    r"\b(?:vienen?|incluye\w*|trae)\b(?: las| los| con)? (?:pilas|baterias?)\b|"
+    r"\b(?:pilas|baterias?) incluid\w*")
+_SAYS_BATTERIES_COME = re.compile(r"(?i)\bincluded?\b|\bincludes\b|\bincluding\b|\bcomes? with\b|"
+                                  r"\bwith (?:\w+ )?batter|\brequired\b|\bnot needed\b|"
+                                  r"\bno batter|\bbuilt-in\b|\bincluid|\bsold separately\b|"
+                                  r"\bse venden? por separado")
+# the measures a state changes, and the states a figure may be of
+_MEASURED_STATES = frozenset(("dimensions", "weight", "storage"))
+_STATE_SAID = re.compile(r"(?i)\b(?:(?:maximum|max|minimum|min) (?:size|weight|memory|ram|storage|"
+                         r"capacity)|when shipped|as shipped|at shipping|shipped at|"
+                         r"(?:tama[nñ]o|peso|memoria) m[aá]xim[oa])\b")
+# the item's own weight asked
+_ASKS_OWN_WEIGHT = re.compile(r"(?i)\bhow (?:much|heavy) (?:does|do|is|are) (?:it|they|this|these|"
+                              r"the \w+)(?: \w+)? weighs?\b|\bhow heavy\b|\bwhat(?: is|'s|s) the "
+                              r"(?:\w+ )?weight\b|\bcu[aá]nto pesa")
 # the questions only a figure answers (not "how big?", which "size: queen" answers)
 _ASKS_A_FIGURE = re.compile(r"(?i)\bhow (?:many|much|long|tall|wide|heavy|deep|thick|high)\b|"
                             r"\bcu[aá]nt[oa]s?\b")
@@ -213,6 +232,10 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("part_not_measured", lambda q, fact, title: _part_not_measured(q, fact, title)),
     # "how tall is the counter?" of a play kitchen: not '26"h x 36"l x 16"w assembled'
     ("part_not_in_sentence", lambda q, fact, title: _part_not_in_sentence(q, fact, title)),
+    # "are they real linen?": not "color: natural linen", a colour's name
+    ("color_for_material", lambda q, fact, _: "material" in q.concepts
+     and fact.source == "attribute" and "color" in fact.name_concepts
+     and "material" not in fact.name_concepts),
     # "what color is the kettle lid?", "how much does the base weigh?": not the whole item's
     ("part_not_described", lambda q, fact, title: _part_not_described(q, fact, title)),
     # "how do you change songs?": a way of doing, which a catalogue value never tells
@@ -224,6 +247,9 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("other_kind_named", lambda q, fact, _: _other_kind_named(q, fact)),
     # "is this just a single package?": not the package's dimensions
     ("measure_not_asked", lambda q, fact, _: _measure_not_asked(q, fact)),
+    # "are batteries included?": not "num batteries: 4 aa", how many it takes
+    ("batteries_taken_for_included", lambda q, fact, _: bool(_ASKS_BATTERIES_COME.search(q.text))
+     and not _SAYS_BATTERIES_COME.search(fact.text)),
     # "does it come with batteries?": not "batteries required: no"
     ("required_for_included", lambda q, fact, _: q.yes_no and boolean_other_kind(q, fact)),
     # "will it fit my honda civic hatchback?": only a fact naming the customer's thing
@@ -270,6 +296,14 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "whats the weight limit per kid?": not "overall weight 28 lbs.", the item's own
     ("own_weight_for_limit", lambda q, fact, _: bool(_ASKS_WEIGHT_LIMIT.search(q.text))
      and not _TELLS_A_LIMIT.search(fact.text)),
+    # "how much does the trike weigh?": not "maximum weight capacity 49 lbs", what it bears
+    ("limit_for_own_weight", lambda q, fact, _: bool(_ASKS_OWN_WEIGHT.search(q.text))
+     and not _ASKS_WEIGHT_LIMIT.search(q.text) and bool(_TELLS_A_LIMIT.search(fact.text))),
+    # "how much ram?": not "ram memory: maximum size 8 gb"; "how tall will it get?": not
+    # "size: 3-4ft when shipped" (a figure of another state than the one asked)
+    ("other_state_measured", lambda q, fact, _: not q.yes_no
+     and bool(q.concepts & _MEASURED_STATES) and bool(_STATE_SAID.search(fact.text))
+     and not _STATE_SAID.search(q.text)),
     # "is the height adjustable?": not "height: 65 inches", which does not say it
     # (but "batteries required: no" settles "does it have replaceable batteries?": none)
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
@@ -490,17 +524,20 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
     """A question about the weight or colour of something the title does not name (a part:
     "the lid", "the strap") and the item's own weight or colour, which does not name it."""
     asked = q.concepts & fact.name_concepts & _WHOLE_ITEM_CONCEPTS
-    if "color" in asked and not (_COLOR_OF.search(q.text) or q.alternatives & COLOR_WORDS):
-        asked -= {"color"}  # ("does this have jelly colors?" names no part)
     if fact.source != "attribute" or fact.package or not asked:
         return False
+    if _INSIDE.search(q.text) and not _INSIDE.search(fact.text):
+        # "what color is the inside of the mug?", "is the inside blue too?": not the mug's
+        return True
+    if "color" in asked and not (_COLOR_OF.search(q.text) or q.alternatives & COLOR_WORDS):
+        asked -= {"color"}  # ("does this have jelly colors?" names no part)
+        if not asked:
+            return False
     if not title_terms:
         # the thing may be the item itself ("is the bottle steel?"), unless it is a part
         # ("is the lid stainless steel?": not "material: stainless-steel", the bottle's)
         return bool({term(w) for w in _things_named(q, english=True)} & _ONLY_PARTS
                     - fact.term_set)
-    if _INSIDE.search(q.text) and not _INSIDE.search(fact.text):
-        return True  # "what color is the inside of the mug?": not the mug's colour
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
     unsaid = fact.term_set | (title_terms - _PART_NOUNS) | concept_words | WEAK_TERMS \
         | _THE_WHOLE

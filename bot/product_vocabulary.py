@@ -282,6 +282,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _concept("material", "material made fabric plastic metal wood steel stainless aluminum "
              "glass leather cotton polyester silicone rubber nylon ceramic vinyl bamboo "
              "polycarbonate foam wool wooden pine oak maple birch walnut cedar mahogany teak "
+             "linen satin velvet jute hemp cashmere "
              "brass copper zinc pvc resin canvas denim silk suede latex porcelain granite",
              "material fabric"),
     _concept("voltage", "volt voltage 110v 120v 220v 240v 110 120 220 230 240 12v",

@@ -841,6 +841,12 @@ PHONE = _item("B0PHONE001", "Unlocked Smartphone", attributes=(
 ACTION_FIGURES = _item("B0FIGURES1", "Transforming Robot Figure 2-Pack", description=(
     "Your Optimus Prime and Sentinel Prime figures will battle your Megatron and Soundwave "
     "figures. Features 2 figures, each 8 inches tall."))
+TABLET = _item("B0TABLET01", attributes=(("ram memory", "maximum size 16 gb"),))
+REMOTE_CAR = _item("B0RCCAR001", attributes=(("num batteries", "4 aa"),))
+TRIKE = _item("B0TRIKE001", bullets=("Maximum weight capacity 49 lbs",))
+PLANT = _item("B0PLANT001", attributes=(("size", "3-4ft when shipped"),))
+CUSHION_COVERS = _item("B0COVERS01", attributes=(("color", "natural linen"),))
+LUNCH_BAG = _item("B0LUNCH001", attributes=(("color", "blue"),))
 BALLOON_TANK = _item("B0BALLOON1", "Helium Tank", bullets=(
     'Fills about 30 9" latex balloons',))
 BOTTLE = _item("B0BOTTLE01", attributes=(("material", "stainless-steel"), ("color", "cloud")))
@@ -870,6 +876,16 @@ def test_wrong_answers_found_in_use_go_to_the_seller():
             (ACTION_FIGURES, "does it come with megatron", "included_thing_unsaid"),
             # batteries included say nothing of recharging them
             (PHONE, "is the battery rechargeable", "quality_unsaid"),
+            # how many batteries it takes is not whether they come with it
+            (REMOTE_CAR, "are batteries included", "batteries_taken_for_included"),
+            # what a trike bears is not what it weighs; the most memory it takes is not what
+            # it has; a plant's size when shipped is not how tall it grows
+            (TRIKE, "how much does the trike weigh", "limit_for_own_weight"),
+            (TABLET, "how much ram", "other_state_measured"),
+            (PLANT, "how tall will it get", "other_state_measured"),
+            # a colour's name is no material; the inside is not the whole bag's colour
+            (CUSHION_COVERS, "are they real linen", "color_for_material"),
+            (LUNCH_BAG, "is the inside blue too", "part_not_described"),
             # without a title, a lid is still a part: not the bottle's material
             (BOTTLE, "is the lid stainless steel", "part_not_described")):
         settled = settle_product_question(question, (item,))
