@@ -223,15 +223,22 @@ _WITHDRAWS = re.compile(
     r"any ?more|problem (?:is )?solved|all sorted|ya (?:lleg[oó]|me lleg[oó]|lo recib[ií]|lo "
     r"encontr[eé])|lo encontr[eé]|ya no (?:hace falta|lo necesito)|olv[ií]d[ae]lo|no importa|"
     r"s[ií] (?:me )?lleg[oó]|ya lo (?:vi|tengo)|lo ten[ií]a (?:el|la|mi)|already got it|"
+    # "ya la recibí", "ya me la entregaron", "mi esposo ya la había recogido, ya está aquí",
+    # "my husband already picked it up"
+    r"ya (?:la|las|los) tengo|ya (?:me )?(?:lo|la|los|las) (?:recib[ií]|entregaron|dejaron|"
+    r"trajeron)|(?:ya )?(?:lo|la|los|las) (?:hab[ií]a|hab[ií]an) recogido|ya (?:esta|estan) aqu[ií]|"
+    r"already (?:picked (?:it|them) up|has (?:it|them))|"
     r"it (?:was|is) (?:at|with) (?:the|my) (?:neighbou?rs?|door|porch|front desk|mailroom)|"
     # "oh wait my neighbor just brought it over", "actually it did come"
     # (not "the driver left it at the wrong house", "my neighbour had the same issue")
     r"(?:neighbou?rs?|someone|somebody) (?:just )?(?:brought|dropped off|gave me|had) "
     r"(?:it|them|my (?:package|parcel|order|box))(?! (?:at|to|in) the wrong)|"
     r"(?:it|they) did (?:come|arrive|show up|get here)|"
-    # "my mistake, the skillet is here" (not "tracking says it's here")
-    r"(?<!says )(?<!shows )(?<!said )(?:it|they|the \w+|my \w+)(?:'s| is| are|'re) (?:finally |"
-    r"already |now )?here(?! but)(?! somewhere))\b|"
+    # "my mistake, it's here" (not "tracking says it's here", "it is here in the app", "my
+    # sister is here": an item named so is said come where the claim is taken back)
+    r"(?<!says )(?<!shows )(?<!said )(?:(?:it|they|the (?:package|parcel|order)|my (?:package|parcel|"
+    r"order))(?:'s| is| are|'re)|\bits) (?:finally |already |now )?here(?!\W*(?:but|in|on|"
+    r"somewhere)\b))\b|"
     # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
     # llegó la tabla con el nombre mal")
     r"^\W*(?:(?:hola|ok|oye|buenas|ya|si|sí),?\s+)*(?:me\s+lleg(?:[oó]|aron)\s+(?:el|la|los|las|mi|"
@@ -290,14 +297,25 @@ _TAKEN_BACK_OUTRIGHT = re.compile(
     r"(?!\s+(?:label|shipping|box|form|slip|address))|"
     r"(?:i'?ll|i will|ill) keep (?:it|them)(?!\s+(?:in|until|till|til|if|at|on|for|inside|when))|"
     r"no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
-    r"me (?:lo|la|los|las) quedo(?!\s+(?:si|hasta|en|cuando)))\b")
+    r"me (?:lo|la|los|las) quedo(?!\s+(?:si|hasta|en|cuando))|"
+    # "nevermind i fixed it myself", "ya no lo voy a devolver, si funcionaba"
+    r"(?:i )?(?:fixed|figured out) (?:it|the problem)|found the problem|figured it out|"
+    r"(?:i'?m|im|i am) not (?:returning|sending) (?:it|them)|i won'?t (?:return|send back) (?:it|"
+    r"them)|ya no (?:lo|la|los|las) voy a devolver|ya (?:lo|la) arregle)\b")
 # the item said fine: group 1 or 2 names it (or "it", "they")
 _SAID_FINE_OF = re.compile(
     r"\b(?:(?:the|my) ([a-z]+(?: [a-z]+)?)|(it|they)) (?:is|are|was|were|works?|looks?|'s|'re) "
     r"(?:actually |totally |perfectly |completely )?(?:fine|ok|okay|good|alright|all right|"
-    r"perfect)\b|\b(?:la|el|las|los|mi|mis) ([a-z]+(?: [a-z]+)?) (?:esta|estan|funciona|funcionan) "
+    # "the skillet is here" (not "the skillet is fine to wait for", "is here on the tracking")
+    r"perfect|here(?!\W*(?:but|in|on|somewhere)\b))\b(?!\s+(?:to|with|if|for now|waiting)\b)|"
+    r"\b(?:la|el|las|los|mi|mis) ([a-z]+(?: [a-z]+)?) (?:esta|estan|funciona|funcionan) "
     r"(?:perfect[oa]s? |muy )?bien\b|\b(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|"
     r"mis) ([a-z]+)\b|\bfound the (?:missing )?([a-z]+)\b")
+# "never mind the skillet", "forget the refund", "olvida la cobija": the claim of the item
+# named (group 1), or the refund or return itself (group 2)
+_NEVER_MIND_THE = re.compile(r"\b(?:never ?mind|nvm|forget(?: about)?|olvid[ae](?:te de)?) "
+                             r"(?:the|my|el|la|los|las|mi|mis) (?:(refund|return|reembolso|"
+                             r"devolucion)|([a-z]+(?: [a-z]+)?))\b")
 _APOLOGY = re.compile(r"\b(?:by mistake|my (?:mistake|bad)|i was wrong|i (?:made|make) a mistake|"
                       r"me equivoque|(?:era|fue) (?:un error|una equivocacion))\b")
 _NEVER_MIND = re.compile(r"\b(?:it'?s fine|its fine|it is fine|all good|never ?mind|nvm|no "
@@ -312,7 +330,7 @@ _OTHER_THAN_CLAIMED = re.compile(
     r"sometimes|only|just for|pero|excepto|aunque|sin embargo|a veces|solo|nomas|nada mas|"
     r"se apaga|turns off|shuts off|es el|es la|son los|son las|it'?s the|its the|"
     r"si me|if you|if i get|descuento|discount|mejor|rather|instead|prefer|prefiero|credit|"
-    r"credito|can i|could i|puedo|money back|get a refund|refund me)\b|"
+    r"credito|can i|could i|puedo|money back|get a refund|refund me)\b(?<!\bmejor(?= me l[oa]s? quedo))|"
     r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
     r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b")
 
@@ -333,13 +351,16 @@ def takes_back_claim(text: str, items: list[str] | None = None) -> bool:
     outright = _TAKEN_BACK_OUTRIGHT.search(lowered)
     if outright is not None and not _DENIED_BEFORE.search(lowered[:outright.start()]):
         return True
-    for found in _SAID_FINE_OF.finditer(lowered):
+    for found in (*_SAID_FINE_OF.finditer(lowered), *_NEVER_MIND_THE.finditer(lowered)):
         named = next(g for g in found.groups() if g)
         if not _DENIED_BEFORE.search(lowered[:found.start()]) and (
-                named in ("it", "they") or items is None
+                named in ("it", "they", "refund", "return", "reembolso", "devolucion")
+                or items is None
                 or choose_by_name(named, items) is not None):
             return True
-    return bool(_APOLOGY.search(lowered) and _NEVER_MIND.search(lowered))
+    # "my bad, all good"; "actually never mind, ... its fine"
+    return bool(_APOLOGY.search(lowered) and _NEVER_MIND.search(lowered)) \
+        or len({m.group(0) for m in _NEVER_MIND.finditer(lowered)}) > 1
 
 
 def adds_to_case(text: str, told: str) -> bool:

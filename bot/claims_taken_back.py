@@ -48,7 +48,10 @@ class ClaimsTakenBack:
         customer's own reason, no fault). A fault denied beside a reason of the customer's
         own is a reason corrected, and so is a fault told in a correction of a return for
         the customer's own reason: the return is decided again for it."""
+        # the problem told last, even with questions since ("any update on my refund?")
         last = self.state.get("last") or {}
+        if last.get("intent") not in CLAIMS:
+            last = self.state.get("claim") or {}
         if last.get("intent") not in CLAIMS:
             return False
         norm = normalize(self.text)
@@ -89,7 +92,7 @@ class ClaimsTakenBack:
              "withdrawn": [r.rma for r in withdrawn], "paid": [r.rma for r in paid]}))
         asked = {(self.state.get("return") or {}).get("asin"), *(r.asin for r in withdrawn),
                  *((c.details or {}).get("asin") for c in cases)}
-        for key in ("last", "return", "offer", "pending"):
+        for key in ("last", "claim", "return", "offer", "pending"):
             self.state.pop(key, None)
         if corrected and not paid:
             # decided again, for the reason the customer gives now

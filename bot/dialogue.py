@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row
 from bot import case_rules
 from bot.address_corrections import AddressCorrections
 from bot.cases import CaseDesk
-from bot.claims_taken_back import ClaimsTakenBack
+from bot.claims_taken_back import CLAIMS, ClaimsTakenBack
 from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_tracking_numbers
 from bot.journal import record_decision
@@ -447,7 +447,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
     def _forget_stale_topic(self) -> None:
         """After a long pause a new message starts a fresh topic (identity checks stay)."""
         if self._topic_is_stale():
-            for key in ("pending", "offer", "focus", "last", "return", "unclear",
+            for key in ("pending", "offer", "focus", "last", "claim", "return", "unclear",
                         "unclear_text"):
                 self.state.pop(key, None)
             self.focus_order_id = None
@@ -504,6 +504,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
     def _respond(self, intent: str, text: str, order: OrderFacts) -> None:
         self.state["focus"] = self.focus_order_id = order.order_id
         self.state["last"] = {"intent": intent, "text": text, "order_id": order.order_id}
+        if intent in CLAIMS:  # kept through the questions after it ("any update?")
+            self.state["claim"] = self.state["last"]
         self.responder.respond(intent, text, order)
 
     def _accept_offer(self, intent: str) -> bool:

@@ -91,9 +91,16 @@ def item_switched_to(text: str) -> str | None:
 
 
 def without_correcting_words(text: str) -> str:
-    """The message without its parts that only say a correction comes ("me equivoqué, ya
-    me llegó la cobija": no reason of ordering by mistake)."""
-    return " ".join(p for p in punctuated_parts(text) if not _ONLY_CORRECTING.match(normalize(p)))
+    """The message without its words that only say a correction comes ("me equivoqué, ya
+    me llegó la cobija", "me equivoque ya me llego", "ya llegó, me equivoqué de pedido": no
+    reason of ordering by mistake; but "me equivoqué de color" is one)."""
+    kept = (p for p in punctuated_parts(normalize(text)) if not _ONLY_CORRECTING.match(p))
+    return " ".join(_AN_APOLOGY.sub(" ", p) for p in kept)
+
+
+# the customer's own mistake in what they told, not in what they ordered
+_AN_APOLOGY = re.compile(r"\b(?:me equivoque|my mistake|my bad)(?:\s+de\s+(?:pedido|orden|chat|"
+                         r"numero|persona|conversacion))?\b(?!\s+de\b)")
 
 
 # the words that only say a correction comes: "no wait,", "me equivoqué," (no reason to

@@ -61,7 +61,13 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
                          r"(?:it|them)(?!\s+(?:if|until|till|when|in)\b)|(?:keep|leave) (?:it|them|"
                          r"the order)(?: as it is| as is| alone)?(?!\s+(?:at|on|with|by|in|outside|"
                          r"next|near|behind|if|until|when|for)\b)|(?:still|do) want "
-                         r"(?:it|them)(?!\s+cancel)|want (?:it|them) (?:after all|still))\b|"
+                         r"(?:it|them)(?!\s+cancel)|want (?:it|them) (?:after all|still)|"
+                         # "never mind the drill", "actually keep the drill", "its fine if it
+                         # takes longer, but i want it"
+                         r"never ?mind (?:the|my|about the|about my) \w+|(?:keep|leave) (?:the|"
+                         r"my) \w+(?!\s+(?:at|on|with|by|in|outside|next|near|behind|if|until|"
+                         r"when|for|address)\b)|(?:but|still|actually) i want (?:it|them)"
+                         r"(?!\s+(?:cancel|to|gone|refunded|returned|back)))\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
@@ -98,6 +104,12 @@ _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i 
                       r"not possible)\b)")
 
 
+# every order: "never mind, everything arrived, even the skillet"
+_EVERY_ORDER = re.compile(r"\b(?:everything|all of (?:it|them)|both|it all|they all|all (?:arrived|"
+                          r"came|showed up)|todo|todos|todas|ambos|ambas|los dos|las dos)\b")
+# an item still not come: "the skillet still isnt", "la cobija todavia no"
+_STILL_NOT_COME = re.compile(r"\b(?:still|isn'?t|hasn'?t|didn'?t|not|never|todavia|aun|falta|"
+                             r"no (?:ha|me ha|llego|me llego))\b")
 # "never mind, where is my charger?": a topic left, maybe; nothing taken back in so many words
 _BARE_NEVER_MIND = re.compile(r"^(?:(?:ok|okay|oh|ah|hmm|sorry|never ?mind|nvm|forget (?:it|that)|"
                               r"no|olvidalo|perdon|bueno)\W*)+$")
@@ -140,8 +152,9 @@ class Withdrawals:
             # quiero, que me lo manden" keeps a lost parcel's case)
             refused.add(REFUSABLE[last])
         asked = self.requests[0][0]
-        if last in REFUSABLE and asked in REFUSABLE and asked != last \
-                and _INSTEAD.search(self.text):
+        if last in REFUSABLE and asked in REFUSABLE and _INSTEAD.search(self.text) and (
+                asked != last or self._named_order_of(self.text) not in (
+                    None, (self.state.get("last") or {}).get("order_id"))):
             # "change the address" then "wait, actually cancel it instead": one replaces the
             # other, and the seller is not left with both
             refused.add(REFUSABLE[last])
@@ -192,21 +205,29 @@ class Withdrawals:
             return False
         head, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
         asked = classify_intent(rest).intent
-        if _BARE_NEVER_MIND.match(normalize(head)) \
+        if _BARE_NEVER_MIND.match(normalize(head)) or _INSTEAD.search(head) \
                 or is_seller_fault(return_reason(head), self.policy) or reasons_named(rest) or (
                 asked == last["intent"] and self._named_order_of(rest) in (None, last["order_id"])):
             return False
         whole = self.text, self.requests, self.confidence
         said = len(self.says)
         self.text, self.requests = head, [(classify_intent(head).intent, head)]
-        taken_back = (self._take_back_claim() or self._withdraw_cases()) and any(
-            say.template in ("case_withdrawn", "claim_taken_back") for say in self.says[said:])
+        self._take_back_claim() or self._withdraw_cases()
+        # (whatever was withdrawn is said: "case_withdrawn" may come with a False)
+        withdrawn = [say for say in self.says[said:]
+                     if say.template in ("case_withdrawn", "claim_taken_back")]
         self.text, self.requests, self.confidence = whole
-        if not taken_back:
+        if not withdrawn:
             del self.says[said:]  # ("acknowledge": good news with nothing open)
             return False
         self.text = rest
         self.understand()
+        if self.requests[0][0] == "missing_item" and self._named_order_of(rest) in (
+                None, *(say.context.get("order_id") for say in withdrawn),
+                *(getattr(say.context.get("order"), "order_id", None) for say in withdrawn)):
+            # "never mind, it all showed up. the skillet was at my moms": where it was, not
+            # a parcel lost again
+            return True
         self._handle(self.requests)
         return True
 
@@ -271,12 +292,18 @@ class Withdrawals:
         cases = [case for case in open_cases_of_conversation(self.connection, self.conversation.id,
                                                              OPEN_STATUSES) if chosen(case)]
         order_ids = sorted({case.order_id for case in cases if case.order_id})
-        if len(order_ids) > 1:
+        if len(order_ids) > 1 and not _EVERY_ORDER.search(normalize(self.text)):
             orders = [order for order in map(partial(load_order, self.connection), order_ids)
                       if order is not None]
-            named = choose_by_name(self.text, [", ".join(o.item_titles) for o in orders])
-            if named is not None:
-                cases = [case for case in cases if case.order_id == orders[named].order_id]
+            labels = [", ".join(o.item_titles) for o in orders]
+            parts = punctuated_parts(self.text)
+            # "the charger is here, the skillet still isnt": the skillet's case stays
+            still = {orders[n].order_id for p in parts if _STILL_NOT_COME.search(normalize(p))
+                     and (n := choose_by_name(p, labels)) is not None}
+            named = choose_by_name(" ".join(p for p in parts
+                                            if not _STILL_NOT_COME.search(normalize(p))), labels)
+            cases = [case for case in cases if case.order_id not in still and (
+                named is None or case.order_id == orders[named].order_id)]
         for case in cases:
             self.desk.withdraw(self.connection, case, self.conversation.customer_address,
                                "customer", self.now)
