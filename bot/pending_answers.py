@@ -27,7 +27,7 @@ from bot.rereading import (
     item_switched_to,
 )
 from bot.responder import ORDER_INTENTS
-from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow
+from bot.return_flow import ASKED_REASONS, RETURN_INTENTS, ReturnFlow, units_said
 from bot.return_reasons import reasons_named, wants_replacement
 from bot.returns import is_seller_fault
 from bot.text import normalize, words
@@ -185,7 +185,8 @@ class PendingAnswers:
             if awaiting == "return_reason" and self._only_names_items(pending):
                 # "the spatulas and the mugs", asked why they go back: which, not why (read
                 # as a request, it had returned both as faulty); a second time, the seller
-                # reads it
+                # reads it. "no just one mug": how many, kept for the reason to come
+                self._remember_units(pending)
                 if pending.get("answers"):
                     self._return_reason_to_seller(pending, waiting)
                 else:
@@ -233,6 +234,8 @@ class PendingAnswers:
             # an answer we cannot read, not a new request (the model half reads "es muy
             # pesado" as a complaint): ask again, and once more for a return's reason, whose
             # answer in the customer's own words the seller reads then
+            if awaiting == "return_reason":
+                self._remember_units(pending)  # "no just one mug"
             if awaiting == "return_reason" and pending.get("answers"):
                 self._return_reason_to_seller(pending, waiting)
             else:
@@ -241,6 +244,13 @@ class PendingAnswers:
             return True
         self.state.pop("pending")  # the customer changed the subject
         return False
+
+    def _remember_units(self, pending: dict) -> None:
+        known = self.state.get("return") or {}
+        order = load_order(self.connection, pending["order_id"]) if known.get("asin") else None
+        item = next((i for i in order.items if i.asin == known["asin"]), None) if order else None
+        if item is not None and (units := units_said(self.text, item)) is not None:
+            known["units"] = units
 
     def _corrects(self) -> bool:
         """Whether a message that starts like a correction corrects: not when it keeps or adds

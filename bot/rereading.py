@@ -110,6 +110,9 @@ _ONLY_CORRECTING = re.compile(
     r"i meant|me referia|ah|oh|actually|mejor)\W*)+$")
 
 
+_LEADING_AND = re.compile(r"(?i)^\s*(?:and|also|plus|y|tambien|también)\s+")
+
+
 def each_question(text: str) -> list[tuple[str, str]]:
     """A product question of several questions ("how big is it? and what is it made of?",
     "is it waterproof and does it float?", "cuanto pesa la tabla y de que madera es"), one
@@ -121,6 +124,11 @@ def each_question(text: str) -> list[tuple[str, str]]:
             if piece.endswith("?") or starts_a_question(piece) else [piece]
         if len(joined) > 1 and all(len(words(q)) >= 3 for q in joined):
             pieces += [q if q.endswith("?") else f"{q}?" for q in joined]
+        elif not piece.endswith("?") and pieces and len(words(piece)) >= 3 \
+                and starts_a_question(_LEADING_AND.sub("", piece)):
+            # "is the skillet oven safe? and can i use it on induction": the last one
+            # texted without its "?"
+            pieces.append(f"{piece}?")
         else:
             pieces.append(piece)
     if sum(p.endswith("?") and len(words(p)) >= 3 for p in pieces) < 2:

@@ -103,6 +103,23 @@ def units_told(text: str, item: ItemFacts) -> int | None:
     return units if units and units < item.quantity else None
 
 
+# only some units, said alone ("no just one mug", "solo una", "one of them")
+_JUST_UNITS = re.compile(r"\b(?:just|only|solo|nomas|nada mas)\s+(one|1|una|uno|two|2|dos)\b|"
+                         r"\b(one|1|una|uno|two|2|dos)\s+(?:of (?:them|the \w+)|de (?:ellas|ellos|"
+                         r"las|los)|nada mas|nomas)\b")
+
+
+def units_said(text: str, item: ItemFacts) -> int | None:
+    """How many of an item ordered several times the words say, when fewer than all and
+    said so (the fault told with them, or "just one", "solo una")."""
+    told = units_told(text, item)
+    if told is not None or item.quantity < 2:
+        return told
+    found = _JUST_UNITS.search(normalize(text))
+    units = _UNIT_NUMBERS[next(g for g in found.groups() if g)] if found else None
+    return units if units and units < item.quantity else None
+
+
 def _some_units(text: str, item: ItemFacts) -> bool:
     """Whether the words count units of an item ordered several times ("one mug", "1 of 2")."""
     return item.quantity > 1 and bool(_A_COUNT.search(normalize(text)))
@@ -344,7 +361,9 @@ class ReturnFlow:
             turn.responder.open_case(case_rules.GENERAL, order, text,
                                      details={"asin": item.asin, "customer_caused": True})
             return
-        if (units := units_told(turn.text, item)) is not None:
+        units = units_told(turn.text, item) or (
+            known.get("units") if known.get("asin") == item.asin else None)
+        if units is not None:
             item = replace(item, quantity=units)  # only the units told of go back
         items = [item, *(i for i in order.items if i.asin in known.get("more", ()))]
         photo = False
@@ -453,8 +472,13 @@ class ReturnFlow:
     def only_came(text: str, order: OrderFacts, named: int) -> bool:
         """Whether the words say the named item is the only one that came ("only the spatulas
         came", "solo venían las espátulas", "i only got one mug")."""
-        return any(choose_by_name(match.group(0), [item.naming_text for item in order.items])
-                   == named for match in _ONLY_CAME.finditer(normalize(text)))
+        labels = [item.naming_text for item in order.items]
+        # "pedí 2 tazas y solo me llegó 1": a count of the item named before it
+        return any(choose_by_name(match.group(0), labels) == named
+                   or choose_by_name(match.group(0), labels) is None
+                   and _A_COUNT.search(match.group(0)) is not None
+                   and order.items[named].quantity > 1
+                   for match in _ONLY_CAME.finditer(normalize(text)))
 
     def _item(self, text: str, order: OrderFacts, known: dict, intent: str) -> ItemFacts | None:
         """The item: the only one, the one named now or before, or ask which."""

@@ -235,7 +235,9 @@ CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego
                          r"estaban)\b[^?.!]{0,30}?\b(?:separately|separate|aparte|por separado|"
                          r"in (?:a|another) (?:box|bag|package)|en otra caja)\b(?![^.!]*\?)|"
                          r"sino (?:suelt[oa]s?|aparte|en)|si (?:me )?llego|si llegaron|"
-                         r"found (?:it|them)|turned up|showed up|(?:lo|la|los|las) encontre|"
+                         # (not "my charger never showed up")
+                         r"(?<!never )(?<!not )(?<!nt )(?<!n't )(?:found (?:it|them)|turned up|"
+                         r"showed up)|(?:lo|la|los|las) encontre|"
                          r"aparecio|aparecieron|"
                          r"(?:pero|but) (?:si |it )?(?:esta|estan|"
                          r"llego|llegaron|arrived|came|is|was|it'?s) (?:bien|fine|ok|okay))")
