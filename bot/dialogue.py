@@ -219,7 +219,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         if self.asked_again:
             self.requests, self.confidence = [("other", self.text)], 1.0
             return self.language, "other", 1.0
-        found = problem_told_beside(detect_intents(self.text, self.language), self.language)
+        found = problem_told_beside(detect_intents(self.text, self.language), self.language,
+                                    self.text)
         if asked in self.policy.customer_languages and len(found) > 1:
             # "thanks, can you talk to me in spanish? and cancel it": the clause asking for the
             # language asks for no person (the model half reads one in it)

@@ -35,7 +35,10 @@ CORRECTION_STARTS = ("no ", "no,", "not ", "nope", "wrong", "ese no", "esa no", 
                      "sorry i meant", "sorry, i meant", "perdon, me refer", "perdón, me refer",
                      "me equivoqu", "wait not", "wait no", "wait, no", "wait, not",
                      "actually not", "actually no,", "espera no", "espera, no")
-THE_OTHER = re.compile(r"\b(?:the other|another|otro|otra|el otro|la otra)\b", re.IGNORECASE)
+# (not another of the same: "quiero que me manden otra igual", "send me another one")
+THE_OTHER = re.compile(r"\b(?:the other|otro|otra|el otro|la otra)\b(?!\s+(?:igual|nuev[oa]|"
+                       r"del mismo|de la misma))|\banother\b(?!\s+(?:one(?! of)|replacement|new "
+                       r"one|same))", re.IGNORECASE)
 # "and the charger?", "what about the skillet?", "y la tetera?": the same question again
 ALSO = re.compile(r"(?i)^(?:(?:and|also|what about|how about|y|qu[eé] tal|¿y|¿qu[eé] tal|"
                   r"so)\b[\s,]*)+")
@@ -520,20 +523,45 @@ def without_praise(text: str) -> str:
 # the problem a reason names, when a clause tells it of an item the model half reads
 _PROBLEM_OF_REASON = {"damaged": "damaged_or_defective", "defective": "damaged_or_defective",
                       "wrong_item": "wrong_item"}
-# "also the skillet came rusty" reads as damaged at 0.48, short of a request of its own (0.5)
-_TOLD_PROBLEM_CONFIDENCE = 0.35
+# "also the skillet came rusty" reads as damaged at 0.48, short of a request of its own (0.5);
+# "and also the skillet has rust spots" at 0.30
+_TOLD_PROBLEM_CONFIDENCE = 0.25
+
+
+def _problem_dropped(found: list[tuple[str, str, float]], lang: str,
+                     whole: str = "") -> tuple[str, str, float] | None:
+    """A clause the requests found left out that tells a fault of an item the model has no
+    words for ("cancela las cortinas y también la cobija tiene un hoyo": the hole, which the
+    model reads as nothing)."""
+    if not whole or not found:
+        return None
+    for part in clauses(whole):
+        if any(part in text for _, text, _ in found):
+            continue
+        problems = [_PROBLEM_OF_REASON[r] for r in reasons_named(part) if r in _PROBLEM_OF_REASON]
+        if problems and names_something(part) and not says_sent_back(part) \
+                and not PRAISED.search(normalize(part)) and not asks_a_question(part):
+            read = classify_intent(part, lang)
+            if read.intent in (*problems, "other"):
+                return problems[0], part, max(read.confidence, _TOLD_PROBLEM_CONFIDENCE)
+    return None
 
 
 def problem_told_beside(found: list[tuple[str, str, float]],
-                        lang: str) -> list[tuple[str, str, float]]:
+                        lang: str, whole: str = "") -> list[tuple[str, str, float]]:
     """A problem with an item told beside another request ("cancel the kettle please. also
     the skillet came rusty"), which the model reads only half sure: a request of its own
     when its words name the problem too (rusty: damaged) and an item; not an item already
     sent back ("where's my refund? the lamp came broken and I sent it back")."""
+    dropped = _problem_dropped(found, lang, whole)
+    if dropped is not None:
+        return [*found, dropped]
     if len(found) != 1 or found[0][0] in STATED_PROBLEMS | SMALL_TALK:
         return found
     intent, text, confidence = found[0]
-    parts = clauses(text)
+    # (the clauses of the message as sent: "cancel the kettle and also the skillet has rust
+    # spots" comes back as one request with its "and also" gone)
+    parts = clauses(whole or text)
     if len(parts) < 2:
         return found
     for i, part in enumerate(parts):

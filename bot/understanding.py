@@ -364,8 +364,11 @@ def asks(text: str) -> bool:
     return bool(_asking().search(norm) or YES_NO_START.search(norm))
 
 
-_CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|,?\s+(?:and also|and|also|plus|y también|"
-                           r"y además|también|y|además)\s+(?=(?:can|could|is|are|do|does|"
+_CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|"
+                           # "cancela las cortinas y también la cobija tiene un hoyo", "cancel
+                           # the kettle and also the skillet has rust spots"
+                           r",?\s+(?:and also|y tambi[eé]n|y adem[aá]s)\s+|"
+                           r",?\s+(?:and|also|plus|tambi[eé]n|y|adem[aá]s)\s+(?=(?:can|could|is|are|do|does|"
                            r"where|when|what|how|i|please|whether|tell|let|puede|puedo|quiero|"
                            r"donde|dónde|cuando|cuándo|como|cómo|me|necesito|si|dime|díganme|"
                            r"diganme|avísenme|avisenme)\b)|"
