@@ -10,12 +10,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import case_rules, delivery, returns
+from bot.cases import OPEN_STATUSES
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import gives_whole_address, names_an_address
 from bot.messages import Decision
 from bot.order_choice import happened
 from bot.product_answers import Unsettled, settle_product_question
-from bot.rereading import punctuated_parts, starts_a_question
+from bot.rereading import adds_an_item, punctuated_parts, starts_a_question
 from bot.return_flow import RETURN_INTENTS, ReturnFlow, is_missing_parts, missing_from_the_box
 from bot.return_reasons import reasons_named, return_reason, wants_it_cancelled
 from bot.scope import COVERED, check_coverage
@@ -30,6 +31,7 @@ from bot.understanding import (
     says_sent_back,
     subject_named,
 )
+from storage.cases import open_cases_of_conversation
 from storage.conversations import open_handoff
 from storage.returns import flag_at_risk, returns_for_order
 
@@ -70,6 +72,14 @@ _NOT_WITH_THEM = re.compile(r"\b(?:wrong (?:house|address|door|apartment)|neighb
                             r"(?:delivered|entregad[oa])|don'?t have (?:it|them)|not here|"
                             r"no (?:lo|la|los|las) tengo|otra (?:casa|direccion)|vecin[oa]s?)\b")
 
+
+
+# whether a cancellation asked is done: "ya cancelaron?", "did you cancel them yet?"
+_ASKS_IF_CANCELLED = re.compile(r"\b(?:ya (?:l[oa]s? )?cancelaron|ya (?:se )?cancel[oó]|(?:ya )?"
+                                r"(?:est[aá]n?|qued[oó]|quedaron) cancelad[oa]s?|did (?:you|they) "
+                                r"(?:cancel|get)|(?:is|was|has|are|were|have) (?:it|that|they|them|"
+                                r"the \w+|my \w+)(?: been)? cancell?ed|cancell?ed yet|(?:any )?"
+                                r"(?:update|news) (?:on|about) (?:the|my) cancell?ation)\b")
 
 class Responder:
     def __init__(self, turn: CustomerTurn) -> None:
@@ -231,6 +241,14 @@ class Responder:
                                      "requests": [[intent, text]], "partial": partial}
             turn.say("ask_new_address", order_id=order.order_id, partial=partial)
             return
+        if decision.outcome == delivery.CASE_CANCELLATION and _ASKS_IF_CANCELLED.search(
+                normalize(text)) and self._cancelling_part(order):
+            # "cancela los focos" then "ya cancelaron?": asked whether it is done, not the
+            # whole order to cancel (the night light had been cancelled with the bulbs)
+            turn.decide(Decision("case_already_asked", ("cancellation.asked_whether_done",),
+                                 {"order_id": order.order_id}))
+            self.open_case(case_rules.GENERAL, order, text, {"partial_cancellation": True})
+            return
         if decision.outcome == delivery.CASE_CANCELLATION and about_some_items(
                 text, [item.naming_text for item in order.items],
                 sum(item.quantity for item in order.items)):
@@ -238,7 +256,10 @@ class Responder:
             # the order; a cancellation case would cancel all of it, on silence too
             turn.decide(Decision("case_partial_cancellation",
                                  ("cancellation.some_items_of_several",), decision.facts))
-            self.open_case(case_rules.GENERAL, order, text, {"partial_cancellation": True})
+            # ("cancel the bulbs" then "actually cancel the night lights too": the seller
+            # reads the item added in the case's thread; it had been "I've already asked")
+            self.open_case(case_rules.GENERAL, order, text, {"partial_cancellation": True},
+                           adds=adds_an_item(turn.text))
             return
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
@@ -337,6 +358,12 @@ class Responder:
                 break
         return order.items if named is None else (order.items[named],)
 
+    def _cancelling_part(self, order: OrderFacts) -> bool:
+        """Whether the seller is asked to cancel some items of the order."""
+        return any(case_rules.cancels_part(case) and case.order_id == order.order_id
+                   for case in open_cases_of_conversation(
+                       self.turn.connection, self.turn.conversation.id, OPEN_STATUSES))
+
     def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:
         """"cancel the bulbs" then "the night lights too": the whole order is cancelled now, and
         the seller is no longer asked to cancel a part of it."""
@@ -344,7 +371,7 @@ class Responder:
             lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id)
 
     def open_case(self, kind: str, order: OrderFacts, text: str,
-                  details: dict | None = None) -> str:
+                  details: dict | None = None, *, adds: bool = False) -> str:
         """Open the case, or join the question to the one open; tell the customer. Returns
         what happened: "case_opened", "case_question_added", "case_detail_added" or
         "case_already_asked"."""
@@ -358,7 +385,7 @@ class Responder:
         # seller reads it in the case's thread (it had only been "I've already asked")
         detail = existing is not None \
             and kind not in (case_rules.PRODUCT_QUESTION, case_rules.CANCELLATION) \
-            and case_rules.adds_to_case(turn.text, existing.customer_text)
+            and (adds or case_rules.adds_to_case(turn.text, existing.customer_text))
         if detail:
             turn.desk.add_detail(turn.connection, existing, order, turn.text, turn.now)
         turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
