@@ -6,6 +6,7 @@ the dialogue (`bot.dialogue`) decides what to do with them."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.order_choice import happened
 from bot.return_reasons import CAME_ANYWAY, UNHARMED, reasons_named, wants_replacement
@@ -567,9 +568,15 @@ def problem_told_beside(found: list[tuple[str, str, float]],
     for i, part in enumerate(parts):
         read = classify_intent(part, lang)
         reasons = [_PROBLEM_OF_REASON.get(r) for r in reasons_named(part)]
-        if read.intent in reasons and read.confidence >= _TOLD_PROBLEM_CONFIDENCE \
+        problem = next((r for r in reasons if r), None)
+        # ("the skillet I received has rust spots all over it out of the box" reads as a
+        # parcel missing: the fault named says which problem)
+        misread = problem is not None and read.intent in ("missing_item", "other") \
+            and happened(part) != "not_delivered" and not asks_a_question(part)
+        if (read.intent in reasons and read.confidence >= _TOLD_PROBLEM_CONFIDENCE or misread) \
                 and names_something(part) and not says_sent_back(part) \
                 and not PRAISED.search(normalize(part)):
+            read = replace(read, intent=problem) if misread else read
             rest = " ".join(p for j, p in enumerate(parts) if j != i)
             if asks_what_to_do(rest):
                 return found  # "the skillet has rust spots. what should I do?": one request
