@@ -17,7 +17,7 @@ from bot.address_corrections import AddressCorrections
 from bot.cases import CaseDesk
 from bot.claims_taken_back import CLAIMS, ClaimsTakenBack
 from bot.facts import OrderFacts
-from bot.identifiers import find_order_ids, find_tracking_numbers
+from bot.identifiers import find_order_ids, find_tracking_numbers, names_an_address
 from bot.journal import record_decision
 from bot.marketplace import MarketplacePolicy
 from bot.messages import Decision
@@ -150,6 +150,17 @@ _HOW_MUCH_BACK = re.compile(r"\b(?:how much (?:will|do|would|did) i (?:get|be re
                             r"(?:back|do i get)|is it (?:the )?full|full refund\?|cu[aá]nto me "
                             r"(?:van a )?(?:dar|devolver|devuelven|reembolsan|regresan)|de cu[aá]nto "
                             r"(?:es|ser[aá]) (?:el|mi) reembolso)")
+# what happens next with the request just made: "how long does that usually take", "so what
+# do i do", "¿cuánto tarda eso?", "¿y ahora qué?"
+_ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:how long (?:does|will|"
+                             r"would) (?:that|it|this) (?:usually |normally )?take|what happens "
+                             r"(?:now|next)|(?:so )?what (?:do|should|can) i do(?: now| then)?|what "
+                             r"now|cu[aá]nto (?:tiempo )?(?:tarda|se tarda|tardan)(?: eso| en eso)?|"
+                             r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé])\W*$")
+# the reason for a question, told after it
+_BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
+# the requests whose answer says what comes next
+_SAYS_WHAT_NEXT = ("cancel_order", "change_address", "missing_item", *sorted(RETURN_INTENTS))
 # words about the parcel, not the item: "y si no me llega?"
 _OF_THE_PARCEL = re.compile(r"\b(?:lleg\w*|arriv\w*|deliver\w*|ship\w*|envi[oaó]\w*|entreg\w*|"
                             r"track\w*|rastre\w*|come|comes|came|get here)\b")
@@ -283,6 +294,19 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
                              or not PRAISED.search(normalize(r[1])) or return_reason(r[1])] \
                 or self.requests
+        if len(self.requests) > 1 and any(i == "change_address" for i, _ in self.requests):
+            # "me pueden cambiar la dirección de las cortinas? es 88 calle hidalgo, phoenix az
+            # 85001": the address goes with its request (read alone, it had been a product
+            # question for the seller, and the address asked again)
+            given = [t for i, t in self.requests if i != "change_address" and names_an_address(t)]
+            if given:
+                self.requests = [(i, "\n".join([t, *given]) if i == "change_address" else t)
+                                 for i, t in self.requests if t not in given]
+        if len(self.requests) > 1 and any(i == "product_question" for i, _ in self.requests):
+            # "el cargador trae cable? xq no venía nada en la caja": why it is asked, which
+            # the answer settles (not a parcel come empty, refunded on silence)
+            self.requests = [r for r in self.requests if r[0] != "missing_item"
+                             or not _BECAUSE.match(normalize(r[1]))] or self.requests
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests
@@ -292,6 +316,12 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # "how much will i get back" after a return: where its refund stands (it had been
             # "questions before buying are answered by the seller")
             self.requests = [("refund_status", self.text)]
+        last = {} if self._topic_is_stale() else self.state.get("last") or {}
+        if len(self.requests) == 1 and last.get("intent") in _SAYS_WHAT_NEXT \
+                and _ASKS_WHAT_NEXT.match(normalize(self.text)):
+            # "cancel the kettle" then "how long does that usually take": where that request
+            # stands, with its deadline (it had gone to the seller as a product question)
+            self.requests = [(last["intent"], last["text"])]
         if len(self.requests) == 1 and self._follows_a_product_question():
             # "el cargador se puede dejar conectado toda la noche?" then "y si lo dejo en el
             # carro cerrado?": the model half reads a parcel left somewhere (a claim followed)

@@ -162,12 +162,14 @@ class Responder:
             return
         # a return or cancellation of a parcel not delivered, which the customer may say came
         # ("i got the charger today"), to them
-        in_transit = intent in (*RETURN_INTENTS, "cancel_order") and order.shipped \
-            and not order.delivered
+        in_transit = intent in (*RETURN_INTENTS, "missing_item", "cancel_order") \
+            and order.shipped and not order.delivered
         came = in_transit and ("delivered" in (happened(text), happened(turn.text))
                                or order.order_id in turn.state.get("came", ())) \
             and not _NOT_WITH_THEM.search(normalize(turn.text))
-        if intent in RETURN_INTENTS and came and not self._names_another_order(turn.text, order):
+        # ("my drill came today but theres only 1 battery in the case": a part missing)
+        if (intent in RETURN_INTENTS or intent == "missing_item" and is_missing_parts(turn.text))\
+                and came and not self._names_another_order(turn.text, order):
             # "the charger finally arrived today, super late. i want to return it": the customer
             # has it, whatever the tracking says (not "still on its way", nor a lost parcel);
             # its return window starts today
