@@ -98,6 +98,19 @@ class CaseDesk:
         self._ask_seller(connection, case_store.case_by_id(connection, case.id), order, now,
                          reminder=False, added_detail=True)
 
+    def count_units(self, connection: Connection, case: Row, order: OrderFacts, units: int,
+                    text: str, now: datetime) -> None:
+        """A return case of some units of an item, of more now ("también la otra taza"): the
+        units the seller's silence returns, and the words, added."""
+        details = dict(case.details or {})
+        ordered = next((i.quantity for i in order.items if i.asin == details.get("asin")), units)
+        if units >= ordered:
+            details.pop("units", None)
+        else:
+            details["units"] = units
+        case_store.update_case(connection, case.id, details=details)
+        self.add_detail(connection, case_store.case_by_id(connection, case.id), order, text, now)
+
     def receive_reply(self, connection: Connection, case: Row, inbound: InboundMessage,
                       message_id: int, now: datetime) -> None:
         """A seller's email to the case address: logged always, acted on only when it comes

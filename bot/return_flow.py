@@ -13,7 +13,14 @@ from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
 from bot.product_facts import said_not_included
-from bot.rereading import PRAISED, contrasted_parts, starts_a_question, without_praise
+from bot.rereading import (
+    PRAISED,
+    THE_OTHER,
+    adds_an_item,
+    contrasted_parts,
+    starts_a_question,
+    without_praise,
+)
 from bot.return_reasons import (
     EMPTY_BOX,
     PAPERWORK,
@@ -468,6 +475,26 @@ class ReturnFlow:
                      facts=decision.facts)
         return True
 
+    def _more_units_of_the_case(self, kind: str, order: OrderFacts, item: ItemFacts,
+                                ordered: ItemFacts) -> bool:
+        """"una de las tazas llegó rota" then "también la otra taza está despostillada": the
+        open case of one mug is of both now, and the seller reads the addition in its thread
+        (it had stayed of one mug, the other owed)."""
+        turn = self.turn
+        case = turn.desk.find_open(turn.connection, order.order_id, kind)
+        told = (case.details or {}) if case is not None else {}
+        if not told.get("units") or told.get("asin") != item.asin \
+                or not (THE_OTHER.search(turn.text) or adds_an_item(turn.text)):
+            return False
+        units = min(told["units"] + item.quantity, ordered.quantity) \
+            if item.quantity < ordered.quantity else ordered.quantity
+        turn.desk.count_units(turn.connection, case, order, units, turn.text, turn.now)
+        turn.decide(Decision("case_detail_added", ("return.more_units_told",),
+                             {"order_id": order.order_id, "asin": item.asin, "units": units}))
+        turn.say("case_opened", kind=kind, order=order, deadline=case.deadline_at,
+                 already_open=False, added_question=False, added_detail=True, details=told)
+        return True
+
     @staticmethod
     def only_came(text: str, order: OrderFacts, named: int) -> bool:
         """Whether the words say the named item is the only one that came ("only the spatulas
@@ -551,6 +578,8 @@ class ReturnFlow:
             ordered = next(i for i in order.items if i.asin == item.asin)
             if item.quantity < ordered.quantity:
                 details["units"] = item.quantity  # on silence, only these units
+            if self._more_units_of_the_case(CASE_OF_OUTCOME[outcome], order, item, ordered):
+                return
             turn.responder.open_case(CASE_OF_OUTCOME[outcome], order, text, details=details)
         elif outcome == returns.NOT_SHIPPED:
             # "can i return the night lights?" / "yes" cancels the night lights, not the bulbs

@@ -353,6 +353,18 @@ async def test_one_unit_told_with_its_fault_beside_the_other_is_one_unit(service
     assert (record.quantity, str(record.refund_amount)) == (1, "26.00")
 
 
+async def test_the_other_unit_told_later_joins_the_case(service):
+    # "una de las tazas llego rota" then "tambien la otra taza esta despostillada": the case had
+    # stayed of one mug, and on silence only $26 of the $52 came back
+    await service.sms("+15555550107", "una de las tazas llego rota")
+    await service.sms("+15555550107", "tambien la otra taza esta despostillada")
+    case = await service.scalar(select(Case))
+    assert case.kind == "return_exempt" and "units" not in case.details
+    service.cli("sweep", "--now", "2026-11-30T12:00:00Z")
+    record = await service.scalar(select(ReturnRecord))
+    assert (record.quantity, str(record.refund_amount)) == (2, "52.00")
+
+
 async def test_a_question_whether_it_was_cancelled_is_no_yes_to_cancel(service):
     # the seller stayed silent about the night lights; "did they cancel the night lights?"
     # had been taken as a yes to cancelling the whole order, bulbs too
