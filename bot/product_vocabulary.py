@@ -197,6 +197,11 @@ SPANISH = {
     "cubre": "cover", "cubrir": "cover", "lactancia": "nursing", "organico": "organic",
     "organica": "organic", "destine": "bleed", "destinen": "bleed", "destenir": "bleed",
     "lavada": "wash", "primera": "first", "necesita": "need", "nesesita": "need",
+    # (28 Nov, from Spanish conversations with the demo customers)
+    "bocinas": "speaker", "bloquean": "block", "bloquea": "block", "luz": "light",
+    "dimmer": "dimmable",
+    "herramienta": "tool", "herramientas": "tool", "aceite": "oil", "aceitar": "oil",
+    "emparejar": "pair", "parear": "pair", "enlazar": "pair",
     "necesitan": "need", "inflar": "expand", "inflarse": "expand", "despues": "after",
     "blando": "soft", "blandito": "soft", "suave": "soft", "duro": "firm", "firme": "firm",
     "lado": "side", "lados": "side", "caja": "box", "paquete": "package", "vienen": "come",

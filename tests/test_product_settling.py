@@ -820,7 +820,9 @@ def test_another_qualifier_condition_or_measure_of_time_are_not_answers():
             # the thing asked for is in the fact
             ("Drill", "does it come with a case?", "carrying case included"),
             ("Floor Lamp", "how tall is the lamp", "height: 65 inches"),
-            ("Floor Lamp", "is it black or white", "color: black")):
+            ("Floor Lamp", "is it black or white", "color: black"),
+            # a dimmer, in Spanish
+            ("Light Bulbs", "los focos sirven con dimmer?", "dimmable: no")):
         answer = answer_product_question(question, (_demo_item(name),))
         assert answer is not None and answer.evidence == evidence, (question, answer)
 
