@@ -237,8 +237,9 @@ _WITHDRAWS = re.compile(
     # "my mistake, it's here" (not "tracking says it's here", "it is here in the app", "my
     # sister is here": an item named so is said come where the claim is taken back)
     r"(?<!says )(?<!shows )(?<!said )(?:(?:it|they|the (?:package|parcel|order)|my (?:package|parcel|"
-    r"order))(?:'s| is| are|'re)|\bits) (?:finally |already |now )?here(?!\W*(?:but|in|on|"
-    r"somewhere)\b))\b|"
+    r"order))(?:'s| is| are|'re)|\bits) (?:finally |already |now )?here(?!\W*(?:in|on|"
+    r"somewhere)\b)(?!\W*but\W+(?:its |it'?s |it is |the box is )?(?:empty|not|no|nothing|"
+    r"missing|i|we)\b))\b|"
     # "me llegó el cargador", "el cargador ya llegó, gracias": all the message says (not "me
     # llegó la tabla con el nombre mal")
     r"^\W*(?:(?:hola|ok|oye|buenas|ya|si|sí),?\s+)*(?:me\s+lleg(?:[oó]|aron)\s+(?:el|la|los|las|mi|"
@@ -249,8 +250,10 @@ _WITHDRAWS = re.compile(
 
 
 # "i never got it", "it hasn't arrived": the words of good news, denied
-_DENIED_BEFORE = re.compile(r"(?i)\b(?:never|not|didn'?t|haven'?t|hasn'?t|wasn'?t|did not|can'?t|cannot|"
-                            r"have not|has not|nunca|todavia no|aun no)\s+(?:\w+\s+)?$")
+# (not "never mind")
+_DENIED_BEFORE = re.compile(r"(?i)\b(?:never(?!\s*mind)|not|didn'?t|haven'?t|hasn'?t|wasn'?t|"
+                            r"did not|can'?t|cannot|have not|has not|nunca|todavia no|aun no)\s+"
+                            r"(?:\w+\s+)?$")
 
 
 # a parcel that came to someone else: "left it at the wrong house", "they wont give it back"
@@ -308,6 +311,8 @@ _SAID_FINE_OF = re.compile(
     r"(?:actually |totally |perfectly |completely )?(?:fine|ok|okay|good|alright|all right|"
     # "the skillet is here" (not "the skillet is fine to wait for", "is here on the tracking")
     r"perfect|here(?!\W*(?:but|in|on|somewhere)\b))\b(?!\s+(?:to|with|if|for now|waiting)\b)|"
+    r"\b(its|theyre) (?:actually |totally |perfectly |completely )?(?:fine|ok|okay|good|alright|"
+    r"all right|perfect)\b(?!\s+(?:to|with|if|for now|waiting)\b)|"
     r"\b(?:la|el|las|los|mi|mis) ([a-z]+(?: [a-z]+)?) (?:esta|estan|funciona|funcionan) "
     r"(?:perfect[oa]s? |muy )?bien\b|\b(?:esta|estan) (?:perfect[oa]s?|bien) (?:la|el|las|los|mi|"
     r"mis) ([a-z]+)\b|\bfound the (?:missing )?([a-z]+)\b")
@@ -354,7 +359,8 @@ def takes_back_claim(text: str, items: list[str] | None = None) -> bool:
     for found in (*_SAID_FINE_OF.finditer(lowered), *_NEVER_MIND_THE.finditer(lowered)):
         named = next(g for g in found.groups() if g)
         if not _DENIED_BEFORE.search(lowered[:found.start()]) and (
-                named in ("it", "they", "refund", "return", "reembolso", "devolucion")
+                named in ("it", "they", "its", "theyre", "refund", "return", "reembolso",
+                          "devolucion")
                 or items is None
                 or choose_by_name(named, items) is not None):
             return True

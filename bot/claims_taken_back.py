@@ -132,6 +132,7 @@ class ClaimsTakenBack:
             return None
         chosen = {case.id for case in open_cases}
         cases = self.withdraw_open_cases(lambda c: c.id in chosen)
+        self._remember_came([c for c in cases if c.kind in case_rules.PARCEL_KINDS])
         withdrawn = [r for r in made if r.status == "authorized"]
         for record in withdrawn:
             self.desk.ledger.withdraw_return(self.connection, order, record, self.now,

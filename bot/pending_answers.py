@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot import case_rules
+from bot.case_rules import takes_back_claim
 from bot.facts import ItemFacts, OrderFacts
 from bot.identifiers import (
     find_order_ids,
@@ -76,6 +77,10 @@ class PendingAnswers:
         awaiting = pending["awaiting"]
         waiting = [tuple(r) for r in pending["requests"]]
         explicit_order = find_order_ids(self.text)
+        if awaiting == "return_reason" and takes_back_claim(self.text) and not explicit_order:
+            # "my mistake, theyre fine actually" while asked why: the return taken back (its
+            # "my mistake" had been read as ordering by mistake)
+            intent, awaiting = "deny", "taken_back"
         if awaiting == "postal_code":
             postal = find_postal_code(self.text)
             if postal and not explicit_order:

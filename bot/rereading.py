@@ -295,11 +295,22 @@ def read_problem_again(intent: str, text: str) -> str:
     if intent == "product_question" and asks_what_to_do(text) \
             and set(reasons_named(text)) & {"damaged", "defective"}:
         return "damaged_or_defective"  # "it has rust spots, what should I do?"
+    if intent == "product_question" and "?" not in text and not asks_how_it_behaves(text) \
+            and set(reasons_named(text)) & {"damaged", "defective"} and names_something(text) \
+            and not _HOW_MANY_OF_A_THING.match(norm):
+        # "son unos ladrones, el cargador es una porquería, no sirve para nada!!!": a fault
+        # told, asking nothing (it had gone to the seller as a question)
+        return "damaged_or_defective"
     if intent == "damaged_or_defective" and asks_how_it_behaves(text) \
             and not SAID_FINE.search(norm):
         return "product_question"  # "¿la tapa gotea?": does it leak, not "it leaks"
     if intent not in STATED_PROBLEMS and intent not in ("other", "pre_order", "deny"):
         return intent
+    if intent in STATED_PROBLEMS | {"other"} and CAME_ANYWAY.search(norm) \
+            and not set(reasons_named(without_correcting_words(text))) - {"missing_parts"}:
+        # "me llegó el cargador, me equivoqué, pensé que no había llegado": it came, nothing
+        # wrong (the apology is no reason of ordering by mistake)
+        return "deny"
     named = set(reasons_named(text))
     said = happened(text)
     if intent in STATED_PROBLEMS and not named and _ONLY_AN_ORDER.match(norm) \

@@ -74,6 +74,9 @@ _NOT_WITH_THEM = re.compile(r"\b(?:wrong (?:house|address|door|apartment)|neighb
 
 
 
+# the whole parcel named: "the package never came", "no me llegó el pedido"
+_THE_WHOLE_PARCEL = re.compile(r"\b(?:order|orders|package|parcel|box|shipment|paquete|pedido|"
+                               r"caja|envio|everything|nothing|nada|todo)\b")
 # whether a cancellation asked is done: "ya cancelaron?", "did you cancel them yet?"
 _ASKS_IF_CANCELLED = re.compile(r"\b(?:ya (?:l[oa]s? )?cancelaron|ya (?:se )?cancel[oó]|(?:ya )?"
                                 r"(?:est[aá]n?|qued[oó]|quedaron) cancelad[oa]s?|did (?:you|they) "
@@ -158,7 +161,9 @@ class Responder:
         coverage = check_coverage(order, turn.policy)
         if coverage.outcome != COVERED:
             turn.decide(coverage)
-            turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
+            if not any(say.template == "out_of_scope" and say.context["order"].order_id
+                       == order.order_id for say in turn.says):  # (once for two questions)
+                turn.say("out_of_scope", reason=coverage.reasons[0], order=order)
             return
         # a return or cancellation of a parcel not delivered, which the customer may say came
         # ("i got the charger today"), to them
@@ -198,6 +203,13 @@ class Responder:
         elif order.delivered and (intent == "missing_item" or return_reason(text) == "missing_parts") \
                 and (missing := missing_from_the_box(text, order)) is not None:
             self._item_missing(text, order, *missing)
+        elif intent == "missing_item" and order.delivered and len(order.items) > 1 \
+                and not _THE_WHOLE_PARCEL.search(normalize(text)) \
+                and not is_missing_parts(text, order) and (named := choose_by_name(
+                    text, [item.naming_text for item in order.items])) is not None:
+            # "my spatulas never showed up", of a parcel of spatulas and mugs: the spatulas
+            # are missing, not the whole order (refunded on silence)
+            self._item_missing(text, order, order.items[named], None)
         elif intent in RETURN_INTENTS or (
                 intent == "missing_item" and is_missing_parts(text, order)
                 # "the charger came but the cable wasnt in the box", whatever the tracking says
@@ -262,6 +274,14 @@ class Responder:
             # reads the item added in the case's thread; it had been "I've already asked")
             self.open_case(case_rules.GENERAL, order, text, {"partial_cancellation": True},
                            adds=adds_an_item(turn.text))
+            return
+        if CASE_FOR_OUTCOME.get(decision.outcome) in case_rules.PARCEL_KINDS \
+                and order.order_id in turn.state.get("came", ()):
+            # "never mind the charger its here" then "any update?": no claim of a parcel
+            # the customer said came (its case had been opened again, refunded on silence)
+            turn.decide(Decision("came_per_customer", ("delivery.customer_said_it_came",),
+                                 {"order_id": order.order_id}))
+            turn.say("acknowledge")
             return
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)

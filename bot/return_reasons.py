@@ -238,6 +238,10 @@ CAME_ANYWAY = re.compile(r"\b(?:(?:came|arrived|was|were|venia|venian|vino|llego
                          # (not "my charger never showed up")
                          r"(?<!never )(?<!not )(?<!nt )(?<!n't )(?:found (?:it|them)|turned up|"
                          r"showed up)|(?:lo|la|los|las) encontre|"
+                         # "my mugs arrived, my mistake, i thought they were lost", "olvida la
+                         # bocina, ya llegó", "pensé que no había llegado"
+                         r"thought (?:it|they) (?:was|were) lost|ya (?:me )?lleg(?:o|aron)\b(?!\W*\?)|"
+                         r"pense que (?:no (?:habia|hab[ií]an) llegado|se (?:habia|hab[ií]an) perdido)|"
                          r"aparecio|aparecieron|"
                          r"(?:pero|but) (?:si |it )?(?:esta|estan|"
                          r"llego|llegaron|arrived|came|is|was|it'?s) (?:bien|fine|ok|okay))")

@@ -67,7 +67,9 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
                          r"never ?mind (?:the|my|about the|about my) \w+|(?:keep|leave) (?:the|"
                          r"my) \w+(?!\s+(?:at|on|with|by|in|outside|next|near|behind|if|until|"
                          r"when|for|address)\b)|(?:but|still|actually) i want (?:it|them)"
-                         r"(?!\s+(?:cancel|to|gone|refunded|returned|back)))\b|"
+                         r"(?!\s+(?:cancel|to|gone|refunded|returned|back))|"
+                         # "no mejor me las quedo", "no espera, mejor la quiero"
+                         r"me (?:lo|la|los|las) quedo|mejor (?:lo|la|los|las) quiero)\b|"
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
