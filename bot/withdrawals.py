@@ -38,6 +38,7 @@ from bot.understanding import (
     choose_by_name,
     classify_intent,
     negated,
+    says_every_item,
 )
 from storage.cases import open_cases_of_conversation
 
@@ -106,9 +107,6 @@ _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i 
                       r"not possible)\b)")
 
 
-# every order: "never mind, everything arrived, even the skillet"
-_EVERY_ORDER = re.compile(r"\b(?:everything|all of (?:it|them)|both|it all|they all|all (?:arrived|"
-                          r"came|showed up)|todo|todos|todas|ambos|ambas|los dos|las dos)\b")
 # an item still not come: "the skillet still isnt", "la cobija todavia no"
 _STILL_NOT_COME = re.compile(r"\b(?:still|isn'?t|hasn'?t|didn'?t|not|never|todavia|aun|falta|"
                              r"no (?:ha|me ha|llego|me llego))\b")
@@ -294,7 +292,8 @@ class Withdrawals:
         cases = [case for case in open_cases_of_conversation(self.connection, self.conversation.id,
                                                              OPEN_STATUSES) if chosen(case)]
         order_ids = sorted({case.order_id for case in cases if case.order_id})
-        if len(order_ids) > 1 and not _EVERY_ORDER.search(normalize(self.text)):
+        # (every order: "never mind, everything arrived, even the skillet")
+        if len(order_ids) > 1 and not says_every_item(self.text):
             orders = [order for order in map(partial(load_order, self.connection), order_ids)
                       if order is not None]
             labels = [", ".join(o.item_titles) for o in orders]
