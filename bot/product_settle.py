@@ -12,6 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.product_asked import (
+    age_not_given,
+    batteries_taken_for_included,
+    color_for_material,
+    color_unsaid,
+    figure_not_given,
+    limit_for_own_weight,
+    other_state_measured,
+    own_weight_for_limit,
+    tells_a_limit,
+)
 from bot.product_facts import (
     ALL_CONCEPT_WORDS,
     COLOR_WORDS,
@@ -75,48 +86,6 @@ _ELECTRICAL_FIGURE = re.compile(r"(?i)\d\s*(?:w|watts?|v|volts?|a|amps?|mah|vati
 # a figure, in digits or in words ("a two player game", "dual voltage")
 _DIGIT = re.compile(r"(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"dozen|single|double|dual|twice|uno|una|dos|tres|cuatro|cinco|doble)\b")
-# the weight a thing bears, asked; and a fact that tells one
-_ASKS_WEIGHT_LIMIT = re.compile(r"(?i)\bweight (?:limit|capacity|max|maximum|rating)|\b(?:max|"
-                                r"maximum) (?:weight|load)|\bhow much weight\b|\bhow (?:heavy|"
-                                r"much) (?:a|of a|can|will|does)\b.*\b(?:hold|support|carry|bear|"
-                                r"take)|\bpeso m[aá]ximo\b|\bcu[aá]nto peso (?:aguanta|soporta|"
-                                r"resiste)")
-_TELLS_A_LIMIT = re.compile(r"(?i)\b(?:limit|limits|max|maximum|capacity|up to|hold|holds|"
-                            r"support|supports|supporting|load|bear|bears|rated|recommend\w*|"
-                            r"carr(?:y|ies)|withstand\w*|m[aá]ximo|soporta|aguanta|hasta)\b")
-_ASKS_AGE = re.compile(r"(?i)\b(?:what|which) ages?\b|\bhow old\b|\bage (?:range|group|limit)|"
-                      r"\bqu[eé] edad\b|\bpara (?:qu[eé]|cu[aá]l) edad")
-_AN_AGE_IN_WORDS = re.compile(r"(?i)\ball ages\b|\badults?\b|\btoddlers?\b|\binfants?\b|"
-                              r"\bnewborns?\b|\bteens?\b|\bteenagers?\b|\bpreschool\w*|"
-                              r"\bgrown-?ups?\b|\bseniors?\b")
-# whether batteries come with the item, asked; and a fact that says so (or that none is needed)
-_ASKS_BATTERIES_COME = re.compile(
-    r"(?i)\bbatter(?:y|ies|ys|yes)\b[\w\s]{0,12}\b(?:includ\w*|come with it|come with this)|"
-    r"\b(?:includ\w*|comes? with|come with)\b(?: the| any| its)? batter(?:y|ies|ys|yes)\b|"
-    r"\b(?:vienen?|incluye\w*|trae)\b(?: las| los| con)? (?:pilas|baterias?)\b|"
-    r"\b(?:pilas|baterias?) incluid\w*")
-_SAYS_BATTERIES_COME = re.compile(r"(?i)\bincluded?\b|\bincludes\b|\bincluding\b|\bcomes? with\b|"
-                                  r"\bwith (?:\w+ )?batter|\brequired\b|\bnot needed\b|"
-                                  r"\bno batter|\bbuilt-in\b|\bincluid|\bsold separately\b|"
-                                  r"\bse venden? por separado")
-# the measures a state changes, and the states a figure may be of
-_MEASURED_STATES = frozenset(("dimensions", "weight", "storage"))
-_STATE_SAID = re.compile(r"(?i)\b(?:(?:maximum|max|minimum|min) (?:size|weight|memory|ram|storage|"
-                         r"capacity)|when shipped|as shipped|at shipping|shipped at|"
-                         r"(?:tama[nñ]o|peso|memoria) m[aá]xim[oa])\b")
-# the item's own weight asked
-_ASKS_OWN_WEIGHT = re.compile(r"(?i)\bhow (?:much|heavy) (?:does|do|is|are) (?:it|they|this|these|"
-                              r"the \w+)(?: \w+)? weighs?\b|\bhow heavy\b|\bwhat(?: is|'s|s) the "
-                              r"(?:\w+ )?weight\b|\bcu[aá]nto pesa")
-# the questions only a figure answers (not "how big?", which "size: queen" answers)
-_ASKS_A_FIGURE = re.compile(r"(?i)\bhow (?:many|much|long|tall|wide|heavy|deep|thick|high)\b|"
-                            r"\bcu[aá]nt[oa]s?\b")
-# a figure of its own, in digits or in words (not the 4 of "ddr4", the 3 of "v3"), or none
-# ("sugar free", "decaffeinated")
-_STANDALONE_FIGURE = re.compile(r"(?i)(?<![a-z])\d|\b(?:one|two|three|four|five|six|seven|"
-                                r"eight|nine|ten|eleven|twelve|dozen|single|double|dual|twice|"
-                                r"pair|half|hundreds|thousands|dozens|none|free|unlimited|"
-                                r"decaffeinated|uno|una|dos|tres|cuatro|cinco|doble)\b")
 # the allergen statement of a food label: "Contains milk.", "May contain tree nuts."
 _ALLERGEN_STATEMENT = re.compile(r"\s*(?:may )?contains?:?\s+(?:milk|eggs?|wheat|soy|peanuts?|"
                                  r"tree nuts?|nuts|fish|shellfish|sesame|gluten)\b", re.I)
@@ -233,9 +202,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "how tall is the counter?" of a play kitchen: not '26"h x 36"l x 16"w assembled'
     ("part_not_in_sentence", lambda q, fact, title: _part_not_in_sentence(q, fact, title)),
     # "are they real linen?": not "color: natural linen", a colour's name
-    ("color_for_material", lambda q, fact, _: "material" in q.concepts
-     and fact.source == "attribute" and "color" in fact.name_concepts
-     and "material" not in fact.name_concepts),
+    ("color_for_material", lambda q, fact, _: color_for_material(q, fact)),
     # "what color is the kettle lid?", "how much does the base weigh?": not the whole item's
     ("part_not_described", lambda q, fact, title: _part_not_described(q, fact, title)),
     # "how do you change songs?": a way of doing, which a catalogue value never tells
@@ -248,8 +215,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "is this just a single package?": not the package's dimensions
     ("measure_not_asked", lambda q, fact, _: _measure_not_asked(q, fact)),
     # "are batteries included?": not "num batteries: 4 aa", how many it takes
-    ("batteries_taken_for_included", lambda q, fact, _: bool(_ASKS_BATTERIES_COME.search(q.text))
-     and not _SAYS_BATTERIES_COME.search(fact.text)),
+    ("batteries_taken_for_included", lambda q, fact, _: batteries_taken_for_included(q, fact)),
     # "does it come with batteries?": not "batteries required: no"
     ("required_for_included", lambda q, fact, _: q.yes_no and boolean_other_kind(q, fact)),
     # "will it fit my honda civic hatchback?": only a fact naming the customer's thing
@@ -282,28 +248,21 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "how heavy is it?": a fact that does not measure it
     ("unmeasured", lambda q, fact, _: _unmeasured(q, fact)),
     # "what age is it for?": a fact that gives no age ("all the tools kids need")
-    ("age_not_given", lambda q, fact, _: not q.yes_no and bool(_ASKS_AGE.search(q.text))
-     and "age" not in fact.unit_concepts | fact.name_concepts
-     and not _AN_AGE_IN_WORDS.search(fact.text)),
+    ("age_not_given", lambda q, fact, _: age_not_given(q, fact)),
     # "how many hdmi ports?": not "hardware interface: usb, hdmi"; "how much ram?": not "ram
     # memory: technology ddr4" (a figure inside a model name counts nothing)
-    ("figure_not_given", lambda q, fact, _: not q.yes_no and bool(_ASKS_A_FIGURE.search(q.text))
-     and not _STANDALONE_FIGURE.search(fact.value if fact.source == "attribute" else fact.text)),
+    ("figure_not_given", lambda q, fact, _: figure_not_given(q, fact)),
     # "how much weight can it support?", "does it support fast charging?": not the item's own
     # "weight: 4 oz"
     ("own_weight_for_load", lambda q, fact, _: "load" in q.concepts
      and fact.source == "attribute" and fact.name_terms - GENERIC_NAME_WORDS <= _WEIGHT_NAME),
     # "whats the weight limit per kid?": not "overall weight 28 lbs.", the item's own
-    ("own_weight_for_limit", lambda q, fact, _: bool(_ASKS_WEIGHT_LIMIT.search(q.text))
-     and not _TELLS_A_LIMIT.search(fact.text)),
+    ("own_weight_for_limit", lambda q, fact, _: own_weight_for_limit(q, fact)),
     # "how much does the trike weigh?": not "maximum weight capacity 49 lbs", what it bears
-    ("limit_for_own_weight", lambda q, fact, _: bool(_ASKS_OWN_WEIGHT.search(q.text))
-     and not _ASKS_WEIGHT_LIMIT.search(q.text) and bool(_TELLS_A_LIMIT.search(fact.text))),
+    ("limit_for_own_weight", lambda q, fact, _: limit_for_own_weight(q, fact)),
     # "how much ram?": not "ram memory: maximum size 8 gb"; "how tall will it get?": not
     # "size: 3-4ft when shipped" (a figure of another state than the one asked)
-    ("other_state_measured", lambda q, fact, _: not q.yes_no
-     and bool(q.concepts & _MEASURED_STATES) and bool(_STATE_SAID.search(fact.text))
-     and not _STATE_SAID.search(q.text)),
+    ("other_state_measured", lambda q, fact, _: other_state_measured(q, fact)),
     # "is the height adjustable?": not "height: 65 inches", which does not say it
     # (but "batteries required: no" settles "does it have replaceable batteries?": none)
     ("quality_unsaid", lambda q, fact, _: q.yes_no and fact.source == "attribute"
@@ -393,7 +352,7 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     ("number_of_another_unit", lambda q, fact, _: _number_of_another_unit(q.text, fact.text)),
     # "what color is the engraving?": not "enter the engraving text at checkout"; "what color
     # is it?": not "cool colors make leaving notes more fun", nor 'color: 17.3"'
-    ("color_unsaid", lambda q, fact, _: _color_unsaid(q, fact)),
+    ("color_unsaid", lambda q, fact, _: color_unsaid(q, fact)),
     # "how many 12 inch balloons will it fill?": not '30 or 50, 9" latex balloons'
     ("other_figure_of_the_unit", lambda q, fact, _: _other_figure_of_the_unit(q, fact)),
     # "how many watts does each port give?": not "output power: 65 W", the ports' together
@@ -549,29 +508,6 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
                    for w in _things_named(q) - unsaid)
     # (the part may be named by a word of another concept: "what color is the light?")
     return bool((q.focus | _things_named(q) & ALL_CONCEPT_WORDS) - unsaid)
-
-
-def _color_unsaid(q: Question, fact: Fact) -> bool:
-    """A question which colour, and a fact naming none: a sentence without a colour's name,
-    another attribute without one, or a colour attribute whose value is a figure (not a
-    colour temperature: "6500k - daylight")."""
-    if not _COLOR_ASKED.search(q.text) or _COLOR_TEMPERATURE.search(q.text):
-        return False
-    # (a colour sub-field names it too: "dial: color crystal pave")
-    if fact.source == "attribute" and ("color" in fact.name_concepts
-                                       or term("color") in fact.value_terms):
-        return bool(_DIGIT_ONLY.search(fact.value)) and not fact.value_terms & _COLOR_NAMES
-    return not fact.term_set & _COLOR_NAMES
-
-
-_COLOR_NAMES = COLOR_WORDS - {term("color")} | frozenset(term(w) for w in (
-    "grey", "cream", "multicolor", "multicolored", "multi", "rainbow", "natural", "chrome",
-    "bronze", "copper", "nickel", "espresso", "charcoal", "khaki", "olive", "teal", "turquoise",
-    "maroon", "burgundy", "coral", "mint", "lavender", "violet", "aqua", "champagne", "rose",
-    "blanco", "negro", "rojo", "azul", "verde", "amarillo", "gris", "rosa", "morado", "cafe",
-    "dorado", "plateado", "transparente"))
-_DIGIT_ONLY = re.compile(r"\d")
-_COLOR_TEMPERATURE = re.compile(r"(?i)\bcolou?r temp|\btemperatura de color")
 
 
 def _part_not_in_sentence(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
@@ -765,7 +701,7 @@ def _other_figure_of_the_unit(q: Question, fact: Fact) -> bool:
     fill?") and a fact that gives other figures of that unit only ('30 or 50, 9" latex
     balloons'): it speaks of another size. (A yes/no question is answered by the other
     figure: "is it 12 inches?" -> "9 inches".)"""
-    if q.yes_no or _TELLS_A_LIMIT.search(fact.text):
+    if q.yes_no or tells_a_limit(fact.text):
         return False  # (a limit answers for every figure under it: "can hold up to 50 lb")
     asked, said = _measures(q.text), _measures(fact.text)
     return any(number not in said and any(kinds & other for other in said.values())
@@ -815,7 +751,6 @@ _THE_WHOLE = frozenset(term(w) for w in ("body", "itself", "overall", "main", "o
                                          "exterior", "unit", "whole", "total", "cuerpo"))
 # the inside of the item, which its colour or material need not describe
 _INSIDE = re.compile(r"(?i)\b(?:inside|interior|inner|lining|liner|por dentro|adentro)\b")
-_COLOR_ASKED = re.compile(r"(?i)\b(?:what|which|que|qu\u00e9) colou?r\b")
 _COLOR_OF = re.compile(r"\b(?:what colou?r (?:is|are)|de que color (?:es|son))\b")
 
 
