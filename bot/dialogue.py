@@ -160,7 +160,8 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
 # the requests whose answer says what comes next
-_SAYS_WHAT_NEXT = ("cancel_order", "change_address", "missing_item", *sorted(RETURN_INTENTS))
+_SAYS_WHAT_NEXT = ("order_status", "cancel_order", "change_address", "missing_item",
+                   *sorted(RETURN_INTENTS))
 # words about the parcel, not the item: "y si no me llega?"
 _OF_THE_PARCEL = re.compile(r"\b(?:lleg\w*|arriv\w*|deliver\w*|ship\w*|envi[oaó]\w*|entreg\w*|"
                             r"track\w*|rastre\w*|come|comes|came|get here)\b")

@@ -548,7 +548,9 @@ def _problem_dropped(found: list[tuple[str, str, float]], lang: str,
     if not whole or not found:
         return None
     for part in clauses(whole):
-        if any(part in text for _, text, _ in found):
+        # (a short clause is joined to the one before without its "and also": compared by
+        # words; "the skillet is cracked and also rusty" is one request)
+        if any(set(words(part)) <= set(words(text)) for _, text, _ in found):
             continue
         problems = [_PROBLEM_OF_REASON[r] for r in reasons_named(part) if r in _PROBLEM_OF_REASON]
         if problems and names_something(part) and not says_sent_back(part) \
