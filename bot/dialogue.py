@@ -151,12 +151,17 @@ _HOW_MUCH_BACK = re.compile(r"\b(?:how much (?:will|do|would|did) i (?:get|be re
                             r"(?:van a )?(?:dar|devolver|devuelven|reembolsan|regresan)|de cu[aá]nto "
                             r"(?:es|ser[aá]) (?:el|mi) reembolso)")
 # what happens next with the request just made: "how long does that usually take", "so what
-# do i do", "¿cuánto tarda eso?", "¿y ahora qué?"
+# do i do", "any update?", "¿cuánto tarda eso?", "¿y ahora qué?", "¿ya contestó el vendedor?"
 _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:how long (?:does|will|"
                              r"would) (?:that|it|this) (?:usually |normally )?take|what happens "
                              r"(?:now|next)|(?:so )?what (?:do|should|can) i do(?: now| then)?|what "
                              r"now|cu[aá]nto (?:tiempo )?(?:tarda|se tarda|tardan)(?: eso| en eso)?|"
-                             r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé])\W*$")
+                             r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé]|any (?:updates?|news)|"
+                             r"(?:alguna )?novedad(?:es)?|(?:ya )?(?:contest[oó]|respondi[oó]) el "
+                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?)\W*$|"
+                             # "how do i even ship a mattress back lol its huge"
+                             r"^\W*(?:(?:so|ok|okay|and|but)\W+)?how (?:do|can|should|would) i "
+                             r"(?:even )?(?:ship|send|mail|return) (?:it|them|this|that|a \w+) back\b")
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
 # the requests whose answer says what comes next
