@@ -495,6 +495,16 @@ class ReturnFlow:
                  already_open=False, added_question=False, added_detail=True, details=told)
         return True
 
+    def _other_unit_of_a_case(self, order: OrderFacts) -> ItemFacts | None:
+        """The item of the order whose open return case is of some of its units only."""
+        turn = self.turn
+        for kind in case_rules.RETURN_KINDS:
+            case = turn.desk.find_open(turn.connection, order.order_id, kind)
+            told = (case.details or {}) if case is not None else {}
+            if told.get("units"):
+                return next((i for i in order.items if i.asin == told.get("asin")), None)
+        return None
+
     @staticmethod
     def only_came(text: str, order: OrderFacts, named: int) -> bool:
         """Whether the words say the named item is the only one that came ("only the spatulas
@@ -535,6 +545,8 @@ class ReturnFlow:
             return order.items[1 - named]
         if named is not None:
             return order.items[named]
+        if THE_OTHER.search(text) and (other := self._other_unit_of_a_case(order)) is not None:
+            return other  # "one of the mugs arrived chipped" then "the other one is cracked too"
         turn = self.turn
         turn.state["return"] = known
         turn.state["pending"] = {"awaiting": "item_choice", "order_id": order.order_id,
