@@ -39,7 +39,7 @@ _CORRECTING = re.compile(r"\b(?:actually|wait|sorry|correction|i meant|i mean|fo
 
 class ClaimsTakenBack:
     """Part of `bot.dialogue.CustomerTurn` (its state, `say`, `decide`, `withdraw_open_cases`,
-    `_respond`)."""
+    `_remember_came`, `_respond`)."""
 
     def _take_back_claim(self) -> bool:
         """Undo what the last problem told made, when the customer takes it back: only what

@@ -6,8 +6,11 @@ decision through the turn it serves."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from sqlalchemy import Row
 
 from bot import case_rules, delivery, returns
 from bot.cases import OPEN_STATUSES
@@ -71,9 +74,6 @@ _NOT_WITH_THEM = re.compile(r"\b(?:wrong (?:house|address|door|apartment)|neighb
                             r"(?:says|said|shows|showed|marked|dice|aparece) (?:as |como )?"
                             r"(?:delivered|entregad[oa])|don'?t have (?:it|them)|not here|"
                             r"no (?:lo|la|los|las) tengo|otra (?:casa|direccion)|vecin[oa]s?)\b")
-
-
-
 # the whole parcel named: "the package never came", "no me llegó el pedido"
 _THE_WHOLE_PARCEL = re.compile(r"\b(?:order|orders|package|parcel|box|shipment|paquete|pedido|"
                                r"caja|envio|everything|nothing|nada|todo)\b")
@@ -83,6 +83,12 @@ _ASKS_IF_CANCELLED = re.compile(r"\b(?:ya (?:l[oa]s? )?cancelaron|ya (?:se )?can
                                 r"(?:cancel|get)|(?:is|was|has|are|were|have) (?:it|that|they|them|"
                                 r"the \w+|my \w+)(?: been)? cancell?ed|cancell?ed yet|(?:any )?"
                                 r"(?:update|news) (?:on|about) (?:the|my) cancell?ation)\b")
+
+
+def _cancels_part_of(order: OrderFacts) -> Callable[[Row], bool]:
+    """The test of a case asking the seller to cancel some items of the order."""
+    return lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id
+
 
 class Responder:
     def __init__(self, turn: CustomerTurn) -> None:
@@ -382,15 +388,13 @@ class Responder:
 
     def _cancelling_part(self, order: OrderFacts) -> bool:
         """Whether the seller is asked to cancel some items of the order."""
-        return any(case_rules.cancels_part(case) and case.order_id == order.order_id
-                   for case in open_cases_of_conversation(
-                       self.turn.connection, self.turn.conversation.id, OPEN_STATUSES))
+        return any(map(_cancels_part_of(order), open_cases_of_conversation(
+            self.turn.connection, self.turn.conversation.id, OPEN_STATUSES)))
 
     def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:
         """"cancel the bulbs" then "the night lights too": the whole order is cancelled now, and
         the seller is no longer asked to cancel a part of it."""
-        self.turn.withdraw_open_cases(
-            lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id)
+        self.turn.withdraw_open_cases(_cancels_part_of(order))
 
     def open_case(self, kind: str, order: OrderFacts, text: str,
                   details: dict | None = None, *, adds: bool = False) -> str:

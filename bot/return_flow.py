@@ -9,6 +9,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Row
+
 from bot import case_rules, returns
 from bot.facts import ItemFacts, OrderFacts
 from bot.messages import Channel, Decision
@@ -481,9 +483,9 @@ class ReturnFlow:
         open case of one mug is of both now, and the seller reads the addition in its thread
         (it had stayed of one mug, the other owed)."""
         turn = self.turn
-        case = turn.desk.find_open(turn.connection, order.order_id, kind)
+        case = self._case_of_some_units(order, (kind,))
         told = (case.details or {}) if case is not None else {}
-        if not told.get("units") or told.get("asin") != item.asin \
+        if told.get("asin") != item.asin \
                 or not (THE_OTHER.search(turn.text) or adds_an_item(turn.text)):
             return False
         units = min(told["units"] + item.quantity, ordered.quantity) \
@@ -495,15 +497,19 @@ class ReturnFlow:
                  already_open=False, added_question=False, added_detail=True, details=told)
         return True
 
+    def _case_of_some_units(self, order: OrderFacts, kinds: tuple[str, ...]) -> Row | None:
+        """The order's open return case (of these kinds) of some units of an item only."""
+        for kind in kinds:
+            case = self.turn.desk.find_open(self.turn.connection, order.order_id, kind)
+            if case is not None and (case.details or {}).get("units"):
+                return case
+        return None
+
     def _other_unit_of_a_case(self, order: OrderFacts) -> ItemFacts | None:
         """The item of the order whose open return case is of some of its units only."""
-        turn = self.turn
-        for kind in case_rules.RETURN_KINDS:
-            case = turn.desk.find_open(turn.connection, order.order_id, kind)
-            told = (case.details or {}) if case is not None else {}
-            if told.get("units"):
-                return next((i for i in order.items if i.asin == told.get("asin")), None)
-        return None
+        case = self._case_of_some_units(order, case_rules.RETURN_KINDS)
+        asin = case.details.get("asin") if case is not None else None
+        return next((i for i in order.items if i.asin == asin), None) if asin else None
 
     @staticmethod
     def only_came(text: str, order: OrderFacts, named: int) -> bool:

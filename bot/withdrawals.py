@@ -34,6 +34,7 @@ from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
     SMALL_TALK,
     STATED_PROBLEMS,
+    IntentResult,
     about_some_items,
     choose_by_name,
     classify_intent,
@@ -115,9 +116,8 @@ _BARE_NEVER_MIND = re.compile(r"^(?:(?:ok|okay|oh|ah|hmm|sorry|never ?mind|nvm|f
                               r"no|olvidalo|perdon|bueno)\W*)+$")
 
 
-def _clearly_asks(text: str) -> bool:
-    """Whether the words clearly ask something of an order."""
-    read = classify_intent(text)
+def _clearly_asks(read: IntentResult) -> bool:
+    """Whether words read so clearly ask something of an order."""
     return read.confidence >= CLEAR_REQUEST_CONFIDENCE and read.intent in ORDER_INTENTS
 
 
@@ -199,12 +199,14 @@ class Withdrawals:
         if last.get("intent") not in (*REFUSABLE, *CLAIMS):
             return False
         parts = punctuated_parts(self.text)
-        cut = next((cut for cut in range(len(parts) - 1, 0, -1)
-                    if _clearly_asks(" ".join(parts[cut:]))), None)
-        if cut is None:
+        # the longest clear request at the end (each part read once)
+        found = next(((cut, read) for cut in range(len(parts) - 1, 0, -1)
+                      for read in (classify_intent(" ".join(parts[cut:])),)
+                      if _clearly_asks(read)), None)
+        if found is None:
             return False
+        cut, asked = found[0], found[1].intent
         head, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
-        asked = classify_intent(rest).intent
         if _BARE_NEVER_MIND.match(normalize(head)) or _INSTEAD.search(head) \
                 or is_seller_fault(return_reason(head), self.policy) or reasons_named(rest) or (
                 asked == last["intent"] and self._named_order_of(rest) in (None, last["order_id"])):
