@@ -37,6 +37,7 @@ from bot.rereading import (
     asks_nothing,
     each_action,
     each_question,
+    only_if_not,
     only_not_needed,
     problem_told_beside,
     read_problem_again,
@@ -501,7 +502,17 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         order, the ZIP code), keeping the rest for when the customer answers."""
         if order is None:
             requests = self._one_per_item(requests)
+        said_of_the_last = len(self.says)
         for index, (intent, text) in enumerate(requests):
+            if index and only_if_not(text) and any(
+                    s.template == "case_opened" for s in self.says[said_of_the_last:]):
+                # "change the address? if not just cancel": the seller is asked the first, and
+                # the customer is told when it cannot be done (then asks the second)
+                self.decide(Decision("kept_for_if_not", ("dialogue.asked_only_if_not",),
+                                     {"intent": intent}))
+                self.say("only_if_not", intent=intent)
+                continue
+            said_of_the_last = len(self.says)
             if intent not in ORDER_INTENTS:
                 self.responder.respond_without_order(intent, text, order or self._known_order())
                 continue

@@ -56,6 +56,21 @@ _QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|
                             r"se|sirve|viene|puedo|puede|de qu[eé])\b)")
 
 
+# a request asked only if the one before cannot be done: "change the address? if not just
+# cancel", "si no se puede, cancélenlo", "otherwise refund me"
+_ONLY_IF_NOT = re.compile(
+    r"^\W*(?:(?:and|or|but|y|o|pero)\s+)?(?:if\s+not|if\s+(?:you|they|u|the seller|he|she)\s+"
+    r"(?:can'?t|cannot|can\s+not|(?:are|is)\s*n[o']?t\s+able|won'?t)|if\s+(?:that'?s|thats|its|"
+    r"it'?s|it\s+is|that\s+is)\s+not\s+possible|if\s+(?:that|it)\s+(?:doesn'?t|does\s+not|"
+    r"can'?t)\s+(?:work|be\s+done)|otherwise|or\s+else|else|si\s+no|sino|de\s+lo\s+contrario|"
+    r"en\s+caso\s+contrario|(?:y\s+)?si\s+no\s+(?:se\s+)?pued\w*)\b")
+
+
+def only_if_not(text: str) -> bool:
+    """Whether the request is asked only in case the one before it cannot be done."""
+    return bool(_ONLY_IF_NOT.match(normalize(text)))
+
+
 def punctuated_parts(text: str) -> list[str]:
     """The parts of a message between its punctuation ("cancela las cortinas, la cobija ya
     me llegó y está bien": two)."""
