@@ -1,8 +1,9 @@
 """Questions settled by what the product is made for, whatever the answer: whether it suits an
 age by the age range ("is it good for a 4 year old?" -> "ages 3 and up"), whether so many can
 play by the players it is for ("can six people play?" -> "2 to 4 players"), whether it can be
-used outdoors by where it is for ("can it fly outdoors?" -> "for use indoors only"). The fact
-answers yes or no, whichever was asked. Pure: used by bot.product_answers."""
+used outdoors by where it is for ("can it fly outdoors?" -> "for use indoors only"), whether
+it works on a voltage by the range it takes ("does it work with 220v?" -> "input voltage:
+100-240 V"). The fact answers yes or no, whichever was asked. Pure: used by bot.product_answers."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ Ranked = list[tuple[float, ItemFacts, Fact, list[float]]]
 
 def range_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | None:
     """The fact giving the range the question asks about, if any."""
-    return _age_answer(q, ranked) or _players_answer(q, ranked) or _setting_answer(q, ranked)
+    return _age_answer(q, ranked) or _players_answer(q, ranked) or _setting_answer(q, ranked) \
+        or _voltage_answer(q, ranked)
 
 
 # the words of an age range ("recommended for children 6 years and older", "ages 3+")
@@ -101,6 +103,33 @@ def _setting_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | Non
         other = q.focus - fact.term_set - title_words(item.title) - _USE_WORDS - _SETTINGS \
             - _subject(q)
         return None if other else (item, fact)
+    return None
+
+
+_VOLTS_ASKED = re.compile(r"\b\d+(?:\.\d+)?\s*(?:v|volts?|voltios?|vac|vdc)\b", re.I)
+_VOLTAGE_RANGE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:v|volts?|vac)?\s*(?:-|–|~|to)\s*"
+                            r"\d+(?:\.\d+)?\s*(?:v|volts?|vac)\b", re.I)
+# what a question about a voltage says besides it ("can i use it in europe on 230 volts?",
+# "¿el cargador sirve para 220v?")
+_VOLTAGE_QUESTION_WORDS = frozenset(term(w) for w in (
+    "work", "works", "use", "used", "run", "plug", "plugged", "outlet", "socket", "wall",
+    "power", "powered", "support", "supports", "handle", "volt", "volts", "voltage", "travel",
+    "europe", "european", "uk", "mexico", "country", "countries", "abroad", "international",
+    "also", "only", "sirve", "funciona", "usar", "enchufe", "voltaje"))
+
+
+def _voltage_answer(q: Question, ranked: Ranked) -> tuple[ItemFacts, Fact] | None:
+    """Whether it works on a voltage ("does it work with 220v?") is settled by the range of
+    voltages it takes: the best-ranked fact giving one ("input voltage: 100-240 V")."""
+    if not q.yes_no or q.alternatives or q.parts > 1 or len(_VOLTS_ASKED.findall(q.text)) != 1:
+        return None
+    for _, item, fact, _ in ranked[:3]:
+        if not _VOLTAGE_RANGE.search(fact.text) or fact.noise or fact.package:
+            continue
+        other = q.focus - fact.term_set - title_words(item.title) - _VOLTAGE_QUESTION_WORDS
+        if any(not w[0].isdigit() for w in other):
+            return None  # something else asked ("does it work with 220v in my car?")
+        return item, fact
     return None
 
 

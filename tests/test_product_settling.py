@@ -178,6 +178,18 @@ def test_yes_no_attribute_answers_what_it_is_about():
     assert answer_product_question("Does it come with batteries?", (car,)) is None
 
 
+def test_voltage_question_is_settled_by_the_range_it_takes():
+    charger = _item("B0CHARGE01", "65 W USB-C Charger",
+                    bullets=("A travel charger with over-voltage protection",),
+                    attributes=(("input voltage", "100-240 V"), ("color", "white")))
+    for asked in ("Does the charger work with 220v?", "el cargador sirve para 220v?",
+                  "can i use it in europe on 230 volts?", "is it 110v?"):
+        answer = answer_product_question(asked, (charger,))
+        assert answer is not None and answer.attribute == "input voltage", asked
+    # something else asked beside the voltage is not settled by the range
+    assert answer_product_question("will it charge my laptop on 220v?", (charger,)) is None
+
+
 def test_quantities_and_age_ranges_in_words():
     q = parse_question('Is it suitable for a 7 1/2 year old, 38" tall?')
     assert "7.5" in q.numbers and not q.codes
