@@ -34,6 +34,7 @@ from bot.rereading import (
     UNSURE,
     about_each_item,
     adds_an_item,
+    asks_how_to_send_back,
     asks_nothing,
     each_action,
     each_question,
@@ -159,10 +160,7 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:
                              r"now|cu[aá]nto (?:tiempo )?(?:tarda|se tarda|tardan)(?: eso| en eso)?|"
                              r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé]|any (?:updates?|news)|"
                              r"(?:alguna )?novedad(?:es)?|(?:ya )?(?:contest[oó]|respondi[oó]) el "
-                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?)\W*$|"
-                             # "how do i even ship a mattress back lol its huge"
-                             r"^\W*(?:(?:so|ok|okay|and|but)\W+)?how (?:do|can|should|would) i "
-                             r"(?:even )?(?:ship|send|mail|return) (?:it|them|this|that|a \w+) back\b")
+                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?)\W*$")
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
 # the requests whose answer says what comes next
@@ -325,7 +323,8 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [("refund_status", self.text)]
         last = {} if self._topic_is_stale() else self.state.get("last") or {}
         if len(self.requests) == 1 and last.get("intent") in _SAYS_WHAT_NEXT \
-                and _ASKS_WHAT_NEXT.match(normalize(self.text)):
+                and (_ASKS_WHAT_NEXT.match(normalize(self.text))
+                     or asks_how_to_send_back(self.text)):
             # "cancel the kettle" then "how long does that usually take": where that request
             # stands, with its deadline (it had gone to the seller as a product question)
             self.requests = [(last["intent"], last["text"])]

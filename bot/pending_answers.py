@@ -25,6 +25,7 @@ from bot.rereading import (
     UNSURE,
     adds_an_item,
     asks_a_question,
+    asks_how_to_send_back,
     item_switched_to,
 )
 from bot.responder import ORDER_INTENTS
@@ -141,6 +142,12 @@ class PendingAnswers:
                 self.answered_intent = waiting[0][0]
                 self._handle(told, order)
                 return True
+        elif awaiting == "return_reason" and asks_how_to_send_back(self.text) \
+                and not explicit_order:
+            # "how do i even ship a mattress back lol": how it goes back, and why is asked
+            # again (no answer: the model reads a new return in it)
+            self._ask_again(pending)
+            return True
         elif awaiting == "return_reason" and (corrected := self._names_another_item(pending)):
             # "no, perdón, las espátulas": the return, of the item named now; not an answer
             self.state.pop("pending")
@@ -365,8 +372,9 @@ class PendingAnswers:
         elif awaiting == "item_choice":
             self.say("choose_item", options=pending["options"])
         elif awaiting == "return_reason":
+            # "how do i even ship a mattress back": how, then the question it waits for
             self.say("ask_return_reason", title=None, titles=self._titles_going_back(pending),
-                     reasons=ASKED_REASONS)
+                     reasons=ASKED_REASONS, how_asked=asks_how_to_send_back(self.text))
         elif awaiting == "postal_code":
             self.say("ask_postal_code", order_id=pending["order_id"], again=True)
         elif awaiting == "new_address":

@@ -56,6 +56,18 @@ _QUESTION_JOIN = re.compile(r"(?i),?\s+(?:and|y|e)\s+(?=(?:what|how|is|are|does|
                             r"se|sirve|viene|puedo|puede|de qu[eé])\b)")
 
 
+# "how do i even ship a mattress back lol its huge", "y como la regreso?"
+_HOW_TO_SEND_BACK = re.compile(
+    r"^\W*(?:(?:so|ok|okay|and|but|y|pero|pues|entonces)\W+)?(?:how (?:do|can|should|would) i "
+    r"(?:even )?(?:ship|send|mail|return) (?:it|them|this|that|(?:a|the|my) \w+) back\b|"
+    r"como (?:lo|la|los|las|se lo|se la) (?:regreso|devuelvo|mando|envio|regresamos)\b)")
+
+
+def asks_how_to_send_back(text: str) -> bool:
+    """Whether the message asks how the item is sent back."""
+    return bool(_HOW_TO_SEND_BACK.match(normalize(text)))
+
+
 # a request asked only if the one before cannot be done: "change the address? if not just
 # cancel", "si no se puede, cancélenlo", "otherwise refund me"
 _ONLY_IF_NOT = re.compile(

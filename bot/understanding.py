@@ -894,15 +894,17 @@ def about_some_items(text: str, labels: list[str], units: int = 0) -> bool:
     if len(labels) < 2:
         return units > 1 and bool(_in_any_language("some_units_words").search(norm)
                                   or _ONE_OF_SEVERAL.search(norm))
-    if len(each_named(text, labels)) == len(labels):
-        return False  # "mi pedido de focos y lucecitas": each named by its own words
+    keeps_some = sets_some_aside(norm) or bool(_ITEM_REFUSED.search(norm) or KEPT.search(norm))
+    if len(each_named(text, labels)) == len(labels) and not keeps_some:
+        # "mi pedido de focos y lucecitas": each named by its own words (but "cancela los
+        # focos pero déjame la lucecita de noche" keeps one)
+        return False
     tokens = naming_words(text)
     scores = [len(tokens & naming_words(label)) for label in labels]
     if not any(scores):
         return False
     return scores.count(max(scores)) < len(labels) \
-        or bool(_in_any_language("some_items_words").search(norm)) or sets_some_aside(norm) \
-        or bool(_ITEM_REFUSED.search(norm) or KEPT.search(norm))
+        or bool(_in_any_language("some_items_words").search(norm)) or keeps_some
 
 
 # an item set aside: "where is my kettle, not the skillet", "la tetera, pero no el cargador",
@@ -979,7 +981,9 @@ def each_named(text: str, labels: list[str]) -> list[int]:
 # spatula set is fine", "las espátulas están bien" (beside another: "the mug is fine tho, I'm
 # keeping it" returns none of the two together)
 KEPT = re.compile(r"\b(?:keep|keeping|me (?:lo|la|los|las) quedo|(?:lo|la|los|las) conservo|"
-                  r"(?:todavia|aun|si) (?:lo|la|los|las) quiero|i still want the)\b")
+                  r"(?:todavia|aun|si) (?:lo|la|los|las) quiero|i still want the|"
+                  # "pero déjame la lucecita de noche" (not "déjalo así")
+                  r"(?:dejame|dejenme|me dejas|me dejan) (?:el|la|los|las)\b)")
 SAID_FINE = re.compile(r"\b(?:is|are|looks?|seems?|esta|estan|quedo|quedaron)\s+"
                        r"(?:fine|ok|okay|good|great|bien|perfect[oa]s?)\b")
 # "both arrived fine": said of the items that came, not of those sent back
