@@ -298,7 +298,11 @@ _TAKEN_BACK_OUTRIGHT = re.compile(
     r"era (?:el|mi) (?:cable|cargador|enchufe|contacto)|"
     r"(?:i )?(?:don'?t|do not) (?:want|need) (?:the|a|my) (?:refund|return)"
     r"(?!\s+(?:label|shipping|box|form|slip|address))|"
-    r"(?:i'?ll|i will|ill) keep (?:it|them)(?!\s+(?:in|until|till|til|if|at|on|for|inside|when))|"
+    r"(?:i'?ll|i will|ill) (?:just )?keep (?:it|them)(?!\s+(?:in|until|till|til|if|at|on|for|inside|"
+    r"when))|"
+    # "no wait, i dont want to return it. please cancel the return", "cancela la devolución"
+    r"(?:don'?t|do not) want to (?:return|send back|send) (?:it|them)(?! (?:to|for)\b)|"
+    r"cancel (?:the|my) return|cancel\w* (?:la|mi) devolucion|"
     r"no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
     r"me (?:lo|la|los|las) quedo(?!\s+(?:si|hasta|en|cuando))|"
     # "nevermind i fixed it myself", "ya no lo voy a devolver, si funcionaba"
@@ -335,9 +339,12 @@ _OTHER_THAN_CLAIMED = re.compile(
     r"sometimes|only|just for|pero|excepto|aunque|sin embargo|a veces|solo|nomas|nada mas|"
     r"se apaga|turns off|shuts off|es el|es la|son los|son las|it'?s the|its the|"
     r"si me|if you|if i get|descuento|discount|mejor|rather|instead|prefer|prefiero|credit|"
-    r"credito|can i|could i|puedo|money back|get a refund|refund me)\b(?<!\bmejor(?= me l[oa]s? quedo))|"
+    r"credito|can i|could i|puedo|money back|get a refund|refund me|new one|another one|"
+    r"replacement|reemplazo|otr[oa] nuev[oa]|mailed|mail me|send (?:me|us))\b"
+    r"(?<!\bmejor(?=(?:,? no)?,? me l[oa]s? quedo))|"
     r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
-    r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b")
+    r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b"
+    r"(?!(?: to)? cancel\w* (?:the|my|la|mi) (?:return|devolucion))")
 
 
 def says_it_works(text: str) -> bool:

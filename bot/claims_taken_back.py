@@ -17,7 +17,7 @@ from bot.facts import OrderFacts
 from bot.messages import Decision
 from bot.orders import load_order
 from bot.return_flow import RETURN_INTENTS, SOMETHING_WRONG
-from bot.return_reasons import denies_a_fault, reasons_named, return_reason
+from bot.return_reasons import denies_a_fault, reasons_named, return_reason, wants_replacement
 from bot.returns import is_seller_fault
 from bot.text import normalize
 from bot.understanding import SAID_FINE, choose_by_name
@@ -32,6 +32,10 @@ CLAIMS = RETURN_INTENTS | {"missing_item"}
 _CLAIM_CASES = {*case_rules.RETURN_KINDS, case_rules.GENERAL, *case_rules.PARCEL_KINDS}
 
 
+# the item not to be sent back: "i dont want to send it back", "no quiero devolverla"
+_NOT_SENDING_IT_BACK = re.compile(
+    r"\b(?:don'?t|do not|no) (?:want|need|quiero|necesito) (?:to )?(?:return|send (?:it|them) "
+    r"back|devolver\w*|regresar\w*)|\bnot (?:returning|sending) (?:it|them)|\bwithout returning")
 # the words of a correction: "actually it was damaged", "wait, it came broken", "correction:"
 _CORRECTING = re.compile(r"\b(?:actually|wait|sorry|correction|i meant|i mean|forgot to say|"
                          r"en realidad|perdon|me equivoque|quise decir|de hecho)\b")
@@ -54,6 +58,8 @@ class ClaimsTakenBack:
             last = self.state.get("claim") or {}
         if last.get("intent") not in CLAIMS:
             return False
+        if self._replacement_instead(last):
+            return True
         norm = normalize(self.text)
         fault = is_seller_fault(return_reason(self.text), self.policy)
         # "i just dont want it" then "actually it was damaged when it came": a fault now (not
@@ -106,6 +112,44 @@ class ClaimsTakenBack:
         self.say("claim_taken_back", order=order, cases=len(cases),
                  withdrawn=[r.rma for r in withdrawn],
                  paid=[(r.rma, r.refund_amount) for r in paid])
+        return True
+
+    def _replacement_instead(self, last: dict) -> bool:
+        """"the lamp is missing the adapter" then "no i dont want to send it back, i just
+        need the adapter mailed to me": the same fault, another remedy. What the claim made
+        is withdrawn and the seller asked to send the part or a new one (the return case
+        had stayed, refunded on silence). Not once a refund is paid."""
+        if not (wants_replacement(self.text) and _NOT_SENDING_IT_BACK.search(normalize(self.text))):
+            return False
+        order = load_order(self.connection, last["order_id"])
+        made = [] if order is None else [
+            r for r in returns_for_order(self.connection, order.order_id)
+            if r.conversation_id == self.conversation.id]
+        if order is None or any(r.status != "authorized" for r in made):
+            return False
+        undone = self._undo_claim(order)
+        if undone is None:
+            return False
+        cases, withdrawn, _ = undone
+        told = [((c.details or {}).get("asin"), (c.details or {}).get("reason")) for c in cases] \
+            + [(r.asin, r.reason) for r in withdrawn]
+        asin, reason = next(((a, r) for a, r in told if a and is_seller_fault(r, self.policy)),
+                            (None, None))
+        item = next((i for i in order.items if i.asin == asin), None)
+        if item is None:
+            return False
+        self.decide(Decision("remedy_changed", (
+            "dialogue.replacement_instead_of_return",
+            *(("case.withdrawn.customer",) if cases else ()),
+            *(("returns.withdrawn_before_sent",) if withdrawn else ())),
+            {"order_id": order.order_id, "cases": [c.id for c in cases],
+             "withdrawn": [r.rma for r in withdrawn]}))
+        for key in ("last", "claim", "offer", "pending"):
+            self.state.pop(key, None)
+        self.state["return"] = {"order_id": order.order_id, "asin": item.asin, "reason": reason,
+                                "replacement": True}
+        self.accepting = True
+        self._respond("return_request", f"{item.title}\n{self.text}", order)
         return True
 
     def _returned_for_own_reason(self, order_id: str) -> bool:

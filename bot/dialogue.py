@@ -163,6 +163,13 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:
                              r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?)\W*$")
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
+# not sure what was ordered: "cant remember what i ordered", "i thought i ordered blue", "no me
+# acuerdo cual pedi", "creo que pedi la azul"
+_UNSURE_WHAT_WAS_ORDERED = re.compile(
+    r"^\W*(?:(?:and|but|y|pero|cause|because|porque|xq|pq)\s+)?(?:i\s+)?(?:(?:can'?t|cannot|don'?t|"
+    r"do not|dont)\s+(?:remember|recall)|(?:not sure|unsure|forgot|olvide)\s+(?:what|which|if)|"
+    r"i\s+(?:thought|think)\s+i\s+(?:ordered|bought|got|picked)|no\s+me\s+acuerdo|no\s+recuerdo|"
+    r"(?:creo|pense)\s+que\s+(?:pedi|compre|ordene))\b")
 # the requests whose answer says what comes next
 _SAYS_WHAT_NEXT = ("order_status", "cancel_order", "change_address", "missing_item",
                    *sorted(RETURN_INTENTS))
@@ -312,6 +319,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # the answer settles (not a parcel come empty, refunded on silence)
             self.requests = [r for r in self.requests if r[0] != "missing_item"
                              or not _BECAUSE.match(normalize(r[1]))] or self.requests
+            # "is the mattress a king? cant remember what i ordered": why it is asked, no
+            # wrong item (a yes to the return offered had returned it at the seller's cost)
+            self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
+                             or not _UNSURE_WHAT_WAS_ORDERED.search(normalize(r[1]))] \
+                or self.requests
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests

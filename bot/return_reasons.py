@@ -201,7 +201,9 @@ _THING_MISSING = re.compile(r"\b(\w+) (?:itself |themselves )?(?:(?:is|are|was|w
                             # "came without a cable", "no trae el cable", "no encuentro el cable"
                             r"\b(?:without|sin|no trae|no traia|no venia con|no encuentro|"
                             r"can'?t find|cannot find) (?:the |a |an |any |my |el |la |los |las |mi |"
-                            r"mis |su |sus |ningun |ninguna )?(\w+)")
+                            r"mis |su |sus |ningun |ninguna )?"
+                            # (a figure is no part: "without the 12 V power adapter")
+                            r"(?:\d[\d.]*\s*(?:v|w|a|mah|volts?|watts?|mm|cm|in|inch|ft|oz)?\s+)?(\w+)")
 # a box that came with nothing in it: no part of an item, the items themselves
 EMPTY_BOX = re.compile(r"\b(?:empty|nothing (?:inside|in it|in the box)|vaci[ao]|no venia nada)\b")
 # "the spatula set is missing the jar scraper": the thing after "missing"
@@ -272,7 +274,10 @@ _PART_WISH = re.compile(
     rf"{_PARTS}\b|\b(?:send me|mandenme|me (?:pueden |puede )?(?:mandar|enviar|manden|envien))"
     rf"\s+(?:the |el |la |los |las |otro |otra )?{_PARTS}\b|"
     # "can i just get a new lid sent?", "send a new cable"
-    rf"\b(?:get|send|ship)(?: me)? (?:a )?(?:new|replacement) {_PARTS}\b")
+    rf"\b(?:get|send|ship)(?: me)? (?:a )?(?:new|replacement) {_PARTS}\b|"
+    # "can they send the other one", "can you send me the missing battery", "mail me one"
+    rf"\b(?:send|mail|ship)(?: me| us)? (?:the |a |an )?(?:other|another|missing|remaining|"
+    rf"second) (?:one|{_PARTS})\b|\b(?:send|mail|ship) me (?:just )?one\b")
 # a replacement refused: "I don't want a new one", "no quiero otra"
 _NOT_WANTED = re.compile(r"\b(?:don'?t|do not|not|no|never)\s+(?:want|need|quiero|necesito)\s+"
                          r"(?:a |an |una |un |the |el |la )?(?:new|nuev[oa]|replacement|reemplazo|"

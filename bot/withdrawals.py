@@ -13,7 +13,7 @@ from functools import partial
 from sqlalchemy import Row
 
 from bot import case_rules
-from bot.case_rules import withdraws
+from bot.case_rules import takes_back_claim, withdraws
 from bot.cases import OPEN_STATUSES
 from bot.claims_taken_back import CLAIMS
 from bot.messages import Decision
@@ -75,6 +75,10 @@ _TAKEN_BACK = re.compile(r"\bmejor no\b(?!\s+(?:me|te|se|lo|la|los|las|le|les)\b
                          # "actually no dont, i'll wait": a "don't" that ends its clause
                          r"(?:^|\b(?:actually|no|wait|oh|nah|hmm|ok)\W+)(?:don'?t|do not)"
                          r"(?: do (?:it|that))?\s*(?:[,.!;]|$)")
+# "no, ya no, déjalo así", "ya no": the request no longer wanted (not "ya no lo quiero", the
+# goods no longer wanted; nor "ya no, gracias", nothing more needed)
+_NOT_ANY_MORE = re.compile(r"^(?!.*\b(?:gracias|thanks|thank you|thx)\b)(?:.*\bno\W+)?ya no\b"
+                           r"(?=\s*(?:[,.!;]|$))")
 # "no dont. i mean dont ship it", "no me la manden": the request said again, not taken back
 _STILL_WANTED_STOPPED = re.compile(r"\b(?:don'?t|do not|no)\s+(?:ship|send|charge|deliver|"
                                    r"me (?:lo|la|los|las) (?:manden|envien|cobren))\b")
@@ -143,8 +147,10 @@ class Withdrawals:
             self._remember_came(moot)
             return False
         last = (self.state.get("last") or {}).get("intent")
+        # ("ya no" after "anything else?" says nothing more is needed)
+        not_any_more = _NOT_ANY_MORE.search(normalize(self.text)) and not self.asked_anything_else
         if last in REFUSABLE and (good_news and self.requests[0][0] == "deny"
-                                   or _TAKEN_BACK.search(normalize(self.text))
+                                   or (_TAKEN_BACK.search(normalize(self.text)) or not_any_more)
                                    and not _STILL_WANTED_STOPPED.search(normalize(self.text))
                                    and not _cancels_again(normalize(self.text))):
             # "cancel the kettle" then "never mind" / "mejor no, olvídalo" / "ah no espera,
@@ -207,7 +213,9 @@ class Withdrawals:
             return False
         cut, asked = found[0], found[1].intent
         head, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
+        # ("i dont want to return it. please cancel the return": the rest takes it back too)
         if _BARE_NEVER_MIND.match(normalize(head)) or _INSTEAD.search(head) \
+                or takes_back_claim(rest) \
                 or is_seller_fault(return_reason(head), self.policy) or reasons_named(rest) or (
                 asked == last["intent"] and self._named_order_of(rest) in (None, last["order_id"])):
             return False
