@@ -78,7 +78,11 @@ class ClaimsTakenBack:
         to_fault = correcting and self._returned_for_own_reason(order.order_id)
         if SOMETHING_WRONG.search(norm) and not to_fault:
             return False
-        taken_back = says_so and takes_back_claim(self.text, [i.naming_text for i in order.items])
+        # the item the claim is about said fine, not another ("one of my mugs came chipped"
+        # then "no just the one mug, the spatulas are fine")
+        claimed = self._claimed_items(order)
+        taken_back = says_so and takes_back_claim(
+            self.text, [i.naming_text for i in order.items if not claimed or i.asin in claimed])
         corrected = to_fault or own_reason and (denied or taken_back)
         if not corrected and (not taken_back or fault):
             return False
@@ -151,6 +155,15 @@ class ClaimsTakenBack:
         self.accepting = True
         self._respond("return_request", f"{item.title}\n{self.text}", order)
         return True
+
+    def _claimed_items(self, order: OrderFacts) -> set[str]:
+        """The items this conversation's open cases and returns of the order are about."""
+        cases = [c for c in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                        OPEN_STATUSES)
+                 if c.order_id == order.order_id and c.kind in _CLAIM_CASES]
+        return {a for a in ((c.details or {}).get("asin") for c in cases) if a} | {
+            r.asin for r in returns_for_order(self.connection, order.order_id)
+            if r.conversation_id == self.conversation.id and r.asin != "*"}
 
     def _returned_for_own_reason(self, order_id: str) -> bool:
         """Whether this conversation authorized a return of the order for the customer's own

@@ -160,7 +160,11 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:
                              r"now|cu[aá]nto (?:tiempo )?(?:tarda|se tarda|tardan)(?: eso| en eso)?|"
                              r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé]|any (?:updates?|news)|"
                              r"(?:alguna )?novedad(?:es)?|(?:ya )?(?:contest[oó]|respondi[oó]) el "
-                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?)\W*$")
+                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?|"
+                             # "could you please look into it?" after the claim
+                             r"(?:(?:can|could|would) you |please |pls )*(?:look into|check(?: on)?"
+                             r"|follow up on) (?:it|that|this)(?: (?:please|pls|for me))?|"
+                             r"(?:q|que) puedo hacer)\W*$")
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
 # not sure what was ordered: "cant remember what i ordered", "i thought i ordered blue", "no me
@@ -344,6 +348,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # "el cargador se puede dejar conectado toda la noche?" then "y si lo dejo en el
             # carro cerrado?": the model half reads a parcel left somewhere (a claim followed)
             self.requests = [("product_question", self.text)]
+        if len(self.requests) == 1 and self.requests[0][0] == "product_question" \
+                and last.get("intent") in RETURN_INTENTS and self._only_items_of(last["order_id"]):
+            # "return the spatulas and both mugs" then "both mugs AND the spatula set pls":
+            # the return again, of these (it had gone to the seller as a product question)
+            self.requests = [(last["intent"], f"{last['text']}\n{self.text}")]
         named = self._only_an_item()
         if named is not None:
             # "the charger", "and the charger?", "y la tetera?": the last question, or where

@@ -21,6 +21,7 @@ from bot.rereading import (
     without_praise,
 )
 from bot.returns import local_day
+from bot.text import normalize, words
 from bot.understanding import (
     choose_by_name,
     names_several,
@@ -30,6 +31,13 @@ from bot.understanding import (
 )
 from storage.orders import order_ids_by_tracking
 from storage.returns import returns_for_order
+
+# the words beside item names in a list of them: "both mugs AND the spatula set pls"
+_ONLY_ITEMS_FILLERS = frozenset((
+    "the", "my", "a", "and", "both", "all", "of", "them", "too", "also", "plus", "pls", "plz",
+    "please", "just", "only", "set", "x", "el", "la", "los", "las", "mi", "mis", "y", "e",
+    "ambos", "ambas", "todo", "todos", "todas", "tambien", "porfa", "por", "favor", "one",
+    "two", "una", "uno", "dos"))
 
 
 class OrderFinding:
@@ -256,6 +264,17 @@ class OrderFinding:
                            o.delivered_at and local_day(o.delivered_at, self.policy), o.shipped)
                    for o in orders]
         return choose_by_description(self.text, offered, local_day(self.now, self.policy))
+
+    def _only_items_of(self, order_id: str) -> bool:
+        """Whether the message only names items of the order, with words saying all of them
+        ("both mugs AND the spatula set pls"), and asks nothing."""
+        order = load_order(self.connection, order_id)
+        if order is None or "?" in self.text or len(self.text) > 80:
+            return False
+        naming = [naming_words(item.naming_text) for item in order.items]
+        said = [w for w in words(normalize(self.text)) if w not in _ONLY_ITEMS_FILLERS]
+        return bool(said) and any(naming_words(w) for w in said) and all(
+            any(naming_words(w) & each for each in naming) or w.isdigit() for w in said)
 
     def _only_an_item(self) -> OrderFacts | None:
         """The customer's order whose item the message only names ("the charger?"), when no

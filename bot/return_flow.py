@@ -384,8 +384,11 @@ class ReturnFlow:
             if decision.outcome == returns.NEEDS_REASON:
                 # one reason for the items still to go back ("the spatulas and the mug")
                 rest = items[index:]
+                # ("i want to return one of the mugs": the units, kept for the reason)
                 turn.state["return"] = {**known, "asin": each.asin,
-                                        "more": [i.asin for i in rest[1:]]}
+                                        "more": [i.asin for i in rest[1:]],
+                                        **({"units": units} if units is not None
+                                           and each.asin == item.asin else {})}
                 turn.state["pending"] = {"awaiting": "return_reason",
                                          "requests": [[intent, text]],
                                          "order_id": order.order_id}
