@@ -79,7 +79,7 @@ from bot.product_facts import (
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
-from bot.product_ranges import range_answer
+from bot.product_ranges import asked_alone, quantities_only, range_answer, value_answer
 from bot.product_settle import (
     EACH,
     GENERIC_NAME_WORDS,
@@ -423,10 +423,7 @@ def rank(question: str, items: tuple[ItemFacts, ...], weights: tuple[float, ...]
     if not q.content and not q.concepts:
         return None
     weights = weights or WEIGHTS
-    if len(items) > 1:  # "is the backpack waterproof?": the item the question names
-        named = [len(q.content_set & title_words(item.title)) for item in items]
-        if max(named) and named.count(max(named)) == 1:
-            items = (items[named.index(max(named))],)
+    items = _named_items(q, items)
     scored = [(_probability(f, weights), item, fact, f) for item, fact, f in _candidates(q, items)]
     ranked = [r for r in scored if r[2].source != "title"] or scored
     if not ranked:
@@ -441,6 +438,16 @@ def rank(question: str, items: tuple[ItemFacts, ...], weights: tuple[float, ...]
         if not (named["concept_name"] or named["concept_value"]) or named["focus_missed"]:
             return None
     return q, ranked
+
+
+def _named_items(q: Question, items: tuple[ItemFacts, ...]) -> tuple[ItemFacts, ...]:
+    """The item the question names by its title's words ("is the backpack waterproof?"),
+    else every item."""
+    if len(items) > 1:
+        named = [len(q.content_set & title_words(item.title)) for item in items]
+        if max(named) and named.count(max(named)) == 1:
+            return (items[named.index(max(named))],)
+    return items
 
 
 def _direct_answer(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[float]]]
@@ -637,22 +644,48 @@ def settle_product_question(question: str, items: tuple[ItemFacts, ...],
     ranking, deciding = weights or (WEIGHTS, DECISION_WEIGHTS)
     found = rank(question, items, ranking)
     if found is None:
-        return Unsettled("not_from_product_data" if not_from_product_data(question)
-                         else "no_fact_matches")
+        if not_from_product_data(question):
+            return Unsettled("not_from_product_data")
+        # "is the mug 16 oz?": the title says more of the mug than any fact, but the
+        # capacity settles it
+        valued = _valued(parse_question(question), items) \
+            if items and question and question.strip() else None
+        if valued is None:
+            return Unsettled("no_fact_matches")
+        return _answer(*valued, threshold)
     q, ranked = found
     item, fact = _candidate(q, ranked)
     rule = unsettled_by(q, fact, title_words(item.title))
-    if rule is not None:
-        return Unsettled(rule)
-    confidence = _probability(_decision_features(q, ranked), deciding)
+    confidence = _probability(_decision_features(q, ranked), deciding) if rule is None else 0.0
     if confidence < threshold:
-        sure = _sure_answer(q, ranked)
+        sure = _sure_answer(q, ranked) if rule is None else None
         if sure is None or sure[1] is not fact:
-            return Unsettled("low_confidence")
+            valued = _valued(q, items)
+            if valued is None:
+                return Unsettled(rule or "low_confidence")
+            item, fact = valued
         confidence = threshold
+    return _answer(item, fact, confidence)
+
+
+def _answer(item: ItemFacts, fact: Fact, confidence: float) -> ProductAnswer:
     return ProductAnswer(item.asin, item.title, fact.text, fact.attribute, fact.source,
                          round(confidence, 4),
                          convert_units(fact.value, f"{fact.attribute or ''} {item.title}"))
+
+
+def _valued(q: Question, items: tuple[ItemFacts, ...]) -> tuple[ItemFacts, Fact] | None:
+    """The attribute giving the item's value of the kind a yes/no question names one of
+    ("is it wool?" -> "material: 100% cotton"), when no rule says it does not settle the
+    question (asked without the statement after it: "... my son is allergic to wool")."""
+    valued = value_answer(q, _named_items(q, items))
+    if valued is None:
+        return None
+    asked = asked_alone(q)
+    rule = unsettled_by(asked, valued[1], title_words(valued[0].title))
+    if rule == "model_not_named" and quantities_only(asked):
+        rule = None  # "tipo 5000k" names a colour temperature, not a model
+    return None if rule else valued
 
 
 def answer_product_question(question: str, items: tuple[ItemFacts, ...],

@@ -534,3 +534,28 @@ def not_from_product_data(question: str) -> bool:
     returns, the seller's stock, opinions, comparisons, sizing advice, troubleshooting."""
     norm = normalize(question)
     return any(p.search(norm) for p in NOT_FROM_DATA)
+
+
+# a statement after the question telling why it is asked ("is it wool? my son is allergic to
+# wool", "is the kettle ok for 220v? im moving to spain", "¿sirve en 220v? es para mi mamá"):
+# it speaks of the customer, and asks nothing
+_OF_THE_CUSTOMER = re.compile(r"\b(?:i|im|i'm|ive|i've|id|i'd|my|me|we|our|mi|mis|yo|voy|vamos|"
+                              r"pense|tengo|quiero|necesito|cant|can't)\b")
+_ASKING = re.compile(r"^\W*(?:(?:and|also|plus|or|but|y|o|pero|tambien|ademas)\s+)?(?:is|are|"
+                     r"does|do|did|can|could|will|would|should|has|have|what|whats|what's|which|"
+                     r"how|where|when|who|why|any|que|cual|cuanto|cuantos|cuanta|cuantas|como|"
+                     r"donde|cuando|se|puedo|puede|tiene|tienen|sirve|sirven|funciona|viene|"
+                     r"vienen|trae|traen|incluye|hay)\b")
+
+
+def main_question(text: str) -> str | None:
+    """The question of a text that goes on with a statement about the customer, which asks
+    nothing ("is the mug 16 oz? i thought i ordered the big one" -> "is the mug 16 oz?");
+    None when the text is not so."""
+    norm = normalize(text)
+    head, mark, rest = norm.partition("?")
+    if not mark or not rest.strip(" ?.!") or "?" in rest or len(tokens(head)) < 2:
+        return None
+    if _ASKING.search(rest) or not _OF_THE_CUSTOMER.search(rest):
+        return None
+    return head + "?"

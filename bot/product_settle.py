@@ -426,7 +426,7 @@ _ONLY_PARTS = frozenset(term(w) for w in (
     "laces", "tapa", "mango", "asa", "hebilla", "cierre", "bisagra", "perilla", "suela"))
 # the parts a title may list beside the item ("Arc Floor Lamp, Marble Base, Linen Drum
 # Shade"): named in a question, they are still a part, not the item
-_PART_NOUNS = frozenset(term(w) for w in (
+PART_NOUNS = frozenset(term(w) for w in (
     "shade", "base", "lid", "handle", "spout", "cord", "cable", "strap", "cover", "arm",
     "switch", "socket", "panel", "wire", "blade", "frame", "leg", "legs", "cap", "nozzle",
     "button", "screen", "band", "wheel", "wheels", "shelf", "drawer", "pantalla", "base",
@@ -448,8 +448,8 @@ def _part_not_measured(q: Question, fact: Fact, title_terms: frozenset[str]) -> 
         # "how big is the shade?" of an "Arc Floor Lamp, ..., Linen Drum Shade": not
         # "height: 65 inches", the lamp's
         return bool(fact.name_terms & _MEASURE_NAMES
-                    and q.focus & title_terms & _PART_NOUNS - fact.term_set)
-    return bool(q.focus - fact.term_set - (title_terms - _PART_NOUNS))
+                    and q.focus & title_terms & PART_NOUNS - fact.term_set)
+    return bool(q.focus - fact.term_set - (title_terms - PART_NOUNS))
 
 
 _DIMENSION_NAMES = frozenset(term(w) for w in ("dimension", "dimensions"))
@@ -498,7 +498,7 @@ def _part_not_described(q: Question, fact: Fact, title_terms: frozenset[str]) ->
         return bool({term(w) for w in _things_named(q, english=True)} & _ONLY_PARTS
                     - fact.term_set)
     concept_words = frozenset().union(*(CONCEPT_ASKED[c] for c in asked))
-    unsaid = fact.term_set | (title_terms - _PART_NOUNS) | concept_words | WEAK_TERMS \
+    unsaid = fact.term_set | (title_terms - PART_NOUNS) | concept_words | WEAK_TERMS \
         | _THE_WHOLE
     if asked == {"material"}:
         # "is the lid stainless steel?": only a part named so ("compatible material: wood"
