@@ -655,7 +655,7 @@ def settle_product_question(question: str, items: tuple[ItemFacts, ...],
         return _answer(*valued, threshold)
     q, ranked = found
     item, fact = _candidate(q, ranked)
-    rule = unsettled_by(q, fact, title_words(item.title))
+    rule = unsettled_by(q, fact, title_words(item.title), answering=True)
     confidence = _probability(_decision_features(q, ranked), deciding) if rule is None else 0.0
     if confidence < threshold:
         sure = _sure_answer(q, ranked) if rule is None else None
@@ -682,7 +682,7 @@ def _valued(q: Question, items: tuple[ItemFacts, ...]) -> tuple[ItemFacts, Fact]
     if valued is None:
         return None
     asked = asked_alone(q)
-    rule = unsettled_by(asked, valued[1], title_words(valued[0].title))
+    rule = unsettled_by(asked, valued[1], title_words(valued[0].title), answering=True)
     if rule == "model_not_named" and quantities_only(asked):
         rule = None  # "tipo 5000k" names a colour temperature, not a model
     return None if rule else valued

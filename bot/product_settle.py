@@ -303,6 +303,11 @@ UNSETTLING_RULES: tuple[tuple[str, Rule], ...] = (
     # "does the desk lamp have a spot to charge my phone?": not "A slim desk lamp for study
     # and office.", which shares only the words naming the item with it
     ("only_the_item_named", lambda q, fact, title: _only_the_item_named(q, fact, title)),
+    # "and on the drill?" (going on from another question): nothing asked but the item,
+    # which no sentence about the item answers
+    ("nothing_asked", lambda q, fact, title: bool(title) and bool(_GOING_ON.match(q.text))
+     and not q.yes_no and not q.concepts and not q.asked and not q.procedure
+     and bool(q.content_set) and q.content_set - WEAK_TERMS <= title | q.item),
     # "does the cheese contain nuts?": not "Contains milk." (what one allergen list leaves
     # out is no promise about cross-contact; a matter of safety)
     ("allergen_unsaid", lambda q, fact, _: "allergen" in q.concepts
@@ -389,8 +394,17 @@ _BY_MEANS = re.compile(r"\b(?:charg\w*|power\w*|run|runs|connect\w*|carga\w*|rec
                        r"(?:a |an |the |un |una |el |la )?([a-z][a-z0-9]*)")
 
 
+# "can i charge the solar lights with usb?": the means after what is charged, which a
+# sentence must name ("Solar panel charges by day" does not)
+_MEANS_AFTER = re.compile(r"\b(?:charg\w*|power\w*|carga\w*|recarga\w*)\s+(?:it|them|this|these|"
+                          r"those|the|my|el|la|los|las)\s+(?:[a-z]+\s+){0,2}?(?:with|using|via|"
+                          r"through|over|from|off|con|por|mediante)\s+(?:a |an |the |un |una |"
+                          r"el |la )?([a-z][a-z0-9]*)")
+
+
 def _means_unsaid(q: Question, fact: Fact) -> bool:
-    found = q.yes_no and _BY_MEANS.search(q.text)
+    found = q.yes_no and (_BY_MEANS.search(q.text) or fact.source != "attribute"
+                          and _MEANS_AFTER.search(q.text))
     if not found or found.group(1) in STOPWORDS:
         return False
     return term(found.group(1)) not in fact.term_set
@@ -404,11 +418,21 @@ def _amount_of_something_else(q: Question, fact: Fact, title_terms: frozenset[st
     return thing not in fact.term_set and thing not in title_terms
 
 
-def unsettled_by(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset()
-                 ) -> str | None:
+# Rules held only when answering, not when the decision model is fitted (bench's `choose`):
+# they would take questions out of its tuning rows and change the fit.
+ANSWERING_RULES: tuple[tuple[str, Rule], ...] = (
+    # "whats the warranty on the mattress?": not "Unbox on the bed frame, cut the plastic and
+    # let the mattress breathe.", which shares only the item's name and says no warranty
+    ("concept_unsaid", lambda q, fact, title: _concept_unsaid(q, fact, title)),
+)
+
+
+def unsettled_by(q: Question, fact: Fact, title_terms: frozenset[str] = frozenset(),
+                 answering: bool = False) -> str | None:
     """The name of the first rule by which the fact cannot settle the question, or None
-    when none holds. `title_terms`: the words of the item's title."""
-    for name, holds in UNSETTLING_RULES:
+    when none holds. `title_terms`: the words of the item's title; `answering`: the
+    `ANSWERING_RULES` as well."""
+    for name, holds in UNSETTLING_RULES + (ANSWERING_RULES if answering else ()):
         if holds(q, fact, title_terms):
             return name
     return None
@@ -955,6 +979,23 @@ _PLACE_NAMED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # a sentence that introduces the item: "A small-batch candle in a reusable amber glass jar",
 # "Two night lights for halls, bathrooms and nurseries."
 _INTRODUCES_IT = re.compile(r"(?i)(?:a|an|one|two|three|four)\s")
+
+
+# a question going on from another ("and on the drill?", "what about the mug?", "¿y la
+# tabla?")
+_GOING_ON = re.compile(r"^\W*(?:and|also|what about|how about|same for|y|tambien|que tal)\b")
+# the concepts a sentence tells only by naming them (a warranty is not told by how to unbox)
+_NAMED_ONLY = frozenset(("warranty", "brand", "language"))
+
+
+def _concept_unsaid(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:
+    """A question about a warranty, a brand or a language and a sentence sharing with it only
+    words of the item's title, which does not name it."""
+    if not title_terms or not q.concepts & _NAMED_ONLY \
+            or fact.source not in ("bullet", "description"):
+        return False
+    shared = (q.content_set & fact.term_set) - WEAK_TERMS
+    return shared <= title_terms and not q.concepts & (fact.value_concepts | fact.unit_concepts)
 
 
 def _only_the_item_named(q: Question, fact: Fact, title_terms: frozenset[str]) -> bool:

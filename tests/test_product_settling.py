@@ -969,3 +969,20 @@ def test_a_value_asked_is_settled_by_the_attribute_of_its_kind():
     # (the sentence saying cotton answers, not the material)
     settled = settle_product_question("is it cotton?", (sofa,))
     assert getattr(settled, "evidence", None) != "material: polyester", settled
+
+
+def test_a_sentence_saying_nothing_of_what_is_asked_does_not_answer_it():
+    # each had been answered with a sentence about the item (use-test of 28 Nov)
+    for name, question, rule in (
+            ("Mattress", "whats the warranty on the mattress", "concept_unsaid"),
+            ("Drill", "and on the drill?", "nothing_asked"),
+            ("Solar", "can i charge the solar lights with usb if its cloudy", "means_unsaid")):
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert settled == Unsettled(rule), (question, settled)
+    # a sentence naming the means, or the concept, still answers
+    for name, question, evidence in (
+            ("Lantern", "can i charge the lantern with usb-c",
+             "Charges over USB-C and doubles as a power bank for phones"),
+            ("Speaker", "how long does the speaker battery last", "battery life: 10 hours")):
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert getattr(settled, "evidence", None) == evidence, (question, settled)
