@@ -79,7 +79,13 @@ from bot.product_facts import (
     title_words,
 )
 from bot.product_question import Question, not_from_product_data, parse_question
-from bot.product_ranges import asked_alone, quantities_only, range_answer, value_answer
+from bot.product_ranges import (
+    asked_alone,
+    heat_answer,
+    quantities_only,
+    range_answer,
+    value_answer,
+)
 from bot.product_settle import (
     EACH,
     GENERIC_NAME_WORDS,
@@ -678,7 +684,8 @@ def _valued(q: Question, items: tuple[ItemFacts, ...]) -> tuple[ItemFacts, Fact]
     """The attribute giving the item's value of the kind a yes/no question names one of
     ("is it wool?" -> "material: 100% cotton"), when no rule says it does not settle the
     question (asked without the statement after it: "... my son is allergic to wool")."""
-    valued = value_answer(q, _named_items(q, items))
+    named = _named_items(q, items)
+    valued = value_answer(q, named) or heat_answer(q, named)
     if valued is None:
         return None
     asked = asked_alone(q)

@@ -321,3 +321,38 @@ def quantities_only(q: Question) -> bool:
 
 def _mains(number: str) -> bool:
     return 100 <= float(number.replace(",", ".")) <= 250
+
+
+# -- the heat it takes -------------------------------------------------------------------
+# "what temp can the spatulas take in celsius?", "how hot can it get?", "¿qué temperatura
+# aguanta?": the attribute of the heat it is made to take ("heat resistance: 600 °F")
+_HEAT_ASKED = re.compile(r"\b(?:what|which|how much|que|cual|cuanta|hasta que)\s+(?:max(?:imum)?\s+)?"
+                         r"(?:temp|temps|temperature|temperatures|temperatura|heat|calor)\b|"
+                         r"\bhow hot\b|\bhasta cuantos grados\b")
+_HEAT_NAMES = frozenset(term(w) for w in ("heat", "temperature"))
+# an oven's heat only when the oven is asked ("oven safe: 500 °F" is not how hot it can get on
+# a campfire)
+_OVEN = frozenset(term(w) for w in ("oven", "horno"))
+_DEGREES_GIVEN = re.compile(r"\d\s*(?:\u00b0\s*[fc]?|degrees?\b)", re.I)
+# what a question about the heat it takes says besides it
+_HEAT_QUESTION_WORDS = frozenset(term(w) for w in (
+    "temp", "temps", "temperature", "heat", "hot", "take", "handle", "withstand", "stand",
+    "get", "go", "max", "maximum", "safe", "resistant", "resist", "resistance", "degree",
+    "degrees", "celsius", "fahrenheit", "aguanta", "soporta", "resiste", "calor",
+    "temperatura"))
+
+
+def heat_answer(q: Question, items: tuple[ItemFacts, ...]) -> tuple[ItemFacts, Fact] | None:
+    """The one attribute of the heat the item takes, for a question asking how much; only
+    of one item, and nothing else asked (not "how hot does the water get in the oven?")."""
+    if q.yes_no or q.parts > 1 or len(items) != 1 or not _HEAT_ASKED.search(q.text):
+        return None
+    item = items[0]
+    facts = [f for f in item_facts(item)[0] if f.source == "attribute" and not f.noise
+             and not f.package and f.name_terms & (_HEAT_NAMES | _OVEN & q.content_set)
+             and _DEGREES_GIVEN.search(f.value)]
+    if len(facts) != 1:
+        return None
+    other = q.content_set - title_words(item.title) - q.subject - _HEAT_QUESTION_WORDS \
+        - facts[0].term_set
+    return None if other else (item, facts[0])

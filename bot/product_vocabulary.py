@@ -167,7 +167,7 @@ SPANISH = {
     "lavar": "wash", "lava": "wash", "lavan": "wash", "lavable": "wash",
     "lavadora": "machine wash", "secadora": "dryer", "secar": "dry", "planchar": "iron",
     "lavavajillas": "dishwasher", "horno": "oven", "microondas": "microwave",
-    "induccion": "induction", "estufa": "stove", "piscina": "pool", "alberca": "pool",
+    "induccion": "induction", "estufa": "stove", "piscina": "pool", "pisina": "pool", "alberca": "pool",
     "ducha": "shower", "regadera": "shower", "mojar": "wet", "mojarse": "wet",
     "sumergir": "submerge", "calor": "heat", "frio": "cold", "caliente": "hot",
     "cabe": "hold", "caben": "hold", "llamadas": "call", "llamada": "call", "puerto": "port",

@@ -986,3 +986,24 @@ def test_a_sentence_saying_nothing_of_what_is_asked_does_not_answer_it():
             ("Speaker", "how long does the speaker battery last", "battery life: 10 hours")):
         settled = settle_product_question(question, (_demo_item(name),))
         assert getattr(settled, "evidence", None) == evidence, (question, settled)
+
+
+def test_the_heat_it_takes_is_the_attribute_of_its_heat():
+    # "600 °F" converted (about 315 °C); the skillet's oven figure only for the oven
+    for name, question, evidence in (
+            ("Spatula", "what temp can the spatulas take in celsius", "heat resistance: 600 °F"),
+            ("Spatula", "how hot can the spatulas get", "heat resistance: 600 °F"),
+            ("Spatula", "que temperatura aguantan las espatulas", "heat resistance: 600 °F"),
+            ("Skillet", "how hot can the skillet go in the oven", "oven safe: 500 °F"),
+            # (a misspelt "piscina")
+            ("Speaker", "se puede meter a la pisina?",
+             "IPX7 waterproof: survives a drop in the pool (up to 1 m for 30 minutes)")):
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert getattr(settled, "evidence", None) == evidence, (question, settled)
+    assert "°C" in (settle_product_question("what temp can the spatulas take in celsius",
+                                            (_demo_item("Spatula"),)).conversion or "")
+    for name, question in (("Skillet", "how hot can the skillet get"),
+                           ("Kettle", "what temp does the kettle heat to"),
+                           ("Spatula", "how hot can the spatulas get in the dishwasher")):
+        settled = settle_product_question(question, (_demo_item(name),))
+        assert getattr(settled, "evidence", None) is None, (question, settled)
