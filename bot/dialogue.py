@@ -154,13 +154,18 @@ _HOW_MUCH_BACK = re.compile(r"\b(?:how much (?:will|do|would|did) i (?:get|be re
                             r"(?:es|ser[aá]) (?:el|mi) reembolso)")
 # what happens next with the request just made: "how long does that usually take", "so what
 # do i do", "any update?", "¿cuánto tarda eso?", "¿y ahora qué?", "¿ya contestó el vendedor?"
-_ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces)\W+)?(?:how long (?:does|will|"
+_ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces|hi|hey|hello|hola)\W+)*"
+                             r"(?:how long (?:does|will|"
                              r"would) (?:that|it|this) (?:usually |normally )?take|what happens "
                              r"(?:now|next)|(?:so )?what (?:do|should|can) i do(?: now| then)?|what "
                              r"now|cu[aá]nto (?:tiempo )?(?:tarda|se tarda|tardan)(?: eso| en eso)?|"
                              r"qu[eé] (?:hago|sigue)(?: ahora)?|y ahora qu[eé]|any (?:updates?|news)|"
                              r"(?:alguna )?novedad(?:es)?|(?:ya )?(?:contest[oó]|respondi[oó]) el "
-                             r"vendedor|did the seller (?:answer|reply|respond)(?: yet)?|"
+                             r"vendedor|did the seller (?:answer|reply|respond)"
+                             r"(?: (?:to )?(?:me|my question))?(?: yet)?|(?:has|have) "
+                             r"(?:the seller|they) (?:gotten|got) back(?: to (?:you|me|us))?"
+                             r"(?: yet)?|did (?:you|u) hear (?:back )?from (?:the seller|them)(?: yet)?|"
+                             r"what are my options|"
                              # "could you please look into it?" after the claim
                              r"(?:(?:can|could|would) you |please |pls )*(?:look into|check(?: on)?"
                              r"|follow up on) (?:it|that|this)(?: (?:please|pls|for me))?|"
@@ -176,7 +181,7 @@ _UNSURE_WHAT_WAS_ORDERED = re.compile(
     r"(?:creo|pense)\s+que\s+(?:pedi|compre|ordene))\b")
 # the requests whose answer says what comes next
 _SAYS_WHAT_NEXT = ("order_status", "cancel_order", "change_address", "missing_item",
-                   *sorted(RETURN_INTENTS))
+                   "product_question", *sorted(RETURN_INTENTS))
 # words about the parcel, not the item: "y si no me llega?"
 _OF_THE_PARCEL = re.compile(r"\b(?:lleg\w*|arriv\w*|deliver\w*|ship\w*|envi[oaó]\w*|entreg\w*|"
                             r"track\w*|rastre\w*|come|comes|came|get here)\b")
@@ -218,6 +223,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         self.asked_again: tuple[str, str] | None = None  # ("repeat" or "explain", our words)
         self.language_only = False  # "en español por favor", and nothing else
         self.accepting = False  # a yes to what we offered is being carried out
+        self.chasing = False  # "any update?": the request before is asked about again
         self._own: list[OrderFacts] | None = None
         self._every: list[OrderFacts] | None = None
 
@@ -338,12 +344,17 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # "questions before buying are answered by the seller")
             self.requests = [("refund_status", self.text)]
         last = {} if self._topic_is_stale() else self.state.get("last") or {}
+        if last.get("intent") not in _SAYS_WHAT_NEXT and not self._topic_is_stale():
+            # "one of my mugs came chipped", "has the seller got back to you yet?" (no refund
+            # of it), "any update?": the claim, kept through the questions after it
+            last = self.state.get("claim") or last
         if len(self.requests) == 1 and last.get("intent") in _SAYS_WHAT_NEXT \
                 and (_ASKS_WHAT_NEXT.match(normalize(self.text))
                      or asks_how_to_send_back(self.text)):
             # "cancel the kettle" then "how long does that usually take": where that request
             # stands, with its deadline (it had gone to the seller as a product question)
             self.requests = [(last["intent"], last["text"])]
+            self.chasing = True
         if len(self.requests) == 1 and self._follows_a_product_question():
             # "el cargador se puede dejar conectado toda la noche?" then "y si lo dejo en el
             # carro cerrado?": the model half reads a parcel left somewhere (a claim followed)

@@ -226,6 +226,7 @@ def _asked_words(norm: str) -> frozenset[str]:
 
 # what wraps a question without asking anything: a greeting, "does anyone know if ...",
 # "can you tell me ..."; group 1 is set when what follows is a yes/no question ("... if ...")
+_GOING_ON_WORDS = re.compile(r"^(?:(?:and|also|plus|so|ok|okay|y|tambien|ademas|pues)\W+)+")
 _WRAPPER = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening))(?: there)?\b[\s,.!:;-]*)*"
     r"(?:(?:(?:does|do|would|will|can|could) (?:anyone|anybody|someone|somebody|you)(?: please)? "
@@ -437,7 +438,8 @@ def parse_question(text: str) -> Question:
         t for i, t in enumerate(raw_tokens)
         if any(ch.isdigit() for ch in t) and not _QUANTITY_TOKEN.fullmatch(t)
         and t not in compared and not _counts(raw_tokens, i)) | (marked & set(raw_tokens))
-    opening = norm.lstrip("\u00bf\u00a1 ")
+    # ("also, does it have an auto shut-off?" asks yes or no)
+    opening = _GOING_ON_WORDS.sub("", norm.lstrip("\u00bf\u00a1 "))
     first = opening.split(" ", 1)[0]
     opening = _MISSPELT.get(first, first) + opening[len(first):]
     yes_no = embedded_yes_no or bool(YES_NO_START.search(opening)) or (

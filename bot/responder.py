@@ -90,6 +90,13 @@ def _cancels_part_of(order: OrderFacts) -> Callable[[Row], bool]:
     return lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id
 
 
+def _replaced_by_cancellation(order: OrderFacts) -> Callable[[Row], bool]:
+    """The test of a case a cancellation of the whole order replaces: one cancelling some of
+    its items, or one asking the seller to ship it now or cancel it."""
+    return lambda case: case.order_id == order.order_id and (
+        case_rules.cancels_part(case) or case.kind == case_rules.NOT_SHIPPED)
+
+
 class Responder:
     def __init__(self, turn: CustomerTurn) -> None:
         self.turn = turn
@@ -292,7 +299,7 @@ class Responder:
         turn.decide(decision)
         kind = CASE_FOR_OUTCOME.get(decision.outcome)
         if kind == case_rules.CANCELLATION:
-            self._withdraw_partial_cancellation(order)
+            self._withdraw_replaced_by_cancellation(order)
         if decision.reasons[-1] == "delivery.in_transit_late":
             flag_at_risk(turn.connection, turn.conversation.id, "guarantee_claim")
         if decision.outcome == delivery.RETURN_OFFERED:
@@ -391,10 +398,11 @@ class Responder:
         return any(map(_cancels_part_of(order), open_cases_of_conversation(
             self.turn.connection, self.turn.conversation.id, OPEN_STATUSES)))
 
-    def _withdraw_partial_cancellation(self, order: OrderFacts) -> None:
+    def _withdraw_replaced_by_cancellation(self, order: OrderFacts) -> None:
         """"cancel the bulbs" then "the night lights too": the whole order is cancelled now, and
-        the seller is no longer asked to cancel a part of it."""
-        self.turn.withdraw_open_cases(_cancels_part_of(order))
+        the seller is no longer asked to cancel a part of it; nor, once the customer asks to
+        cancel an order late to ship, to ship it now or cancel it (two cases had stayed)."""
+        self.turn.withdraw_open_cases(_replaced_by_cancellation(order))
 
     def open_case(self, kind: str, order: OrderFacts, text: str,
                   details: dict | None = None, *, adds: bool = False) -> str:

@@ -445,7 +445,7 @@ class ReturnFlow:
         if (asks_what_to_do(text) or asks_what_to_do(turn.text)) \
                 and not WANTS_IT_BACK.search(normalize(turn.text)):
             return "return.customer_asked_what_to_do"
-        if "?" in turn.text and starts_a_question(turn.text) \
+        if "?" in turn.text and starts_a_question(turn.text) and not turn.chasing \
                 and not WANTS_IT_BACK.search(normalize(turn.text)):
             # "Is the skillet chipped on purpose? the edge looks rough": asked about, not told
             return "return.customer_asked_about_it"
