@@ -170,6 +170,19 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces|hi|hey|h
                              r"(?:(?:can|could|would) you |please |pls )*(?:look into|check(?: on)?"
                              r"|follow up on) (?:it|that|this)(?: (?:please|pls|for me))?|"
                              r"(?:q|que) puedo hacer)\W*$")
+# a cancellation asked if the order has not shipped: "if my kettle hasnt shipped yet cancel it",
+# "si no la han mandado todavia cancelenla"
+_CANCEL_IF_NOT_SHIPPED = re.compile(
+    r"\bif (?:it|they|my \w+|the \w+)(?: order)? (?:hasn'?t|hasnt|has not|haven'?t|havent|"
+    r"have not|didn'?t|didnt|isn'?t|isnt|is not|wasn'?t|not) (?:yet )?(?:been )?(?:shipped|"
+    r"gone out|left|sent|ship)(?: out)?(?: yet)?\W+(?:then |just |please |pls |go ahead and )*"
+    r"cancel|\bsi (?:no|todavia no|aun no) (?:l[oa]s? )?(?:han|ha) (?:mandado|enviado|salido)"
+    r"(?: todavia| aun)?\W+(?:entonces |mejor )?cancel")
+# asks only to look into what was just said: "can you check?", "please look into it"
+_ONLY_ASKS_TO_CHECK = re.compile(r"^\W*(?:(?:can|could|would) (?:you|u) |please |pls |plz )*(?:check|"
+                                 r"look into|check on|look at) ?(?:it|that|this|on it)?(?: (?:please|"
+                                 r"pls|for me|asap))*\W*$|^\W*(?:pueden|puede|podrian|me pueden) "
+                                 r"(?:revisar|checar)(?:lo|la)?(?: por favor| x fa)?\W*$")
 # the reason for a question, told after it
 _BECAUSE = re.compile(r"^\W*(?:xq|porque|por que|pq|because|cause|cuz|bc|since|ya que)\b")
 # not sure what was ordered: "cant remember what i ordered", "i thought i ordered blue", "no me
@@ -272,6 +285,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                              if r[0] not in ("missing_item", "order_status")
                              or happened(r[1]) != "delivered" or "?" in r[1]] \
                 or self.requests
+        # "if my kettle hasnt shipped yet cancel it, otherwise ...": a cancellation, asked
+        # on a condition the order's state settles (the model reads a status question)
+        self.requests = [("cancel_order", t) if i == "order_status"
+                         and _CANCEL_IF_NOT_SHIPPED.search(normalize(t)) else (i, t)
+                         for i, t in self.requests]
         if self.requests[0][0] == "deny" and asks_whether_to_cancel(self.text):
             # "I just want to know if it can still be cancelled, don't cancel it": asked
             # about, which only offers it
@@ -316,6 +334,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
                              or not PRAISED.search(normalize(r[1])) or return_reason(r[1])] \
                 or self.requests
+        if len(self.requests) > 1:
+            # "my charger never arrived. can you check?": what the request before asks, said
+            # again (it had got a second answer)
+            self.requests = [r for r in self.requests if not _ONLY_ASKS_TO_CHECK.match(
+                normalize(r[1]))] or self.requests
         if len(self.requests) > 1 and any(i == "change_address" for i, _ in self.requests):
             # "me pueden cambiar la dirección de las cortinas? es 88 calle hidalgo, phoenix az
             # 85001": the address goes with its request (read alone, it had been a product
@@ -581,6 +604,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         return each
 
     def _respond(self, intent: str, text: str, order: OrderFacts) -> None:
+        if intent == "cancel_order" and order.shipped \
+                and _CANCEL_IF_NOT_SHIPPED.search(normalize(text)):
+            # "if my charger hasnt shipped yet cancel it, otherwise ill return it": it has
+            # shipped, so no cancellation is asked; where it is, and the rest of the message
+            intent = "order_status"
         self.state["focus"] = self.focus_order_id = order.order_id
         self.state["last"] = {"intent": intent, "text": text, "order_id": order.order_id}
         if intent in CLAIMS:  # kept through the questions after it ("any update?")

@@ -374,7 +374,15 @@ _CLAUSE_BREAK = re.compile(r"(?<=[?!.])\s+|\s*[;\n]+\s*|"
                            r"diganme|avísenme|avisenme)\b)|"
                            # "please cancel the kettle, tell me where the charger is"
                            r",\s+(?=(?:tell me|let me know|dime|d[ií]game|d[ií]ganme|"
-                           r"av[ií]s[ae]me|av[ií]senme)\b)", re.IGNORECASE)
+                           r"av[ií]s[ae]me|av[ií]senme)\b)|"
+                           # "cancel the kettle, and the charger still hasnt come": a problem
+                           # of another item, told after the request
+                           r",?\s+(?:and|y)\s+(?=(?:the|my|el|la|los|las|mi|mis)\s+[\w-]+\s+(?:still|"
+                           r"never|hasn'?t|hasnt|didn'?t|didnt|isn'?t|isnt|todavia|aun|nunca)\b)|"
+                           # "if it hasnt shipped cancel it, otherwise ill return it": what is
+                           # asked only if not, a clause of its own
+                           r",\s+(?=(?:otherwise|or else|if not|de lo contrario|si no)\b)",
+                           re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:
