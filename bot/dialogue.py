@@ -34,8 +34,10 @@ from bot.rereading import (
     UNSURE,
     about_each_item,
     adds_an_item,
+    asks_a_question,
     asks_how_to_send_back,
     asks_nothing,
+    asks_to_buy,
     each_action,
     each_question,
     only_if_not,
@@ -357,6 +359,12 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
                              or not _UNSURE_WHAT_WAS_ORDERED.search(normalize(r[1]))] \
                 or self.requests
+        if any(intent == "pre_order" for intent, _ in self.requests):
+            # "kettle holds how much in oz?" of a kettle ordered: a question about it, not one
+            # before buying (it had been sent to the product page)
+            self.requests = [("product_question", t) if i == "pre_order" and asks_a_question(t)
+                             and not asks_to_buy(t) and self._named_order_of(t) is not None
+                             else (i, t) for i, t in self.requests]
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered
             self.requests = [request for intent, text in self.requests
@@ -648,6 +656,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             accepted = accepted and not unsure and not (
                 offered in RETURN_INTENTS and refuses_a_refund(self.text)
                 and not wants_replacement(self.text))
+            # "no se, me pueden mandar otro nuevo?": another one, for the problem told (read
+            # alone, the wish had been a wrong item, and the seller never read the fault)
+            # ("no sé, ..." is no correction)
+            accepted = accepted or (offered in RETURN_INTENTS and wants_replacement(self.text)
+                                    and (not correction or bool(UNSURE.search(norm))))
             if not accepted and story and self._offer_again(offer):
                 return True
         if not accepted:

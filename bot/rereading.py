@@ -144,6 +144,12 @@ _ONLY_CORRECTING = re.compile(
 _LEADING_AND = re.compile(r"(?i)^\s*(?:and|also|plus|y|tambien|también)\s+")
 
 
+# a statement that opens like a Spanish question, texted without "?": "es una macbook air",
+# "tengo una de 220v", "son para mi mama"
+_SAYS_WHAT_IT_IS = re.compile(r"\W*(?:y\s+)?(?:es|son|esta|estan|tengo|tiene|tienen|se|si|ya)\s+"
+                              r"(?:un|una|unos|unas|el|la|los|las|mi|mis|para|de|del|muy)\b")
+
+
 def each_question(text: str) -> list[tuple[str, str]]:
     """A product question of several questions ("how big is it? and what is it made of?",
     "is it waterproof and does it float?", "cuanto pesa la tabla y de que madera es"), one
@@ -156,7 +162,8 @@ def each_question(text: str) -> list[tuple[str, str]]:
         if len(joined) > 1 and all(len(words(q)) >= 3 for q in joined):
             pieces += [q if q.endswith("?") else f"{q}?" for q in joined]
         elif not piece.endswith("?") and pieces and len(words(piece)) >= 3 \
-                and starts_a_question(_LEADING_AND.sub("", piece)):
+                and starts_a_question(_LEADING_AND.sub("", piece)) \
+                and not _SAYS_WHAT_IT_IS.match(normalize(piece)):
             # "is the skillet oven safe? and can i use it on induction": the last one
             # texted without its "?"
             pieces.append(f"{piece}?")
@@ -216,6 +223,16 @@ _WHERE_IT_IS = re.compile(r"\b(?:where|donde|arriv\w*|lleg\w*|deliver\w*|entreg\
 
 _BUYING_OR_LOST = re.compile(r"\b(?:sell|buy|purchase|order another|separately|lost|comprar|"
                              r"venden|vender|perdi|se me perdio)\b")
+# buying more, or what is for sale: "can i buy another?", "is it back in stock?", "do you have
+# it in black?", "¿tienen otro color?"
+_BUYING_MORE = re.compile(r"\b(?:sell|buy|purchase|order another|order more|in stock|back in|"
+                          r"restock|available|do you (?:have|carry|make)|comprar|venden|vender|"
+                          r"disponible|tienen|hay en|manejan)\b")
+
+
+def asks_to_buy(text: str) -> bool:
+    """Whether the words ask about buying more, or about what is for sale."""
+    return bool(_BUYING_MORE.search(normalize(text)))
 # where the parcel is, asked ("where's my charger?", "¿dónde anda el cargador?"); not where
 # the item comes from or is made ("where is the candle made?", "¿de dónde es el queso?")
 _WHERE_THE_PARCEL_IS = re.compile(r"\b(?:where(?:'s| is| are)|(?<!de )donde (?:esta|estan|anda|andan|"
@@ -434,11 +451,17 @@ _WANTS_TO_KNOW = re.compile(
     r"se puede|puedo|pueden|favor)\b")
 
 
+# a question word inside, texted in the order of a statement: "pan is how wide", "la tabla
+# mide cuanto"
+_ASKED_WITHIN = re.compile(r"\b(?:is|are|holds?|weighs?|measures?|mide|pesa|es) (?:how|what|"
+                           r"cuanto|cuanta|que tan)\b")
+
+
 def asks_nothing(text: str) -> bool:
     """Whether a few words ask nothing at all ("the kettle can wait", "no rush on the
     mattress"): no question, and no word of wanting to know."""
     return not asks_a_question(text) and not _WANTS_TO_KNOW.search(normalize(text)) \
-        and len(words(text)) <= 6
+        and not _ASKED_WITHIN.search(normalize(text)) and len(words(text)) <= 6
 
 
 def asks_a_question(text: str) -> bool:
