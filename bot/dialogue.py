@@ -746,6 +746,17 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                     c.kind == REFUSABLE[last["intent"]]
                     or c.kind in PARCEL_CASES and c.customer_text == last["text"])):
                 self.say("case_withdrawn", order_id=case.order_id, taken_back=True)
+        if last["intent"] in RETURN_INTENTS and (old := load_order(self.connection,
+                                                                   last["order_id"])):
+            # "return the skillet, too heavy" then "sorry no i meant the spatulas not the
+            # skillet": the skillet's case (or return not yet sent) is withdrawn, and the
+            # item named is the one going back (its order's items had been offered)
+            cases, withdrawn, _ = self._undo_claim(old) or ([], [], [])
+            if cases or withdrawn:
+                self.say("case_withdrawn", order_id=old.order_id, taken_back=True,
+                         replaced=True)
+            self.state.pop("return", None)
+            self.item_hint = self.text
         self._respond(last["intent"], last["text"], candidates[named])
         return True
 

@@ -145,6 +145,14 @@ class OrderFinding:
             named = self._described(candidates)
         if named is not None:
             return candidates[named]
+        if requests[0][0] == "change_address":
+            # "me equivoqué en la dirección": the one order not shipped is the one whose
+            # address can still change, when the others have come (it had been asked, and
+            # asked again after the address); one on its way may be the one meant
+            unshipped = [o for o in candidates if not o.shipped and o.status != "Canceled"]
+            if len(unshipped) == 1 and all(o.delivered or o.status == "Canceled"
+                                           for o in candidates if o is not unshipped[0]):
+                return unshipped[0]
         if requests[0][0] == "refund_status":
             # only asks: the one order a refund can be about needs no question
             refundable = [o for o in candidates if o.status == "Canceled"

@@ -43,6 +43,7 @@ from bot.understanding import (
     naming_words,
     negated,
     says_every_item,
+    set_aside_choice,
     sets_some_aside,
 )
 
@@ -96,7 +97,10 @@ class PendingAnswers:
                 found = {o.order_id: o for o in load_orders(self.connection, ids)}
                 if len(found) == len(ids):
                     index = self._described([found[i] for i in ids])
-            if index is not None and _NOT_THAT.match(normalize(self.text)):
+            aside = set_aside_choice(self.text, labels)
+            if aside is not None and index in (None, aside):
+                index = aside  # "el otro, no el de la sartén": that one set aside
+            if index is not None and (_NOT_THAT.match(normalize(self.text)) or index == aside):
                 # "not the kettle", "not the one i got": any order but that one; asked
                 # again of the others
                 del pending["options"][index]

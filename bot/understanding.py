@@ -925,6 +925,10 @@ _SET_ASIDE = re.compile(r"(?i)(?:(?:(?:,|\band|\bbut|\by|\bpero)\s*(?:not|no)|\b
                         # "no la cobija no, las cortinas"
                         r"(?:\bpero\s+|[.,;]\s*|^(?:no,?\s+)?)(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?"
                         r"no\b(?:\s+(?:l[oa]s?\s+)?(?:cancel\w*|toquen))?\s*(?:$|[.,;!])|"
+                        # "el q no es de los focos", "the one that's not the kettle"
+                        r"\b(?:el|la|los|las) (?:q|que) no (?:es|son|sea|era|tiene|trae) (?:de |del )?"
+                        r"(?:el |la |los |las |mi |mis )?[\w-]+|\bthe one (?:that'?s|that is|which is|"
+                        r"thats) not (?:the |my )?[\w-]+|"
                         # "cancela la luz de noche pero los focos sí mándalos"
                         r"\bpero\s+(?:el|la|los|las|mi|mis)\s+(?:[\w-]+\s+){1,4}?s[ií]\b"
                         r"(?:\s+(?:(?:me\s+)?(?:l[oa]s?\s+)?(?:quiero|mand\w*|envi\w*)))?")
@@ -938,6 +942,22 @@ _ASKED_OUTRIGHT = re.compile(r"(?:^|[.,;!]\s*|\b(?:please|pls|and|but|just|i wan
 # still names the item: "don't cancel the kettle, I just want to know when it ships")
 _ITEM_REFUSED = re.compile(r"\b(?:don'?t|do not)\s+(?:cancel|return|send back)\s+(?:the|my)\s+"
                            r"[\w-]+")
+
+
+def set_aside_choice(text: str, labels: list[str]) -> int | None:
+    """The one label the words set aside ("el otro, no el de la sartén", "any of them but
+    not the kettle"), or None."""
+    norm = normalize(text)
+    for found in _SET_ASIDE.finditer(norm):
+        clause = re.split(r"[.;!?]|,(?!\s*(?:no|not)\b)", norm[found.start():].lstrip(" ,"))[0]
+        tokens = naming_words(clause)
+        scores = [len(tokens & naming_words(label)) for label in labels]
+        if not any(scores):
+            scores = [len(_with_other_names(tokens) & naming_words(label)) for label in labels]
+        best = max(scores, default=0)
+        if best and scores.count(best) == 1:
+            return scores.index(best)
+    return None
 
 
 def sets_some_aside(text: str) -> bool:
