@@ -172,6 +172,12 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces|hi|hey|h
                              r"(?:(?:can|could|would) you |please |pls )*(?:look into|check(?: on)?"
                              r"|follow up on) (?:it|that|this)(?: (?:please|pls|for me))?|"
                              r"(?:q|que) puedo hacer)\W*$")
+# a refund asked if the parcel does not come: "if it doesnt come by monday i want a refund",
+# "si no llega para el viernes quiero mi dinero"
+_REFUND_IF_NOT_COME = re.compile(
+    r"\bif (?:it|they|my \w+|the \w+) (?:doesn'?t|doesnt|does not|don'?t|dont|isn'?t|isnt|"
+    r"won'?t|wont|hasn'?t|hasnt|is not|not) (?:\w+ )?(?:come|arrive|get here|show up|here|"
+    r"arrived|come in|delivered)\b|\bsi no (?:me )?(?:llega|llegan|ha llegado)\b")
 # a cancellation asked if the order has not shipped: "if my kettle hasnt shipped yet cancel it",
 # "si no la han mandado todavia cancelenla"
 _CANCEL_IF_NOT_SHIPPED = re.compile(
@@ -287,6 +293,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                              if r[0] not in ("missing_item", "order_status")
                              or happened(r[1]) != "delivered" or "?" in r[1]] \
                 or self.requests
+        # "if it doesnt come by monday i want a refund": when a claim can be made, which the
+        # order's status says (it had been "once it arrives you can return it")
+        self.requests = [("order_status", t) if (i in RETURN_INTENTS or i == "refund_status")
+                         and _REFUND_IF_NOT_COME.search(normalize(t)) else (i, t)
+                         for i, t in self.requests]
         # "if my kettle hasnt shipped yet cancel it, otherwise ...": a cancellation, asked
         # on a condition the order's state settles (the model reads a status question)
         self.requests = [("cancel_order", t) if i == "order_status"
@@ -359,11 +370,22 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
                              or not _UNSURE_WHAT_WAS_ORDERED.search(normalize(r[1]))] \
                 or self.requests
+        if len(self.requests) == 1 and self.requests[0][0] in ("greeting", "other") \
+                and self.confidence < CLEAR_REQUEST_CONFIDENCE and "?" in self.text \
+                and asks_a_question(self.requests[0][1].split(",")[-1].strip()) \
+                and not asks_to_buy(self.text) and self._named_order_of(self.text) is not None:
+            # "hey going to london next month, can i use my charger there?": a question about
+            # an item ordered (it had been a greeting)
+            self.requests = [("product_question", self.text)]
         if any(intent == "pre_order" for intent, _ in self.requests):
             # "kettle holds how much in oz?" of a kettle ordered: a question about it, not one
             # before buying (it had been sent to the product page)
+            # (nor "que base tienen" after "los focos son dimeables?")
+            before = {} if self._topic_is_stale() else self.state.get("last") or {}
             self.requests = [("product_question", t) if i == "pre_order" and asks_a_question(t)
-                             and not asks_to_buy(t) and self._named_order_of(t) is not None
+                             and not asks_to_buy(t) and (
+                                 self._named_order_of(t) is not None
+                                 or before.get("intent") == "product_question")
                              else (i, t) for i, t in self.requests]
         if any(intent == "product_question" for intent, _ in self.requests):
             # "is the blanket machine washable? will it shrink?": each question answered

@@ -227,7 +227,8 @@ _BUYING_OR_LOST = re.compile(r"\b(?:sell|buy|purchase|order another|separately|l
 # it in black?", "¿tienen otro color?"
 _BUYING_MORE = re.compile(r"\b(?:sell|buy|purchase|order another|order more|in stock|back in|"
                           r"restock|available|do you (?:have|carry|make)|comprar|venden|vender|"
-                          r"disponible|tienen|hay en|manejan)\b")
+                          r"disponible|tienen (?:otr[oa]s?|mas|en (?:stock|existencia))|hay en|"
+                          r"manejan)\b")
 
 
 def asks_to_buy(text: str) -> bool:

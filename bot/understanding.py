@@ -436,7 +436,9 @@ def without_closing(text: str) -> str:
 
 def without_opening_thanks(text: str) -> str:
     """The message without the thanks it opens with, when a request follows ("ok gracias, y
-    el hervidor cuando sale?"): the thanks is for the last answer, the rest is the request."""
+    el hervidor cuando sale?"): the thanks is for the last answer, the rest is the request;
+    nor with "quick q", "pregunta:" before the question."""
+    text = _QUICK_QUESTION.sub("", text) or text
     match = _OPENING_THANKS.match(text)
     rest = text[match.end():] if match else ""
     if _THANKS_GOES_ON.match(rest):
@@ -444,6 +446,9 @@ def without_opening_thanks(text: str) -> str:
     return rest if len(words(rest)) >= 3 and asks(rest) else text
 
 
+_QUICK_QUESTION = re.compile(r"(?i)^\s*(?:(?:hi|hey|hello|hola)[\s,.!]+)?(?:(?:a |one |just a )?"
+                             r"(?:quick|short|small) (?:q|question|qq)|qq|question|pregunta|"
+                             r"una pregunta|pregunta rapida)\b[\s:,.!-]+(?=\S)")
 _OPENING_THANKS = re.compile(r"(?i)\s*(?:(?:ok|okay|oki|vale|bueno|perfecto|great|cool|got it)"
                              r"[\s,.!]+)?(?:muchas\s+)?(?:gracias|thanks|thank you|thx|ty)"
                              r"(?:\s+so much|\s+a lot)?[\s,.!]+(?=\S)")
