@@ -587,6 +587,11 @@ def _candidate(q: Question, ranked: list[tuple[float, ItemFacts, Fact, list[floa
 _DENIAL = re.compile(r"\b(?:not|no|never|cannot|can't|don't|do not|avoid)\b", re.I)
 
 
+# the settings a figure is given for: "10 hours on low, 4 hours on high"
+_SETTING_SAID = re.compile(r"\b(?:on|in|at) (?:low|high|max|maximum|min|minimum|eco|medium|turbo|"
+                           r"full|the lowest|the highest)\b", re.I)
+
+
 def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
     """A sentence of the item with a word of the question the fact leaves out, which says
     the fact again under the condition asked ("how long does the battery last on high?":
@@ -605,6 +610,14 @@ def _said_more_exactly(q: Question, item: ItemFacts, fact: Fact) -> Fact | None:
         unsaid |= q.setting
     # "how big is each blanket?": "47 x 47 inches each", not "dimensions: 47 x 47 inches"
     each = bool(EACH.search(q.text)) and not EACH.search(fact.text)
+    if fact.source == "attribute" and fact.numbers and not q.setting:
+        # "how long does the battery last?": "10 hours on low, 4 hours on high", not
+        # "battery life: 10 hours", the best case given as the only one
+        for other in item_facts(item)[0]:
+            if other.source in ("bullet", "description") and fact.numbers < other.numbers \
+                    and fact.value.lower() in other.text.lower() \
+                    and len(_SETTING_SAID.findall(other.text)) > 1:
+                return other
     if not unsaid and not each:
         return None
     # the question's words the fact says, beyond those naming the item

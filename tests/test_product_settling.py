@@ -190,6 +190,15 @@ def test_voltage_question_is_settled_by_the_range_it_takes():
     assert answer_product_question("will it charge my laptop on 220v?", (charger,)) is None
 
 
+def test_a_figure_given_for_each_setting_is_said_whole():
+    lantern = _item("B0LANTERN1", "Rechargeable LED Camping Lantern",
+                    bullets=("Built-in 4400 mAh battery: 10 hours on low, 4 hours on high",),
+                    attributes=(("battery life", "10 hours"),))
+    for asked in ("how long does the battery last?", "cuantas horas dura la bateria?"):
+        answer = answer_product_question(asked, (lantern,))
+        assert answer is not None and "4 hours on high" in answer.evidence, asked
+
+
 def test_quantities_and_age_ranges_in_words():
     q = parse_question('Is it suitable for a 7 1/2 year old, 38" tall?')
     assert "7.5" in q.numbers and not q.codes
@@ -493,9 +502,10 @@ def test_a_question_about_a_setting_is_settled_by_the_figure_for_that_setting():
     # nothing gives the brightness on low: "brightness: 1000 lm" is the figure on high
     settled = settle_product_question("how bright is it on low?", (lantern,))
     assert isinstance(settled, Unsettled) and settled.reason == "setting_unsaid"
-    # without a setting, the attribute answers; "how high" is still a height
+    # without a setting, the figure of each setting (the attribute gives the best case
+    # only); "how high" is still a height
     answer = answer_product_question("how long does the battery last?", (lantern,))
-    assert answer is not None and answer.evidence == "battery life: 10 hours"
+    assert answer is not None and "4 hours on high" in answer.evidence
     assert "dimensions" in parse_question("how high is it?").concepts
     assert "dimensions" not in parse_question("how bright is it on high?").concepts
     assert not parse_question("can I keep it on a high shelf?").setting
