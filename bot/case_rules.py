@@ -301,7 +301,7 @@ _TAKEN_BACK_OUTRIGHT = re.compile(
     r"(?:i'?ll|i will|ill) (?:just )?keep (?:it|them)(?!\s+(?:in|until|till|til|if|at|on|for|inside|"
     r"when))|"
     # "no wait, i dont want to return it. please cancel the return", "cancela la devolución"
-    r"(?:don'?t|do not) want to (?:return|send back|send) (?:it|them)(?! (?:to|for)\b)|"
+    # (not "i dont want to return it" alone: "... just refund me" wants the money still)
     r"cancel (?:the|my) return|cancel\w* (?:la|mi) devolucion|"
     r"no (?:quiero|necesito) (?:el reembolso|devolver\w*|la devolucion)|"
     r"me (?:lo|la|los|las) quedo(?!\s+(?:si|hasta|en|cuando))|"

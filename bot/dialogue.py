@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row
 
 from bot import case_rules
 from bot.address_corrections import AddressCorrections
-from bot.cases import CaseDesk
+from bot.cases import OPEN_STATUSES, CaseDesk
 from bot.claims_taken_back import CLAIMS, ClaimsTakenBack
 from bot.facts import OrderFacts
 from bot.identifiers import find_order_ids, find_tracking_numbers, names_an_address
@@ -27,6 +27,7 @@ from bot.orders import load_order
 from bot.outgoing import Say
 from bot.pending_answers import PendingAnswers
 from bot.product_question import names_nothing_asked
+from bot.product_vocabulary import YES_NO_START
 from bot.rereading import (
     CORRECTION_STARTS,
     PRAISED,
@@ -72,6 +73,7 @@ from bot.understanding import (
     without_faults_denied,
 )
 from bot.withdrawals import PARCEL_CASES, REFUSABLE, Withdrawals
+from storage.cases import open_cases_of_conversation
 from storage.conversations import last_answer, save_conversation, update_message
 
 # The conversation state's mark that our last words asked "is there anything else?".
@@ -349,9 +351,14 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                 or self.requests
         if len(self.requests) > 1:
             # "my charger never arrived. can you check?": what the request before asks, said
-            # again (it had got a second answer)
-            self.requests = [r for r in self.requests if not _ONLY_ASKS_TO_CHECK.match(
-                normalize(r[1]))] or self.requests
+            # again (it had got a second answer); "el cargador ya llegó? xq si no me voy de
+            # viaje sin él": why it is asked, read as the same request
+            self.requests = [r for n, r in enumerate(self.requests)
+                             if not _ONLY_ASKS_TO_CHECK.match(normalize(r[1]))
+                             and not (n and r[0] in (self.requests[n - 1][0], "missing_item")
+                                      and self.requests[n - 1][0] in ("missing_item",
+                                                                      "order_status")
+                                      and _BECAUSE.match(normalize(r[1])))] or self.requests
         if len(self.requests) > 1 and any(i == "change_address" for i, _ in self.requests):
             # "me pueden cambiar la dirección de las cortinas? es 88 calle hidalgo, phoenix az
             # 85001": the address goes with its request (read alone, it had been a product
@@ -372,7 +379,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                 or self.requests
         if len(self.requests) == 1 and self.requests[0][0] in ("greeting", "other") \
                 and self.confidence < CLEAR_REQUEST_CONFIDENCE and "?" in self.text \
-                and asks_a_question(self.requests[0][1].split(",")[-1].strip()) \
+                and YES_NO_START.match(normalize(self.requests[0][1].split(",")[-1]).strip()) \
                 and not asks_to_buy(self.text) and self._named_order_of(self.text) is not None:
             # "hey going to london next month, can i use my charger there?": a question about
             # an item ordered (it had been a greeting)
@@ -402,6 +409,7 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # of it), "any update?": the claim, kept through the questions after it
             last = self.state.get("claim") or last
         if len(self.requests) == 1 and last.get("intent") in _SAYS_WHAT_NEXT \
+                and (last["intent"] != "product_question" or self._asked_the_seller()) \
                 and (_ASKS_WHAT_NEXT.match(normalize(self.text))
                      or asks_how_to_send_back(self.text)):
             # "cancel the kettle" then "how long does that usually take": where that request
@@ -448,6 +456,13 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         last = {} if self._topic_is_stale() else self.state.get("last") or {}
         return last.get("intent") in (*RETURN_INTENTS, "missing_item") \
             and bool(_HOW_MUCH_BACK.search(normalize(self.text))) and not find_order_ids(self.text)
+
+    def _asked_the_seller(self) -> bool:
+        """Whether a product question of this conversation waits on the seller (asked about
+        again, "did the seller answer?"; an answer given is not repeated for "any update?")."""
+        return any(case.kind == case_rules.PRODUCT_QUESTION
+                   for case in open_cases_of_conversation(self.connection, self.conversation.id,
+                                                          OPEN_STATUSES))
 
     def _follows_a_product_question(self) -> bool:
         """A question that goes on from the product question before ("y si ...?", "y en
@@ -594,7 +609,10 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                 # the customer is told when it cannot be done (then asks the second)
                 self.decide(Decision("kept_for_if_not", ("dialogue.asked_only_if_not",),
                                      {"intent": intent}))
-                self.say("only_if_not", intent=intent)
+                if intent in ("cancel_order", "change_address", "return_request",
+                              "refund_status"):
+                    # (not "si no, me voy de viaje sin él": no request, whatever it reads as)
+                    self.say("only_if_not", intent=intent)
                 continue
             said_of_the_last = len(self.says)
             if intent not in ORDER_INTENTS:

@@ -79,6 +79,11 @@ class PendingAnswers:
         awaiting = pending["awaiting"]
         waiting = [tuple(r) for r in pending["requests"]]
         explicit_order = find_order_ids(self.text)
+        if self.chasing and not explicit_order:
+            # "what are my options", "any update?" while we wait for an answer: the question
+            # again (it had offered the return asked for)
+            self._ask_again(pending)
+            return True
         if awaiting == "return_reason" and takes_back_claim(self.text) and not explicit_order:
             # "my mistake, theyre fine actually" while asked why: the return taken back (its
             # "my mistake" had been read as ordering by mistake)

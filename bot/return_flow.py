@@ -283,7 +283,13 @@ PACKAGING_DAMAGED_ONLY = "return.only_the_packaging_damaged"
 _SOFT_REASONS = re.compile(r"\b(?:not what i (?:expected|was expecting|thought)|(?:isnt|isn'?t|"
                            r"wasnt|wasn'?t) what i expected|not as expected|not comfortable|"
                            r"uncomfortable|no (?:era|es) lo que (?:esperaba|pensaba)|"
-                           r"no me convenc(?:e|io)|no es comod[oa]|incomod[oa]|no puedo dormir)\b")
+                           r"no me convenc(?:e|io)|no es comod[oa]|incomod[oa]|no puedo dormir|"
+                           # "its just not right for me", "no es para mi"
+                           r"not (?:right )?for (?:me|us)|(?:doesn'?t|doesnt) suit (?:me|us)|"
+                           r"no es para (?:mi|nosotros))\b|"
+                           # "xq si", "porque sí": no reason but the customer's (said alone;
+                           # "xq si no llega..." is "because if")
+                           r"^\W*(?:xq|pq|x ?q|porque|por que) si\W*$")
 
 
 class ReturnFlow:

@@ -61,6 +61,10 @@ _FAULT_DENIED = re.compile(r"\b(?:nothing(?:'?s| is| was)?|(?:is|was|are|were|it
                            # "sorry not damaged, i just dont like it"
                            r"(?:^|(?<=[,.;!])|\b(?:sorry|actually|wait|no|oh|ok)\W+)\s*not\s+"
                            r"(?:broken|damaged|cracked|chipped|defective)\b|"
+                           # "no tiene ni una rajadura", "no parpadea ni se calienta"
+                           r"\bno (?:tiene|trae) ni (?:un|una) (?:rajadura|rayon|golpe|mancha|grieta|"
+                           r"detalle)\b|\b(?:no|ni) (?:parpadea|parpadean|titila|titilan|gotea|"
+                           r"gotean)\b|"
                            # "no, rota no, no me gustó": the fault named, then denied
                            r"\b(?:rot[oa]s?|da[nñ]ad[oa]s?|quebrad[oa]s?|defectuos[oa]s?|broken|"
                            r"damaged|defective)\s+no\b(?=\s*(?:[,.;!]|$))")

@@ -115,6 +115,10 @@ _INSTEAD = re.compile(r"(?i)\b(?:instead|rather|en vez|en lugar|mejor|i meant|i 
 # an item still not come: "the skillet still isnt", "la cobija todavia no"
 _STILL_NOT_COME = re.compile(r"\b(?:still|isn'?t|hasn'?t|didn'?t|not|never|todavia|aun|falta|"
                              r"no (?:ha|me ha|llego|me llego))\b")
+# the money asked for after words that may take a claim back: "i dont want to return it,
+# just refund me" (a refund without the item back, not the claim taken back)
+_MONEY_ASKED = re.compile(r"\b(?:refund|refunded|money|partial|discount|credit|reembolso|"
+                          r"reembolsen|dinero|descuento|credito)\b")
 # "never mind, where is my charger?": a topic left, maybe; nothing taken back in so many words
 _BARE_NEVER_MIND = re.compile(r"^(?:(?:ok|okay|oh|ah|hmm|sorry|never ?mind|nvm|forget (?:it|that)|"
                               r"no|olvidalo|perdon|bueno)\W*)+$")
@@ -215,7 +219,7 @@ class Withdrawals:
         head, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
         # ("i dont want to return it. please cancel the return": the rest takes it back too)
         if _BARE_NEVER_MIND.match(normalize(head)) or _INSTEAD.search(head) \
-                or takes_back_claim(rest) \
+                or takes_back_claim(rest) or _MONEY_ASKED.search(normalize(rest)) \
                 or is_seller_fault(return_reason(head), self.policy) or reasons_named(rest) or (
                 asked == last["intent"] and self._named_order_of(rest) in (None, last["order_id"])):
             return False
