@@ -377,6 +377,18 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             self.requests = [r for r in self.requests if r[0] not in STATED_PROBLEMS
                              or not _UNSURE_WHAT_WAS_ORDERED.search(normalize(r[1]))] \
                 or self.requests
+        self._questions_of_items_ordered()
+        if any(intent == "product_question" for intent, _ in self.requests):
+            # "is the blanket machine washable? will it shrink?": each question answered
+            self.requests = [request for intent, text in self.requests
+                             for request in (each_question(text) if intent == "product_question"
+                                             else [(intent, text)])]
+        self._read_against_what_came_before()
+        return self.language, self.requests[0][0], self.confidence
+
+    def _questions_of_items_ordered(self) -> None:
+        """Questions about an item the customer ordered that the model reads as something
+        else: a greeting, or a question before buying."""
         if len(self.requests) == 1 and self.requests[0][0] in ("greeting", "other") \
                 and self.confidence < CLEAR_REQUEST_CONFIDENCE and "?" in self.text \
                 and YES_NO_START.match(normalize(self.requests[0][1].split(",")[-1]).strip()) \
@@ -394,11 +406,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                                  self._named_order_of(t) is not None
                                  or before.get("intent") == "product_question")
                              else (i, t) for i, t in self.requests]
-        if any(intent == "product_question" for intent, _ in self.requests):
-            # "is the blanket machine washable? will it shrink?": each question answered
-            self.requests = [request for intent, text in self.requests
-                             for request in (each_question(text) if intent == "product_question"
-                                             else [(intent, text)])]
+
+    def _read_against_what_came_before(self) -> None:
+        """The message read with the conversation before it: a chase of the last request
+        ("any update?"), a question going on from a product question, the items of a return
+        said again, an item named alone, an order number alone."""
         if len(self.requests) == 1 and self._asks_what_comes_back():
             # "how much will i get back" after a return: where its refund stands (it had been
             # "questions before buying are answered by the seller")
@@ -449,7 +461,6 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # words that clearly ask something else ("quiero cancelar el pedido 112-..."),
             # it is that request's order.
             self.requests = [("order_status", self.text)]
-        return self.language, self.requests[0][0], self.confidence
 
     def _asks_what_comes_back(self) -> bool:
         """A question how much a return just asked brings back."""
