@@ -295,11 +295,6 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                              if r[0] not in ("missing_item", "order_status")
                              or happened(r[1]) != "delivered" or "?" in r[1]] \
                 or self.requests
-        # "if it doesnt come by monday i want a refund": when a claim can be made, which the
-        # order's status says (it had been "once it arrives you can return it")
-        self.requests = [("order_status", t) if (i in RETURN_INTENTS or i == "refund_status")
-                         and _REFUND_IF_NOT_COME.search(normalize(t)) else (i, t)
-                         for i, t in self.requests]
         # "if my kettle hasnt shipped yet cancel it, otherwise ...": a cancellation, asked
         # on a condition the order's state settles (the model reads a status question)
         self.requests = [("cancel_order", t) if i == "order_status"
@@ -336,6 +331,16 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
                 self.requests = [r for r in self.requests if r[0] in STATED_PROBLEMS
                                  or not asks_what_to_do(r[1]) or len(words(r[1])) > 6]
                 self.requests = _with_its_return(self.requests)
+        # "if it doesnt come by monday i want a refund": when a claim can be made, which the
+        # order's status says (it had been "once it arrives you can return it")
+        # (once: "my speaker hasnt arrived. if it doesnt come by monday ..." asks it already)
+        asked_where = any(i == "order_status" for i, _ in self.requests)
+        self.requests = [("order_status", t) if (i in RETURN_INTENTS or i == "refund_status")
+                         and _REFUND_IF_NOT_COME.search(normalize(t)) else (i, t)
+                         for i, t in self.requests
+                         if not (asked_where and (i in RETURN_INTENTS or i == "refund_status")
+                                 and _REFUND_IF_NOT_COME.search(normalize(t)))] \
+            or self.requests
         if len(self.requests) > 1:
             # "where is my charger? the kettle can wait": a clause the model reads as a product
             # question that asks nothing is said in passing, not a question for the seller

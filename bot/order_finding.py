@@ -119,6 +119,12 @@ class OrderFinding:
             # "las mantas están bien, pero la tabla llegó rota": the board
             named = choose_by_name(without_praise(requests[0][1]), labels)
         if named is None:
+            # "cancel the drill, and the charger still hasnt come": the charger's order, not
+            # the drill kit "..., 2 Batteries and Charger" (the name before a title's first
+            # comma is what the item is)
+            named = choose_by_name(requests[0][1], [", ".join(t.split(",")[0] for t in o.item_titles)
+                                                    for o in candidates])
+        if named is None:
             # "cancel the kettle please. also the skillet came rusty": the sentence that asks
             # it names the order
             named = named_by_the_asking_sentence(requests[0], labels)
