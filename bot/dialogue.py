@@ -180,6 +180,26 @@ _REFUND_IF_NOT_COME = re.compile(
     r"\bif (?:it|they|my \w+|the \w+) (?:doesn'?t|doesnt|does not|don'?t|dont|isn'?t|isnt|"
     r"won'?t|wont|hasn'?t|hasnt|is not|not) (?:\w+ )?(?:come|arrive|get here|show up|here|"
     r"arrived|come in|delivered)\b|\bsi no (?:me )?(?:llega|llegan|ha llegado)\b")
+# words of the parcel or of sending it back: a question with them is no product question
+# ("is the drill coming today", "how do i even ship the mugs back")
+_OF_THE_PARCEL_OR_RETURN = re.compile(
+    r"\b(?:coming|arriv\w*|deliver\w*|ship\w*|send\w* (?:it |them )?back|sent back|return\w*|"
+    r"track\w*|refund\w*|cancel\w*|llega\w*|entreg\w*|devol\w*|devuelv\w*|regres\w*|"
+    r"rastre\w*|reembols\w*)\b")
+_SENDING_BACK = re.compile(r"\b(?:(?:ship|send|mail)\w* (?:it |them |the \w+ )?back|return\w*|"
+                           r"devol\w*|devuelv\w*|regres\w*)\b")
+_WHERE_IT_IS = re.compile(r"\b(?:coming|arriv\w*|deliver\w*|track\w*|ship(?:ped|ping|s)?|"
+                          r"llega\w*|entreg\w*|rastre\w*)\b")
+
+
+def _asked_of_an_order(text: str) -> str | None:
+    """What a question read as one before buying asks of an order named: its return, or
+    where it is."""
+    norm = normalize(text)
+    return "return_request" if _SENDING_BACK.search(norm) \
+        else "order_status" if _WHERE_IT_IS.search(norm) else None
+
+
 # a cancellation asked if the order has not shipped: "if my kettle hasnt shipped yet cancel it",
 # "si no la han mandado todavia cancelenla"
 _CANCEL_IF_NOT_SHIPPED = re.compile(
@@ -397,17 +417,24 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         if len(self.requests) == 1 and self.requests[0][0] in ("greeting", "other") \
                 and self.confidence < CLEAR_REQUEST_CONFIDENCE and "?" in self.text \
                 and YES_NO_START.match(normalize(self.requests[0][1].split(",")[-1]).strip()) \
-                and not asks_to_buy(self.text) and self._named_order_of(self.text) is not None:
+                and not asks_to_buy(self.text) and not _OF_THE_PARCEL_OR_RETURN.search(
+                    normalize(self.text)) and self._named_order_of(self.text) is not None:
             # "hey going to london next month, can i use my charger there?": a question about
-            # an item ordered (it had been a greeting)
+            # an item ordered (it had been a greeting; not "is the drill coming today")
             self.requests = [("product_question", self.text)]
         if any(intent == "pre_order" for intent, _ in self.requests):
             # "kettle holds how much in oz?" of a kettle ordered: a question about it, not one
             # before buying (it had been sent to the product page)
             # (nor "que base tienen" after "los focos son dimeables?")
             before = {} if self._topic_is_stale() else self.state.get("last") or {}
+            # "is the drill coming today", "how do i even ship the mugs back" of items
+            # ordered: where it is, its return
+            self.requests = [(_asked_of_an_order(t) or i, t)
+                             if i == "pre_order" and self._named_order_of(t) is not None
+                             else (i, t) for i, t in self.requests]
             self.requests = [("product_question", t) if i == "pre_order" and asks_a_question(t)
-                             and not asks_to_buy(t) and (
+                             and not asks_to_buy(t)
+                             and not _OF_THE_PARCEL_OR_RETURN.search(normalize(t)) and (
                                  self._named_order_of(t) is not None
                                  or before.get("intent") == "product_question")
                              else (i, t) for i, t in self.requests]
@@ -620,7 +647,10 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
         said_of_the_last = len(self.says)
         for index, (intent, text) in enumerate(requests):
             if index and only_if_not(text) and any(
-                    s.template == "case_opened" for s in self.says[said_of_the_last:]):
+                    s.template == "case_opened" and s.context.get("kind") != "product_question"
+                    for s in self.says[said_of_the_last:]):
+                # (after a question sent to the seller, "si no mejor la cancelo" is read: "is
+                # the speaker waterproof? if not i'll cancel" waits on no request)
                 # "change the address? if not just cancel": the seller is asked the first, and
                 # the customer is told when it cannot be done (then asks the second)
                 self.decide(Decision("kept_for_if_not", ("dialogue.asked_only_if_not",),

@@ -19,6 +19,7 @@ from bot.rereading import (
     PRAISED,
     THE_OTHER,
     adds_an_item,
+    asks_how_to_send_back,
     contrasted_parts,
     starts_a_question,
     without_praise,
@@ -399,7 +400,8 @@ class ReturnFlow:
                                          "requests": [[intent, text]],
                                          "order_id": order.order_id}
                 turn.say("ask_return_reason", title=each.title,
-                         titles=[i.title for i in rest], reasons=ASKED_REASONS)
+                         titles=[i.title for i in rest], reasons=ASKED_REASONS,
+                         how_asked=asks_how_to_send_back(turn.text))
                 return
             turn.state.pop("return", None)
             if decision.outcome == returns.RETURN_AUTHORIZED and self._keeps_it():
