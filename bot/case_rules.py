@@ -341,7 +341,7 @@ _OTHER_THAN_CLAIMED = re.compile(
     r"si me|if you|if i get|descuento|discount|mejor|rather|instead|prefer|prefiero|credit|"
     r"credito|can i|could i|puedo|money back|get a refund|refund me|new one|another one|"
     r"replacement|reemplazo|otr[oa] nuev[oa]|mailed|mail me|send (?:me|us))\b"
-    r"(?<!\bmejor(?=(?:,? no)?,? me l[oa]s? quedo))|"
+    r"(?<!\bmejor(?=(?:,? no)?,? (?:me l[oa]s? quedo|cancel\w* (?:la|mi) devolucion)))|"
     r"[,;]\s*(?:el|la|los|las|mi|mis|the|my) [\w-]+ (?:no|not|doesn'?t|isn'?t|won'?t)\b|"
     r"(?<!n't )(?<!dont )(?<!not )(?<!no )\b(?:quiero|want|necesito|need)\b"
     r"(?!(?: to)? cancel\w* (?:the|my|la|mi) (?:return|devolucion))")

@@ -170,6 +170,10 @@ _ASKS_WHAT_NEXT = re.compile(r"^\W*(?:(?:so|ok|okay|and|y|pues|entonces|hi|hey|h
                              r"(?:the seller|they) (?:gotten|got) back(?: to (?:you|me|us))?"
                              r"(?: yet)?|did (?:you|u) hear (?:back )?from (?:the seller|them)(?: yet)?|"
                              r"what are my options|"
+                             # "y la etiqueta de envio cuando?" after a return
+                             r"(?:(?:and|y) )?(?:(?:where|when) (?:is|do i get|will i get) )?(?:the|my|"
+                             r"la|mi) (?:return |shipping )?(?:label|etiqueta)(?: de (?:envio|"
+                             r"devolucion))?(?: (?:cuando|para cuando))?|"
                              # "could you please look into it?" after the claim
                              r"(?:(?:can|could|would) you |please |pls )*(?:look into|check(?: on)?"
                              r"|follow up on) (?:it|that|this)(?: (?:please|pls|for me))?|"

@@ -9,7 +9,13 @@ import re
 from dataclasses import replace
 
 from bot.order_choice import happened
-from bot.return_reasons import CAME_ANYWAY, UNHARMED, reasons_named, wants_replacement
+from bot.return_reasons import (
+    CAME_ANYWAY,
+    UNHARMED,
+    missing_part_named,
+    reasons_named,
+    wants_replacement,
+)
 from bot.text import normalize, words
 from bot.understanding import (
     CLEAR_REQUEST_CONFIDENCE,
@@ -363,6 +369,10 @@ def read_problem_again(intent: str, text: str) -> str:
         # "the one i got", "el que me llegó" with no question asked: an order described,
         # no wrong item (a return had been authorized, the seller paying)
         return "other"
+    if intent in ("other", "deny") and named == {"missing_parts"} and names_something(text) \
+            and missing_part_named(text) is not None and "?" not in text:
+        # "la linterna no traia el cable usb": a part missing, told (not understood)
+        return "missing_item"
     # ("not what i expected, its way smaller than described": the model half reads a no)
     if intent in ("other", "missing_item", "pre_order", "deny") and named \
             and "missing_parts" not in named \

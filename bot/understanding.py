@@ -140,6 +140,8 @@ def asked_language(text: str) -> str | None:
              if (match := any_phrase(language_data(lang).language_requests).search(norm))
              # "quiero el manual en español", "the box has text in spanish": a thing's
              and not _LANGUAGE_OF_A_THING.search(norm[:match.start()])
+             # "i dont speak spanish": not that one
+             and not _NOT_BEFORE.search(norm[:match.start()])
              and (short or match.start() == 0 or _EXPLICIT.match(match.group(0))
                   # "¿me puedes contestar en español? mi mamá lee los mensajes"
                   or _ASKED_OF_US.search(norm[:match.start()]))]
@@ -201,6 +203,7 @@ _ASKED_OF_US = re.compile(r"\b(?:reply|answer|respond|write(?: to)? (?:me|us)|te
                           r"contact (?:me|us)|contestar(?:me|nos)?|contestame|contesten|"
                           r"responder(?:me|nos)?|responda|respondan|escribir(?:me|nos)?|"
                           r"escribeme|escriban|hablar(?:me|nos)|hablame|hablen)\s*$")
+_NOT_BEFORE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot|no)\s*$")
 _LANGUAGE_OF_A_THING = re.compile(r"\b(?:manual|manuals|instructions?|instrucciones|card|"
                                   r"tarjeta|message|mensaje|label|etiqueta|book|libro|menu|"
                                   r"app|subtitles|subtitulos|audio|version|edition|edicion|box|"
