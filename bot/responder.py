@@ -85,6 +85,10 @@ _ASKS_IF_CANCELLED = re.compile(r"\b(?:ya (?:l[oa]s? )?cancelaron|ya (?:se )?can
                                 r"(?:update|news) (?:on|about) (?:the|my) cancell?ation)\b")
 
 
+# the faults only the item in hand shows
+_SEEN_IN_HAND = frozenset(("defective", "damaged", "wrong_item", "not_as_described"))
+
+
 def _cancels_part_of(order: OrderFacts) -> Callable[[Row], bool]:
     """The test of a case asking the seller to cancel some items of the order."""
     return lambda case: case_rules.cancels_part(case) and case.order_id == order.order_id
@@ -182,8 +186,11 @@ class Responder:
         # ("i got the charger today"), to them
         in_transit = intent in (*RETURN_INTENTS, "missing_item", "cancel_order") \
             and order.shipped and not order.delivered
+        # ("I want to return the charger, it doesn't work": a fault only the item in hand shows)
         came = in_transit and ("delivered" in (happened(text), happened(turn.text))
-                               or order.order_id in turn.state.get("came", ())) \
+                               or order.order_id in turn.state.get("came", ())
+                               or intent in RETURN_INTENTS
+                               and bool(set(reasons_named(turn.text)) & _SEEN_IN_HAND)) \
             and not _NOT_WITH_THEM.search(normalize(turn.text))
         # ("my drill came today but theres only 1 battery in the case": a part missing)
         if (intent in RETURN_INTENTS or intent == "missing_item" and is_missing_parts(turn.text))\
