@@ -74,6 +74,11 @@ def asks_how_to_send_back(text: str) -> bool:
     return bool(_HOW_TO_SEND_BACK.match(normalize(text)))
 
 
+# the customer correcting themselves within the message: "cancel the kettle pls. actually no
+# wait, ...", "cancela la cobija, no espera, ..."
+_SELF_CORRECTION = re.compile(r"[.,;!]\s*(?:(?:oh|oops|hmm|sorry|perdon)\W+)?(?:actually,? no|"
+                              r"no,? wait|wait,? no|actually wait|sorry,? i meant|i meant|"
+                              r"scratch that|no,? espera|espera,? no|mejor dicho|quise decir)\b")
 # a request asked only if the one before cannot be done: "change the address? if not just
 # cancel", "si no se puede, cancélenlo", "otherwise refund me"
 _ONLY_IF_NOT = re.compile(
@@ -547,7 +552,16 @@ def each_action(text: str, labels: list[str]) -> list[tuple[str, str]]:
     whether they can be ("can I return the lantern and cancel the bulbs?": offered, as one)."""
     if asks_a_question(text):
         return []
-    found = list(_ACTION_OBJECT.finditer(normalize(text)))
+    norm = normalize(text)
+    found = list(_ACTION_OBJECT.finditer(norm))
+    corrected = [m.end() for m in _SELF_CORRECTION.finditer(norm)]
+    if corrected and len(found) >= 2:
+        # "cancel the kettle pls. actually no wait, i want the kettle, cancel the charger":
+        # what is asked after the correction (the kettle had been cancelled too)
+        after = [match for match in found if match.start() >= corrected[-1]]
+        if len(after) == 1 and choose_by_name(after[0].group(2), labels) is not None:
+            return [("cancel_order" if after[0].group(1) in _CANCELS else "return_request",
+                     after[0].group(0))]
     named = [choose_by_name(match.group(2), labels) for match in found]
     if len(found) < 2 or None in named or len(set(named)) < len(named):
         return []
