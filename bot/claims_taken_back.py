@@ -80,7 +80,7 @@ class ClaimsTakenBack:
             return False
         # the item the claim is about said fine, not another ("one of my mugs came chipped"
         # then "no just the one mug, the spatulas are fine")
-        claimed = self._claimed_items(order)
+        claimed = self._claimed_items(order) if says_so else set()
         taken_back = says_so and takes_back_claim(
             self.text, [i.naming_text for i in order.items if not claimed or i.asin in claimed])
         corrected = to_fault or own_reason and (denied or taken_back)

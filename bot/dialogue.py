@@ -431,17 +431,21 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # before buying (it had been sent to the product page)
             # (nor "que base tienen" after "los focos son dimeables?")
             before = {} if self._topic_is_stale() else self.state.get("last") or {}
-            # "is the drill coming today", "how do i even ship the mugs back" of items
-            # ordered: where it is, its return
-            self.requests = [(_asked_of_an_order(t) or i, t)
-                             if i == "pre_order" and self._named_order_of(t) is not None
-                             else (i, t) for i, t in self.requests]
-            self.requests = [("product_question", t) if i == "pre_order" and asks_a_question(t)
-                             and not asks_to_buy(t)
-                             and not _OF_THE_PARCEL_OR_RETURN.search(normalize(t)) and (
-                                 self._named_order_of(t) is not None
-                                 or before.get("intent") == "product_question")
-                             else (i, t) for i, t in self.requests]
+            self.requests = [self._asked_before_buying(t, before) if i == "pre_order" else (i, t)
+                             for i, t in self.requests]
+
+    def _asked_before_buying(self, text: str, before: dict) -> tuple[str, str]:
+        """A question the model reads as one before buying, read again: of an item ordered,
+        where it is or its return ("is the drill coming today", "how do i even ship the mugs
+        back"), else a question about it; going on from a product question, one too."""
+        ordered = self._named_order_of(text) is not None
+        if ordered and (asked := _asked_of_an_order(text)):
+            return asked, text
+        if asks_a_question(text) and not asks_to_buy(text) \
+                and not _OF_THE_PARCEL_OR_RETURN.search(normalize(text)) \
+                and (ordered or before.get("intent") == "product_question"):
+            return "product_question", text
+        return "pre_order", text
 
     def _read_against_what_came_before(self) -> None:
         """The message read with the conversation before it: a chase of the last request
@@ -456,10 +460,11 @@ class CustomerTurn(OrderFinding, PendingAnswers, ClaimsTakenBack, AddressCorrect
             # "one of my mugs came chipped", "has the seller got back to you yet?" (no refund
             # of it), "any update?": the claim, kept through the questions after it
             last = self.state.get("claim") or last
+        # (the words first: the open cases are looked up only for a chase)
         if len(self.requests) == 1 and last.get("intent") in _SAYS_WHAT_NEXT \
-                and (last["intent"] != "product_question" or self._asked_the_seller()) \
                 and (_ASKS_WHAT_NEXT.match(normalize(self.text))
-                     or asks_how_to_send_back(self.text)):
+                     or asks_how_to_send_back(self.text)) \
+                and (last["intent"] != "product_question" or self._asked_the_seller()):
             # "cancel the kettle" then "how long does that usually take": where that request
             # stands, with its deadline (it had gone to the seller as a product question)
             self.requests = [(last["intent"], last["text"])]
